@@ -1,0 +1,146 @@
+import type { TwilioAccount } from '../scripts/dev-account.js';
+import type { ServerOptions } from './app.js';
+import { isE164 } from './ids.js';
+import { Vendor } from './store/store.js';
+
+/** What `main.ts` needs: the app's options and where to listen. */
+export interface ServerConfig {
+  options: ServerOptions;
+  port: number;
+  host: string;
+}
+
+/** Thrown with every problem found, one per line, so a misconfigured start says all it needs at once. */
+export class ConfigError extends Error {
+  readonly problems: string[];
+
+  constructor(problems: string[]) {
+    super(`Invalid backend configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+/**
+ * Environment variables (all strings):
+ * - NOTIFY_DB: SQLite file path or `:memory:` (default `notify.db`)
+ * - TWILIO_ACCOUNT_SID (AC…), TWILIO_AUTH_TOKEN, TWILIO_API_KEY (SK…), TWILIO_API_SECRET,
+ *   TWILIO_TWIML_APP_SID (AP…): required
+ * - TWILIO_API_BASE_URL: REST base URL of the emulator; unset for real Twilio
+ * - NOTIFY_PUBLIC_URL: the backend's external base URL with its prefix, e.g. `https://example.com/api` (required)
+ * - NOTIFY_SESSION_SECRET: at least 32 characters (required)
+ * - NOTIFY_DEV_SIGN_IN: `true`/`1` to enable dev sign-in (default off)
+ * - NOTIFY_TOKEN_TTL: access token lifetime in seconds, 60…86400 (default 3600)
+ * - NOTIFY_TWILIO_DEVICE: JSON object handed to clients as the device configuration
+ * - NOTIFY_CORS_ORIGINS: comma-separated origins
+ * - NOTIFY_SEED_NUMBERS: comma-separated `number:vendor:group`, vendor empty for none,
+ *   e.g. `+15005550006:TWILIO_DIRECT:demo,+15005550009::other`
+ * - PORT (default 3000), HOST (default 127.0.0.1), NOTIFY_LOG (`true` for request logs)
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): ServerConfig {
+  const problems: string[] = [];
+  const read = (name: string) => {
+    const value = env[name]?.trim();
+    return value ? value : undefined;
+  };
+  const required = (name: string, check?: (value: string) => string | undefined): string => {
+    const value = read(name);
+    if (!value) {
+      problems.push(`${name} is required.`);
+      return '';
+    }
+    const problem = check?.(value);
+    if (problem) problems.push(`${name} ${problem}`);
+    return value;
+  };
+  const sid = (prefix: string) => (value: string) =>
+    new RegExp(`^${prefix}[0-9a-fA-F]{32}$`).test(value)
+      ? undefined
+      : `must be ${prefix} followed by 32 hex digits.`;
+  const httpUrl = (value: string) => {
+    try {
+      const url = new URL(value);
+      return url.protocol === 'http:' || url.protocol === 'https:' ? undefined : 'must be an http(s) URL.';
+    } catch {
+      return 'must be an absolute URL.';
+    }
+  };
+  const flag = (name: string) => ['1', 'true', 'yes', 'on'].includes((read(name) ?? '').toLowerCase());
+  const integer = (name: string, fallback: number, min: number, max: number) => {
+    const value = read(name);
+    if (value === undefined) return fallback;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      problems.push(`${name} must be an integer from ${min} to ${max}.`);
+      return fallback;
+    }
+    return n;
+  };
+
+  const account: TwilioAccount = {
+    accountSid: required('TWILIO_ACCOUNT_SID', sid('AC')),
+    authToken: required('TWILIO_AUTH_TOKEN'),
+    apiKeySid: required('TWILIO_API_KEY', sid('SK')),
+    apiKeySecret: required('TWILIO_API_SECRET'),
+    twimlAppSid: required('TWILIO_TWIML_APP_SID', sid('AP')),
+  };
+  const publicUrl = required('NOTIFY_PUBLIC_URL', httpUrl);
+  const sessionSecret = required('NOTIFY_SESSION_SECRET', (v) =>
+    v.length >= 32 ? undefined : 'must be at least 32 characters.',
+  );
+  const twilioApiBaseUrl = read('TWILIO_API_BASE_URL');
+  if (twilioApiBaseUrl) {
+    const problem = httpUrl(twilioApiBaseUrl);
+    if (problem) problems.push(`TWILIO_API_BASE_URL ${problem}`);
+  }
+
+  let twilioDevice: Record<string, unknown> | undefined;
+  const deviceJson = read('NOTIFY_TWILIO_DEVICE');
+  if (deviceJson) {
+    try {
+      const parsed: unknown = JSON.parse(deviceJson);
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+      twilioDevice = parsed as Record<string, unknown>;
+    } catch {
+      problems.push('NOTIFY_TWILIO_DEVICE must be a JSON object.');
+    }
+  }
+
+  const numbers: NonNullable<ServerOptions['seed']>['numbers'] = [];
+  for (const entry of (read('NOTIFY_SEED_NUMBERS') ?? '').split(',').filter((e) => e.trim())) {
+    const [number = '', vendor = '', group = ''] = entry.trim().split(':');
+    if (!isE164(number) || (vendor && vendor !== Vendor.TWILIO_DIRECT) || !group) {
+      problems.push(
+        `NOTIFY_SEED_NUMBERS entry "${entry.trim()}" must be <E.164>:<TWILIO_DIRECT or empty>:<group>.`,
+      );
+      continue;
+    }
+    numbers.push({ number, vendor: vendor ? Vendor.TWILIO_DIRECT : null, group });
+  }
+
+  const corsOrigins = (read('NOTIFY_CORS_ORIGINS') ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  const tokenTtlSeconds = integer('NOTIFY_TOKEN_TTL', 3600, 60, 86400);
+  const port = integer('PORT', 3000, 0, 65535);
+
+  if (problems.length) throw new ConfigError(problems);
+  return {
+    options: {
+      database: read('NOTIFY_DB') ?? 'notify.db',
+      account,
+      publicUrl,
+      sessionSecret,
+      devSignIn: flag('NOTIFY_DEV_SIGN_IN'),
+      tokenTtlSeconds,
+      ...(twilioDevice && { twilioDevice }),
+      ...(twilioApiBaseUrl && { twilioApiBaseUrl }),
+      ...(corsOrigins.length && { corsOrigins }),
+      ...(numbers.length && { seed: { numbers } }),
+      logger: flag('NOTIFY_LOG'),
+    },
+    port,
+    host: read('HOST') ?? '127.0.0.1',
+  };
+}

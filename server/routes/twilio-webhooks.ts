@@ -1,0 +1,204 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { BackendContext } from '../context.js';
+import { NotifyError } from '../errors.js';
+import { isE164 } from '../ids.js';
+import {
+  CALL_STATUSES,
+  CallDirection,
+  Vendor,
+  isCallStatus,
+  type CallStatus,
+  type ClientSession,
+  type NotifyStore,
+} from '../store/store.js';
+import { isValidWebhook, voiceResponse, type WebhookParams } from '../twilio.js';
+
+/** The parameters of a voice or status webhook that the backend reads (Twilio sends more). */
+interface VoiceParams {
+  CallSid: string;
+  AccountSid?: string;
+  From: string;
+  To?: string;
+  CallStatus?: string;
+  Direction?: string;
+  ParentCallSid?: string;
+}
+
+const CLIENT_PREFIX = 'client:';
+
+/** Where a dialled `To` points. `client` (another Notify session) is recognised but not routed yet. */
+type DialTarget =
+  { kind: 'number'; number: string } | { kind: 'client'; identity: string } | { kind: 'invalid' };
+
+function dialTarget(to: string | undefined): DialTarget {
+  const value = (to ?? '').trim();
+  if (isE164(value)) return { kind: 'number', number: value };
+  if (value.startsWith(CLIENT_PREFIX) && value.length > CLIENT_PREFIX.length) {
+    return { kind: 'client', identity: value.slice(CLIENT_PREFIX.length) };
+  }
+  return { kind: 'invalid' };
+}
+
+const webhookBody = {
+  type: 'object',
+  required: ['CallSid', 'From'],
+  // No additionalProperties:false: every parameter Twilio sent is part of the signature.
+  properties: {
+    CallSid: { type: 'string', minLength: 1, maxLength: 64 },
+    AccountSid: { type: 'string' },
+    From: { type: 'string' },
+    To: { type: 'string' },
+    CallStatus: { type: 'string' },
+    Direction: { type: 'string' },
+    ParentCallSid: { type: 'string' },
+  },
+} as const;
+
+const TWIML_MESSAGES = {
+  invalidTo: 'Sorry, that is not a valid phone number. Please dial the number in international format.',
+  clientCallsUnsupported: 'Sorry, calling another browser client is not supported yet.',
+  callerIdRevoked: 'Sorry, you may no longer call from this number.',
+} as const;
+
+function sendTwiml(reply: FastifyReply, twiml: { toString(): string }): FastifyReply {
+  return reply.code(200).type('text/xml; charset=utf-8').send(twiml.toString());
+}
+
+function say(message: string) {
+  const twiml = voiceResponse();
+  twiml.say(message);
+  twiml.hangup();
+  return twiml;
+}
+
+function reject() {
+  const twiml = voiceResponse();
+  twiml.reject();
+  return twiml;
+}
+
+function status(value: string | undefined, fallback: CallStatus): CallStatus {
+  return value && isCallStatus(value) ? value : fallback;
+}
+
+/** The session a `client:<identity>` address belongs to, if it is one of ours. */
+async function sessionOf(
+  store: NotifyStore,
+  address: string | undefined,
+): Promise<ClientSession | undefined> {
+  if (!address?.startsWith(CLIENT_PREFIX)) return undefined;
+  return store.getSessionByIdentity(address.slice(CLIENT_PREFIX.length));
+}
+
+/**
+ * Twilio's webhooks: the TwiML App voice URL and call status callbacks. Every request must carry a valid
+ * `X-Twilio-Signature` for the public URL it was sent to; anything else gets 403 INVALID_SIGNATURE before
+ * the body is validated or anything is recorded.
+ */
+export const twilioWebhookRoutes: FastifyPluginAsync<BackendContext> = async (app, ctx) => {
+  const prefix = app.prefix;
+
+  app.addHook('preValidation', async (request: FastifyRequest) => {
+    const path = prefix && request.url.startsWith(prefix) ? request.url.slice(prefix.length) : request.url;
+    const signature = request.headers['x-twilio-signature'];
+    const params = (request.body ?? {}) as WebhookParams;
+    if (typeof params !== 'object' || Array.isArray(params)) throw new NotifyError('INVALID_SIGNATURE');
+    const valid = isValidWebhook(
+      ctx.account,
+      typeof signature === 'string' ? signature : undefined,
+      ctx.publicUrlFor(path),
+      params,
+    );
+    if (!valid) throw new NotifyError('INVALID_SIGNATURE');
+  });
+
+  app.post<{ Body: VoiceParams }>(
+    '/twilio/voice',
+    {
+      schema: {
+        body: webhookBody,
+        response: { 200: { type: 'string', description: 'TwiML (text/xml)' } },
+      },
+    },
+    async (request, reply) => {
+      const params = request.body;
+      if (params.From.startsWith(CLIENT_PREFIX)) return sendTwiml(reply, await outgoingFromClient(params));
+      // Calls to a Notify number (inbound PSTN) will route to available sessions here; not yet.
+      return sendTwiml(reply, reject());
+    },
+  );
+
+  /** A Voice SDK client placed a call: `From` is `client:s_<session sys_id>`, `To` what it dialled. */
+  async function outgoingFromClient(params: VoiceParams) {
+    const session = await sessionOf(ctx.store, params.From);
+    if (!session) return reject();
+    await ctx.store.upsertCall({
+      call_sid: params.CallSid,
+      parent_call_sid: params.ParentCallSid ?? null,
+      session: session.sys_id,
+      direction: CallDirection.OUTBOUND,
+      from: params.From,
+      to: params.To ?? '',
+      status: status(params.CallStatus, 'ringing'),
+    });
+    const number = await ctx.store.findNumberForUser(session.number, session.user);
+    if (!number || number.vendor !== Vendor.TWILIO_DIRECT) return say(TWIML_MESSAGES.callerIdRevoked);
+
+    const target = dialTarget(params.To);
+    switch (target.kind) {
+      case 'number': {
+        const twiml = voiceResponse();
+        twiml.dial({ callerId: session.number }).number(
+          {
+            statusCallback: ctx.publicUrlFor('/twilio/status'),
+            statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'],
+            statusCallbackMethod: 'POST',
+          },
+          target.number,
+        );
+        return twiml;
+      }
+      case 'client':
+        return say(TWIML_MESSAGES.clientCallsUnsupported);
+      case 'invalid':
+        return say(TWIML_MESSAGES.invalidTo);
+    }
+  }
+
+  app.post<{ Body: VoiceParams & { CallStatus: CallStatus } }>(
+    '/twilio/status',
+    {
+      schema: {
+        body: {
+          ...webhookBody,
+          required: ['CallSid', 'CallStatus'],
+          properties: { ...webhookBody.properties, CallStatus: { type: 'string', enum: [...CALL_STATUSES] } },
+        },
+        response: { 204: { type: 'null' } },
+      },
+    },
+    async (request, reply) => {
+      const params = request.body;
+      const existing = await ctx.store.getCall(params.CallSid);
+      const parent = params.ParentCallSid ? await ctx.store.getCall(params.ParentCallSid) : undefined;
+      let direction = existing?.direction ?? parent?.direction;
+      let session = existing?.session ?? parent?.session ?? null;
+      if (!direction) {
+        const caller = await sessionOf(ctx.store, params.From);
+        const callee = caller ? undefined : await sessionOf(ctx.store, params.To);
+        direction = caller ? CallDirection.OUTBOUND : CallDirection.INBOUND;
+        session = caller?.sys_id ?? callee?.sys_id ?? null;
+      }
+      await ctx.store.upsertCall({
+        call_sid: params.CallSid,
+        parent_call_sid: params.ParentCallSid ?? null,
+        session,
+        direction,
+        from: params.From ?? '',
+        to: params.To ?? '',
+        status: params.CallStatus,
+      });
+      return reply.code(204).send();
+    },
+  );
+};

@@ -1,0 +1,24 @@
+import { errorResponseSchema } from './errors.js';
+
+/** JSON schemas shared by several routes. */
+
+/** The error responses a route can give; fast-json-stringify uses them to serialize `{error}` bodies. */
+export const errorResponses = { '4xx': errorResponseSchema, '5xx': errorResponseSchema } as const;
+
+export const userSchema = {
+  type: 'object',
+  required: ['sys_id', 'name'],
+  properties: { sys_id: { type: 'string' }, name: { type: 'string' } },
+} as const;
+
+export const sysIdParams = {
+  type: 'object',
+  required: ['sysId'],
+  properties: { sysId: { type: 'string', pattern: '^[0-9a-f]{32}$' } },
+} as const;
+
+export const tokenProperties = {
+  token: { type: 'string' },
+  ttl: { type: 'integer' },
+  expiresAt: { type: 'string', format: 'date-time' },
+} as const;

@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigError, loadConfig } from '../config.js';
+
+const hex = '0123456789abcdef0123456789abcdef';
+const valid = {
+  TWILIO_ACCOUNT_SID: `AC${hex}`,
+  TWILIO_AUTH_TOKEN: 'auth-token',
+  TWILIO_API_KEY: `SK${hex}`,
+  TWILIO_API_SECRET: 'api-secret',
+  TWILIO_TWIML_APP_SID: `AP${hex}`,
+  NOTIFY_PUBLIC_URL: 'https://127.0.0.1:8443/api',
+  NOTIFY_SESSION_SECRET: 'x'.repeat(32),
+};
+
+describe('loadConfig', () => {
+  it('reads a complete environment with defaults', () => {
+    const { options, port, host } = loadConfig({
+      ...valid,
+      NOTIFY_DEV_SIGN_IN: 'true',
+      TWILIO_API_BASE_URL: 'https://127.0.0.1:8443',
+      NOTIFY_TWILIO_DEVICE: '{"chunderw":"127.0.0.1:8443"}',
+      NOTIFY_SEED_NUMBERS: '+15005550006:TWILIO_DIRECT:demo, +15005550009::other',
+    });
+    assert.equal(port, 3000);
+    assert.equal(host, '127.0.0.1');
+    assert.equal(options.database, 'notify.db');
+    assert.equal(options.devSignIn, true);
+    assert.equal(options.tokenTtlSeconds, 3600);
+    assert.equal(options.account.apiKeySid, `SK${hex}`);
+    assert.deepEqual(options.twilioDevice, { chunderw: '127.0.0.1:8443' });
+    assert.deepEqual(options.seed?.numbers, [
+      { number: '+15005550006', vendor: 'TWILIO_DIRECT', group: 'demo' },
+      { number: '+15005550009', vendor: null, group: 'other' },
+    ]);
+    assert.equal(loadConfig(valid).options.devSignIn, false);
+  });
+
+  it('lists every problem at once', () => {
+    try {
+      loadConfig({
+        ...valid,
+        TWILIO_API_KEY: 'nope',
+        NOTIFY_SESSION_SECRET: 'short',
+        PORT: 'x',
+        NOTIFY_DB: '',
+      });
+      assert.fail('expected a ConfigError');
+    } catch (error) {
+      assert.ok(error instanceof ConfigError);
+      assert.equal(error.problems.length, 3, error.message);
+      assert.match(error.message, /TWILIO_API_KEY must be SK/);
+      assert.match(error.message, /NOTIFY_SESSION_SECRET must be at least 32/);
+      assert.match(error.message, /PORT must be an integer/);
+    }
+    assert.throws(
+      () => loadConfig({}),
+      (e: ConfigError) => e.problems.length === 7,
+    );
+  });
+});
