@@ -1,0 +1,180 @@
+import { NotifyError, isNotifyErrorCode, type NotifyErrorCode } from './errors.js';
+
+/** A row of the connected-sessions table as the client sees it. */
+export interface NotifySession {
+  sys_id: string;
+  identity: string;
+  available: boolean;
+  number?: string;
+}
+
+export interface CreateSessionResult {
+  session: NotifySession;
+  /** The backend's vendor name, e.g. `"TWILIO_DIRECT"`. */
+  vendor: string;
+  token: string;
+  /** Token lifetime in seconds. */
+  ttl: number;
+  /** Token expiry: epoch milliseconds or an ISO date string. */
+  expiresAt: number | string;
+  /** Vendor device configuration passed through to the driver (Twilio: chunderw, sounds, edge…). */
+  device: Record<string, unknown>;
+}
+
+export interface TokenResult {
+  token: string;
+  ttl: number;
+  expiresAt: number | string;
+}
+
+/** An entry of getAvailableClients(). `sys_id` is the user's sys_id. */
+export interface AvailableClient {
+  sys_id: string;
+  name: string;
+  [key: string]: unknown;
+}
+
+export interface ForwardTarget {
+  type: 'number' | 'userId';
+  id: string;
+  dtmf?: string;
+}
+
+/** What NotifyClient needs from a backend. HttpNotifyBackend speaks docs/architecture.md. */
+export interface NotifyBackend {
+  lookupCallerId(number: string): Promise<{ number: string; vendor: string | null }>;
+  createSession(request: { callerId: string; name?: string }): Promise<CreateSessionResult>;
+  refreshToken(sessionSysId: string): Promise<TokenResult>;
+  deleteSession(sessionSysId: string): Promise<void>;
+  listAvailableClients(): Promise<AvailableClient[]>;
+  /** Resolves the parent call; `parentId` null while it is not known yet. */
+  getParentId(callSid: string): Promise<{ parentId: string | null }>;
+  forwardCall(callSid: string, target: ForwardTarget): Promise<void>;
+  setAvailability(sessionSysId: string, available: boolean): Promise<void>;
+}
+
+export type AuthToken = string | (() => string | Promise<string>);
+
+export interface HttpBackendOptions {
+  /** Base URL of the backend routes; default `'/api'`. */
+  backendUrl?: string;
+  /** Sent as `Authorization: Bearer …` when given; the session cookie is always sent. */
+  authToken?: AuthToken;
+  /** @internal */
+  fetch?: typeof fetch;
+}
+
+const HTTP_STATUS_CODES: Record<number, NotifyErrorCode> = {
+  401: 'UNAUTHENTICATED',
+  404: 'NOT_FOUND',
+};
+
+/** Backend codes with another name here (server/errors.ts). */
+const BACKEND_CODE_ALIASES: Record<string, NotifyErrorCode> = {
+  NO_COMPATIBLE_VENDOR: 'NO_VENDOR',
+  UNKNOWN_SESSION: 'NOT_FOUND',
+};
+
+/** Converts an expiry (epoch ms, epoch s or ISO string) to epoch milliseconds. */
+export function expiryToMillis(value: number | string): number {
+  if (typeof value === 'number') return value < 1e12 ? value * 1000 : value;
+  const asNumber = Number(value);
+  if (Number.isFinite(asNumber)) return expiryToMillis(asNumber);
+  return Date.parse(value);
+}
+
+/** The HTTP backend of docs/architecture.md (fetch, cookie credentials, optional bearer token). */
+export class HttpNotifyBackend implements NotifyBackend {
+  readonly baseUrl: string;
+  readonly #authToken: AuthToken | undefined;
+  readonly #fetch: typeof fetch;
+
+  constructor(options: HttpBackendOptions = {}) {
+    this.baseUrl = (options.backendUrl ?? '/api').replace(/\/+$/, '');
+    this.#authToken = options.authToken;
+    this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
+  }
+
+  lookupCallerId(number: string) {
+    return this.#request<{ number: string; vendor: string | null }>(
+      'GET',
+      `/caller-ids/${encodeURIComponent(number)}`,
+    );
+  }
+
+  createSession(request: { callerId: string; name?: string }) {
+    return this.#request<CreateSessionResult>('POST', '/sessions', request);
+  }
+
+  refreshToken(sessionSysId: string) {
+    return this.#request<TokenResult>('POST', `/sessions/${encodeURIComponent(sessionSysId)}/token`);
+  }
+
+  async deleteSession(sessionSysId: string) {
+    await this.#request('DELETE', `/sessions/${encodeURIComponent(sessionSysId)}`);
+  }
+
+  async listAvailableClients() {
+    const body = await this.#request<AvailableClient[] | { clients: AvailableClient[] }>(
+      'GET',
+      '/sessions/available',
+    );
+    return Array.isArray(body) ? body : (body?.clients ?? []);
+  }
+
+  async getParentId(callSid: string) {
+    const body = await this.#request<{ parentId?: string | null }>(
+      'GET',
+      `/calls/${encodeURIComponent(callSid)}/parent`,
+    );
+    return { parentId: body?.parentId ?? null };
+  }
+
+  async forwardCall(callSid: string, target: ForwardTarget) {
+    await this.#request('POST', `/calls/${encodeURIComponent(callSid)}/forward`, target);
+  }
+
+  async setAvailability(sessionSysId: string, available: boolean) {
+    await this.#request('PATCH', `/sessions/${encodeURIComponent(sessionSysId)}`, { available });
+  }
+
+  async #request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const token = typeof this.#authToken === 'function' ? await this.#authToken() : this.#authToken;
+    if (token) headers.Authorization = `Bearer ${token}`;
+    let response: Response;
+    try {
+      response = await this.#fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers,
+        credentials: 'include',
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (error) {
+      throw new NotifyError('BACKEND_UNREACHABLE', undefined, { cause: error });
+    }
+    const text = await response.text().catch(() => '');
+    let json: unknown = undefined;
+    if (text) {
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+    }
+    if (!response.ok) {
+      const err = (json as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+      const message =
+        typeof err?.message === 'string'
+          ? err.message
+          : `${method} ${path} failed with HTTP ${response.status}`;
+      const backendCode = typeof err?.code === 'string' ? err.code : '';
+      const code: NotifyErrorCode = isNotifyErrorCode(backendCode)
+        ? backendCode
+        : (BACKEND_CODE_ALIASES[backendCode] ?? HTTP_STATUS_CODES[response.status] ?? 'BACKEND_ERROR');
+      throw new NotifyError(code, message, { cause: { status: response.status, body: json ?? text } });
+    }
+    return json as T;
+  }
+}

@@ -1,0 +1,72 @@
+import { DeviceState, Status } from './constants.js';
+
+/*
+ * Device (registration) state:
+ *
+ *   offline ──init()──► initializing ──registered──► online
+ *      ▲                     │                         │
+ *      └──── failure ────────┘◄── unregistered/expired ┘
+ *   any ──destroy()──► destroyed (final)
+ *
+ * Call status (one call at a time; CLOSED doubles as "no call"):
+ *
+ *   outgoing: closed ─call()─► pending ─► connecting ─► ringing ─► open ⇄ reconnecting
+ *   incoming: closed ─incoming─► pending ─pickupCall()─► connecting ─► open ⇄ reconnecting
+ *   every non-closed status ─► closed (hangup, remote hangup, cancel, reject, failure)
+ *
+ * Vendors may skip steps (an answered call can go from connecting straight to open), which the
+ * table allows; anything else is a bug in a driver and is logged and ignored.
+ */
+export const DEVICE_TRANSITIONS: Readonly<Record<DeviceState, readonly DeviceState[]>> = {
+  [DeviceState.OFFLINE]: [DeviceState.INITIALIZING, DeviceState.ONLINE, DeviceState.DESTROYED],
+  [DeviceState.INITIALIZING]: [DeviceState.ONLINE, DeviceState.OFFLINE, DeviceState.DESTROYED],
+  [DeviceState.ONLINE]: [DeviceState.OFFLINE, DeviceState.DESTROYED],
+  [DeviceState.DESTROYED]: [],
+};
+
+export const CALL_TRANSITIONS: Readonly<Record<Status, readonly Status[]>> = {
+  [Status.CLOSED]: [Status.PENDING],
+  [Status.PENDING]: [Status.CONNECTING, Status.RINGING, Status.OPEN, Status.CLOSED],
+  [Status.CONNECTING]: [Status.RINGING, Status.OPEN, Status.RECONNECTING, Status.CLOSED],
+  [Status.RINGING]: [Status.OPEN, Status.CLOSED],
+  [Status.OPEN]: [Status.RECONNECTING, Status.CLOSED],
+  [Status.RECONNECTING]: [Status.OPEN, Status.CLOSED],
+};
+
+/**
+ * A state holder with one transition function: checks the table, logs, then notifies.
+ * `transition` returns false (and changes nothing) for a same-state or illegal move.
+ */
+export class StateMachine<S extends string> {
+  #state: S;
+
+  constructor(
+    private readonly name: string,
+    initial: S,
+    private readonly table: Readonly<Record<S, readonly S[]>>,
+    private readonly onChange: (to: S, from: S) => void,
+  ) {
+    this.#state = initial;
+  }
+
+  get state(): S {
+    return this.#state;
+  }
+
+  can(to: S): boolean {
+    return this.table[this.#state].includes(to);
+  }
+
+  transition(to: S): boolean {
+    const from = this.#state;
+    if (from === to) return false;
+    if (!this.can(to)) {
+      console.warn(`[notify] ${this.name}: ignored illegal transition ${from} → ${to}`);
+      return false;
+    }
+    this.#state = to;
+    console.debug(`[notify] ${this.name}: ${from} → ${to}`);
+    this.onChange(to, from);
+    return true;
+  }
+}

@@ -1,0 +1,211 @@
+import { Status } from '../../client/constants.js';
+import { TypedEmitter } from '../../client/emitter.js';
+import { NotifyError, type NotifyErrorCode } from '../../client/errors.js';
+import type { RegisterOptions, VendorDriver, VendorDriverEvents } from '../driver.js';
+import { loadTwilioSdk, type TwilioSdkModule } from './load-sdk.js';
+
+type TwilioDevice = InstanceType<TwilioSdkModule['Device']>;
+type TwilioCall = InstanceType<TwilioSdkModule['Call']>;
+
+const REGISTER_TIMEOUT_MS = 20_000;
+
+const TWILIO_CODES: Record<number, NotifyErrorCode> = {
+  20104: 'TOKEN_EXPIRED',
+  20101: 'TOKEN_INVALID',
+  31204: 'TOKEN_INVALID',
+  31208: 'MEDIA_PERMISSION_DENIED',
+  31401: 'MEDIA_PERMISSION_DENIED',
+};
+
+const STATUS_MAP: Record<string, Status> = {
+  pending: Status.PENDING,
+  connecting: Status.CONNECTING,
+  ringing: Status.RINGING,
+  open: Status.OPEN,
+  reconnecting: Status.RECONNECTING,
+  closed: Status.CLOSED,
+};
+
+/** Maps a Twilio error (with a numeric `code`) onto the registry, keeping the original as cause. */
+export function mapTwilioError(error: unknown): NotifyError {
+  if (error instanceof NotifyError) return error;
+  const twilioCode = (error as { code?: unknown } | null)?.code;
+  const message = (error as { message?: unknown } | null)?.message;
+  const text = typeof message === 'string' ? message : String(error);
+  if (typeof twilioCode === 'number') {
+    const code = TWILIO_CODES[twilioCode] ?? 'VENDOR_ERROR';
+    return new NotifyError(code, `Twilio error ${twilioCode}: ${text}`, { cause: error });
+  }
+  if ((error as { name?: unknown } | null)?.name === 'NotAllowedError') {
+    return new NotifyError('MEDIA_PERMISSION_DENIED', text, { cause: error });
+  }
+  return new NotifyError('VENDOR_ERROR', `Twilio error: ${text}`, { cause: error });
+}
+
+/** The Twilio Voice SDK 2.x driver: maps VendorDriver onto `Device` and `Call`. */
+export class TwilioDriver implements VendorDriver {
+  readonly name = 'twilio';
+  readonly events = new TypedEmitter<VendorDriverEvents>();
+  #device: TwilioDevice | null = null;
+  #call: TwilioCall | null = null;
+  /** While register() runs, its rejection reports device errors (no duplicate `error` event). */
+  #registering = false;
+  readonly #autoLoad: boolean;
+
+  constructor(options: { autoLoadScriptResources: boolean }) {
+    this.#autoLoad = options.autoLoadScriptResources;
+  }
+
+  async register({ token, device: deviceConfig }: RegisterOptions): Promise<void> {
+    const sdk = await loadTwilioSdk(this.#autoLoad);
+    // chunderw, eventgw and publishEvents are internal SDK options, hence the cast.
+    const options = {
+      codecPreferences: ['opus', 'pcmu'],
+      closeProtection: false,
+      logLevel: 'warn',
+      ...deviceConfig,
+    } as unknown as ConstructorParameters<TwilioSdkModule['Device']>[1];
+    const device = new sdk.Device(token, options);
+    this.#device = device;
+    device.on('registered', () => this.events.emit('registered'));
+    device.on('unregistered', () => this.events.emit('unregistered'));
+    device.on('tokenWillExpire', () => this.events.emit('tokenWillExpire'));
+    device.on('incoming', (call: TwilioCall) => this.#onIncoming(call));
+    device.on('error', (error: unknown, call?: TwilioCall) => {
+      // Errors of a call are reported by the call's own listener.
+      if (!call && !this.#registering) this.events.emit('error', mapTwilioError(error));
+    });
+
+    this.#registering = true;
+    try {
+      await this.#register(device);
+    } finally {
+      this.#registering = false;
+    }
+  }
+
+  #register(device: TwilioDevice): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new NotifyError('VENDOR_ERROR', 'Twilio registration timed out.')),
+        REGISTER_TIMEOUT_MS,
+      );
+      const onError = (error: unknown) => {
+        clearTimeout(timer);
+        reject(mapTwilioError(error));
+      };
+      device.once('error', onError);
+      device.register().then(
+        () => {
+          clearTimeout(timer);
+          device.removeListener('error', onError);
+          resolve();
+        },
+        (error: unknown) => onError(error),
+      );
+    });
+  }
+
+  async unregister(): Promise<void> {
+    await this.#device?.unregister();
+  }
+
+  updateToken(token: string): void {
+    this.#device?.updateToken(token);
+  }
+
+  async connect(params: Record<string, string>): Promise<void> {
+    if (!this.#device) throw new NotifyError('NOT_INITIALIZED');
+    let call: TwilioCall;
+    try {
+      call = await this.#device.connect({ params });
+    } catch (error) {
+      throw mapTwilioError(error);
+    }
+    this.#watch(call);
+    this.#emitStatus(call);
+  }
+
+  async accept(): Promise<void> {
+    const call = this.#call;
+    if (!call) throw new NotifyError('INVALID_STATE', 'There is no incoming call to accept.');
+    call.accept();
+    this.#emitStatus(call);
+  }
+
+  reject(): void {
+    this.#call?.reject();
+  }
+
+  hangup(): void {
+    this.#call?.disconnect();
+  }
+
+  sendDigits(digits: string): void {
+    this.#call?.sendDigits(digits);
+  }
+
+  mute(muted: boolean): void {
+    this.#call?.mute(muted);
+  }
+
+  isMuted(): boolean {
+    return this.#call?.isMuted() ?? false;
+  }
+
+  getCallSid(): string | undefined {
+    return this.#call?.parameters?.CallSid || undefined;
+  }
+
+  destroy(): void {
+    this.#call?.disconnect();
+    this.#call = null;
+    this.#device?.destroy();
+    this.#device = null;
+  }
+
+  #onIncoming(call: TwilioCall): void {
+    if (this.#call) {
+      call.reject();
+      return;
+    }
+    this.#watch(call);
+    const parameters = call.parameters ?? {};
+    this.events.emit('incoming', {
+      callSid: parameters.CallSid ?? '',
+      from: parameters.From ?? '',
+      to: parameters.To ?? '',
+      params: Object.fromEntries(call.customParameters ?? new Map<string, string>()),
+    });
+  }
+
+  #watch(call: TwilioCall): void {
+    this.#call = call;
+    let ended = false;
+    const end = (event: 'callDisconnected' | 'callCanceled' | 'callRejected') => {
+      if (ended) return;
+      ended = true;
+      if (this.#call === call) this.#call = null;
+      this.events.emit(event);
+    };
+    call.on('ringing', () => this.events.emit('callStatus', Status.RINGING));
+    call.on('accept', () => {
+      this.events.emit('callAccepted');
+      this.events.emit('callStatus', Status.OPEN);
+    });
+    call.on('reconnecting', () => this.events.emit('callStatus', Status.RECONNECTING));
+    call.on('reconnected', () => this.events.emit('callStatus', Status.OPEN));
+    call.on('disconnect', () => end('callDisconnected'));
+    call.on('cancel', () => end('callCanceled'));
+    call.on('reject', () => end('callRejected'));
+    call.on('error', (error: unknown) => {
+      this.events.emit('callError', mapTwilioError(error));
+      if (call.status() === 'closed') end('callDisconnected');
+    });
+  }
+
+  #emitStatus(call: TwilioCall): void {
+    const status = STATUS_MAP[call.status()];
+    if (status && status !== Status.CLOSED) this.events.emit('callStatus', status);
+  }
+}

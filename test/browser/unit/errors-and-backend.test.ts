@@ -1,0 +1,158 @@
+import { expect } from '@open-wc/testing';
+import { HttpNotifyBackend, expiryToMillis } from '../../../src/client/backend.js';
+import { NOTIFY_ERRORS, NotifyError, toNotifyError } from '../../../src/client/errors.js';
+import { loadTwilioSdk } from '../../../src/drivers/twilio/load-sdk.js';
+import { mapTwilioError } from '../../../src/drivers/twilio/twilio-driver.js';
+
+const REQUIRED_CODES = [
+  'NOT_INITIALIZED',
+  'DESTROYED',
+  'INVALID_STATE',
+  'INVALID_DTMF',
+  'INVALID_NUMBER',
+  'INVALID_ARGUMENT',
+  'NO_VENDOR',
+  'VENDOR_MISMATCH',
+  'LAZY_CALLBACK_REQUIRES_LAZY_MODE',
+  'CALLER_ID_NOT_ALLOWED',
+  'BACKEND_UNREACHABLE',
+  'BACKEND_ERROR',
+  'TOKEN_EXPIRED',
+  'TOKEN_INVALID',
+  'VENDOR_SDK_MISSING',
+  'VENDOR_SDK_LOAD_FAILED',
+  'MEDIA_PERMISSION_DENIED',
+  'CALL_FAILED',
+  'VENDOR_ERROR',
+];
+
+type FetchArgs = [input: RequestInfo | URL, init?: RequestInit];
+
+function fakeFetch(status: number, body: unknown, calls: FetchArgs[] = []): typeof fetch {
+  return async (...args: FetchArgs) => {
+    calls.push(args);
+    return new Response(body === undefined ? null : JSON.stringify(body), {
+      status,
+      headers: { 'Content-Type': 'application/json' },
+    });
+  };
+}
+
+describe('error registry', () => {
+  it('has every required code, each documented, in UPPER_SNAKE', () => {
+    for (const code of REQUIRED_CODES) expect(NOTIFY_ERRORS).to.have.property(code);
+    for (const [code, info] of Object.entries(NOTIFY_ERRORS)) {
+      expect(code).to.match(/^[A-Z][A-Z0-9_]*$/);
+      expect(info.message, code).to.be.a('string').with.length.above(0);
+      expect(info.explanation, code).to.be.a('string').with.length.above(0);
+      expect(info.solution, code).to.be.a('string').with.length.above(0);
+    }
+  });
+
+  it('NotifyError carries code, explanation, solution and cause', () => {
+    const cause = new Error('low level');
+    const error = new NotifyError('CALL_FAILED', undefined, { cause });
+    expect(error).to.be.instanceOf(Error);
+    expect(error.code).to.equal('CALL_FAILED');
+    expect(error.explanation).to.equal(NOTIFY_ERRORS.CALL_FAILED.explanation);
+    expect(error.cause).to.equal(cause);
+    expect(toNotifyError(error)).to.equal(error);
+    expect(toNotifyError('x', 'BACKEND_ERROR').code).to.equal('BACKEND_ERROR');
+  });
+
+  it('maps Twilio error codes', () => {
+    const twilio = (code: number) => Object.assign(new Error(`twilio ${code}`), { code });
+    expect(mapTwilioError(twilio(20104)).code).to.equal('TOKEN_EXPIRED');
+    expect(mapTwilioError(twilio(20101)).code).to.equal('TOKEN_INVALID');
+    expect(mapTwilioError(twilio(31204)).code).to.equal('TOKEN_INVALID');
+    expect(mapTwilioError(twilio(31208)).code).to.equal('MEDIA_PERMISSION_DENIED');
+    expect(mapTwilioError(twilio(31401)).code).to.equal('MEDIA_PERMISSION_DENIED');
+    const other = twilio(31005);
+    const mapped = mapTwilioError(other);
+    expect(mapped.code).to.equal('VENDOR_ERROR');
+    expect(mapped.message).to.contain('31005');
+    expect(mapped.cause).to.equal(other);
+  });
+
+  it('loadTwilioSdk(false) needs window.Twilio.Device', async () => {
+    const error = await loadTwilioSdk(false).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).to.be.instanceOf(NotifyError).with.property('code', 'VENDOR_SDK_MISSING');
+    const fake = { Device: class {}, Call: class {} };
+    (globalThis as { Twilio?: unknown }).Twilio = fake;
+    try {
+      expect(await loadTwilioSdk(false)).to.equal(fake);
+    } finally {
+      delete (globalThis as { Twilio?: unknown }).Twilio;
+    }
+  });
+});
+
+describe('HttpNotifyBackend', () => {
+  it('calls the contract routes with credentials and the bearer token', async () => {
+    const calls: FetchArgs[] = [];
+    const backend = new HttpNotifyBackend({
+      backendUrl: 'https://example.test/api/',
+      authToken: async () => 'jwt-1',
+      fetch: fakeFetch(200, { number: '+15550100001', vendor: 'TWILIO_DIRECT' }, calls),
+    });
+    const result = await backend.lookupCallerId('+15550100001');
+    expect(result.vendor).to.equal('TWILIO_DIRECT');
+    const [url, init] = calls[0];
+    expect(url).to.equal('https://example.test/api/caller-ids/%2B15550100001');
+    expect(init?.credentials).to.equal('include');
+    expect((init?.headers as Record<string, string>).Authorization).to.equal('Bearer jwt-1');
+  });
+
+  it('uses /api by default and the documented methods and paths', async () => {
+    const calls: FetchArgs[] = [];
+    const backend = new HttpNotifyBackend({ fetch: fakeFetch(200, {}, calls) });
+    await backend.createSession({ callerId: '+15550100001' });
+    await backend.refreshToken('s1');
+    await backend.deleteSession('s1');
+    await backend.listAvailableClients();
+    await backend.getParentId('CA1');
+    await backend.forwardCall('CA1', { type: 'number', id: '+15550100003' });
+    await backend.setAvailability('s1', false);
+    expect(calls.map(([url, init]) => `${init?.method} ${String(url)}`)).to.deep.equal([
+      'POST /api/sessions',
+      'POST /api/sessions/s1/token',
+      'DELETE /api/sessions/s1',
+      'GET /api/sessions/available',
+      'GET /api/calls/CA1/parent',
+      'POST /api/calls/CA1/forward',
+      'PATCH /api/sessions/s1',
+    ]);
+    expect(calls[6][1]?.body).to.equal('{"available":false}');
+  });
+
+  it('keeps our backend codes, maps others to BACKEND_ERROR, network failure to BACKEND_UNREACHABLE', async () => {
+    const fail = (backend: HttpNotifyBackend) =>
+      backend.lookupCallerId('+1555').then(
+        () => null,
+        (e: NotifyError) => e.code,
+      );
+    const body = (code: string) => ({ error: { code, message: 'm' } });
+    expect(
+      await fail(new HttpNotifyBackend({ fetch: fakeFetch(403, body('CALLER_ID_NOT_ALLOWED')) })),
+    ).to.equal('CALLER_ID_NOT_ALLOWED');
+    expect(await fail(new HttpNotifyBackend({ fetch: fakeFetch(500, body('INTERNAL_ERROR')) }))).to.equal(
+      'BACKEND_ERROR',
+    );
+    expect(
+      await fail(new HttpNotifyBackend({ fetch: fakeFetch(409, body('NO_COMPATIBLE_VENDOR')) })),
+    ).to.equal('NO_VENDOR');
+    const offline: typeof fetch = async () => {
+      throw new TypeError('Failed to fetch');
+    };
+    expect(await fail(new HttpNotifyBackend({ fetch: offline }))).to.equal('BACKEND_UNREACHABLE');
+  });
+
+  it('reads expiresAt as epoch ms, epoch s or ISO date', () => {
+    expect(expiryToMillis(1_800_000_000)).to.equal(1_800_000_000_000);
+    expect(expiryToMillis(1_800_000_000_000)).to.equal(1_800_000_000_000);
+    expect(expiryToMillis('2027-01-15T08:00:00.000Z')).to.equal(Date.parse('2027-01-15T08:00:00.000Z'));
+  });
+});

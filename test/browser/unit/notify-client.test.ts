@@ -1,0 +1,472 @@
+import { expect, waitUntil } from '@open-wc/testing';
+import { STD_EVENTS, Status, Vendor } from '../../../src/client/constants.js';
+import { NotifyError } from '../../../src/client/errors.js';
+import { NotifyClient } from '../../../src/client/notify-client.js';
+import {
+  CALLER_ID,
+  FORBIDDEN_NUMBER,
+  NO_VENDOR_NUMBER,
+  makeClient,
+  onlineClient,
+  tick,
+} from './helpers/setup.js';
+
+describe('NotifyClient', () => {
+  describe('init', () => {
+    it('creates a session, registers the driver and emits ONLINE', async () => {
+      const { client, backend, driver, names } = makeClient();
+      client.setCallerId(CALLER_ID);
+      client.init();
+      await waitUntil(() => names().includes(STD_EVENTS.ONLINE));
+      expect(backend.methods).to.deep.equal(['createSession']);
+      expect(driver.registerOptions?.token).to.equal('token-1');
+      expect(driver.registerOptions?.device).to.deep.equal({ chunderw: '127.0.0.1:1', publishEvents: false });
+      expect(client.getDeviceState()).to.equal('online');
+      expect(client.getStatus()).to.equal(Status.CLOSED);
+    });
+
+    it('emits ERROR and stays offline when registration fails, deleting the session', async () => {
+      const { client, backend, driver, names, errors } = makeClient();
+      driver.registerError = new NotifyError('TOKEN_INVALID');
+      client.setCallerId(CALLER_ID);
+      client.init();
+      await waitUntil(() => errors().length > 0);
+      expect(errors()).to.deep.equal(['TOKEN_INVALID']);
+      await waitUntil(() => backend.methods.includes('deleteSession'));
+      expect(client.getDeviceState()).to.equal('offline');
+      expect(names()).to.not.include(STD_EVENTS.ONLINE);
+      expect(names()).to.not.include(STD_EVENTS.OFFLINE);
+    });
+
+    it('reports NO_VENDOR and MISSING_CALLER_ID instead of starting', () => {
+      const noVendor = makeClient({ config: { vendor: undefined } });
+      noVendor.client.setCallerId(CALLER_ID);
+      noVendor.client.init();
+      expect(noVendor.errors()).to.deep.equal(['NO_VENDOR']);
+      const noCaller = makeClient();
+      noCaller.client.init();
+      expect(noCaller.errors()).to.deep.equal(['MISSING_CALLER_ID']);
+      expect(noCaller.backend.methods).to.deep.equal([]);
+    });
+
+    it('accepts the deprecated Vendor.TWILIO', async () => {
+      const { client, names } = makeClient({ config: { vendor: Vendor.TWILIO } });
+      client.setCallerId(CALLER_ID);
+      client.init();
+      await waitUntil(() => names().includes(STD_EVENTS.ONLINE));
+    });
+  });
+
+  describe('setCallerId', () => {
+    it('writes the vendor into notifyConfig in lazy mode, then calls back', async () => {
+      const { client, config, errors } = makeClient({ lazy: true });
+      let called = 0;
+      client.setCallerId(CALLER_ID, () => called++);
+      expect(config.vendor).to.equal(undefined);
+      await waitUntil(() => called === 1);
+      expect(config.vendor).to.equal(Vendor.TWILIO_DIRECT);
+      expect(config.callerId).to.equal(CALLER_ID);
+      expect(errors()).to.deep.equal([]);
+    });
+
+    it('leaves the vendor unset, emits CALLER_ID_NOT_ALLOWED and still calls back', async () => {
+      const { client, config, errors } = makeClient({ lazy: true });
+      let called = 0;
+      client.setCallerId(FORBIDDEN_NUMBER, () => called++);
+      await waitUntil(() => called === 1);
+      expect(config.vendor).to.equal(undefined);
+      expect(errors()).to.deep.equal(['CALLER_ID_NOT_ALLOWED']);
+    });
+
+    it('leaves the vendor unset and emits NO_VENDOR for a number without vendor', async () => {
+      const { client, config, errors } = makeClient({ lazy: true });
+      let called = 0;
+      client.setCallerId(NO_VENDOR_NUMBER, () => called++);
+      await waitUntil(() => called === 1);
+      expect(config.vendor).to.equal(undefined);
+      expect(errors()).to.deep.equal(['NO_VENDOR']);
+    });
+
+    it('throws when given a callback without lazy mode', () => {
+      const { client } = makeClient();
+      expect(() => client.setCallerId(CALLER_ID, () => undefined))
+        .to.throw(NotifyError)
+        .with.property('code', 'LAZY_CALLBACK_REQUIRES_LAZY_MODE');
+    });
+
+    it('rejects a change to a number of another vendor', async () => {
+      const { client, config, backend, errors } = makeClient({ lazy: true, config: { vendor: 'Other' } });
+      backend.numbers['+15550100003'] = 'TWILIO_DIRECT';
+      let called = 0;
+      client.setCallerId('+15550100003', () => called++);
+      await waitUntil(() => called === 1);
+      expect(errors()).to.deep.equal(['VENDOR_MISMATCH']);
+      expect(config.callerId).to.equal(undefined);
+    });
+
+    it('reports INVALID_NUMBER for a non-E.164 caller ID', () => {
+      const { client, errors, config } = makeClient();
+      client.setCallerId('0800-CALL-ME');
+      expect(errors()).to.deep.equal(['INVALID_NUMBER']);
+      expect(config.callerId).to.equal(undefined);
+    });
+  });
+
+  describe('listeners', () => {
+    it('addEventListener returns a working de-register function', async () => {
+      const { client } = makeClient();
+      let count = 0;
+      const dereg = client.addEventListener(STD_EVENTS.ERROR, () => count++);
+      client.call({ phoneNumber: '+15551234567' });
+      dereg();
+      client.call({ phoneNumber: '+15551234567' });
+      expect(count).to.equal(1);
+    });
+
+    it('a throwing listener breaks neither the client nor the other listeners', async () => {
+      const { client } = makeClient();
+      client.setCallerId(CALLER_ID);
+      const seen: string[] = [];
+      const originalError = console.error;
+      const reported: unknown[] = [];
+      console.error = (...args: unknown[]) => reported.push(args);
+      try {
+        client.addEventListener(STD_EVENTS.ONLINE, () => {
+          throw new Error('listener bug');
+        });
+        client.addEventListener(STD_EVENTS.ONLINE, () => seen.push('second'));
+        client.init();
+        await waitUntil(() => seen.length === 1);
+      } finally {
+        console.error = originalError;
+      }
+      expect(client.getDeviceState()).to.equal('online');
+      expect(reported).to.have.length(1);
+    });
+
+    it('reports an unknown event name as INVALID_ARGUMENT', () => {
+      const { client, errors } = makeClient();
+      const dereg = client.addEventListener('nope' as typeof STD_EVENTS.ONLINE, () => undefined);
+      expect(dereg).to.be.a('function');
+      expect(errors()).to.deep.equal(['INVALID_ARGUMENT']);
+    });
+  });
+
+  describe('call', () => {
+    it('before init emits NOT_INITIALIZED and changes nothing', () => {
+      const { client, driver, errors } = makeClient();
+      client.call({ phoneNumber: '+15551234567' });
+      expect(errors()).to.deep.equal(['NOT_INITIALIZED']);
+      expect(client.getStatus()).to.equal(Status.CLOSED);
+      expect(driver.methods).to.deep.equal([]);
+    });
+
+    it('rejects a number that is not E.164 with INVALID_NUMBER', async () => {
+      const { client, driver, errors } = await onlineClient();
+      client.call({ phoneNumber: '5551234567' });
+      expect(errors()).to.deep.equal(['INVALID_NUMBER']);
+      expect(client.getStatus()).to.equal(Status.CLOSED);
+      expect(driver.methods).to.not.include('connect');
+    });
+
+    it('goes through the statuses with CALL_INIT, CALL_START and CALL_DISCONNECT in order', async () => {
+      const { client, driver, events, names } = await onlineClient();
+      const seenStatuses: string[] = [];
+      client.addEventListener(STD_EVENTS.CALL_INIT, () => seenStatuses.push(client.getStatus()));
+      client.call({ phoneNumber: '+15551234567', userId: 'ignored' });
+      expect(client.getStatus()).to.equal(Status.PENDING);
+      await waitUntil(() => names().includes(STD_EVENTS.CALL_INIT));
+      expect(driver.log.find((e) => e.method === 'connect')?.args[0]).to.deep.equal({ To: '+15551234567' });
+      expect(client.getStatus()).to.equal(Status.CONNECTING);
+      driver.ring();
+      expect(client.getStatus()).to.equal(Status.RINGING);
+      driver.answer();
+      expect(client.getStatus()).to.equal(Status.OPEN);
+      driver.remoteHangup();
+      expect(client.getStatus()).to.equal(Status.CLOSED);
+      const callEvents = events.filter((e) => e.event.startsWith('call_'));
+      expect(callEvents.map((e) => e.event)).to.deep.equal([
+        STD_EVENTS.CALL_INIT,
+        STD_EVENTS.CALL_START,
+        STD_EVENTS.CALL_DISCONNECT,
+      ]);
+      expect(callEvents[0].args[0]).to.equal(Status.CONNECTING);
+      expect(callEvents[1].args[0]).to.match(/^CAfake/);
+      expect(seenStatuses).to.deep.equal([Status.CONNECTING]);
+    });
+
+    it('calls a client with {userId}', async () => {
+      const { client, driver } = await onlineClient();
+      client.call({ userId: 'abc123' });
+      await waitUntil(() => driver.methods.includes('connect'));
+      expect(driver.log.find((e) => e.method === 'connect')?.args[0]).to.deep.equal({ To: 'client:abc123' });
+    });
+
+    it('refuses a second call while busy with INVALID_STATE', async () => {
+      const { client, driver, errors } = await onlineClient();
+      client.call({ phoneNumber: '+15551234567' });
+      client.call({ phoneNumber: '+15557654321' });
+      expect(errors()).to.deep.equal(['INVALID_STATE']);
+      await tick();
+      expect(driver.methods.filter((m) => m === 'connect')).to.have.length(1);
+    });
+
+    it('reports a failed connect and closes the call', async () => {
+      const { client, driver, errors, names } = await onlineClient();
+      driver.connectError = new NotifyError('MEDIA_PERMISSION_DENIED');
+      client.call({ phoneNumber: '+15551234567' });
+      await waitUntil(() => errors().length === 1);
+      expect(errors()).to.deep.equal(['MEDIA_PERMISSION_DENIED']);
+      expect(client.getStatus()).to.equal(Status.CLOSED);
+      expect(names()).to.not.include(STD_EVENTS.CALL_INIT);
+    });
+
+    it('hangupCall ends the call with CALL_DISCONNECT and calls the legacy onDisconnect', async () => {
+      let disconnects = 0;
+      const { client, driver, names } = await onlineClient({ config: { onDisconnect: () => disconnects++ } });
+      client.call({ phoneNumber: '+15551234567' });
+      await waitUntil(() => names().includes(STD_EVENTS.CALL_INIT));
+      driver.answer();
+      client.hangupCall();
+      expect(driver.methods).to.include('hangup');
+      expect(client.getStatus()).to.equal(Status.CLOSED);
+      expect(names().filter((n) => n === STD_EVENTS.CALL_DISCONNECT)).to.have.length(1);
+      expect(disconnects).to.equal(1);
+    });
+  });
+
+  describe('sendDtmf and mute', () => {
+    async function openCall() {
+      const made = await onlineClient();
+      made.client.call({ phoneNumber: '+15551234567' });
+      await waitUntil(() => made.names().includes(STD_EVENTS.CALL_INIT));
+      made.driver.answer();
+      return made;
+    }
+
+    it('sendDtmf("F") emits INVALID_DTMF and sends nothing', async () => {
+      const { client, driver, errors } = await openCall();
+      client.sendDtmf('F');
+      client.sendDtmf('1246AF');
+      expect(errors()).to.deep.equal(['INVALID_DTMF', 'INVALID_DTMF']);
+      expect(driver.methods).to.not.include('sendDigits');
+      expect(client.getStatus()).to.equal(Status.OPEN);
+    });
+
+    it('sendDtmf sends valid digits on the open call', async () => {
+      const { client, driver } = await openCall();
+      client.sendDtmf('12w#*A');
+      expect(driver.log.filter((e) => e.method === 'sendDigits').map((e) => e.args[0])).to.deep.equal([
+        '12w#*A',
+      ]);
+    });
+
+    it('sendDtmf without an open call is INVALID_STATE', async () => {
+      const { client, errors } = await onlineClient();
+      client.sendDtmf('1');
+      expect(errors()).to.deep.equal(['INVALID_STATE']);
+    });
+
+    it('mute("true") mutes and anything else unmutes', async () => {
+      const { client, driver, names } = await openCall();
+      client.mute('true');
+      expect(driver.isMuted()).to.equal(true);
+      expect(client.isMuted()).to.equal(true);
+      client.mute('yes');
+      expect(driver.isMuted()).to.equal(false);
+      client.mute(true);
+      client.mute(false);
+      expect(names().filter((n) => n === STD_EVENTS.CALL_MUTE || n === STD_EVENTS.CALL_UNMUTE)).to.deep.equal(
+        [STD_EVENTS.CALL_MUTE, STD_EVENTS.CALL_UNMUTE, STD_EVENTS.CALL_MUTE, STD_EVENTS.CALL_UNMUTE],
+      );
+    });
+  });
+
+  describe('incoming calls', () => {
+    it('announces INCOMING_CALL with the parent id, then pickupCall opens it', async () => {
+      const { client, driver, backend, events, names } = await onlineClient();
+      backend.parentIds.CAincoming1 = 'parent-sys-id';
+      driver.receive({ callSid: 'CAincoming1', from: '+15559990000', to: 'client:s_sess1' });
+      expect(client.getStatus()).to.equal(Status.PENDING);
+      await waitUntil(() => names().includes(STD_EVENTS.INCOMING_CALL));
+      expect(events.find((e) => e.event === STD_EVENTS.INCOMING_CALL)?.args).to.deep.equal([
+        '+15559990000',
+        'client:s_sess1',
+        'CAincoming1',
+        'parent-sys-id',
+        undefined,
+        false,
+      ]);
+      client.pickupCall();
+      await waitUntil(() => names().includes(STD_EVENTS.CALL_INIT));
+      expect(driver.methods).to.include('accept');
+      expect(client.getStatus()).to.equal(Status.CONNECTING);
+      driver.answer();
+      expect(client.getStatus()).to.equal(Status.OPEN);
+      expect(names().filter((n) => n.startsWith('call_') || n === 'incoming_call')).to.deep.equal([
+        STD_EVENTS.INCOMING_CALL,
+        STD_EVENTS.CALL_INIT,
+        STD_EVENTS.CALL_START,
+      ]);
+    });
+
+    it('skipParentId announces at once without asking the backend', async () => {
+      const { driver, backend, events } = await onlineClient({ config: { skipParentId: true } });
+      driver.receive({ callSid: 'CAx', from: 'client:s_other', params: { sysId: 'user-1' } });
+      const incoming = events.find((e) => e.event === STD_EVENTS.INCOMING_CALL);
+      expect(incoming?.args).to.deep.equal([
+        'client:s_other',
+        'client:fake',
+        'CAx',
+        undefined,
+        'user-1',
+        true,
+      ]);
+      expect(backend.methods).to.not.include('getParentId');
+    });
+
+    it('emits CALL_CANCEL when the caller gives up', async () => {
+      const { client, driver, names } = await onlineClient({ config: { skipParentId: true } });
+      driver.receive();
+      driver.remoteCancel();
+      expect(client.getStatus()).to.equal(Status.CLOSED);
+      expect(names().filter((n) => n.startsWith('call_') || n === 'incoming_call')).to.deep.equal([
+        STD_EVENTS.INCOMING_CALL,
+        STD_EVENTS.CALL_CANCEL,
+      ]);
+    });
+
+    it('hangupCall rejects a ringing incoming call', async () => {
+      const { client, driver } = await onlineClient({ config: { skipParentId: true } });
+      driver.receive();
+      client.hangupCall();
+      expect(driver.methods).to.include('reject');
+      expect(driver.methods).to.not.include('hangup');
+      expect(client.getStatus()).to.equal(Status.CLOSED);
+    });
+
+    it('pickupCall without an incoming call is INVALID_STATE', async () => {
+      const { client, errors } = await onlineClient();
+      client.pickupCall();
+      expect(errors()).to.deep.equal(['INVALID_STATE']);
+    });
+
+    it('calls the legacy onIncoming and onConnect handlers', async () => {
+      const incoming: unknown[][] = [];
+      const statuses: string[] = [];
+      const { client, driver } = await onlineClient({
+        config: {
+          skipParentId: true,
+          onIncoming: (...args) => incoming.push(args),
+          onConnect: (status) => statuses.push(status),
+        },
+      });
+      driver.receive({ callSid: 'CAy', from: '+15559990000' });
+      client.pickupCall();
+      await waitUntil(() => statuses.length > 0);
+      driver.answer();
+      expect(incoming[0]?.[2]).to.equal('CAy');
+      expect(statuses).to.deep.equal([Status.CONNECTING, Status.OPEN]);
+    });
+  });
+
+  describe('destroy', () => {
+    it('releases the driver, deletes the session and reports DESTROYED afterwards', async () => {
+      const { client, driver, backend, names, errors } = await onlineClient();
+      client.destroy();
+      expect(driver.destroyed).to.equal(true);
+      expect(names()).to.include(STD_EVENTS.OFFLINE);
+      await waitUntil(() => backend.methods.includes('deleteSession'));
+      expect(backend.sessions.size).to.equal(0);
+      client.call({ phoneNumber: '+15551234567' });
+      client.init();
+      client.sendDtmf('1');
+      client.mute(true);
+      client.destroy();
+      expect(errors()).to.deep.equal(['DESTROYED', 'DESTROYED', 'DESTROYED', 'DESTROYED', 'DESTROYED']);
+      expect(client.getDeviceState()).to.equal('destroyed');
+    });
+
+    it('ends an active call with CALL_DISCONNECT', async () => {
+      const { client, names } = await onlineClient();
+      client.call({ phoneNumber: '+15551234567' });
+      await waitUntil(() => names().includes(STD_EVENTS.CALL_INIT));
+      client.destroy();
+      expect(names()).to.include(STD_EVENTS.CALL_DISCONNECT);
+      expect(client.getStatus()).to.equal(Status.CLOSED);
+    });
+
+    it('during init cleans up the session it creates', async () => {
+      const { client, backend } = makeClient();
+      client.setCallerId(CALLER_ID);
+      client.init();
+      client.destroy();
+      await waitUntil(() => backend.methods.includes('deleteSession'));
+      expect(backend.sessions.size).to.equal(0);
+    });
+  });
+
+  describe('legacy handlers', () => {
+    it('calls onReady, onOffline and onError from notifyConfig', async () => {
+      const calls: string[] = [];
+      const { client } = await onlineClient({
+        config: {
+          onReady: () => calls.push('ready'),
+          onOffline: () => calls.push('offline'),
+          onError: (_message, code) => calls.push(`error:${code}`),
+        },
+      });
+      client.sendDtmf('x');
+      client.destroy();
+      expect(calls).to.deep.equal(['ready', 'error:INVALID_DTMF', 'offline']);
+    });
+  });
+
+  describe('backend-dependent methods', () => {
+    it('getAvailableClients excludes this client and calls back', async () => {
+      const { client, backend } = await onlineClient();
+      backend.clients = [
+        { sys_id: 'u1', name: 'Ann', identity: 's_sess1' },
+        { sys_id: 'u2', name: 'Bob', identity: 's_other' },
+      ];
+      let list: unknown[] = [];
+      const result = await client.getAvailableClients((clients) => (list = clients));
+      expect(list).to.deep.equal([{ sys_id: 'u2', name: 'Bob', identity: 's_other' }]);
+      expect(result).to.deep.equal(list);
+    });
+
+    it('setClientAvailable updates the session row', async () => {
+      const { client, backend } = await onlineClient();
+      client.setClientAvailable('false');
+      await waitUntil(() => backend.methods.includes('setAvailability'));
+      expect(backend.sessions.get('sess1')?.available).to.equal(false);
+    });
+
+    it('forwardCall validates and posts through the backend', async () => {
+      const { client, driver, backend, names, errors } = await onlineClient();
+      client.forwardCall({ type: 'number', id: '+15557654321', dtmf: '12' });
+      expect(errors()).to.deep.equal(['INVALID_STATE']);
+      client.call({ phoneNumber: '+15551234567' });
+      await waitUntil(() => names().includes(STD_EVENTS.CALL_INIT));
+      driver.answer();
+      client.forwardCall({ type: 'number', id: 'bad' });
+      client.forwardCall({ type: 'number', id: '+15557654321', dtmf: 'Z' });
+      client.forwardCall({ type: 'number', id: '+15557654321', dtmf: '12' });
+      await waitUntil(() => backend.methods.includes('forwardCall'));
+      expect(errors()).to.deep.equal(['INVALID_STATE', 'INVALID_NUMBER', 'INVALID_DTMF']);
+      const forwarded = backend.log.find((e) => e.method === 'forwardCall')?.args;
+      expect(forwarded?.[1]).to.deep.equal({ type: 'number', id: '+15557654321', dtmf: '12' });
+    });
+
+    it('getParentId calls back with the parent or an error', async () => {
+      const { client, backend } = await onlineClient();
+      backend.parentIds.CA1 = 'p1';
+      const found = await new Promise((resolve) => client.getParentId('CA1', resolve));
+      expect(found).to.deep.equal({ parentId: 'p1' });
+    });
+  });
+
+  it('is exported with the constructor signature (notifyConfig, lazy)', () => {
+    expect(new NotifyClient({}, true).getStatus()).to.equal(Status.CLOSED);
+  });
+});

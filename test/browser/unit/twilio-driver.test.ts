@@ -1,0 +1,233 @@
+import { expect, waitUntil } from '@open-wc/testing';
+import { STD_EVENTS, Status } from '../../../src/client/constants.js';
+import { NotifyClient } from '../../../src/client/notify-client.js';
+import { TwilioDriver } from '../../../src/drivers/twilio/twilio-driver.js';
+import type { VendorDriverEvents } from '../../../src/drivers/driver.js';
+import { FakeBackend } from './helpers/fake-backend.js';
+import { CALLER_ID } from './helpers/setup.js';
+
+type Fn = (...args: unknown[]) => void;
+
+/** Just enough of the SDK's EventEmitter-based Device and Call. */
+class Emitter {
+  readonly #listeners = new Map<string, Set<Fn>>();
+  on(event: string, fn: Fn) {
+    if (!this.#listeners.has(event)) this.#listeners.set(event, new Set());
+    this.#listeners.get(event)!.add(fn);
+    return this;
+  }
+  once(event: string, fn: Fn) {
+    const wrapper: Fn = (...args) => {
+      this.removeListener(event, wrapper);
+      fn(...args);
+    };
+    return this.on(event, wrapper);
+  }
+  removeListener(event: string, fn: Fn) {
+    this.#listeners.get(event)?.delete(fn);
+    return this;
+  }
+  emit(event: string, ...args: unknown[]) {
+    for (const fn of [...(this.#listeners.get(event) ?? [])]) fn(...args);
+  }
+}
+
+class FakeCall extends Emitter {
+  parameters: Record<string, string> = {};
+  customParameters = new Map<string, string>();
+  state = 'pending';
+  muted = false;
+  digits: string[] = [];
+  status() {
+    return this.state;
+  }
+  accept() {
+    this.state = 'connecting';
+  }
+  reject() {
+    this.state = 'closed';
+    this.emit('reject');
+  }
+  disconnect() {
+    this.state = 'closed';
+    this.emit('disconnect', this);
+  }
+  sendDigits(digits: string) {
+    this.digits.push(digits);
+  }
+  mute(muted: boolean) {
+    this.muted = muted;
+  }
+  isMuted() {
+    return this.muted;
+  }
+}
+
+class FakeDevice extends Emitter {
+  static last: FakeDevice;
+  static registerError: { code: number; message: string } | null = null;
+  call: FakeCall | null = null;
+  destroyed = false;
+  constructor(
+    public token: string,
+    public options: Record<string, unknown>,
+  ) {
+    super();
+    FakeDevice.last = this;
+  }
+  async register() {
+    await Promise.resolve();
+    if (FakeDevice.registerError) this.emit('error', FakeDevice.registerError);
+    else this.emit('registered');
+  }
+  async unregister() {
+    this.emit('unregistered');
+  }
+  updateToken(token: string) {
+    this.token = token;
+  }
+  async connect({ params }: { params: Record<string, string> }) {
+    const call = new FakeCall();
+    call.parameters = { To: params.To };
+    call.state = 'connecting';
+    this.call = call;
+    return call;
+  }
+  destroy() {
+    this.destroyed = true;
+  }
+}
+
+function record(driver: TwilioDriver) {
+  const seen: unknown[][] = [];
+  const names: (keyof VendorDriverEvents)[] = [
+    'registered',
+    'unregistered',
+    'error',
+    'tokenWillExpire',
+    'incoming',
+    'callStatus',
+    'callAccepted',
+    'callDisconnected',
+    'callCanceled',
+    'callRejected',
+    'callError',
+  ];
+  for (const name of names) driver.events.on(name, (...args: unknown[]) => seen.push([name, ...args]));
+  return seen;
+}
+
+describe('TwilioDriver (on a fake window.Twilio)', () => {
+  beforeEach(() => {
+    FakeDevice.registerError = null;
+    (globalThis as { Twilio?: unknown }).Twilio = { Device: FakeDevice, Call: FakeCall };
+  });
+  afterEach(() => {
+    delete (globalThis as { Twilio?: unknown }).Twilio;
+  });
+
+  it('creates the Device with the backend options plus our defaults and registers', async () => {
+    const driver = new TwilioDriver({ autoLoadScriptResources: false });
+    const seen = record(driver);
+    await driver.register({ token: 't1', device: { chunderw: '127.0.0.1:9', publishEvents: false } });
+    expect(FakeDevice.last.token).to.equal('t1');
+    expect(FakeDevice.last.options).to.deep.include({
+      chunderw: '127.0.0.1:9',
+      publishEvents: false,
+      closeProtection: false,
+      logLevel: 'warn',
+    });
+    expect(FakeDevice.last.options.codecPreferences).to.deep.equal(['opus', 'pcmu']);
+    expect(seen).to.deep.equal([['registered']]);
+    driver.updateToken('t2');
+    expect(FakeDevice.last.token).to.equal('t2');
+  });
+
+  it('rejects register() with the mapped error and no duplicate error event', async () => {
+    FakeDevice.registerError = { code: 20101, message: 'Invalid token' };
+    const driver = new TwilioDriver({ autoLoadScriptResources: false });
+    const seen = record(driver);
+    const error = await driver.register({ token: 'bad', device: {} }).then(
+      () => null,
+      (e: { code: string }) => e,
+    );
+    expect(error?.code).to.equal('TOKEN_INVALID');
+    expect(seen).to.deep.equal([]);
+  });
+
+  it('maps an outgoing call: connecting, ringing, accept, remote disconnect', async () => {
+    const driver = new TwilioDriver({ autoLoadScriptResources: false });
+    await driver.register({ token: 't', device: {} });
+    const seen = record(driver);
+    await driver.connect({ To: '+15551234567' });
+    const call = FakeDevice.last.call!;
+    call.parameters.CallSid = 'CA1';
+    call.emit('ringing');
+    call.emit('accept');
+    expect(driver.getCallSid()).to.equal('CA1');
+    driver.sendDigits('12#');
+    driver.mute(true);
+    expect(driver.isMuted()).to.equal(true);
+    call.emit('disconnect');
+    call.emit('disconnect');
+    expect(call.digits).to.deep.equal(['12#']);
+    expect(seen).to.deep.equal([
+      ['callStatus', Status.CONNECTING],
+      ['callStatus', Status.RINGING],
+      ['callAccepted'],
+      ['callStatus', Status.OPEN],
+      ['callDisconnected'],
+    ]);
+  });
+
+  it('maps an incoming call with custom parameters, accept and cancel, and call errors', async () => {
+    const driver = new TwilioDriver({ autoLoadScriptResources: false });
+    await driver.register({ token: 't', device: {} });
+    const seen = record(driver);
+    const call = new FakeCall();
+    call.parameters = { CallSid: 'CA2', From: 'client:s_x', To: 'client:s_me' };
+    call.customParameters.set('parentId', 'P1');
+    FakeDevice.last.emit('incoming', call);
+    await driver.accept();
+    call.emit('error', { code: 31208, message: 'denied' });
+    call.emit('cancel');
+    expect(seen[0]).to.deep.equal([
+      'incoming',
+      { callSid: 'CA2', from: 'client:s_x', to: 'client:s_me', params: { parentId: 'P1' } },
+    ]);
+    expect(seen[1]).to.deep.equal(['callStatus', Status.CONNECTING]);
+    expect(seen[2][0]).to.equal('callError');
+    expect((seen[2][1] as { code: string }).code).to.equal('MEDIA_PERMISSION_DENIED');
+    expect(seen[3]).to.deep.equal(['callCanceled']);
+  });
+
+  it('reports device errors outside registration, mapped', async () => {
+    const driver = new TwilioDriver({ autoLoadScriptResources: false });
+    await driver.register({ token: 't', device: {} });
+    const seen = record(driver);
+    FakeDevice.last.emit('error', { code: 20104, message: 'expired' });
+    expect((seen[0][1] as { code: string }).code).to.equal('TOKEN_EXPIRED');
+  });
+
+  it('drives a NotifyClient end to end through the default factory', async () => {
+    const backend = new FakeBackend();
+    const client = new NotifyClient({ vendor: 'TwilioDirect', backend });
+    const events: string[] = [];
+    for (const event of Object.values(STD_EVENTS)) client.addEventListener(event, () => events.push(event));
+    client.setCallerId(CALLER_ID);
+    client.init();
+    await waitUntil(() => events.includes(STD_EVENTS.ONLINE));
+    client.call({ phoneNumber: '+15551234567' });
+    await waitUntil(() => events.includes(STD_EVENTS.CALL_INIT));
+    FakeDevice.last.call!.emit('accept');
+    expect(client.getStatus()).to.equal(Status.OPEN);
+    FakeDevice.last.call!.emit('disconnect');
+    expect(events.filter((e) => e.startsWith('call_'))).to.deep.equal([
+      STD_EVENTS.CALL_INIT,
+      STD_EVENTS.CALL_START,
+      STD_EVENTS.CALL_DISCONNECT,
+    ]);
+    client.destroy();
+    expect(FakeDevice.last.destroyed).to.equal(true);
+  });
+});
