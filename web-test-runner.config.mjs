@@ -2,6 +2,10 @@
 import { fileURLToPath } from 'node:url';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
+import { stackPlugin } from './test/browser/e2e/stack-plugin.ts';
+
+/** The test pages' origin; the stack's backend allows it through CORS. */
+const port = 8000;
 
 /** Chromium flags for headless media tests (fake microphone, loopback ICE, no first-run noise). */
 export const chromiumArgs = [
@@ -27,16 +31,24 @@ export const browsers = [
 /** Dev-server plugins shared by every group; append e.g. a server-starting plugin for e2e. */
 export const plugins = [
   esbuildPlugin({ ts: true, tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)) }),
+  // The e2e group's real backend and Twilio emulator (needs the runner started under tsx: npm run test:browser).
+  stackPlugin(`http://localhost:${port}`),
 ];
 
 /** @type {import('@web/test-runner').TestRunnerConfig} */
 export default {
   nodeResolve: true,
+  port,
   browsers,
   plugins,
   concurrency: 1,
+  // End-to-end files place real calls; the default 2 minutes per run is too short for them.
+  testsFinishTimeout: 600000,
   // The client logs every state transition at debug level; keep test output readable.
   filterBrowserLogs: ({ type }) => type !== 'debug',
   testFramework: { config: { timeout: 5000 } },
-  groups: [{ name: 'unit', files: 'test/browser/unit/**/*.test.ts' }],
+  groups: [
+    { name: 'unit', files: 'test/browser/unit/**/*.test.ts' },
+    { name: 'e2e', files: 'test/browser/e2e/**/*.test.ts' },
+  ],
 };

@@ -84,7 +84,11 @@ export const notifyBackend: FastifyPluginAsync<ServerOptions> = async (app, opti
   // A host app (the demo's root, hosting the emulator too) may have registered the form parser already.
   if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) await app.register(formbody);
   if (options.corsOrigins?.length)
-    await app.register(cors, { origin: options.corsOrigins, credentials: true });
+    await app.register(cors, {
+      origin: options.corsOrigins,
+      credentials: true,
+      methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'],
+    });
 
   app.setErrorHandler((error, request, reply) => {
     const notifyError = toNotifyError(error);

@@ -1,0 +1,78 @@
+/**
+ * Test seams for the end-to-end group: the stack's addresses, development sign-in, the emulator's
+ * inspection API, and the page's RTCPeerConnections (recorded so a test can read real getStats()).
+ */
+// @ts-expect-error served by the stack plugin at test time
+import { stack as served } from '/__stack.js';
+
+export interface StackInfo {
+  origin: string;
+  backendUrl: string;
+  shortTokens: { origin: string; backendUrl: string };
+  demoNumber: string;
+  foreignNumber: string;
+}
+export const stack = served as StackInfo;
+
+/** Every RTCPeerConnection the page creates from now on (the SDK creates one per call). */
+export const peerConnections: RTCPeerConnection[] = [];
+const NativePeerConnection = window.RTCPeerConnection;
+window.RTCPeerConnection = class RecordedPeerConnection extends NativePeerConnection {
+  constructor(configuration?: RTCConfiguration) {
+    super(configuration);
+    peerConnections.push(this);
+  }
+};
+
+/** Signs a development user in and returns the backend's bearer token. */
+export async function signIn(name: string, backendUrl = stack.backendUrl): Promise<string> {
+  const response = await fetch(`${backendUrl}/auth/dev-sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name }),
+  });
+  if (!response.ok) throw new Error(`dev sign-in failed: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { token: string }).token;
+}
+
+export interface PhoneCall {
+  callSid: string;
+  parentCallSid: string | null;
+  state: string;
+  digits: string;
+  audioPacketsReceived: number;
+  audioPacketsSent: number;
+}
+
+/** What a virtual PSTN phone of the emulator has seen. */
+export async function phone(number: string, origin = stack.origin): Promise<{ calls: PhoneCall[] }> {
+  const response = await fetch(`${origin}/emulator/phones/${encodeURIComponent(number)}`);
+  return (await response.json()) as { calls: PhoneCall[] };
+}
+
+export async function emulatorCalls(origin = stack.origin): Promise<Array<{ sid: string; status: string }>> {
+  const response = await fetch(`${origin}/emulator/calls`);
+  const body = (await response.json()) as { calls: Array<{ sid: string; status: string }> } | Array<{ sid: string; status: string }>;
+  return Array.isArray(body) ? body : body.calls;
+}
+
+/** Inbound RTP packets counted by the browser on the most recent call. */
+export async function inboundAudioPackets(): Promise<number> {
+  const pc = peerConnections.at(-1);
+  if (!pc) return 0;
+  let packets = 0;
+  (await pc.getStats()).forEach((report: { type: string; kind?: string; packetsReceived?: number }) => {
+    if (report.type === 'inbound-rtp' && report.kind === 'audio') packets += report.packetsReceived ?? 0;
+  });
+  return packets;
+}
+
+/** Records every event a NotifyClient fires, in order, with its arguments. */
+export function recordEvents(
+  client: { addEventListener(event: string, fn: (...args: unknown[]) => void): () => void },
+  events: Record<string, string>,
+): Array<{ event: string; args: unknown[] }> {
+  const log: Array<{ event: string; args: unknown[] }> = [];
+  for (const event of Object.values(events)) client.addEventListener(event, (...args) => log.push({ event, args }));
+  return log;
+}
