@@ -1,0 +1,82 @@
+import formbody from '@fastify/formbody';
+import websocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import type { TwilioAccount } from '../scripts/dev-account.js';
+import { Switchboard } from './calls/switchboard.js';
+import { allowAnyOrigin } from './routes/cors.js';
+import { inspectRoutes } from './routes/inspect.js';
+import { restCallRoutes } from './routes/rest-calls.js';
+import { soundRoutes } from './routes/sounds.js';
+import { PStreamConnection } from './signaling/pstream-connection.js';
+
+export interface EmulatorOptions {
+  account: TwilioAccount;
+  /** The TwiML App's voice URL (the backend's POST /twilio/voice); a function when it is known only later. */
+  voiceUrl: string | (() => string);
+  /** Numbers that belong to the account; every other E.164 number is a virtual PSTN phone. */
+  notifyNumbers?: string[] | (() => string[]);
+  logger?: boolean | object;
+  /** @internal Heartbeat period (Twilio-like default 10 s); tests shorten it. */
+  heartbeatIntervalMs?: number;
+  /** @internal How long a call waits for its SDK to come back after the socket drops (default 5 s). */
+  reconnectGraceMs?: number;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The emulator's state (calls, phones, sockets); for tests and the lead's integration. */
+    emulator: Switchboard;
+  }
+}
+
+const getter = <T>(value: T | (() => T)): (() => T) =>
+  typeof value === 'function' ? (value as () => T) : () => value;
+
+/**
+ * The local Twilio Voice emulator: PStream signaling on /signal, werift media legs, TwiML from the voice
+ * URL, virtual PSTN phones, sounds, the inspection API (/emulator/…) and the REST Calls resource
+ * (/2010-04-01/…). Routes are absolute, so register it without a prefix; it must run on HTTPS because the
+ * SDK only speaks wss://. Closing the Fastify app ends every call, media peer and socket.
+ */
+export const emulatorPlugin: FastifyPluginAsync<EmulatorOptions> = async (app, opts) => {
+  const switchboard = new Switchboard({
+    account: opts.account,
+    voiceUrl: getter(opts.voiceUrl),
+    notifyNumbers: getter(opts.notifyNumbers ?? []),
+    reconnectGraceMs: opts.reconnectGraceMs,
+  });
+  app.decorate('emulator', switchboard);
+  app.addHook('onClose', async () => switchboard.close());
+
+  await app.register(websocket);
+  allowAnyOrigin(app, ['/emulator/', '/sounds/', '/js/client/sounds/']);
+
+  app.get('/signal', { websocket: true }, (socket) => {
+    switchboard.add(
+      new PStreamConnection(socket, {
+        account: opts.account,
+        router: switchboard,
+        heartbeatIntervalMs: opts.heartbeatIntervalMs ?? 10_000,
+      }),
+    );
+  });
+  await app.register(soundRoutes);
+  await app.register(inspectRoutes, { switchboard });
+  await app.register(async (rest) => {
+    // The REST API takes form bodies; skip the parser when the host app already registered one globally.
+    if (!rest.hasContentTypeParser('application/x-www-form-urlencoded')) await rest.register(formbody);
+    await rest.register(restCallRoutes, { switchboard });
+  });
+};
+
+/** A standalone emulator app (not listening yet). */
+export async function buildEmulator(
+  opts: EmulatorOptions & { https?: { key: string; cert: string } },
+): Promise<FastifyInstance> {
+  const { https, logger, ...pluginOptions } = opts;
+  const app = (https
+    ? Fastify({ https, logger: logger ?? false })
+    : Fastify({ logger: logger ?? false })) as unknown as FastifyInstance;
+  await app.register(emulatorPlugin, pluginOptions);
+  return app;
+}

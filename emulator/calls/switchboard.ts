@@ -1,0 +1,190 @@
+import type { TwilioAccount } from '../../scripts/dev-account.js';
+import { PhoneDirectory } from '../phones/virtual-phone.js';
+import type { CallRouter, Payload, PStreamConnection } from '../signaling/pstream-connection.js';
+import type { BrowserSession, SessionDirectory } from './browser-session.js';
+import { CallRegistry, isFinal } from './call-registry.js';
+import type { DialDeps } from './dial.js';
+import { IncomingPstnCall } from './incoming-call.js';
+import { OutgoingCall, type CallEvent } from './outgoing-call.js';
+
+export interface SwitchboardOptions {
+  account: TwilioAccount;
+  voiceUrl: () => string;
+  notifyNumbers: () => string[];
+  /** How long a call outlives its signaling socket, waiting for the SDK to reconnect. */
+  reconnectGraceMs?: number;
+}
+
+/** The real server's behaviour for `reconnectTimeout: 0` is unknown; 5 s covers the SDK's quick retry. */
+const DEFAULT_RECONNECT_GRACE_MS = 5_000;
+
+const decodeParams = (twilio: unknown): Record<string, string> => {
+  const raw = (twilio as { params?: unknown } | undefined)?.params;
+  return typeof raw === 'string' ? Object.fromEntries(new URLSearchParams(raw)) : {};
+};
+
+/**
+ * Connects the pieces: signaling sockets, browser legs, TwiML-driven parent calls, the call registry and the
+ * virtual phones. It is the {@link CallRouter} every PStream connection reports to.
+ */
+export class Switchboard implements CallRouter, SessionDirectory {
+  readonly registry = new CallRegistry();
+  readonly phones = new PhoneDirectory();
+  readonly connections = new Set<PStreamConnection>();
+  /** Browser legs by CallSid (and outgoing calls also by the SDK's temporary TJS… id). */
+  private readonly sessions = new Map<string, BrowserSession>();
+  /** Parent calls that run TwiML, by CallSid, for their event logs and for shutdown. */
+  private readonly parents = new Map<string, OutgoingCall | IncomingPstnCall>();
+
+  constructor(private readonly options: SwitchboardOptions) {}
+
+  get account(): TwilioAccount {
+    return this.options.account;
+  }
+
+  /** A number of the account (routed to the voice URL) rather than a virtual PSTN phone. */
+  isNotifyNumber(number: string): boolean {
+    return this.options.notifyNumbers().includes(number);
+  }
+
+  eventsOf(sid: string): CallEvent[] | undefined {
+    return this.parents.get(sid)?.events;
+  }
+
+  add(connection: PStreamConnection): void {
+    this.connections.add(connection);
+  }
+
+  // ——— SessionDirectory ———
+
+  registeredConnections(identity: string): PStreamConnection[] {
+    return [...this.connections].filter((c) => c.isOpen && c.registered && c.identity === identity);
+  }
+
+  track(callSid: string, session: BrowserSession): void {
+    this.sessions.set(callSid, session);
+  }
+
+  untrack(callSid: string, session: BrowserSession): void {
+    if (this.sessions.get(callSid) === session) this.sessions.delete(callSid);
+  }
+
+  // ——— calls placed from outside a browser ———
+
+  /** A virtual phone calls a Notify number; its voice URL decides what happens (usually `<Dial><Client>`). */
+  placePhoneCall(from: string, to: string): IncomingPstnCall {
+    const call = new IncomingPstnCall(from, to, { ...this.dialDeps(), voiceUrl: this.options.voiceUrl() });
+    this.parents.set(call.sid, call);
+    void call.start();
+    return call;
+  }
+
+  // ——— CallRouter: what the SDKs send ———
+
+  invite(connection: PStreamConnection, payload: Payload): void {
+    const callSid = typeof payload.callsid === 'string' ? payload.callsid : '';
+    const sdp = typeof payload.sdp === 'string' ? payload.sdp : '';
+    if (typeof payload.reconnect === 'string') {
+      const session = this.sessions.get(callSid);
+      if (session && session.reconnectToken === payload.reconnect) session.reconnect(connection);
+      else
+        connection.send('hangup', {
+          callsid: callSid,
+          error: { code: 31404, message: 'Not Found: no such call' },
+        });
+      return;
+    }
+    if (!callSid || !sdp) {
+      connection.sendError(31100, 'Malformed invite: callsid and sdp are required', { callsid: callSid });
+      return;
+    }
+    const applicationSid = connection.token?.voice.outgoing?.application_sid;
+    if (!applicationSid) {
+      // Before any `ringing` the SDK only matches its own TJS id.
+      connection.send('hangup', {
+        callsid: callSid,
+        error: { code: 31204, message: 'The access token has no outgoing grant (application_sid)' },
+      });
+      return;
+    }
+    const call = new OutgoingCall(
+      connection,
+      callSid,
+      sdp,
+      decodeParams(payload.twilio),
+      { ...this.dialDeps(), voiceUrl: this.options.voiceUrl() },
+      (ended) => {
+        this.untrack(ended.sid, ended);
+        this.untrack(ended.tempId, ended);
+      },
+    );
+    this.sessions.set(call.sid, call);
+    this.sessions.set(callSid, call);
+    this.parents.set(call.sid, call);
+    void call.start(applicationSid);
+  }
+
+  hangup(connection: PStreamConnection, callSid: string): void {
+    this.sessions.get(callSid)?.hangupByClient(connection);
+  }
+
+  reject(connection: PStreamConnection, callSid: string): void {
+    this.sessions.get(callSid)?.rejectByClient(connection);
+  }
+
+  answer(connection: PStreamConnection, callSid: string, sdp: string): void {
+    this.sessions.get(callSid)?.answerByClient(connection, sdp);
+  }
+
+  reinvite(connection: PStreamConnection, callSid: string, sdp: string): void {
+    this.sessions.get(callSid)?.reinvite(connection, sdp);
+  }
+
+  dtmf(connection: PStreamConnection, callSid: string, digits: string): void {
+    this.sessions.get(callSid)?.dtmf(connection, digits);
+  }
+
+  closed(connection: PStreamConnection): void {
+    this.connections.delete(connection);
+    const grace = this.options.reconnectGraceMs ?? DEFAULT_RECONNECT_GRACE_MS;
+    for (const session of new Set(this.sessions.values())) session.connectionLost(connection, grace);
+  }
+
+  /**
+   * Ends one leg as REST `Status=completed` does: a parent with everything it dialled, or one child (its
+   * `<Dial>` then ends as if the far end hung up). False for an unknown or finished leg.
+   */
+  terminateLeg(sid: string): boolean {
+    const leg = this.registry.get(sid);
+    if (!leg || isFinal(leg.status)) return false;
+    const parent = this.parents.get(sid);
+    if (parent) {
+      parent.terminate();
+      return true;
+    }
+    const session = this.sessions.get(sid);
+    if (session) {
+      session.terminate();
+      return true;
+    }
+    const phoneCall = this.phones.callBySid(sid);
+    if (phoneCall?.state === 'ringing') {
+      phoneCall.end('canceled');
+      this.registry.setStatus(sid, 'canceled');
+      return true;
+    }
+    return phoneCall?.hangup() ?? false;
+  }
+
+  /** Ends every call and socket (server shutdown). */
+  async close(): Promise<void> {
+    for (const session of new Set(this.sessions.values())) session.terminate();
+    for (const parent of this.parents.values()) parent.terminate();
+    for (const connection of this.connections) connection.close();
+    this.phones.endAll();
+  }
+
+  private dialDeps(): DialDeps {
+    return { account: this.options.account, registry: this.registry, phones: this.phones, sessions: this };
+  }
+}

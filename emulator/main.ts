@@ -1,0 +1,13 @@
+import { createDevAccount } from '../scripts/dev-account.js';
+import { buildEmulator } from './app.js';
+import { createLocalCertificate } from './cert.js';
+
+// Standalone emulator for manual runs: a fresh account, printed so a backend can be pointed at it.
+const port = Number(process.env.PORT ?? 8443);
+const account = createDevAccount();
+const voiceUrl = process.env.VOICE_URL ?? 'https://127.0.0.1:3000/api/twilio/voice';
+const app = await buildEmulator({ account, voiceUrl, https: createLocalCertificate(), logger: true });
+await app.listen({ host: '127.0.0.1', port });
+console.log(`Twilio Voice emulator on https://127.0.0.1:${port} (signaling wss://127.0.0.1:${port}/signal)`);
+console.log(`voice URL: ${voiceUrl}`);
+console.log(`account: ${JSON.stringify(account)}`);

@@ -1,0 +1,44 @@
+import type { PhoneCall } from '../phones/virtual-phone.js';
+import type { MediaLeg } from './media-leg.js';
+
+/** One side of a bridged call: a browser (terminated on a werift leg) or a virtual phone. */
+export type MediaEnd = { kind: 'browser'; media: MediaLeg } | { kind: 'phone'; phone: PhoneCall };
+
+/**
+ * Connects two ends as Twilio's media servers do between a parent and a child leg; returns the function that
+ * disconnects them. Phones hear the browser (audio and digits are counted) and play their tone to it;
+ * browser-to-browser relays RTP payloads, each leg sending with its own SSRC.
+ */
+export function connectMedia(a: MediaEnd, b: MediaEnd): () => void {
+  if (a.kind === 'phone' && b.kind === 'browser') return connectMedia(b, a);
+  if (a.kind === 'browser' && b.kind === 'phone') {
+    const { media } = a;
+    const { phone } = b;
+    media.listener = { onAudio: () => phone.receiveAudio(), onDigit: (digit) => phone.receiveDigits(digit) };
+    phone.connectAudio((payload, seq, ts, marker) => media.sendAudio(payload, seq, ts, marker));
+    return () => {
+      media.listener = {};
+      phone.disconnectAudio();
+    };
+  }
+  if (a.kind === 'browser' && b.kind === 'browser') {
+    const relay = (from: MediaLeg, to: MediaLeg) => {
+      from.listener = {
+        onAudio: (packet) =>
+          to.sendAudio(
+            packet.payload,
+            packet.header.sequenceNumber,
+            packet.header.timestamp,
+            packet.header.marker,
+          ),
+      };
+    };
+    relay(a.media, b.media);
+    relay(b.media, a.media);
+    return () => {
+      a.media.listener = {};
+      b.media.listener = {};
+    };
+  }
+  return () => undefined; // two virtual phones have nothing to exchange
+}

@@ -1,0 +1,143 @@
+import {
+  RTCPeerConnection,
+  RTCRtpCodecParameters,
+  RtpHeader,
+  RtpPacket,
+  type RTCRtpTransceiver,
+  type RtpPacket as RtpPacketType,
+} from 'werift';
+import { DtmfDecoder } from './dtmf.js';
+
+/** What a media leg reports about the audio the browser sends; swapped when the leg is bridged elsewhere. */
+export interface MediaLegListener {
+  /** An RTP packet of the negotiated audio codec (not telephone-event). */
+  onAudio?: (packet: RtpPacketType) => void;
+  /** A digit completed by RFC 4733 telephone-event packets. */
+  onDigit?: (digit: string) => void;
+}
+
+/** PCMU first: Chrome and Twilio settle on it, and the emulator's tone generator speaks only G.711 μ-law. */
+const audioCodecs = () => [
+  new RTCRtpCodecParameters({ mimeType: 'audio/PCMU', clockRate: 8000, channels: 1, payloadType: 0 }),
+  // Chrome offers telephone-event/8000 as PT 126; answering with it turns on the SDK's in-band DTMF sender.
+  new RTCRtpCodecParameters({
+    mimeType: 'audio/telephone-event',
+    clockRate: 8000,
+    channels: 1,
+    payloadType: 126,
+  }),
+];
+
+const GATHERING_TIMEOUT_MS = 5_000;
+
+/**
+ * The emulator's end of one browser call leg: a werift peer that terminates ICE, DTLS and SRTP, as Twilio's
+ * media servers do (the SDK never trickles candidates, so SDP cannot be relayed between two browsers).
+ * Full ICE rather than ICE-lite, because werift's ICE-lite mode never completes DTLS with Chrome.
+ */
+export class MediaLeg {
+  private readonly pc = new RTCPeerConnection({
+    iceServers: [], // the default STUN server means DNS lookups that fail offline
+    iceAdditionalHostAddresses: ['127.0.0.1'], // Chrome on a loopback-only host only has 127.0.0.1
+    iceUseIpv6: false,
+    codecs: { audio: audioCodecs() },
+  });
+  private readonly transceiver: RTCRtpTransceiver;
+  private readonly dtmf = new DtmfDecoder();
+  private telephoneEventTypes = new Set<number>();
+  private closed = false;
+
+  /** Where received audio and digits go: the far end of the bridge, or nowhere. */
+  listener: MediaLegListener = {};
+
+  constructor() {
+    // Added before the remote offer so the offer's audio section binds to it as sendrecv, not recvonly.
+    this.transceiver = this.pc.addTransceiver('audio', { direction: 'sendrecv' });
+    this.transceiver.onTrack.subscribe((track) => {
+      track.onReceiveRtp.subscribe((packet) => this.receive(packet));
+    });
+  }
+
+  get localSdp(): string | undefined {
+    return this.pc.localDescription?.sdp;
+  }
+
+  get connected(): boolean {
+    return this.pc.connectionState === 'connected';
+  }
+
+  /** Answers a browser offer; resolves with SDP that already lists every local candidate. */
+  async answer(offerSdp: string): Promise<string> {
+    this.rememberTelephoneEventTypes(offerSdp);
+    await this.pc.setRemoteDescription({ type: 'offer', sdp: offerSdp });
+    await this.pc.setLocalDescription(await this.pc.createAnswer());
+    return this.localSdpAfterGathering();
+  }
+
+  /** Offers to a browser (incoming calls); finish with {@link acceptAnswer}. */
+  async offer(): Promise<string> {
+    await this.pc.setLocalDescription(await this.pc.createOffer());
+    return this.localSdpAfterGathering();
+  }
+
+  async acceptAnswer(answerSdp: string): Promise<void> {
+    this.rememberTelephoneEventTypes(answerSdp);
+    await this.pc.setRemoteDescription({ type: 'answer', sdp: answerSdp });
+  }
+
+  /**
+   * Answers the SDK's ICE-restart `reinvite` on the same peer (a new peer would need a new DTLS session the
+   * browser never starts). werift 0.24 skips restarting its ICE agent while DTLS is connected, so the
+   * restarted transports are started here; without that no RTP reaches the browser after the restart.
+   */
+  async answerIceRestart(offerSdp: string): Promise<string> {
+    const sdp = await this.answer(offerSdp);
+    for (const dtls of this.pc.dtlsTransports) {
+      if (dtls.iceTransport.state !== 'connected') dtls.iceTransport.start().catch(() => undefined);
+    }
+    return sdp;
+  }
+
+  /** Sends one audio frame; the sender stamps its own SSRC and the negotiated payload type. */
+  sendAudio(payload: Buffer, sequenceNumber: number, timestamp: number, marker = false): boolean {
+    if (this.closed || !this.connected) return false;
+    const header = new RtpHeader({ sequenceNumber, timestamp, marker, payloadType: 0 });
+    this.transceiver.sender.sendRtp(new RtpPacket(header, payload)).catch(() => undefined);
+    return true;
+  }
+
+  /** Digits the browser sent by signaling (`dtmf` message) rather than in-band; they go the same way. */
+  injectDigits(digits: string): void {
+    for (const digit of digits.replace(/[wW]/g, '')) this.listener.onDigit?.(digit);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pc.close().catch(() => undefined);
+  }
+
+  private receive(packet: RtpPacketType): void {
+    if (this.telephoneEventTypes.has(packet.header.payloadType)) {
+      const digit = this.dtmf.push(packet.header.timestamp, packet.payload);
+      if (digit) this.listener.onDigit?.(digit);
+      return;
+    }
+    this.listener.onAudio?.(packet);
+  }
+
+  private rememberTelephoneEventTypes(sdp: string): void {
+    for (const match of sdp.matchAll(/^a=rtpmap:(\d+) telephone-event\/8000/gim)) {
+      this.telephoneEventTypes.add(Number(match[1]));
+    }
+  }
+
+  private async localSdpAfterGathering(): Promise<string> {
+    if (this.pc.iceGatheringState !== 'complete') {
+      await this.pc.iceGatheringStateChange.watch((state) => state === 'complete', GATHERING_TIMEOUT_MS);
+    }
+    const sdp = this.pc.localDescription?.sdp;
+    if (!sdp) throw new Error('no local description');
+    return sdp;
+  }
+}

@@ -1,0 +1,166 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { timingSafeEqual } from 'node:crypto';
+import type { CallLeg, CallStatus } from '../calls/call-registry.js';
+import type { Switchboard } from '../calls/switchboard.js';
+
+const API = '/2010-04-01/Accounts/:accountSid';
+
+/** Twilio's error body for the 2010 API: `{code, message, more_info, status}`. */
+function restError(reply: FastifyReply, status: number, code: number, message: string) {
+  return reply
+    .code(status)
+    .send({ code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status });
+}
+
+/** RFC 2822 in Twilio's spelling, which twilio-node parses with `ddd, DD MMM YYYY HH:mm:ss [+0000]`. */
+const rfc2822 = (date: Date | undefined) => (date ? date.toUTCString().replace('GMT', '+0000') : null);
+
+/** The REST status enum has no `initiated`; a dialled leg that has not rung yet reads as queued. */
+const restStatus = (status: CallStatus) => (status === 'initiated' ? 'queued' : status);
+
+function callJson(leg: CallLeg, accountSid: string) {
+  const uri = `/2010-04-01/Accounts/${accountSid}/Calls/${leg.sid}.json`;
+  const ended = leg.endedAt && leg.answeredAt;
+  return {
+    sid: leg.sid,
+    account_sid: accountSid,
+    parent_call_sid: leg.parentSid ?? null,
+    date_created: rfc2822(leg.startedAt),
+    date_updated: rfc2822(leg.endedAt ?? leg.answeredAt ?? leg.startedAt),
+    to: leg.to,
+    to_formatted: leg.to,
+    from: leg.from,
+    from_formatted: leg.from,
+    phone_number_sid: null,
+    status: restStatus(leg.status),
+    start_time: rfc2822(leg.answeredAt ?? leg.startedAt),
+    end_time: rfc2822(leg.endedAt),
+    duration: ended ? String(Math.round((leg.endedAt!.getTime() - leg.answeredAt!.getTime()) / 1000)) : null,
+    price: null,
+    price_unit: 'USD',
+    direction: leg.direction,
+    answered_by: null,
+    api_version: '2010-04-01',
+    forwarded_from: null,
+    group_sid: null,
+    caller_name: null,
+    queue_time: '0',
+    trunk_sid: null,
+    uri,
+    subresource_uris: {
+      notifications: uri.replace('.json', '/Notifications.json'),
+      recordings: uri.replace('.json', '/Recordings.json'),
+      events: uri.replace('.json', '/Events.json'),
+      user_defined_messages: uri.replace('.json', '/UserDefinedMessages.json'),
+    },
+  };
+}
+
+const safeEqual = (a: string, b: string) =>
+  a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+
+/**
+ * The REST Calls resource (list, fetch, and update with `Status`), with HTTP Basic auth as the account
+ * (AC…/auth token) or an API key (SK…/secret). Creating calls and redirecting live ones (`Url`/`Twiml`) are
+ * not emulated yet and answer 400 saying so, rather than pretending.
+ */
+export async function restCallRoutes(
+  app: FastifyInstance,
+  opts: { switchboard: Switchboard },
+): Promise<void> {
+  const { switchboard } = opts;
+  const { account } = switchboard;
+
+  const authenticate = async (
+    request: FastifyRequest<{ Params: { accountSid: string } }>,
+    reply: FastifyReply,
+  ) => {
+    const [scheme, encoded] = (request.headers.authorization ?? '').split(' ');
+    const [user = '', password = ''] =
+      scheme === 'Basic' && encoded ? Buffer.from(encoded, 'base64').toString('utf8').split(/:(.*)/s) : [];
+    const valid =
+      (user === account.accountSid && safeEqual(password, account.authToken)) ||
+      (user === account.apiKeySid && safeEqual(password, account.apiKeySecret));
+    if (!valid) {
+      reply.header('WWW-Authenticate', 'Basic realm="Twilio API"');
+      return restError(reply, 401, 20003, 'Authenticate');
+    }
+    if (request.params.accountSid !== account.accountSid) {
+      return restError(reply, 404, 20404, 'The requested resource was not found');
+    }
+  };
+
+  app.get<{ Params: { accountSid: string }; Querystring: Record<string, string> }>(
+    `${API}/Calls.json`,
+    { preHandler: authenticate },
+    async (request) => {
+      const q = request.query;
+      const calls = switchboard.registry
+        .list()
+        .filter((leg) => !q.To || leg.to === q.To)
+        .filter((leg) => !q.From || leg.from === q.From)
+        .filter((leg) => !q.ParentCallSid || leg.parentSid === q.ParentCallSid)
+        .filter((leg) => !q.Status || restStatus(leg.status) === q.Status)
+        .reverse(); // newest first, as Twilio lists
+      const pageSize = Math.min(1000, Math.max(1, Number(q.PageSize) || 50));
+      const page = Math.max(0, Number(q.Page) || 0);
+      const slice = calls.slice(page * pageSize, (page + 1) * pageSize);
+      const base = `/2010-04-01/Accounts/${account.accountSid}/Calls.json`;
+      const hasNext = (page + 1) * pageSize < calls.length;
+      return {
+        calls: slice.map((leg) => callJson(leg, account.accountSid)),
+        start: page * pageSize,
+        end: page * pageSize + Math.max(0, slice.length - 1),
+        page,
+        page_size: pageSize,
+        uri: `${base}?PageSize=${pageSize}&Page=${page}`,
+        first_page_uri: `${base}?PageSize=${pageSize}&Page=0`,
+        next_page_uri: hasNext ? `${base}?PageSize=${pageSize}&Page=${page + 1}` : null,
+        previous_page_uri: page > 0 ? `${base}?PageSize=${pageSize}&Page=${page - 1}` : null,
+      };
+    },
+  );
+
+  app.get<{ Params: { accountSid: string; callSid: string } }>(
+    `${API}/Calls/:callSid.json`,
+    { preHandler: authenticate },
+    async (request, reply) => {
+      const leg = switchboard.registry.get(request.params.callSid);
+      if (!leg) return restError(reply, 404, 20404, 'The requested resource was not found');
+      return callJson(leg, account.accountSid);
+    },
+  );
+
+  app.post<{ Params: { accountSid: string; callSid: string }; Body: Record<string, string> | undefined }>(
+    `${API}/Calls/:callSid.json`,
+    { preHandler: authenticate },
+    async (request, reply) => {
+      const leg = switchboard.registry.get(request.params.callSid);
+      if (!leg) return restError(reply, 404, 20404, 'The requested resource was not found');
+      const body = request.body ?? {};
+      if (body.Url || body.Twiml) {
+        return restError(reply, 400, 20001, 'Redirecting a live call (Url/Twiml) is not emulated yet');
+      }
+      if (body.Status !== undefined && body.Status !== 'completed' && body.Status !== 'canceled') {
+        return restError(reply, 400, 21218, `Invalid Status: ${body.Status}`);
+      }
+      if (body.Status) {
+        // `canceled` only ends calls that have not been answered; `completed` ends any live call.
+        const cancelable = leg.status === 'queued' || leg.status === 'initiated' || leg.status === 'ringing';
+        if (body.Status === 'completed' || cancelable) {
+          if (!switchboard.terminateLeg(leg.sid) && leg.status !== 'completed') {
+            return restError(reply, 400, 21220, 'Call is not in-progress. Cannot redirect.');
+          }
+        }
+      }
+      return callJson(switchboard.registry.get(leg.sid)!, account.accountSid);
+    },
+  );
+
+  app.post<{ Params: { accountSid: string } }>(
+    `${API}/Calls.json`,
+    { preHandler: authenticate },
+    async (_request, reply) =>
+      restError(reply, 400, 20001, 'Creating calls through REST is not emulated yet'),
+  );
+}
