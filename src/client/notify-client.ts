@@ -138,6 +138,8 @@ export class NotifyClient {
   #expiryTimer: ReturnType<typeof setTimeout> | undefined;
   #expiresAt = 0;
   #refreshing: Promise<void> | null = null;
+  /** When our own timer will refresh the token (ms since the epoch). */
+  #refreshDueAt = 0;
   readonly #stateObservers = new Set<() => void>();
 
   /**
@@ -635,7 +637,10 @@ export class NotifyClient {
         else this.#reportError(error);
       }),
       on.on('tokenWillExpire', () => {
-        if (this.#config.forceRefreshToken !== false) void this.#refreshToken();
+        // The vendor's own warning is a backup for our timer. Twilio arms it at ttl minus 10 s on every
+        // `connected`, so a token shorter than that would re-fire it after each refresh: only act on it
+        // once our own refresh is due.
+        if (this.#config.forceRefreshToken !== false && Date.now() >= this.#refreshDueAt) void this.#refreshToken();
       }),
       on.on('incoming', (info) => this.#onIncoming(info)),
       on.on('callStatus', (status) => {
@@ -719,6 +724,7 @@ export class NotifyClient {
     const remaining = Math.max(0, expiresAt - Date.now());
     if (this.#config.forceRefreshToken !== false) {
       const lead = Math.min(REFRESH_MARGIN_MS, remaining * 0.2);
+      this.#refreshDueAt = Date.now() + Math.max(0, remaining - lead);
       this.#refreshTimer = setTimeout(() => void this.#refreshToken(), Math.max(0, remaining - lead));
     }
     this.#expiryTimer = setTimeout(() => this.#onTokenExpired(), remaining);

@@ -84,7 +84,12 @@ describe('walking skeleton: a real call through the real SDK and the emulator', 
     const number = '+15551230002';
     client.call({ phoneNumber: number });
     await waitUntil(() => fired(log, STD_EVENTS.CALL_START).length === 1, 'no CALL_START', TIMEOUT);
-    await fetch(`${stack.origin}/emulator/phones/${encodeURIComponent(number)}/hangup`, { method: 'POST' });
+    // Twilio answers the browser's leg when <Dial> starts; the phone picks up a moment later.
+    await waitUntil(async () => (await phone(number)).calls.at(-1)?.state === 'in-progress', 'no answer', TIMEOUT);
+    const hangup = await fetch(`${stack.origin}/emulator/phones/${encodeURIComponent(number)}/hangup`, {
+      method: 'POST',
+    });
+    expect(hangup.status).to.equal(200);
     await waitUntil(() => fired(log, STD_EVENTS.CALL_DISCONNECT).length === 1, 'no CALL_DISCONNECT', TIMEOUT);
     expect(client.getStatus()).to.equal(Status.CLOSED);
     client.destroy();

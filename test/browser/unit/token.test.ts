@@ -33,12 +33,31 @@ describe('NotifyClient token handling', () => {
     made.client.destroy();
   });
 
-  it('refreshes at once on the driver tokenWillExpire event', async () => {
+  it('ignores the driver tokenWillExpire event until its own refresh is due (no refresh storm)', async () => {
     const { client, driver, backend } = await onlineClient();
     driver.tokenWillExpire();
-    await waitUntil(() => driver.token === 'token-2');
-    expect(backend.methods.filter((m) => m === 'refreshToken')).to.have.length(1);
+    driver.tokenWillExpire();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(backend.methods.filter((m) => m === 'refreshToken')).to.have.length(0);
     client.destroy();
+  });
+
+  it('refreshes on the driver tokenWillExpire event once the refresh is due', async () => {
+    const made = makeClient();
+    made.backend.tokenLifetimeMs = 60_000;
+    made.client.setCallerId(CALLER_ID);
+    made.client.init();
+    await waitUntil(() => made.client.getDeviceState() === 'online');
+    // Pretend the page slept through our own timer: the vendor's warning arrives after the due time.
+    const realNow = Date.now;
+    Date.now = () => realNow() + 55_000;
+    try {
+      made.driver.tokenWillExpire();
+      await waitUntil(() => made.backend.methods.includes('refreshToken'), 'no refresh');
+    } finally {
+      Date.now = realNow;
+    }
+    made.client.destroy();
   });
 
   it('reports a failed refresh and goes offline when the token then expires', async () => {
