@@ -69,7 +69,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       ],
     },
   });
-  await app.register(fastifyStatic, { root: `${root}demo`, prefix: '/', decorateReply: false, index: 'index.html' });
+  await app.register(fastifyStatic, {
+    root: `${root}demo`,
+    prefix: '/',
+    decorateReply: false,
+    index: 'index.html',
+  });
   await app.register(fastifyStatic, { root: `${root}dist`, prefix: '/dist/', decorateReply: false });
 
   // Up when every part answers: the backend through its own health route, the emulator by being mounted.
@@ -91,8 +96,21 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
  */
 function deviceOptions(origin: () => string): Record<string, unknown> {
   const sounds = [
-    'incoming', 'outgoing', 'disconnect', 'dtmf0', 'dtmf1', 'dtmf2', 'dtmf3', 'dtmf4',
-    'dtmf5', 'dtmf6', 'dtmf7', 'dtmf8', 'dtmf9', 'dtmfs', 'dtmfh',
+    'incoming',
+    'outgoing',
+    'disconnect',
+    'dtmf0',
+    'dtmf1',
+    'dtmf2',
+    'dtmf3',
+    'dtmf4',
+    'dtmf5',
+    'dtmf6',
+    'dtmf7',
+    'dtmf8',
+    'dtmf9',
+    'dtmfs',
+    'dtmfh',
   ];
   // A getter, because the port is known only once the server listens.
   return {

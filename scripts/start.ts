@@ -9,7 +9,9 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 
 const stack = await startStack({ port, database: process.env.NOTIFY_DB ?? 'notify-demo.db' });
 console.log(`notify-phone demo: ${stack.origin}/`);
-console.log(`  backend ${stack.backendUrl}, Twilio emulator ${stack.origin}/signal, Notify number ${DEMO_NUMBER}`);
+console.log(
+  `  backend ${stack.backendUrl}, Twilio emulator ${stack.origin}/signal, Notify number ${DEMO_NUMBER}`,
+);
 console.log('  The certificate is generated locally: accept it once in your browser.');
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -640,7 +640,8 @@ export class NotifyClient {
         // The vendor's own warning is a backup for our timer. Twilio arms it at ttl minus 10 s on every
         // `connected`, so a token shorter than that would re-fire it after each refresh: only act on it
         // once our own refresh is due.
-        if (this.#config.forceRefreshToken !== false && Date.now() >= this.#refreshDueAt) void this.#refreshToken();
+        if (this.#config.forceRefreshToken !== false && Date.now() >= this.#refreshDueAt)
+          void this.#refreshToken();
       }),
       on.on('incoming', (info) => this.#onIncoming(info)),
       on.on('callStatus', (status) => {

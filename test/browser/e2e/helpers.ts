@@ -52,7 +52,8 @@ export async function phone(number: string, origin = stack.origin): Promise<{ ca
 
 export async function emulatorCalls(origin = stack.origin): Promise<Array<{ sid: string; status: string }>> {
   const response = await fetch(`${origin}/emulator/calls`);
-  const body = (await response.json()) as { calls: Array<{ sid: string; status: string }> } | Array<{ sid: string; status: string }>;
+  const body = (await response.json()) as
+    { calls: Array<{ sid: string; status: string }> } | Array<{ sid: string; status: string }>;
   return Array.isArray(body) ? body : body.calls;
 }
 
@@ -73,6 +74,7 @@ export function recordEvents(
   events: Record<string, string>,
 ): Array<{ event: string; args: unknown[] }> {
   const log: Array<{ event: string; args: unknown[] }> = [];
-  for (const event of Object.values(events)) client.addEventListener(event, (...args) => log.push({ event, args }));
+  for (const event of Object.values(events))
+    client.addEventListener(event, (...args) => log.push({ event, args }));
   return log;
 }

@@ -26,7 +26,9 @@ async function newClient(options: { backendUrl?: string; callerId?: string; conf
   };
   const client: Client = new NotifyClient(notifyConfig, true);
   const log = recordEvents(client, STD_EVENTS);
-  await new Promise<void>((resolve) => client.setCallerId(options.callerId ?? stack.demoNumber, () => resolve()));
+  await new Promise<void>((resolve) =>
+    client.setCallerId(options.callerId ?? stack.demoNumber, () => resolve()),
+  );
   return { client, log, notifyConfig };
 }
 
@@ -85,7 +87,11 @@ describe('walking skeleton: a real call through the real SDK and the emulator', 
     client.call({ phoneNumber: number });
     await waitUntil(() => fired(log, STD_EVENTS.CALL_START).length === 1, 'no CALL_START', TIMEOUT);
     // Twilio answers the browser's leg when <Dial> starts; the phone picks up a moment later.
-    await waitUntil(async () => (await phone(number)).calls.at(-1)?.state === 'in-progress', 'no answer', TIMEOUT);
+    await waitUntil(
+      async () => (await phone(number)).calls.at(-1)?.state === 'in-progress',
+      'no answer',
+      TIMEOUT,
+    );
     const hangup = await fetch(`${stack.origin}/emulator/phones/${encodeURIComponent(number)}/hangup`, {
       method: 'POST',
     });
@@ -102,7 +108,9 @@ describe('walking skeleton: coded errors, state left intact', function () {
   it('refuses a caller ID the user does not own: ERROR CALLER_ID_NOT_ALLOWED, vendor left unset', async () => {
     const { log, notifyConfig } = await newClient({ callerId: stack.foreignNumber });
     expect(notifyConfig.vendor).to.equal(undefined);
-    expect(fired(log, STD_EVENTS.ERROR).map((entry) => entry.args[1])).to.deep.equal(['CALLER_ID_NOT_ALLOWED']);
+    expect(fired(log, STD_EVENTS.ERROR).map((entry) => entry.args[1])).to.deep.equal([
+      'CALLER_ID_NOT_ALLOWED',
+    ]);
   });
 
   it('refuses call() before init() with NOT_INITIALIZED and places no call', async () => {
@@ -128,7 +136,11 @@ describe('walking skeleton: coded errors, state left intact', function () {
     await waitUntil(() => fired(log, STD_EVENTS.ERROR).length === 1, 'no ERROR', TIMEOUT);
     expect(fired(log, STD_EVENTS.ERROR)[0].args[1]).to.equal('INVALID_DTMF');
     client.sendDtmf('9');
-    await waitUntil(async () => (await phone(number)).calls.at(-1)?.digits === '9', 'the phone heard other digits', TIMEOUT);
+    await waitUntil(
+      async () => (await phone(number)).calls.at(-1)?.digits === '9',
+      'the phone heard other digits',
+      TIMEOUT,
+    );
     expect(client.getStatus()).to.equal(Status.OPEN);
     client.hangupCall();
     client.destroy();

@@ -1,0 +1,214 @@
+/**
+ * `npm run check:size`: the size budget of the built bundles (run `npm run build` first).
+ *
+ * Sizes are of the minified files in dist/ as shipped: gzip at zlib level 9 (the budget) and brotli at
+ * quality 11 (for information). The vendor SDK is a separate file (dist/twilio-voice-sdk.js); this check
+ * also proves that none of its code leaked into our bundles by looking for strings only the SDK contains.
+ *
+ * Exit code 1 when a bundle is over its budget or contains SDK code. `--breakdown` adds a per-module
+ * breakdown of notify-phone.js (from its source map), `--json` prints the measurements as JSON.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+
+/** The budgets, in bytes of gzip -9 (1 KB = 1000 bytes, as in docs and the issue). The one place they live. */
+export const BUDGETS = {
+  /** Element + client, ESM (issue 6: goal ≤ 15 KB gz for element + client, vendor SDK excluded). */
+  'notify-phone.js': 15_000,
+  /** The SNC.Notify global (client only, IIFE); same goal. */
+  'snc-notify.js': 15_000,
+  /**
+   * The lazily loaded Twilio chunk from the SDK's ESM entry (≈ 46.7 KB gz measured; the prebuilt
+   * twilio.min.js is 66 KB gz). A regression guard, not our code.
+   */
+  'twilio-voice-sdk.js': 50_000,
+} as const;
+
+export type BundleName = keyof typeof BUDGETS;
+
+/** Strings that only the Twilio SDK contains; finding one in our bundles means the SDK was inlined. */
+export const SDK_ONLY_STRINGS = ['PreflightTest', 'eventgw', 'AudioHelper', 'chunderw'] as const;
+
+const dist = fileURLToPath(new URL('../dist/', import.meta.url));
+
+export interface BundleSize {
+  file: BundleName;
+  min: number;
+  gzip: number;
+  brotli: number;
+  budget: number;
+  /** Which SDK-only strings the bundle contains (empty for ours = the SDK is not inside). */
+  sdkStrings: string[];
+}
+
+export const gzipSize = (data: Buffer | string): number => gzipSync(data, { level: 9 }).length;
+export const brotliSize = (data: Buffer | string): number =>
+  brotliCompressSync(data, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+
+export function measureBundle(file: BundleName): BundleSize {
+  const data = readFileSync(`${dist}${file}`);
+  const text = data.toString('utf8');
+  return {
+    file,
+    min: data.length,
+    gzip: gzipSize(data),
+    brotli: brotliSize(data),
+    budget: BUDGETS[file],
+    sdkStrings: SDK_ONLY_STRINGS.filter((s) => text.includes(s)),
+  };
+}
+
+export function measureAll(): BundleSize[] {
+  return (Object.keys(BUDGETS) as BundleName[]).map(measureBundle);
+}
+
+// ---- per-module breakdown from the source map (minified bytes attributed to their original source) ----
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const B64_INDEX = new Map([...B64].map((c, i) => [c, i]));
+
+function decodeVlq(segment: string): number[] {
+  const values: number[] = [];
+  let value = 0;
+  let shift = 0;
+  for (const char of segment) {
+    const digit = B64_INDEX.get(char);
+    if (digit === undefined) throw new Error(`bad VLQ character ${char}`);
+    value += (digit & 31) << shift;
+    if (digit & 32) {
+      shift += 5;
+    } else {
+      values.push(value & 1 ? -(value >>> 1) : value >>> 1);
+      value = 0;
+      shift = 0;
+    }
+  }
+  return values;
+}
+
+/** Groups a source path: a package name for node_modules, the folder under src/ for our code. */
+export function moduleGroup(source: string): string {
+  const nm = source.lastIndexOf('node_modules/');
+  if (nm >= 0) {
+    const rest = source.slice(nm + 'node_modules/'.length).split('/');
+    return rest[0]!.startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0]!;
+  }
+  const src = source.indexOf('src/');
+  return src >= 0 ? source.slice(src) : source;
+}
+
+const UNMAPPED = '(no mapping: continuation lines of CSS/HTML template literals)';
+
+export interface ModuleShare {
+  module: string;
+  min: number;
+  /** gzip -9 of this module's minified bytes alone (an upper bound of its share; gzip shares context). */
+  gzipAlone: number;
+}
+
+/** Minified bytes per source (grouped by `group`), from dist/<file>.map. */
+export function breakdown(file: BundleName, group: (source: string) => string = moduleGroup): ModuleShare[] {
+  const code = readFileSync(`${dist}${file}`, 'utf8');
+  const map = JSON.parse(readFileSync(`${dist}${file}.map`, 'utf8')) as {
+    sources: string[];
+    mappings: string;
+  };
+  const lines = code.split('\n');
+  const chunks = new Map<string, string[]>();
+  let sourceIndex = 0;
+  map.mappings.split(';').forEach((lineMappings, lineNo) => {
+    const line = lines[lineNo] ?? '';
+    let column = 0;
+    const segments: Array<{ column: number; source: number | null }> = [];
+    for (const raw of lineMappings.split(',')) {
+      if (!raw) continue;
+      const v = decodeVlq(raw);
+      column += v[0]!;
+      if (v.length >= 4) {
+        sourceIndex += v[1]!;
+        segments.push({ column, source: sourceIndex });
+      } else segments.push({ column, source: null });
+    }
+    segments.forEach((segment, i) => {
+      const end = i + 1 < segments.length ? segments[i + 1]!.column : line.length;
+      const name = segment.source === null ? UNMAPPED : group(map.sources[segment.source]!);
+      const list = chunks.get(name) ?? [];
+      list.push(line.slice(segment.column, end));
+      chunks.set(name, list);
+    });
+    if (segments.length === 0 || segments[0]!.column > 0) {
+      // Terser emits one line; the other lines are continuations of multi-line template literals.
+      const list = chunks.get(UNMAPPED) ?? [];
+      list.push(line.slice(0, segments[0]?.column ?? line.length));
+      chunks.set(UNMAPPED, list);
+    }
+  });
+  return [...chunks]
+    .map(([module, parts]) => {
+      const text = parts.join('');
+      return { module, min: Buffer.byteLength(text), gzipAlone: gzipSize(text) };
+    })
+    .filter((share) => share.min > 0)
+    .sort((a, b) => b.min - a.min);
+}
+
+const kb = (bytes: number) => `${(bytes / 1000).toFixed(2)} KB`;
+
+function main(argv: string[]): number {
+  let sizes: BundleSize[];
+  try {
+    sizes = measureAll();
+  } catch (error) {
+    console.error(
+      `check:size: cannot read dist/ (${(error as Error).message}); run \`npm run build\` first.`,
+    );
+    return 1;
+  }
+  if (argv.includes('--json')) {
+    console.log(JSON.stringify(sizes, null, 2));
+  } else {
+    console.log('bundle                 min bytes   gzip -9   brotli 11   budget (gz)   status');
+    for (const s of sizes) {
+      const status = s.gzip <= s.budget ? 'ok' : `OVER by ${s.gzip - s.budget} B`;
+      console.log(
+        `${s.file.padEnd(22)} ${String(s.min).padStart(9)} ${String(s.gzip).padStart(9)} ${String(s.brotli).padStart(11)} ${String(s.budget).padStart(13)}   ${status}`,
+      );
+    }
+  }
+  if (argv.includes('--breakdown')) {
+    for (const file of ['notify-phone.js', 'snc-notify.js'] as const) {
+      console.log(`\n${file} by module (minified bytes from the source map; gzip of each alone):`);
+      for (const share of breakdown(file)) {
+        console.log(
+          `  ${share.module.padEnd(46)} ${String(share.min).padStart(7)} ${String(share.gzipAlone).padStart(7)}`,
+        );
+      }
+    }
+  }
+  let failed = false;
+  for (const s of sizes) {
+    if (s.file !== 'twilio-voice-sdk.js' && s.sdkStrings.length > 0) {
+      console.error(
+        `check:size: FAIL ${s.file} contains Twilio SDK code (${s.sdkStrings.join(', ')}); the SDK must stay in dist/twilio-voice-sdk.js.`,
+      );
+      failed = true;
+    }
+    if (s.file === 'twilio-voice-sdk.js' && s.sdkStrings.length === 0) {
+      console.error('check:size: FAIL dist/twilio-voice-sdk.js does not look like the Twilio SDK.');
+      failed = true;
+    }
+    if (s.gzip > s.budget) {
+      console.error(
+        `check:size: FAIL dist/${s.file} is ${s.gzip} B gzip -9 (${kb(s.gzip)}), over its budget of ${s.budget} B (${kb(s.budget)}) by ${s.gzip - s.budget} B. Budgets: scripts/check-size.ts BUDGETS; \`npm run check:size -- --breakdown\` shows what dominates.`,
+      );
+      failed = true;
+    }
+  }
+  if (!failed)
+    console.log('check:size: every bundle is within its budget and the SDK is only in its own chunk.');
+  return failed ? 1 : 0;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1])
+  process.exitCode = main(process.argv.slice(2));
