@@ -1,21 +1,45 @@
+import { randomUUID } from 'node:crypto';
 import cors from '@fastify/cors';
 import formbody from '@fastify/formbody';
-import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyPluginAsync,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from 'fastify';
 import type { TwilioAccount } from '../scripts/dev-account.js';
-import { SessionTokens } from './auth.js';
+import { Authenticator, SessionTokens, type HostIdentityOptions } from './auth.js';
 import type { BackendContext } from './context.js';
 import { NotifyError, toNotifyError } from './errors.js';
+import { BackendMetrics } from './metrics.js';
 import { authRoutes, DEMO_GROUP } from './routes/auth.js';
 import { callRoutes } from './routes/calls.js';
 import { callerIdRoutes } from './routes/caller-ids.js';
 import { healthRoutes } from './routes/health.js';
+import { presenceRoutes } from './routes/presence.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { twilioWebhookRoutes } from './routes/twilio-webhooks.js';
+import { isPostgresUrl, PostgresStore } from './store/postgres.js';
+import { createRestClient } from './twilio.js';
+import type twilio from 'twilio';
 import { SqliteStore } from './store/sqlite.js';
-import type { NotifyStore, Vendor } from './store/store.js';
+import type { NotifyStore, User, Vendor } from './store/store.js';
+
+/** Request rates allowed per minute; each instance counts on its own. */
+export interface RateLimitOptions {
+  /** Every request from one client IP (health, readiness and metrics excepted). Default 600. */
+  perIpPerMinute?: number;
+  /** Every authenticated request of one user. Default 300. */
+  perUserPerMinute?: number;
+}
 
 export interface ServerOptions {
-  /** SQLite file path or `':memory:'`. Ignored when `store` is given. */
+  /**
+   * `postgres://user@host:port/db[?schema=name]`, or a SQLite file path or `':memory:'`. Ignored when
+   * `store` is given.
+   */
   database: string;
   /** The Twilio account (real, or the one the emulator was started with). */
   account: TwilioAccount;
@@ -32,8 +56,10 @@ export interface ServerOptions {
   tokenTtlSeconds?: number;
   /** Vendor device configuration handed to clients with each session (e.g. `{chunderw, sounds}`). */
   twilioDevice?: Record<string, unknown>;
-  /** REST base URL of the emulator; absent = real Twilio. */
-  twilioApiBaseUrl?: string;
+  /** REST base URL of the emulator (a function when known only later); absent = real Twilio. */
+  twilioApiBaseUrl?: string | (() => string);
+  /** PEM certificate(s) to trust for `twilioApiBaseUrl` (the emulator's self-signed one). */
+  twilioApiCa?: string;
   /** Origins allowed to call the backend cross-origin (with credentials). Absent = same origin only. */
   corsOrigins?: string[];
   /** Groups and numbers created (or updated) at start. */
@@ -42,10 +68,23 @@ export interface ServerOptions {
   logger?: boolean | object;
   /** Use this store instead of opening `database`; the caller then owns (and closes) it. */
   store?: NotifyStore;
+  /** Accept the host application's signed identity (JWT). Absent: only the backend's own session JWTs. */
+  hostIdentity?: HostIdentityOptions;
+  /** Rate limits; `false` turns them off. Default `{perIpPerMinute: 600, perUserPerMinute: 300}`. */
+  rateLimit?: RateLimitOptions | false;
+  /** Largest request body in bytes. Default 65536. */
+  bodyLimit?: number;
+  /** Fastify `trustProxy` of `buildServer` (client IPs from X-Forwarded-For). Default false. */
+  trustProxy?: boolean | string | string[];
+  /** Keep-alive comment interval of `GET /presence`, in ms. Default 15000. */
+  presenceHeartbeatMs?: number;
+  /** Process metrics (CPU, memory, event loop) on `/metrics` besides the backend's own. Default true. */
+  processMetrics?: boolean;
 }
 
-/** Opens the store the options name. */
-export function openStore(database: string): NotifyStore {
+/** Opens the store `database` names: PostgreSQL for a `postgres://` URL, else SQLite. */
+export async function openStore(database: string): Promise<NotifyStore> {
+  if (isPostgresUrl(database)) return PostgresStore.open({ connectionString: database });
   return new SqliteStore(database);
 }
 
@@ -55,6 +94,19 @@ async function seed(store: NotifyStore, options: ServerOptions): Promise<void> {
     const { sys_id } = await store.findOrCreateGroup(group);
     await store.upsertNumber({ number, vendor, group: sys_id });
   }
+}
+
+function lazyRestClient(options: ServerOptions): () => twilio.Twilio {
+  let client: twilio.Twilio | undefined;
+  return () => {
+    const { twilioApiBaseUrl: base } = options;
+    client ??= createRestClient(
+      options.account,
+      typeof base === 'function' ? base() : base,
+      options.twilioApiCa,
+    );
+    return client;
+  };
 }
 
 function publicUrlResolver(publicUrl: ServerOptions['publicUrl']): (path: string) => string {
@@ -67,18 +119,29 @@ function publicUrlResolver(publicUrl: ServerOptions['publicUrl']): (path: string
  * prefix must match the path part of `publicUrl`.
  */
 export const notifyBackend: FastifyPluginAsync<ServerOptions> = async (app, options) => {
-  const store = options.store ?? openStore(options.database);
+  const store = options.store ?? (await openStore(options.database));
   if (!options.store) app.addHook('onClose', async () => store.close());
   await seed(store, options);
+
+  const tokens = new SessionTokens(options.sessionSecret);
+  const metrics = new BackendMetrics(store, { defaultMetrics: options.processMetrics ?? true });
+  const closing = new AbortController();
+  // Long-lived responses (presence streams) end first, so that closing the server only waits for real work.
+  app.addHook('preClose', async () => closing.abort());
 
   const ctx: BackendContext = {
     store,
     account: options.account,
-    tokens: new SessionTokens(options.sessionSecret),
+    tokens,
+    auth: new Authenticator(tokens, store, options.hostIdentity),
+    metrics,
     devSignIn: options.devSignIn ?? false,
     tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
     twilioDevice: options.twilioDevice ?? {},
+    presenceHeartbeatMs: options.presenceHeartbeatMs ?? 15_000,
+    closing: closing.signal,
     publicUrlFor: publicUrlResolver(options.publicUrl),
+    twilioRest: lazyRestClient(options),
   };
 
   // A host app (the demo's root, hosting the emulator too) may have registered the form parser already.
@@ -89,31 +152,100 @@ export const notifyBackend: FastifyPluginAsync<ServerOptions> = async (app, opti
       credentials: true,
       methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'],
     });
+  // Before every route, so that it sees them all. A host app with its own swagger documents us itself.
+  const ownSwagger = !app.hasDecorator('swagger');
+  if (ownSwagger)
+    await app.register(swagger, {
+      openapi: {
+        info: {
+          title: 'notify-phone backend',
+          version: '1',
+          description: 'See docs/architecture.md and server/README.md. Errors are {error:{code,message}}.',
+        },
+        components: {
+          securitySchemes: {
+            bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+            cookie: { type: 'apiKey', in: 'cookie', name: 'notify_session' },
+          },
+        },
+        security: [{ bearer: [] }, { cookie: [] }],
+      },
+    });
+  if (options.rateLimit !== false) {
+    const limits = { perIpPerMinute: 600, perUserPerMinute: 300, ...options.rateLimit };
+    await app.register(rateLimit, {
+      global: true,
+      max: limits.perIpPerMinute,
+      timeWindow: 60_000,
+      keyGenerator: (request: FastifyRequest) => `ip:${request.ip}`,
+      errorResponseBuilder: (_request, context) =>
+        new NotifyError('RATE_LIMITED', `Too many requests; retry in ${context.after}.`),
+    });
+    const perUser = app.createRateLimit({
+      max: limits.perUserPerMinute,
+      timeWindow: 60_000,
+      keyGenerator: (request: FastifyRequest) => `user:${request.notifyUser?.sys_id ?? ''}`,
+    });
+    ctx.afterAuthentication = async (request: FastifyRequest, _user: User) => {
+      const result = await perUser(request);
+      if (!result.isAllowed && result.isExceeded) {
+        throw new NotifyError(
+          'RATE_LIMITED',
+          `Too many requests for this user; retry in ${result.ttlInSeconds} s.`,
+        );
+      }
+    };
+  }
 
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
   app.setErrorHandler((error, request, reply) => {
     const notifyError = toNotifyError(error);
+    metrics.errors.inc({ code: notifyError.code });
     if (notifyError.statusCode >= 500) request.log.error({ err: error }, 'request failed');
+    else request.log.info({ code: notifyError.code }, notifyError.message);
     return reply.code(notifyError.statusCode).type('application/json').send(notifyError.toBody());
   });
   app.setNotFoundHandler((_request, reply) => {
     const notFound = new NotifyError('NOT_FOUND');
+    metrics.errors.inc({ code: notFound.code });
     return reply.code(notFound.statusCode).send(notFound.toBody());
   });
 
-  await app.register(healthRoutes);
+  await app.register(healthRoutes, ctx);
   await app.register(authRoutes, ctx);
   await app.register(callerIdRoutes, ctx);
   await app.register(sessionRoutes, ctx);
   await app.register(callRoutes, ctx);
+  await app.register(presenceRoutes, ctx);
   await app.register(twilioWebhookRoutes, ctx);
+
+  app.get('/openapi.json', { config: { rateLimit: false }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
 };
 
-/** A Fastify app serving only the backend, at the root, not listening. `notifyStore` is for tests. */
+const REQUEST_ID = /^[\w.:-]{1,64}$/;
+
+/**
+ * A Fastify app serving only the backend, at the root, not listening. `notifyStore` is for tests. Requests
+ * carry an id (a sane incoming `X-Request-Id`, else a UUID) in every log line and in the response header.
+ */
 export async function buildServer(
   options: ServerOptions,
 ): Promise<FastifyInstance & { notifyStore: NotifyStore }> {
-  const app = Fastify({ logger: (options.logger ?? false) as FastifyServerOptions['logger'] });
-  const store = options.store ?? openStore(options.database);
+  const app = Fastify({
+    logger: (options.logger ?? false) as FastifyServerOptions['logger'],
+    bodyLimit: options.bodyLimit ?? 65_536,
+    trustProxy: options.trustProxy ?? false,
+    requestIdHeader: false,
+    genReqId: (request) => {
+      const incoming = request.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+  });
+  const store = options.store ?? (await openStore(options.database));
   if (!options.store) app.addHook('onClose', async () => store.close());
   app.decorate('notifyStore', store);
   await app.register(notifyBackend, { ...options, store });

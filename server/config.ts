@@ -1,5 +1,6 @@
 import type { TwilioAccount } from '../scripts/dev-account.js';
 import type { ServerOptions } from './app.js';
+import type { HostIdentityOptions } from './auth.js';
 import { isE164 } from './ids.js';
 import { Vendor } from './store/store.js';
 
@@ -8,7 +9,11 @@ export interface ServerConfig {
   options: ServerOptions;
   port: number;
   host: string;
+  /** How long a graceful shutdown may take, in ms. */
+  shutdownTimeoutMs: number;
 }
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
 
 /** Thrown with every problem found, one per line, so a misconfigured start says all it needs at once. */
 export class ConfigError extends Error {
@@ -23,7 +28,8 @@ export class ConfigError extends Error {
 
 /**
  * Environment variables (all strings):
- * - NOTIFY_DB: SQLite file path or `:memory:` (default `notify.db`)
+ * - NOTIFY_DB: `postgres://user@host:port/db[?schema=name]`, or a SQLite file path or `:memory:`
+ *   (default `notify.db`)
  * - TWILIO_ACCOUNT_SID (AC…), TWILIO_AUTH_TOKEN, TWILIO_API_KEY (SK…), TWILIO_API_SECRET,
  *   TWILIO_TWIML_APP_SID (AP…): required
  * - TWILIO_API_BASE_URL: REST base URL of the emulator; unset for real Twilio
@@ -35,7 +41,17 @@ export class ConfigError extends Error {
  * - NOTIFY_CORS_ORIGINS: comma-separated origins
  * - NOTIFY_SEED_NUMBERS: comma-separated `number:vendor:group`, vendor empty for none,
  *   e.g. `+15005550006:TWILIO_DIRECT:demo,+15005550009::other`
- * - PORT (default 3000), HOST (default 127.0.0.1), NOTIFY_LOG (`true` for request logs)
+ * - NOTIFY_IDENTITY_SECRET (HS256, at least 32 characters) or NOTIFY_IDENTITY_JWKS_URL: the host
+ *   application's identity JWTs; then NOTIFY_IDENTITY_ISSUER and NOTIFY_IDENTITY_AUDIENCE are required;
+ *   NOTIFY_IDENTITY_NAME_CLAIM (default `name`), NOTIFY_IDENTITY_GROUPS_CLAIM (default `groups`; `none` to
+ *   manage memberships outside the token)
+ * - NOTIFY_RATE_LIMIT_IP / NOTIFY_RATE_LIMIT_USER: requests per minute (defaults 600 / 300);
+ *   NOTIFY_RATE_LIMIT=off disables both
+ * - NOTIFY_BODY_LIMIT: largest request body in bytes, 1024…10485760 (default 65536)
+ * - NOTIFY_TRUST_PROXY: `true`, or comma-separated proxy addresses/CIDRs whose X-Forwarded-For is believed
+ * - NOTIFY_SHUTDOWN_TIMEOUT: ms a SIGTERM waits for in-flight requests before exiting anyway (default 10000)
+ * - PORT (default 3000), HOST (default 127.0.0.1), NOTIFY_LOG (`true` for request logs at info, or a pino
+ *   level: fatal, error, warn, info, debug, trace)
  */
 export function loadConfig(env: Record<string, string | undefined> = process.env): ServerConfig {
   const problems: string[] = [];
@@ -125,10 +141,76 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const tokenTtlSeconds = integer('NOTIFY_TOKEN_TTL', 3600, 60, 86400);
   const port = integer('PORT', 3000, 0, 65535);
 
+  const database = read('NOTIFY_DB') ?? 'notify.db';
+  if (/^postgres(ql)?:/i.test(database)) {
+    try {
+      new URL(database);
+    } catch {
+      problems.push('NOTIFY_DB is not a valid postgres:// URL.');
+    }
+  }
+
+  let hostIdentity: HostIdentityOptions | undefined;
+  const identitySecret = read('NOTIFY_IDENTITY_SECRET');
+  const jwksUrl = read('NOTIFY_IDENTITY_JWKS_URL');
+  if (identitySecret || jwksUrl) {
+    if (identitySecret && jwksUrl) {
+      problems.push('Set only one of NOTIFY_IDENTITY_SECRET and NOTIFY_IDENTITY_JWKS_URL.');
+    }
+    if (identitySecret && identitySecret.length < 32) {
+      problems.push('NOTIFY_IDENTITY_SECRET must be at least 32 characters.');
+    }
+    if (jwksUrl) {
+      const problem = httpUrl(jwksUrl);
+      if (problem) problems.push(`NOTIFY_IDENTITY_JWKS_URL ${problem}`);
+    }
+    const issuer = required('NOTIFY_IDENTITY_ISSUER');
+    const audience = required('NOTIFY_IDENTITY_AUDIENCE');
+    const groupsClaim = read('NOTIFY_IDENTITY_GROUPS_CLAIM');
+    const nameClaim = read('NOTIFY_IDENTITY_NAME_CLAIM');
+    hostIdentity = {
+      ...(identitySecret ? { secret: identitySecret } : { jwksUrl: jwksUrl! }),
+      issuer,
+      audience,
+      ...(nameClaim && { nameClaim }),
+      ...(groupsClaim && { groupsClaim: groupsClaim.toLowerCase() === 'none' ? false : groupsClaim }),
+    };
+  } else {
+    for (const name of ['NOTIFY_IDENTITY_ISSUER', 'NOTIFY_IDENTITY_AUDIENCE']) {
+      if (read(name)) problems.push(`${name} needs NOTIFY_IDENTITY_SECRET or NOTIFY_IDENTITY_JWKS_URL.`);
+    }
+  }
+
+  const rateLimitOff = ['off', 'false', '0', 'no'].includes((read('NOTIFY_RATE_LIMIT') ?? '').toLowerCase());
+  const perIpPerMinute = integer('NOTIFY_RATE_LIMIT_IP', 600, 1, 1_000_000);
+  const perUserPerMinute = integer('NOTIFY_RATE_LIMIT_USER', 300, 1, 1_000_000);
+  const bodyLimit = integer('NOTIFY_BODY_LIMIT', 65_536, 1024, 10_485_760);
+  const shutdownTimeoutMs = integer('NOTIFY_SHUTDOWN_TIMEOUT', 10_000, 0, 600_000);
+
+  const trustProxyValue = read('NOTIFY_TRUST_PROXY');
+  let trustProxy: ServerOptions['trustProxy'];
+  if (trustProxyValue) {
+    if (['true', '1', 'yes', 'on'].includes(trustProxyValue.toLowerCase())) trustProxy = true;
+    else if (!['false', '0', 'no', 'off'].includes(trustProxyValue.toLowerCase())) {
+      trustProxy = trustProxyValue
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean);
+    }
+  }
+
+  const logValue = (read('NOTIFY_LOG') ?? '').toLowerCase();
+  let logger: ServerOptions['logger'] = false;
+  if (LOG_LEVELS.includes(logValue)) logger = { level: logValue };
+  else if (flag('NOTIFY_LOG')) logger = { level: 'info' };
+  else if (logValue && !['false', '0', 'no', 'off'].includes(logValue)) {
+    problems.push(`NOTIFY_LOG must be true/false or one of ${LOG_LEVELS.join(', ')}.`);
+  }
+
   if (problems.length) throw new ConfigError(problems);
   return {
     options: {
-      database: read('NOTIFY_DB') ?? 'notify.db',
+      database,
       account,
       publicUrl,
       sessionSecret,
@@ -138,9 +220,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ...(twilioApiBaseUrl && { twilioApiBaseUrl }),
       ...(corsOrigins.length && { corsOrigins }),
       ...(numbers.length && { seed: { numbers } }),
-      logger: flag('NOTIFY_LOG'),
+      logger,
+      ...(hostIdentity && { hostIdentity }),
+      rateLimit: rateLimitOff ? false : { perIpPerMinute, perUserPerMinute },
+      bodyLimit,
+      ...(trustProxy !== undefined && { trustProxy }),
     },
     port,
     host: read('HOST') ?? '127.0.0.1',
+    shutdownTimeoutMs,
   };
 }

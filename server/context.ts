@@ -1,18 +1,28 @@
+import type twilio from 'twilio';
 import type { TwilioAccount } from '../scripts/dev-account.js';
-import type { SessionTokens } from './auth.js';
+import type { Authenticator, SessionTokens, UserGate } from './auth.js';
+import type { BackendMetrics } from './metrics.js';
 import type { NotifyStore } from './store/store.js';
 
 /** What every route plugin gets: the resolved options and shared services. */
-export interface BackendContext {
+export interface BackendContext extends UserGate {
   store: NotifyStore;
   account: TwilioAccount;
   tokens: SessionTokens;
+  auth: Authenticator;
+  metrics: BackendMetrics;
   devSignIn: boolean;
   tokenTtlSeconds: number;
   twilioDevice: Record<string, unknown>;
+  /** Interval of SSE keep-alive comments on `GET /presence`, in ms. */
+  presenceHeartbeatMs: number;
+  /** Resolves when the app is closing: long-lived responses (SSE) end then. */
+  closing: AbortSignal;
   /**
    * The public URL Twilio calls for a backend path such as `/twilio/voice?x=1`: the configured public
    * base URL (prefix included) + the path. Webhook signatures are checked against it.
    */
   publicUrlFor(path: string): string;
+  /** The Twilio REST client (API key auth; pointed at the emulator when configured), made on first use. */
+  twilioRest(): twilio.Twilio;
 }

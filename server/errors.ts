@@ -17,6 +17,11 @@ export const ERRORS = {
   NO_COMPATIBLE_VENDOR: { statusCode: 409, message: 'This number has no compatible telephony vendor.' },
   PAYLOAD_TOO_LARGE: { statusCode: 413, message: 'The request body is too large.' },
   UNSUPPORTED_MEDIA_TYPE: { statusCode: 415, message: 'This content type is not accepted here.' },
+  RATE_LIMITED: { statusCode: 429, message: 'Too many requests; slow down and retry later.' },
+  NOT_READY: {
+    statusCode: 503,
+    message: 'The server cannot serve requests right now (database unreachable or shutting down).',
+  },
   INTERNAL_ERROR: { statusCode: 500, message: 'Something went wrong on the server.' },
 } as const satisfies Record<string, { statusCode: number; message: string }>;
 
@@ -65,6 +70,8 @@ export function toNotifyError(error: unknown): NotifyError {
     return new NotifyError('VALIDATION_FAILED', e.message ?? ERRORS.VALIDATION_FAILED.message);
   const status = typeof e?.statusCode === 'number' ? e.statusCode : 500;
   if (status === 413) return new NotifyError('PAYLOAD_TOO_LARGE', undefined, { cause: error });
+  if (status === 429) return new NotifyError('RATE_LIMITED', undefined, { cause: error });
+  if (status === 503) return new NotifyError('NOT_READY', undefined, { cause: error });
   if (status === 415) return new NotifyError('UNSUPPORTED_MEDIA_TYPE', undefined, { cause: error });
   if (status === 404) return new NotifyError('NOT_FOUND', undefined, { cause: error });
   if (status >= 400 && status < 500) return new NotifyError('BAD_REQUEST', e.message, { cause: error });

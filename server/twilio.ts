@@ -57,8 +57,11 @@ export function voiceResponse(): twilio.twiml.VoiceResponse {
  * A REST client authenticated with the API key. With `apiBaseUrl` (the emulator) the API domain is pointed
  * there; use `localhost` or an IP there, as twilio-node rewrites two-label host names for edges/regions.
  */
-export function createRestClient(account: TwilioAccount, apiBaseUrl?: string): twilio.Twilio {
-  const client = twilio(account.apiKeySid, account.apiKeySecret, { accountSid: account.accountSid });
+export function createRestClient(account: TwilioAccount, apiBaseUrl?: string, ca?: string): twilio.Twilio {
+  const client = twilio(account.apiKeySid, account.apiKeySecret, {
+    accountSid: account.accountSid,
+    ...(ca ? { httpClient: new twilio.RequestClient({ ca }) } : {}),
+  });
   if (apiBaseUrl) client.api.baseUrl = apiBaseUrl.replace(/\/+$/, '');
   return client;
 }

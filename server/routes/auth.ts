@@ -41,7 +41,7 @@ export const authRoutes: FastifyPluginAsync<BackendContext> = async (app, ctx) =
   app.get(
     '/me',
     {
-      preHandler: requireUser(ctx.tokens, ctx.store),
+      preHandler: requireUser(ctx),
       schema: {
         response: {
           200: { type: 'object', required: ['user'], properties: { user: userSchema } },

@@ -8,7 +8,7 @@ export const callerIdRoutes: FastifyPluginAsync<BackendContext> = async (app, ct
   app.get<{ Params: { number: string } }>(
     '/caller-ids/:number',
     {
-      preHandler: requireUser(ctx.tokens, ctx.store),
+      preHandler: requireUser(ctx),
       schema: {
         params: {
           type: 'object',

@@ -2,7 +2,22 @@ import type { FastifyPluginAsync } from 'fastify';
 import { currentUser, requireUser } from '../auth.js';
 import type { BackendContext } from '../context.js';
 import { NotifyError } from '../errors.js';
+import { isE164, isSysId } from '../ids.js';
+import { availableSessionsOfUser, dialClients } from '../routing.js';
 import { errorResponses } from '../schemas.js';
+import { voiceResponse } from '../twilio.js';
+
+const callSidParams = {
+  type: 'object',
+  required: ['callSid'],
+  properties: { callSid: { type: 'string', pattern: '^CA[0-9a-fA-F]{32}$' } },
+} as const;
+
+interface ForwardBody {
+  type: 'number' | 'userId';
+  id: string;
+  dtmf?: string;
+}
 
 /**
  * Not in docs/architecture.md yet; the client's getParentId() polls it. `parentId` is the sys_id of the
@@ -12,7 +27,7 @@ export const callRoutes: FastifyPluginAsync<BackendContext> = async (app, ctx) =
   app.get<{ Params: { callSid: string } }>(
     '/calls/:callSid/parent',
     {
-      preHandler: requireUser(ctx.tokens, ctx.store),
+      preHandler: requireUser(ctx),
       schema: {
         params: {
           type: 'object',
@@ -31,10 +46,104 @@ export const callRoutes: FastifyPluginAsync<BackendContext> = async (app, ctx) =
     },
     async (request) => {
       const call = await ctx.store.getCall(request.params.callSid);
-      if (!call) return { parentId: null };
-      const session = call.session ? await ctx.store.getSession(call.session) : undefined;
-      if (session && session.user !== currentUser(request).sys_id) throw new NotifyError('FORBIDDEN');
+      // Unknown yet (the client may ask before the first webhook), or no session of anyone: nothing to tell.
+      if (!call?.session) return { parentId: null };
+      const session = await ctx.store.getSession(call.session);
+      // Only calls one of the user's own sessions is party to; a gone session's calls are nobody's.
+      if (session?.user !== currentUser(request).sys_id) throw new NotifyError('FORBIDDEN');
       return { parentId: call.parent_sys_id };
+    },
+  );
+
+  /**
+   * forwardCall(): moves the OTHER party of one of the user's calls to a number (digits played once it
+   * answers) or to a colleague's available clients, by updating that leg with new TwiML through the REST
+   * API. The user's own leg then ends (Twilio hangs it up when the other leg leaves the bridge). The other
+   * party of a child leg (an incoming call) is its parent; of a parent leg (a call this client placed), its
+   * live child.
+   */
+  app.post<{ Params: { callSid: string }; Body: ForwardBody }>(
+    '/calls/:callSid/forward',
+    {
+      preHandler: requireUser(ctx),
+      schema: {
+        params: callSidParams,
+        body: {
+          type: 'object',
+          required: ['type', 'id'],
+          additionalProperties: false,
+          properties: {
+            type: { type: 'string', enum: ['number', 'userId'] },
+            id: { type: 'string', minLength: 1, maxLength: 64 },
+            dtmf: { type: 'string', pattern: '^[0-9A-Da-d*#wW]{0,64}$' },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            required: ['forwarded'],
+            properties: {
+              forwarded: {
+                type: 'object',
+                required: ['callSid', 'to'],
+                properties: { callSid: { type: 'string' }, to: { type: 'string' } },
+              },
+            },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const user = currentUser(request);
+      const { type, id, dtmf } = request.body;
+      const call = await ctx.store.getCall(request.params.callSid);
+      if (!call?.session) throw new NotifyError('NOT_FOUND', 'No such call.');
+      const session = await ctx.store.getSession(call.session);
+      if (!session || session.user !== user.sys_id) throw new NotifyError('FORBIDDEN');
+
+      const twiml = voiceResponse();
+      if (type === 'number') {
+        if (!isE164(id)) throw new NotifyError('INVALID_NUMBER');
+        twiml.dial({ callerId: session.number }).number(
+          {
+            ...(dtmf ? { sendDigits: dtmf } : {}),
+            statusCallback: ctx.publicUrlFor('/twilio/status'),
+            statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'],
+            statusCallbackMethod: 'POST',
+          },
+          id,
+        );
+      } else {
+        if (!isSysId(id)) throw new NotifyError('VALIDATION_FAILED', 'id must be a user sys_id.');
+        const callees = await availableSessionsOfUser(ctx.store, user.sys_id, id);
+        if (!callees.length) throw new NotifyError('BAD_REQUEST', 'That user has no available client.');
+        dialClients(
+          ctx,
+          twiml,
+          callees,
+          { forwardedBy: user.sys_id, notifyNumber: session.number },
+          { action: ctx.publicUrlFor('/twilio/dial-complete') },
+        );
+      }
+
+      const rest = ctx.twilioRest();
+      let other = call.parent_call_sid ?? undefined;
+      try {
+        if (!other) {
+          const [child] = await rest.calls.list({ parentCallSid: call.call_sid, status: 'in-progress', limit: 1 });
+          other = child?.sid;
+        }
+        if (!other) throw new NotifyError('BAD_REQUEST', 'The call has no connected party to forward.');
+        await rest.calls(other).update({ twiml: twiml.toString() });
+      } catch (error) {
+        if (error instanceof NotifyError) throw error;
+        const { message } = error as { message?: string };
+        throw new NotifyError('BAD_REQUEST', `The call could not be forwarded: ${message ?? 'unknown'}`, {
+          cause: error,
+        });
+      }
+      return { forwarded: { callSid: other, to: type === 'number' ? id : `client:${id}` } };
     },
   );
 };

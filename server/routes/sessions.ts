@@ -20,7 +20,7 @@ const sessionSchema = {
 } as const;
 
 export const sessionRoutes: FastifyPluginAsync<BackendContext> = async (app, ctx) => {
-  app.addHook('preHandler', requireUser(ctx.tokens, ctx.store));
+  app.addHook('preHandler', requireUser(ctx));
 
   /** The signed-in user's own session, or 404 UNKNOWN_SESSION / 403 FORBIDDEN. */
   async function ownSession(request: FastifyRequest<{ Params: { sysId: string } }>): Promise<ClientSession> {
@@ -122,7 +122,8 @@ export const sessionRoutes: FastifyPluginAsync<BackendContext> = async (app, ctx
     },
   );
 
-  // Not in docs/architecture.md yet; getAvailableClients(): users (not sessions) other than the caller.
+  // Not in docs/architecture.md yet; getAvailableClients(): users (not sessions) other than the caller who
+  // share a group with them.
   app.get(
     '/sessions/available',
     {
@@ -137,7 +138,7 @@ export const sessionRoutes: FastifyPluginAsync<BackendContext> = async (app, ctx
         },
       },
     },
-    async (request) => ({ clients: await ctx.store.listAvailableUsers(currentUser(request).sys_id) }),
+    async (request) => ({ clients: await ctx.store.listAvailableColleagues(currentUser(request).sys_id) }),
   );
 
   app.delete<{ Params: { sysId: string } }>(

@@ -11,6 +11,7 @@ import {
   type ClientSession,
   type NotifyStore,
 } from '../store/store.js';
+import { availableSessionsOfNumber, availableSessionsOfUser, dialClients } from '../routing.js';
 import { isValidWebhook, voiceResponse, type WebhookParams } from '../twilio.js';
 
 /** The parameters of a voice or status webhook that the backend reads (Twilio sends more). */
@@ -56,7 +57,9 @@ const webhookBody = {
 
 const TWIML_MESSAGES = {
   invalidTo: 'Sorry, that is not a valid phone number. Please dial the number in international format.',
-  clientCallsUnsupported: 'Sorry, calling another browser client is not supported yet.',
+  clientUnavailable: 'Sorry, that person is not available right now. Goodbye.',
+  nobodyAvailable: 'Sorry, nobody is available to take your call right now. Please try again later. Goodbye.',
+  noVendor: 'Sorry, this number cannot take calls right now. Goodbye.',
   callerIdRevoked: 'Sorry, you may no longer call from this number.',
 } as const;
 
@@ -98,6 +101,13 @@ async function sessionOf(
 export const twilioWebhookRoutes: FastifyPluginAsync<BackendContext> = async (app, ctx) => {
   const prefix = app.prefix;
 
+  app.addHook('onResponse', async (request, reply) => {
+    ctx.metrics.webhookLatency.observe(
+      { route: request.routeOptions.url ?? 'unknown', status_code: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
   app.addHook('preValidation', async (request: FastifyRequest) => {
     const path = prefix && request.url.startsWith(prefix) ? request.url.slice(prefix.length) : request.url;
     const signature = request.headers['x-twilio-signature'];
@@ -123,8 +133,51 @@ export const twilioWebhookRoutes: FastifyPluginAsync<BackendContext> = async (ap
     async (request, reply) => {
       const params = request.body;
       if (params.From.startsWith(CLIENT_PREFIX)) return sendTwiml(reply, await outgoingFromClient(params));
-      // Calls to a Notify number (inbound PSTN) will route to available sessions here; not yet.
-      return sendTwiml(reply, reject());
+      return sendTwiml(reply, await incomingToNumber(params));
+    },
+  );
+
+  /**
+   * A call to a Notify number (the number's voice URL is this route too): every available session of the
+   * number rings (`<Dial><Client>`), the first to answer gets it and Twilio cancels the others. The parent
+   * leg is recorded first, so that the children's rows (from their status callbacks) link to it.
+   */
+  async function incomingToNumber(params: VoiceParams) {
+    const number = await ctx.store.getNumber((params.To ?? '').trim());
+    if (!number) return reject(); // not a number of ours
+    await ctx.store.upsertCall({
+      call_sid: params.CallSid,
+      parent_call_sid: null,
+      session: null,
+      direction: CallDirection.INBOUND,
+      from: params.From,
+      to: number.number,
+      status: status(params.CallStatus, 'ringing'),
+    });
+    if (number.vendor !== Vendor.TWILIO_DIRECT) return say(TWIML_MESSAGES.noVendor);
+    const sessions = await availableSessionsOfNumber(ctx.store, number.number);
+    if (!sessions.length) return say(TWIML_MESSAGES.nobodyAvailable);
+    const twiml = voiceResponse();
+    dialClients(ctx, twiml, sessions, { notifyNumber: number.number }, {
+      action: ctx.publicUrlFor('/twilio/dial-complete'),
+      answerOnBridge: true,
+    });
+    return twiml;
+  }
+
+  /** The `<Dial action>` of routed calls: a call nobody took hears why before it ends. */
+  app.post<{ Body: VoiceParams & { DialCallStatus?: string; DialBridged?: string } }>(
+    '/twilio/dial-complete',
+    { schema: { body: webhookBody, response: { 200: { type: 'string', description: 'TwiML (text/xml)' } } } },
+    async (request, reply) => {
+      const { DialCallStatus: dialStatus, DialBridged: bridged } = request.body;
+      if (dialStatus === 'completed' || bridged === 'true') {
+        const twiml = voiceResponse();
+        twiml.hangup();
+        return sendTwiml(reply, twiml);
+      }
+      const fromClient = request.body.From.startsWith(CLIENT_PREFIX);
+      return sendTwiml(reply, say(fromClient ? TWIML_MESSAGES.clientUnavailable : TWIML_MESSAGES.nobodyAvailable));
     },
   );
 
@@ -158,8 +211,20 @@ export const twilioWebhookRoutes: FastifyPluginAsync<BackendContext> = async (ap
         );
         return twiml;
       }
-      case 'client':
-        return say(TWIML_MESSAGES.clientCallsUnsupported);
+      case 'client': {
+        // `client:<user sys_id>` (call({userId})): every available session of that colleague rings.
+        const callees = await availableSessionsOfUser(ctx.store, session.user, target.identity);
+        if (!callees.length) return say(TWIML_MESSAGES.clientUnavailable);
+        const twiml = voiceResponse();
+        dialClients(
+          ctx,
+          twiml,
+          callees,
+          { sysId: session.user, isFromClient: 'true', notifyNumber: session.number },
+          { action: ctx.publicUrlFor('/twilio/dial-complete') },
+        );
+        return twiml;
+      }
       case 'invalid':
         return say(TWIML_MESSAGES.invalidTo);
     }
@@ -181,8 +246,10 @@ export const twilioWebhookRoutes: FastifyPluginAsync<BackendContext> = async (ap
       const params = request.body;
       const existing = await ctx.store.getCall(params.CallSid);
       const parent = params.ParentCallSid ? await ctx.store.getCall(params.ParentCallSid) : undefined;
-      let direction = existing?.direction ?? parent?.direction;
-      let session = existing?.session ?? parent?.session ?? null;
+      // A <Dial><Client> child belongs to the session it rings (and reaches it inbound), not the parent's.
+      const callee = params.ParentCallSid && !existing?.session ? await sessionOf(ctx.store, params.To) : undefined;
+      let direction = existing?.direction ?? (callee ? CallDirection.INBOUND : parent?.direction);
+      let session = existing?.session ?? callee?.sys_id ?? parent?.session ?? null;
       if (!direction) {
         const caller = await sessionOf(ctx.store, params.From);
         const callee = caller ? undefined : await sessionOf(ctx.store, params.To);

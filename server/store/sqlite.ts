@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { newSysId } from '../ids.js';
+import { PresenceFanout } from './presence.js';
 import {
   mergeCall,
   type CallRecord,
@@ -10,6 +11,9 @@ import {
   type NewClientSession,
   type NotifyNumber,
   type NotifyStore,
+  type PresenceEvent,
+  type PresenceListener,
+  type StoreStats,
   type User,
 } from './store.js';
 
@@ -65,6 +69,18 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX notify_call_parent ON notify_call(parent_call_sid);
   CREATE INDEX notify_call_session ON notify_call(session);
   `,
+  // 2: user names are no longer unique (the host application's users are keyed by sys_id). SQLite cannot
+  // drop a constraint, so the table is rebuilt (foreign keys are off while migrating).
+  `
+  CREATE TABLE sys_user_v2 (
+    sys_id TEXT PRIMARY KEY,
+    name TEXT NOT NULL
+  );
+  INSERT INTO sys_user_v2 (sys_id, name) SELECT sys_id, name FROM sys_user;
+  DROP TABLE sys_user;
+  ALTER TABLE sys_user_v2 RENAME TO sys_user;
+  CREATE INDEX sys_user_name ON sys_user(name);
+  `,
 ];
 
 /** The schema version this code expects; exported for tests. */
@@ -82,6 +98,7 @@ const toSession = (row: SessionRow | undefined): ClientSession | undefined =>
 /** `NotifyStore` on better-sqlite3 (a file path, or `':memory:'`). */
 export class SqliteStore implements NotifyStore {
   readonly #db: Database.Database;
+  readonly #presence = new PresenceFanout();
 
   constructor(filename: string) {
     this.#db = new Database(filename);
@@ -101,17 +118,67 @@ export class SqliteStore implements NotifyStore {
     if (current > MIGRATIONS.length) {
       throw new Error(`Database schema version ${current} is newer than this server (${MIGRATIONS.length}).`);
     }
-    for (let version = current; version < MIGRATIONS.length; version++) {
-      this.#db.transaction(() => {
-        this.#db.exec(MIGRATIONS[version]!);
-        this.#db.pragma(`user_version = ${version + 1}`);
-      })();
+    if (current === MIGRATIONS.length) return;
+    // Table rebuilds need foreign keys off; the pragma is a no-op inside a transaction.
+    this.#db.pragma('foreign_keys = OFF');
+    try {
+      for (let version = current; version < MIGRATIONS.length; version++) {
+        this.#db.transaction(() => {
+          this.#db.exec(MIGRATIONS[version]!);
+          const broken = this.#db.pragma('foreign_key_check') as unknown[];
+          if (broken.length) throw new Error(`Migration ${version + 1} broke ${broken.length} foreign keys.`);
+          this.#db.pragma(`user_version = ${version + 1}`);
+        })();
+      }
+    } finally {
+      this.#db.pragma('foreign_keys = ON');
     }
   }
 
   async findOrCreateUser(name: string): Promise<User> {
-    this.#db.prepare('INSERT OR IGNORE INTO sys_user (sys_id, name) VALUES (?, ?)').run(newSysId(), name);
-    return this.#db.prepare('SELECT sys_id, name FROM sys_user WHERE name = ?').get(name) as User;
+    return this.#db.transaction((): User => {
+      const select = this.#db.prepare(
+        'SELECT sys_id, name FROM sys_user WHERE name = ? ORDER BY rowid LIMIT 1',
+      );
+      const found = select.get(name) as User | undefined;
+      if (found) return found;
+      const user = { sys_id: newSysId(), name };
+      this.#db.prepare('INSERT INTO sys_user (sys_id, name) VALUES (@sys_id, @name)').run(user);
+      return user;
+    })();
+  }
+
+  async upsertUser(user: User): Promise<User> {
+    this.#db
+      .prepare(
+        `INSERT INTO sys_user (sys_id, name) VALUES (@sys_id, @name)
+         ON CONFLICT (sys_id) DO UPDATE SET name = excluded.name`,
+      )
+      .run(user);
+    return { sys_id: user.sys_id, name: user.name };
+  }
+
+  async setUserGroups(userSysId: string, groupNames: string[]): Promise<void> {
+    this.#db.transaction(() => {
+      const ids = [...new Set(groupNames)].map((name) => {
+        this.#db
+          .prepare('INSERT OR IGNORE INTO notify_group (sys_id, name) VALUES (?, ?)')
+          .run(newSysId(), name);
+        return (this.#db.prepare('SELECT sys_id FROM notify_group WHERE name = ?').get(name) as Group).sys_id;
+      });
+      this.#db.prepare('DELETE FROM notify_group_member WHERE "user" = ?').run(userSysId);
+      const insert = this.#db.prepare('INSERT INTO notify_group_member ("group", "user") VALUES (?, ?)');
+      for (const id of ids) insert.run(id, userSysId);
+    })();
+  }
+
+  async listUserGroups(userSysId: string): Promise<Group[]> {
+    return this.#db
+      .prepare(
+        `SELECT g.sys_id, g.name FROM notify_group g JOIN notify_group_member m ON m."group" = g.sys_id
+         WHERE m."user" = ? ORDER BY g.name`,
+      )
+      .all(userSysId) as Group[];
   }
 
   async getUser(sysId: string): Promise<User | undefined> {
@@ -174,7 +241,19 @@ export class SqliteStore implements NotifyStore {
         at,
         at,
       );
-    return { ...session, connected_at: at, last_seen: at };
+    const created = { ...session, connected_at: at, last_seen: at };
+    this.#publish('session.created', created);
+    return created;
+  }
+
+  #publish(type: PresenceEvent['type'], session: ClientSession): void {
+    if (!this.#presence.size) return;
+    const groups = this.#db
+      .prepare('SELECT "group" FROM notify_group_member WHERE "user" = ?')
+      .pluck()
+      .all(session.user) as string[];
+    const { sys_id, user, name, available } = session;
+    this.#presence.emit({ type, session: { sys_id, user, name, available }, groups });
   }
 
   async getSession(sysId: string): Promise<ClientSession | undefined> {
@@ -192,10 +271,33 @@ export class SqliteStore implements NotifyStore {
   }
 
   async setSessionAvailable(sysId: string, available: boolean): Promise<boolean> {
-    const result = this.#db
-      .prepare('UPDATE notify_client_session SET available = ?, last_seen = ? WHERE sys_id = ?')
-      .run(available ? 1 : 0, now(), sysId);
-    return result.changes > 0;
+    const row = this.#db
+      .prepare('UPDATE notify_client_session SET available = ?, last_seen = ? WHERE sys_id = ? RETURNING *')
+      .get(available ? 1 : 0, now(), sysId) as SessionRow | undefined;
+    if (row) this.#publish('session.updated', toSession(row)!);
+    return row !== undefined;
+  }
+
+  async listAvailableColleagues(userSysId: string): Promise<User[]> {
+    return this.#db
+      .prepare(
+        `SELECT DISTINCT u.sys_id, u.name FROM sys_user u
+         JOIN notify_client_session s ON s."user" = u.sys_id
+         JOIN notify_group_member theirs ON theirs."user" = u.sys_id
+         JOIN notify_group_member mine ON mine."group" = theirs."group" AND mine."user" = ?
+         WHERE s.available = 1 AND u.sys_id <> ?
+         ORDER BY u.name, u.sys_id`,
+      )
+      .all(userSysId, userSysId) as User[];
+  }
+
+  async listSessions(filter: { user?: string } = {}): Promise<ClientSession[]> {
+    const rows = filter.user
+      ? this.#db
+          .prepare('SELECT * FROM notify_client_session WHERE "user" = ? ORDER BY connected_at, rowid')
+          .all(filter.user)
+      : this.#db.prepare('SELECT * FROM notify_client_session ORDER BY connected_at, rowid').all();
+    return (rows as SessionRow[]).map((row) => toSession(row)!);
   }
 
   async listAvailableUsers(excludeUser?: string): Promise<User[]> {
@@ -217,7 +319,11 @@ export class SqliteStore implements NotifyStore {
   }
 
   async deleteSession(sysId: string): Promise<boolean> {
-    return this.#db.prepare('DELETE FROM notify_client_session WHERE sys_id = ?').run(sysId).changes > 0;
+    const row = this.#db
+      .prepare('DELETE FROM notify_client_session WHERE sys_id = ? RETURNING *')
+      .get(sysId) as SessionRow | undefined;
+    if (row) this.#publish('session.removed', toSession(row)!);
+    return row !== undefined;
   }
 
   async upsertCall(report: CallReport): Promise<CallUpsertResult> {
@@ -291,7 +397,36 @@ export class SqliteStore implements NotifyStore {
     return this.#db.prepare('SELECT * FROM notify_call ORDER BY created_at, rowid').all() as CallRecord[];
   }
 
+  async stats(): Promise<StoreStats> {
+    const sessions = this.#db
+      .prepare(
+        'SELECT count(*) AS total, coalesce(sum(available), 0) AS available FROM notify_client_session',
+      )
+      .get() as { total: number; available: number };
+    const calls = this.#db
+      .prepare('SELECT status, count(*) AS n FROM notify_call GROUP BY status')
+      .all() as Array<{
+      status: CallRecord['status'];
+      n: number;
+    }>;
+    return {
+      sessions: sessions.total,
+      availableSessions: sessions.available,
+      callsByStatus: Object.fromEntries(calls.map((c) => [c.status, c.n])),
+    };
+  }
+
+  async ping(): Promise<void> {
+    this.#db.prepare('SELECT 1').get();
+  }
+
+  async onPresence(listener: PresenceListener): Promise<() => Promise<void>> {
+    const remove = this.#presence.add(listener);
+    return async () => remove();
+  }
+
   async close(): Promise<void> {
+    this.#presence.clear();
     if (this.#db.open) this.#db.close();
   }
 }

@@ -110,14 +110,30 @@ export interface CallUpsertResult {
   changed: boolean;
 }
 
+/** What changed about a client session; stores publish one after each committed session write. */
+export interface PresenceEvent {
+  type: 'session.created' | 'session.updated' | 'session.removed';
+  session: Pick<ClientSession, 'sys_id' | 'user' | 'name' | 'available'>;
+  /** sys_ids of the groups the session's user is a member of (who may see the change). */
+  groups: string[];
+}
+
+export type PresenceListener = (event: PresenceEvent) => void;
+
 export interface NotifyStore {
-  /** Finds the user with this exact name, or creates one. */
+  /** Finds the (oldest) user with this exact name, or creates one. Names are not unique; dev sign-in only. */
   findOrCreateUser(name: string): Promise<User>;
+  /** Creates the user with this sys_id or renames it (users signed in by the host application). */
+  upsertUser(user: User): Promise<User>;
   getUser(sysId: string): Promise<User | undefined>;
 
   findOrCreateGroup(name: string): Promise<Group>;
   /** Idempotent. */
   addGroupMember(groupSysId: string, userSysId: string): Promise<void>;
+  /** Makes the user a member of exactly these groups (by name, created as needed). */
+  setUserGroups(userSysId: string, groupNames: string[]): Promise<void>;
+  /** The user's groups, by name. */
+  listUserGroups(userSysId: string): Promise<Group[]>;
 
   /** Creates the number or moves it to another vendor/group. */
   upsertNumber(number: NotifyNumber): Promise<void>;
@@ -132,6 +148,10 @@ export interface NotifyStore {
   setSessionAvailable(sysId: string, available: boolean): Promise<boolean>;
   /** Users with at least one available session, by name, except `excludeUser`. */
   listAvailableUsers(excludeUser?: string): Promise<User[]>;
+  /** Users other than `userSysId` with an available session who share a group with `userSysId`. */
+  listAvailableColleagues(userSysId: string): Promise<User[]>;
+  /** Client sessions, oldest first, optionally of one user. */
+  listSessions(filter?: { user?: string }): Promise<ClientSession[]>;
   /** Sets last_seen to now; false if there is no such session. */
   touchSession(sysId: string): Promise<boolean>;
   /** False if there was no such session. */
@@ -146,7 +166,23 @@ export interface NotifyStore {
   getCall(callSid: string): Promise<CallRecord | undefined>;
   listCalls(filter?: { session?: string }): Promise<CallRecord[]>;
 
+  /** For metrics: session counts and call counts by status (of every instance sharing the database). */
+  stats(): Promise<StoreStats>;
+  /** Resolves when the database answers a trivial query (readiness). */
+  ping(): Promise<void>;
+  /**
+   * Calls `listener` with every committed session change, made through this store or (PostgreSQL) any
+   * other instance on the same database. Resolves once listening; the result unsubscribes.
+   */
+  onPresence(listener: PresenceListener): Promise<() => Promise<void>>;
+
   close(): Promise<void>;
+}
+
+export interface StoreStats {
+  sessions: number;
+  availableSessions: number;
+  callsByStatus: Partial<Record<CallStatus, number>>;
 }
 
 /**

@@ -1,15 +1,19 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { newSysId, sessionIdentity } from '../ids.js';
-import type { NotifyStore } from '../store/store.js';
+import type { NotifyStore, PresenceEvent } from '../store/store.js';
 
 /**
  * The behaviour every `NotifyStore` must have, written against the interface only so that the PostgreSQL
  * store can run the same suite: `describeStoreContract('postgres', () => openPostgresStore(url))`.
  * Each test gets a fresh, empty store from `open`.
  */
-export function describeStoreContract(name: string, open: () => Promise<NotifyStore>): void {
-  describe(`NotifyStore contract: ${name}`, () => {
+export function describeStoreContract(
+  name: string,
+  open: () => Promise<NotifyStore>,
+  options: { skip?: string | boolean } = {},
+): void {
+  describe(`NotifyStore contract: ${name}`, { skip: options.skip ?? false }, () => {
     let store: NotifyStore;
     beforeEach(async () => {
       store = await open();
@@ -153,6 +157,97 @@ export function describeStoreContract(name: string, open: () => Promise<NotifySt
         ['CA1'],
       );
       assert.equal((await store.listCalls()).length, 2);
+    });
+
+    it('keys host users by sys_id: upserts rename, names may repeat', async () => {
+      const id1 = newSysId();
+      const id2 = newSysId();
+      assert.deepEqual(await store.upsertUser({ sys_id: id1, name: 'Sam' }), { sys_id: id1, name: 'Sam' });
+      await store.upsertUser({ sys_id: id2, name: 'Sam' });
+      await store.upsertUser({ sys_id: id1, name: 'Sam Smith' });
+      assert.deepEqual(await store.getUser(id1), { sys_id: id1, name: 'Sam Smith' });
+      assert.deepEqual(await store.getUser(id2), { sys_id: id2, name: 'Sam' });
+      assert.equal((await store.findOrCreateUser('Sam')).sys_id, id2);
+    });
+
+    it("sets a user's groups exactly and lists available colleagues of shared groups only", async () => {
+      const { user: alice } = await userWithSession('alice');
+      const { user: bob } = await userWithSession('bob');
+      const { user: carol } = await userWithSession('carol');
+      await store.setUserGroups(alice.sys_id, ['sales', 'support', 'sales']);
+      await store.setUserGroups(bob.sys_id, ['support']);
+      await store.setUserGroups(carol.sys_id, ['billing']);
+      assert.deepEqual(
+        (await store.listUserGroups(alice.sys_id)).map((g) => g.name),
+        ['sales', 'support'],
+      );
+      assert.deepEqual(await store.listAvailableColleagues(alice.sys_id), [bob]);
+      assert.deepEqual(await store.listAvailableColleagues(carol.sys_id), []);
+      await store.setUserGroups(alice.sys_id, ['billing']);
+      assert.deepEqual(
+        (await store.listUserGroups(alice.sys_id)).map((g) => g.name),
+        ['billing'],
+      );
+      assert.deepEqual(await store.listAvailableColleagues(alice.sys_id), [carol]);
+      assert.equal((await store.findOrCreateGroup('sales')).name, 'sales');
+    });
+
+    it('lists sessions, counts them and calls by status, and answers ping', async () => {
+      const { user: alice, session: s1 } = await userWithSession('alice');
+      const { session: s2 } = await userWithSession('bob');
+      await store.setSessionAvailable(s2.sys_id, false);
+      assert.deepEqual(
+        (await store.listSessions()).map((s) => s.sys_id),
+        [s1.sys_id, s2.sys_id],
+      );
+      assert.deepEqual(await store.listSessions({ user: alice.sys_id }), [s1]);
+      const call = { direction: 'outbound', from: '+15005550006', to: '+15551234567' } as const;
+      await store.upsertCall({ ...call, call_sid: 'CA1', status: 'completed' });
+      await store.upsertCall({ ...call, call_sid: 'CA2', status: 'completed' });
+      await store.upsertCall({ ...call, call_sid: 'CA3', status: 'ringing' });
+      assert.deepEqual(await store.stats(), {
+        sessions: 2,
+        availableSessions: 1,
+        callsByStatus: { completed: 2, ringing: 1 },
+      });
+      await store.ping();
+    });
+
+    it("publishes committed session changes with the user's groups", async () => {
+      const events: PresenceEvent[] = [];
+      const unsubscribe = await store.onPresence((event) => events.push(event));
+      const alice = await store.findOrCreateUser('alice');
+      await store.setUserGroups(alice.sys_id, ['support']);
+      const [support] = await store.listUserGroups(alice.sys_id);
+      const { session } = await (async () => {
+        const sysId = newSysId();
+        const created = await store.createSession({
+          sys_id: sysId,
+          user: alice.sys_id,
+          name: 'Alice desk',
+          number: '+15005550006',
+          vendor: 'TWILIO_DIRECT',
+          identity: sessionIdentity(sysId),
+          available: true,
+        });
+        return { session: created };
+      })();
+      await store.setSessionAvailable(session.sys_id, false);
+      await store.deleteSession(session.sys_id);
+      await store.deleteSession(session.sys_id); // nothing to tell
+      const summary = { sys_id: session.sys_id, user: alice.sys_id, name: 'Alice desk' };
+      const expected: PresenceEvent[] = [
+        { type: 'session.created', session: { ...summary, available: true }, groups: [support!.sys_id] },
+        { type: 'session.updated', session: { ...summary, available: false }, groups: [support!.sys_id] },
+        { type: 'session.removed', session: { ...summary, available: false }, groups: [support!.sys_id] },
+      ];
+      const deadline = Date.now() + 3000;
+      while (events.length < expected.length && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      assert.deepEqual(events, expected);
+      await unsubscribe();
+      await store.setSessionAvailable(session.sys_id, true);
     });
   });
 }

@@ -34,6 +34,46 @@ describe('SqliteStore on a file', () => {
     }
   });
 
+  it('migrates a version 1 database to non-unique user names, keeping rows and references', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'notify-store-'));
+    try {
+      const file = join(dir, 'notify.db');
+      const raw = new Database(file);
+      raw.exec(`
+        CREATE TABLE sys_user (sys_id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+        CREATE TABLE notify_group (sys_id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+        CREATE TABLE notify_group_member (
+          "group" TEXT NOT NULL REFERENCES notify_group(sys_id) ON DELETE CASCADE,
+          "user" TEXT NOT NULL REFERENCES sys_user(sys_id) ON DELETE CASCADE,
+          PRIMARY KEY ("group", "user"));
+        INSERT INTO sys_user VALUES ('${'a'.repeat(32)}', 'alice');
+        INSERT INTO notify_group VALUES ('${'b'.repeat(32)}', 'demo');
+        INSERT INTO notify_group_member VALUES ('${'b'.repeat(32)}', '${'a'.repeat(32)}');
+      `);
+      raw.pragma('user_version = 1');
+      raw.close();
+      // Version 1 as shipped had more tables; the rebuild only touches sys_user and its references.
+      const store = new SqliteStore(file);
+      assert.deepEqual(await store.getUser('a'.repeat(32)), { sys_id: 'a'.repeat(32), name: 'alice' });
+      assert.deepEqual(await store.listUserGroups('a'.repeat(32)), [
+        { sys_id: 'b'.repeat(32), name: 'demo' },
+      ]);
+      await store.upsertUser({ sys_id: 'c'.repeat(32), name: 'alice' });
+      await store.close();
+      const check = new Database(file, { readonly: true });
+      try {
+        assert.equal(check.pragma('user_version', { simple: true }), SCHEMA_VERSION);
+        assert.deepEqual(check.pragma('foreign_key_check'), []);
+        const fk = check.prepare(`SELECT "table" FROM pragma_foreign_key_list('notify_group_member')`).all();
+        assert.deepEqual(fk.map((r) => (r as { table: string }).table).sort(), ['notify_group', 'sys_user']);
+      } finally {
+        check.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses a database from a newer schema', () => {
     const dir = mkdtempSync(join(tmpdir(), 'notify-store-'));
     try {

@@ -1,0 +1,489 @@
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { createDevAccount } from '../../scripts/dev-account.js';
+import { userSysIdFor } from '../auth.js';
+import { type TestApp, callSid, makeApp, postWebhook, DEMO_NUMBER, OTHER_NUMBER } from './helpers.js';
+import { bearer, HOST, hostIdentity, hostToken, unsignedToken } from './identity.js';
+import { dropSchema, pgUrl, skipWithoutPg, testSchema } from './pg.js';
+
+const skipPg = await skipWithoutPg();
+
+/**
+ * Every route × every kind of bad request, against both stores: each gets its documented refusal and
+ * leaves every row as it was. Identities are the host application's JWTs (dev sign-in is off).
+ */
+for (const backend of ['sqlite', 'postgres'] as const) {
+  describe(`authorization matrix (${backend})`, { skip: backend === 'postgres' ? skipPg : false }, () => {
+    const account = createDevAccount();
+    const schema = testSchema();
+    let app: TestApp;
+    let aliceToken: string;
+    let bobToken: string;
+    let aliceSession: string;
+    let bobSession: string;
+    const aliceCall = callSid(0xa11ce);
+    const alice = { sub: 'alice@host', name: 'Alice', groups: ['support'] };
+    const bob = { sub: 'bob@host', name: 'Bob', groups: ['sales'] };
+    const aliceId = userSysIdFor(HOST.issuer, alice.sub);
+    const malloryId = userSysIdFor(HOST.issuer, 'mallory@host');
+
+    before(async () => {
+      app = await makeApp({
+        account,
+        database: backend === 'postgres' ? pgUrl(schema) : ':memory:',
+        devSignIn: false,
+        hostIdentity,
+        seed: {
+          numbers: [
+            { number: DEMO_NUMBER, vendor: 'TWILIO_DIRECT', group: 'support' },
+            { number: OTHER_NUMBER, vendor: 'TWILIO_DIRECT', group: 'sales' },
+          ],
+        },
+        processMetrics: false,
+      });
+      aliceToken = await hostToken(alice);
+      bobToken = await hostToken(bob);
+      const create = async (token: string, callerId: string) => {
+        const res = await app.inject({
+          method: 'POST',
+          url: '/sessions',
+          headers: bearer(token),
+          payload: { callerId },
+        });
+        assert.equal(res.statusCode, 201, res.body);
+        return (res.json() as { session: { sys_id: string; identity: string } }).session;
+      };
+      const a = await create(aliceToken, DEMO_NUMBER);
+      aliceSession = a.sys_id;
+      bobSession = (await create(bobToken, OTHER_NUMBER)).sys_id;
+      const voice = await postWebhook(app, account.authToken, '/twilio/voice', {
+        AccountSid: account.accountSid,
+        CallSid: aliceCall,
+        From: `client:${a.identity}`,
+        To: '+15551234567',
+        CallStatus: 'ringing',
+      });
+      assert.equal(voice.statusCode, 200);
+    });
+    after(async () => {
+      await app?.close();
+      if (backend === 'postgres') await dropSchema(schema);
+    });
+
+    /** Every row a refused request could have touched. */
+    async function rows() {
+      const store = app.notifyStore;
+      return {
+        sessions: await store.listSessions(),
+        calls: await store.listCalls(),
+        alice: await store.getUser(aliceId),
+        aliceGroups: await store.listUserGroups(aliceId),
+        mallory: await store.getUser(malloryId),
+        stats: await store.stats(),
+      };
+    }
+
+    interface Case {
+      name: string;
+      method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+      url: () => string;
+      headers?: () => Promise<Record<string, string>>;
+      payload?: unknown;
+      status: number;
+      code: string;
+    }
+
+    const mallory = { sub: 'mallory@host', name: 'Mallory', groups: ['support', 'sales'] };
+    const identities = {
+      none: async () => ({}),
+      forged: async () =>
+        bearer(await hostToken(mallory, { secret: 'another-secret-another-secret-another' })),
+      expired: async () =>
+        bearer(await hostToken(mallory, { expiresAt: Math.floor(Date.now() / 1000) - 3600 })),
+      wrongAudience: async () => bearer(await hostToken(mallory, { audience: 'someone-else' })),
+      wrongIssuer: async () => bearer(await hostToken(mallory, { issuer: 'https://evil.test' })),
+      unsigned: async () => bearer(unsignedToken(mallory)),
+      garbage: async () => bearer('not.a.jwt'),
+      forgedCookie: async () => ({
+        cookie: `notify_session=${await hostToken(mallory, { secret: 'another-secret-another-secret-another' })}`,
+      }),
+    };
+    const asBob = async () => bearer(bobToken);
+    const asAlice = async () => bearer(aliceToken);
+
+    const userRoutes: Array<Pick<Case, 'method' | 'url' | 'payload'>> = [
+      { method: 'GET', url: () => '/me' },
+      { method: 'GET', url: () => `/caller-ids/${encodeURIComponent(DEMO_NUMBER)}` },
+      { method: 'POST', url: () => '/sessions', payload: { callerId: DEMO_NUMBER } },
+      { method: 'POST', url: () => `/sessions/${aliceSession}/token` },
+      { method: 'PATCH', url: () => `/sessions/${aliceSession}`, payload: { available: false } },
+      { method: 'GET', url: () => '/sessions/available' },
+      { method: 'DELETE', url: () => `/sessions/${aliceSession}` },
+      { method: 'GET', url: () => `/calls/${aliceCall}/parent` },
+      { method: 'GET', url: () => '/presence' },
+    ];
+
+    const cases: Case[] = [];
+    for (const route of userRoutes) {
+      for (const [kind, headers] of Object.entries(identities)) {
+        cases.push({ ...route, name: `${kind} identity`, headers, status: 401, code: 'UNAUTHENTICATED' });
+      }
+    }
+    cases.push(
+      // Another user's identity.
+      {
+        name: "bob, alice's number",
+        method: 'GET',
+        url: () => `/caller-ids/${encodeURIComponent(DEMO_NUMBER)}`,
+        headers: asBob,
+        status: 403,
+        code: 'CALLER_ID_NOT_ALLOWED',
+      },
+      {
+        name: "bob, alice's number",
+        method: 'POST',
+        url: () => '/sessions',
+        headers: asBob,
+        payload: { callerId: DEMO_NUMBER },
+        status: 403,
+        code: 'CALLER_ID_NOT_ALLOWED',
+      },
+      {
+        name: "bob, alice's session",
+        method: 'POST',
+        url: () => `/sessions/${aliceSession}/token`,
+        headers: asBob,
+        status: 403,
+        code: 'FORBIDDEN',
+      },
+      {
+        name: "bob, alice's session",
+        method: 'PATCH',
+        url: () => `/sessions/${aliceSession}`,
+        headers: asBob,
+        payload: { available: false },
+        status: 403,
+        code: 'FORBIDDEN',
+      },
+      {
+        name: "bob, alice's session",
+        method: 'DELETE',
+        url: () => `/sessions/${aliceSession}`,
+        headers: asBob,
+        status: 403,
+        code: 'FORBIDDEN',
+      },
+      {
+        name: "bob, alice's call",
+        method: 'GET',
+        url: () => `/calls/${aliceCall}/parent`,
+        headers: asBob,
+        status: 403,
+        code: 'FORBIDDEN',
+      },
+      {
+        name: "alice, bob's session",
+        method: 'PATCH',
+        url: () => `/sessions/${bobSession}`,
+        headers: asAlice,
+        payload: { available: false },
+        status: 403,
+        code: 'FORBIDDEN',
+      },
+      // Malformed requests.
+      {
+        name: 'malformed number',
+        method: 'GET',
+        url: () => '/caller-ids/12345',
+        headers: asAlice,
+        status: 400,
+        code: 'INVALID_NUMBER',
+      },
+      {
+        name: 'missing callerId',
+        method: 'POST',
+        url: () => '/sessions',
+        headers: asAlice,
+        payload: {},
+        status: 400,
+        code: 'VALIDATION_FAILED',
+      },
+      {
+        name: 'callerId not a string',
+        method: 'POST',
+        url: () => '/sessions',
+        headers: asAlice,
+        payload: { callerId: 5 },
+        status: 400,
+        code: 'INVALID_NUMBER', // Ajv coerces 5 to "5", which is no E.164 number
+      },
+      {
+        name: 'oversized body',
+        method: 'POST',
+        url: () => '/sessions',
+        headers: asAlice,
+        payload: { callerId: DEMO_NUMBER, name: 'x'.repeat(70_000) },
+        status: 413,
+        code: 'PAYLOAD_TOO_LARGE',
+      },
+      {
+        name: 'malformed sys_id',
+        method: 'POST',
+        url: () => '/sessions/nope/token',
+        headers: asAlice,
+        status: 400,
+        code: 'VALIDATION_FAILED',
+      },
+      {
+        name: 'available not boolean',
+        method: 'PATCH',
+        url: () => `/sessions/${aliceSession}`,
+        headers: asAlice,
+        payload: { available: 'no' },
+        status: 400,
+        code: 'VALIDATION_FAILED',
+      },
+      {
+        name: 'malformed sys_id',
+        method: 'DELETE',
+        url: () => '/sessions/NOPE',
+        headers: asAlice,
+        status: 400,
+        code: 'VALIDATION_FAILED',
+      },
+      {
+        name: 'malformed CallSid',
+        method: 'GET',
+        url: () => '/calls/CA123/parent',
+        headers: asAlice,
+        status: 400,
+        code: 'VALIDATION_FAILED',
+      },
+      {
+        name: 'dev sign-in off',
+        method: 'POST',
+        url: () => '/auth/dev-sign-in',
+        payload: { name: 'mallory' },
+        status: 404,
+        code: 'DEV_SIGN_IN_DISABLED',
+      },
+    );
+
+    it('refuses every route × identity/body problem and changes no row', async () => {
+      assert.ok(cases.length > 80);
+      const before = await rows();
+      for (const c of cases) {
+        const res = await app.inject({
+          method: c.method,
+          url: c.url(),
+          headers: { ...(await c.headers?.()) },
+          ...(c.payload !== undefined && { payload: c.payload as object }),
+        });
+        const label = `${c.method} ${c.url()} (${c.name})`;
+        assert.equal(res.statusCode, c.status, `${label}: ${res.body}`);
+        assert.equal(res.json().error.code, c.code, label);
+        assert.deepEqual(await rows(), before, `${label} changed rows`);
+      }
+    });
+
+    it('refuses webhooks without a valid X-Twilio-Signature, and malformed signed ones, changing nothing', async () => {
+      const before = await rows();
+      const params = {
+        AccountSid: account.accountSid,
+        CallSid: callSid(0xbad),
+        From: '+15551234567',
+        To: DEMO_NUMBER,
+        CallStatus: 'completed',
+      };
+      for (const path of ['/twilio/voice', '/twilio/status']) {
+        for (const signature of ['', 'forged', 'AAAA/AAAA+AAAA=']) {
+          const res = await postWebhook(app, account.authToken, path, params, signature);
+          assert.equal(res.statusCode, 403, `${path} ${signature}`);
+          assert.equal(res.json().error.code, 'INVALID_SIGNATURE');
+        }
+        // Signed with another account's token.
+        const other = await postWebhook(app, createDevAccount().authToken, path, params);
+        assert.equal(other.statusCode, 403);
+        // Signed, but for other parameters than those sent.
+        const tampered = await postWebhook(
+          app,
+          account.authToken,
+          path,
+          params,
+          (await import('twilio')).default.getExpectedTwilioSignature(
+            account.authToken,
+            `https://notify.test:8443/api${path}`,
+            { ...params, To: '+1999' },
+          ),
+        );
+        assert.equal(tampered.statusCode, 403);
+        // Validly signed but malformed.
+        const { CallSid: _omitted, ...noCallSid } = params;
+        const malformed = await postWebhook(app, account.authToken, path, noCallSid);
+        assert.equal(malformed.statusCode, 400, malformed.body);
+        assert.equal(malformed.json().error.code, 'VALIDATION_FAILED');
+      }
+      const badStatus = await postWebhook(app, account.authToken, '/twilio/status', {
+        ...params,
+        CallStatus: 'exploded',
+      });
+      assert.equal(badStatus.statusCode, 400);
+      assert.deepEqual(await rows(), before);
+    });
+
+    it('records a status callback once: the same CallSid and status again changes nothing', async () => {
+      const params = {
+        AccountSid: account.accountSid,
+        CallSid: callSid(0xc0ffee),
+        ParentCallSid: aliceCall,
+        From: DEMO_NUMBER,
+        To: '+15551234567',
+        CallStatus: 'in-progress',
+      };
+      const first = await postWebhook(app, account.authToken, '/twilio/status', params);
+      assert.equal(first.statusCode, 204);
+      const afterFirst = await rows();
+      const row = afterFirst.calls.find((c) => c.call_sid === params.CallSid);
+      assert.equal(row?.status, 'in-progress');
+      assert.equal(row?.session, aliceSession);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      for (let i = 0; i < 3; i++) {
+        assert.equal((await postWebhook(app, account.authToken, '/twilio/status', params)).statusCode, 204);
+      }
+      assert.deepEqual(await rows(), afterFirst);
+      // A late non-terminal callback after the terminal one does not reopen the call either.
+      await postWebhook(app, account.authToken, '/twilio/status', { ...params, CallStatus: 'completed' });
+      const completed = await rows();
+      await postWebhook(app, account.authToken, '/twilio/status', { ...params, CallStatus: 'ringing' });
+      assert.deepEqual(await rows(), completed);
+    });
+
+    it('lets each user act on their own: sessions, availability, calls, colleagues by group', async () => {
+      const res = await app.inject({
+        method: 'GET',
+        url: `/calls/${aliceCall}/parent`,
+        headers: bearer(aliceToken),
+      });
+      assert.equal(res.statusCode, 200);
+      const me = await app.inject({ method: 'GET', url: '/me', headers: bearer(aliceToken) });
+      assert.deepEqual(me.json(), { user: { sys_id: aliceId, name: 'Alice' } });
+      // Bob shares no group with Alice: he does not see her as available, and she does not see him.
+      const bobSees = await app.inject({
+        method: 'GET',
+        url: '/sessions/available',
+        headers: bearer(bobToken),
+      });
+      assert.deepEqual(bobSees.json(), { clients: [] });
+      // Groups follow the token: Bob joins support and now sees Alice.
+      const bobSupport = await hostToken({ ...bob, groups: ['sales', 'support'] });
+      const nowSees = await app.inject({
+        method: 'GET',
+        url: '/sessions/available',
+        headers: bearer(bobSupport),
+      });
+      assert.deepEqual(nowSees.json(), { clients: [{ sys_id: aliceId, name: 'Alice' }] });
+      const patch = await app.inject({
+        method: 'PATCH',
+        url: `/sessions/${aliceSession}`,
+        headers: bearer(aliceToken),
+        payload: { available: false },
+      });
+      assert.equal(patch.statusCode, 200);
+      assert.equal((await app.notifyStore.getSession(aliceSession))?.available, false);
+    });
+  });
+}
+
+describe('host identity from a JWKS URL', () => {
+  let jwks: Server;
+  let app: TestApp;
+  let sign: (sub: string, key?: Parameters<SignJWT['sign']>[0]) => Promise<string>;
+
+  before(async () => {
+    const { publicKey, privateKey } = await generateKeyPair('ES256');
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' };
+    jwks = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ keys: [jwk] }));
+    });
+    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    const { port } = jwks.address() as AddressInfo;
+    sign = (sub, key = privateKey) =>
+      new SignJWT({ name: 'Jay', groups: ['demo'] })
+        .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+        .setSubject(sub)
+        .setIssuer(HOST.issuer)
+        .setAudience(HOST.audience)
+        .setExpirationTime('5m')
+        .sign(key);
+    app = await makeApp({
+      devSignIn: false,
+      processMetrics: false,
+      hostIdentity: {
+        jwksUrl: `http://127.0.0.1:${port}/jwks.json`,
+        issuer: HOST.issuer,
+        audience: HOST.audience,
+      },
+    });
+  });
+  after(async () => {
+    await app?.close();
+    jwks?.close();
+  });
+
+  it('accepts a token signed with a published key, maps a sys_id subject as is, refuses other keys', async () => {
+    const sysId = '0123456789abcdef0123456789abcdef';
+    const ok = await app.inject({ method: 'GET', url: '/me', headers: bearer(await sign(sysId)) });
+    assert.equal(ok.statusCode, 200, ok.body);
+    assert.deepEqual(ok.json(), { user: { sys_id: sysId, name: 'Jay' } });
+    const session = await app.inject({
+      method: 'POST',
+      url: '/sessions',
+      headers: bearer(await sign(sysId)),
+      payload: { callerId: DEMO_NUMBER },
+    });
+    assert.equal(session.statusCode, 201, session.body);
+    const { privateKey: otherKey } = await generateKeyPair('ES256');
+    const forged = await app.inject({
+      method: 'GET',
+      url: '/me',
+      headers: bearer(await sign(sysId, otherKey)),
+    });
+    assert.equal(forged.statusCode, 401);
+  });
+});
+
+describe('rate limits', () => {
+  let app: TestApp;
+  before(async () => {
+    app = await makeApp({
+      devSignIn: false,
+      hostIdentity,
+      processMetrics: false,
+      rateLimit: { perIpPerMinute: 12, perUserPerMinute: 4 },
+    });
+  });
+  after(() => app?.close());
+
+  it('refuses a user over their rate with 429 RATE_LIMITED, others still pass, then the IP is limited', async () => {
+    const alice = bearer(await hostToken({ sub: 'a', groups: ['demo'] }));
+    const bob = bearer(await hostToken({ sub: 'b', groups: ['demo'] }));
+    for (let i = 0; i < 4; i++) {
+      assert.equal((await app.inject({ method: 'GET', url: '/me', headers: alice })).statusCode, 200);
+    }
+    const limited = await app.inject({ method: 'GET', url: '/me', headers: alice });
+    assert.equal(limited.statusCode, 429);
+    assert.equal(limited.json().error.code, 'RATE_LIMITED');
+    assert.equal((await app.inject({ method: 'GET', url: '/me', headers: bob })).statusCode, 200);
+    // 6 requests from this IP so far; anonymous ones count too.
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) statuses.push((await app.inject({ method: 'GET', url: '/me' })).statusCode);
+    assert.deepEqual(statuses, [401, 401, 401, 401, 401, 401, 429, 429]);
+    // Health and metrics are never limited.
+    assert.equal((await app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200);
+    assert.equal((await app.inject({ method: 'GET', url: '/metrics' })).statusCode, 200);
+  });
+});
