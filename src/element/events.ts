@@ -106,6 +106,18 @@ export class NotifyCallUnmuteEvent extends CustomEvent<Record<string, never>> {
   }
 }
 
+export interface NotifyAvailableChangeDetail {
+  available: boolean;
+}
+
+/** The user switched the availability toggle of the default UI (not fired for property changes). */
+export class NotifyAvailableChangeEvent extends CustomEvent<NotifyAvailableChangeDetail> {
+  static readonly eventName = 'notify-available-change';
+  constructor(detail: NotifyAvailableChangeDetail) {
+    super(NotifyAvailableChangeEvent.eventName, init(detail));
+  }
+}
+
 declare global {
   interface GlobalEventHandlersEventMap {
     'notify-online': NotifyOnlineEvent;
@@ -118,5 +130,6 @@ declare global {
     'notify-call-disconnect': NotifyCallDisconnectEvent;
     'notify-call-mute': NotifyCallMuteEvent;
     'notify-call-unmute': NotifyCallUnmuteEvent;
+    'notify-available-change': NotifyAvailableChangeEvent;
   }
 }

@@ -1,4 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { AvailableClient, ForwardTarget } from '../client/backend.js';
 import { DeviceState, STD_EVENTS, Status } from '../client/constants.js';
 import type { NotifyErrorCode } from '../client/errors.js';
 import { NotifyClient, type NotifyConfig } from '../client/notify-client.js';
@@ -22,9 +23,19 @@ export interface NotifyControllerHost extends ReactiveControllerHost, EventTarge
   notifyConfig(): { config: NotifyConfig; lazy: boolean };
 }
 
+/** How often the agent list is re-read while someone is looking at it. */
+const AGENTS_POLL_MS = 10_000;
+/**
+ * Time one DTMF tone takes on the line (Twilio: 160 ms tone + 70 ms gap). A vendor's DTMF sender
+ * replaces tones still queued when new ones are inserted, so keypad presses are paced by this.
+ */
+const DTMF_TONE_MS = 250;
+
 /**
  * Owns the NotifyClient of an element: creates it on connect, destroys it on disconnect, mirrors
- * its state for rendering and re-dispatches every STD_EVENT as a `notify-*` DOM event.
+ * its state for rendering (status, registration, mute, the incoming call, the last error, the call's
+ * start time, the available agents) and re-dispatches every STD_EVENT as a `notify-*` DOM event.
+ * @internal
  */
 export class NotifyController implements ReactiveController {
   client: NotifyClient | null = null;
@@ -37,7 +48,15 @@ export class NotifyController implements ReactiveController {
   lastError: { message: string; code: NotifyErrorCode } | null = null;
   /** The incoming call being announced or answered. */
   incoming: NotifyIncomingCallDetail | null = null;
+  /** `Date.now()` at CALL_START of the current call; null without an open call. */
+  callStartedAt: number | null = null;
+  /** The other available clients, as last read; null before the first read. */
+  agents: AvailableClient[] | null = null;
   readonly #host: NotifyControllerHost;
+  #tick: ReturnType<typeof setInterval> | undefined;
+  #agentsPoll: ReturnType<typeof setInterval> | undefined;
+  #dtmfQueue = '';
+  #dtmfTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(host: NotifyControllerHost) {
     this.#host = host;
@@ -49,6 +68,7 @@ export class NotifyController implements ReactiveController {
   }
 
   hostDisconnected(): void {
+    this.watchAgents(false);
     this.client?.destroy();
     this.client = null;
     this.config = null;
@@ -65,7 +85,10 @@ export class NotifyController implements ReactiveController {
     const host = this.#host;
     client.onStateChange(() => this.#sync());
     const on = client.addEventListener.bind(client);
-    on(STD_EVENTS.ONLINE, () => this.#after(new NotifyOnlineEvent()));
+    on(STD_EVENTS.ONLINE, () => {
+      this.lastError = null;
+      this.#after(new NotifyOnlineEvent());
+    });
     on(STD_EVENTS.OFFLINE, () => this.#after(new NotifyOfflineEvent()));
     on(STD_EVENTS.ERROR, (message, code) => {
       this.lastError = { message, code };
@@ -77,13 +100,76 @@ export class NotifyController implements ReactiveController {
       this.#after(new NotifyIncomingCallEvent(this.incoming));
     });
     on(STD_EVENTS.CALL_INIT, (status, callId) => this.#after(new NotifyCallInitEvent({ status, callId })));
-    on(STD_EVENTS.CALL_START, (callId) => this.#after(new NotifyCallStartEvent({ callId })));
+    on(STD_EVENTS.CALL_START, (callId) => {
+      this.callStartedAt = Date.now();
+      this.#after(new NotifyCallStartEvent({ callId }));
+    });
     on(STD_EVENTS.CALL_CANCEL, (callId) => this.#after(new NotifyCallCancelEvent({ callId })));
     on(STD_EVENTS.CALL_DISCONNECT, (callId) => this.#after(new NotifyCallDisconnectEvent({ callId })));
     on(STD_EVENTS.CALL_MUTE, () => this.#after(new NotifyCallMuteEvent()));
     on(STD_EVENTS.CALL_UNMUTE, () => this.#after(new NotifyCallUnmuteEvent()));
     host.requestUpdate();
     return client;
+  }
+
+  /**
+   * Sends keypad digits: at once when the line is idle, otherwise batched after the tones already
+   * playing, so that fast typing loses no digit.
+   */
+  queueDtmf(digits: string): void {
+    this.#dtmfQueue += digits;
+    if (this.#dtmfTimer === undefined) this.#flushDtmf();
+  }
+
+  #flushDtmf(): void {
+    const digits = this.#dtmfQueue;
+    this.#dtmfQueue = '';
+    this.#dtmfTimer = undefined;
+    if (!digits || this.status !== Status.OPEN) return;
+    this.ensureClient().sendDtmf(digits);
+    this.#dtmfTimer = setTimeout(() => this.#flushDtmf(), digits.length * DTMF_TONE_MS);
+  }
+
+  /** Forwards the open call; errors arrive as `notify-error`. */
+  forward(target: ForwardTarget): void {
+    this.ensureClient().forwardCall(target);
+  }
+
+  /** Re-reads the available agents (never rejects; `[]` after an error). */
+  async refreshAgents(): Promise<AvailableClient[]> {
+    const agents = await this.ensureClient().getAvailableClients();
+    this.agents = agents;
+    this.#host.requestUpdate();
+    return agents;
+  }
+
+  /** Keeps the agent list fresh while it is shown (polling, since the backend pushes nothing). */
+  watchAgents(on: boolean): void {
+    clearInterval(this.#agentsPoll);
+    this.#agentsPoll = undefined;
+    if (!on) return;
+    void this.refreshAgents();
+    this.#agentsPoll = setInterval(() => {
+      if (this.deviceState === DeviceState.ONLINE) void this.refreshAgents();
+    }, AGENTS_POLL_MS);
+  }
+
+  /** Shows and dispatches an error found by the element itself (a bad attribute value). */
+  report(code: NotifyErrorCode, message: string): void {
+    this.lastError = { message, code };
+    this.#host.requestUpdate();
+    this.#host.dispatchEvent(new NotifyErrorEvent({ message, code }));
+  }
+
+  /** Forgets the last error (the UI's dismiss button). */
+  clearError(): void {
+    this.lastError = null;
+    this.#host.requestUpdate();
+  }
+
+  /** Call after a client method that may change the status without an event. */
+  refresh(): void {
+    this.#sync();
   }
 
   /** Re-reads the client's state (status changes without an event of their own). */
@@ -93,17 +179,23 @@ export class NotifyController implements ReactiveController {
     this.deviceState = client?.getDeviceState() ?? DeviceState.OFFLINE;
     this.muted = client?.isMuted() ?? false;
     if (this.status !== Status.PENDING) this.ringing = false;
-    if (this.status === Status.CLOSED) this.incoming = null;
+    if (this.status === Status.CLOSED) {
+      this.incoming = null;
+      this.callStartedAt = null;
+      this.#dtmfQueue = '';
+    }
+    // The call timer re-renders once a second while a call is open.
+    const open = this.callStartedAt !== null;
+    if (open && this.#tick === undefined) this.#tick = setInterval(() => this.#host.requestUpdate(), 1000);
+    if (!open && this.#tick !== undefined) {
+      clearInterval(this.#tick);
+      this.#tick = undefined;
+    }
     this.#host.requestUpdate();
   }
 
   #after(event: Event): void {
     this.#sync();
     this.#host.dispatchEvent(event);
-  }
-
-  /** Call after a client method that may change the status without an event. */
-  refresh(): void {
-    this.#sync();
   }
 }

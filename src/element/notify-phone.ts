@@ -1,70 +1,157 @@
-import { LitElement, html, type PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
 import type { AvailableClient, ForwardTarget } from '../client/backend.js';
 import { DeviceState, E164_PATTERN, Status, Vendor, normalizeVendor } from '../client/constants.js';
 import { NotifyError, toNotifyError, type NotifyErrorCode } from '../client/errors.js';
 import type { CallIdentifier, NotifyConfig, ParentIdResult } from '../client/notify-client.js';
-import { NotifyErrorEvent } from './events.js';
+import { NotifyAvailableChangeEvent } from './events.js';
 import { NotifyController } from './notify-controller.js';
 import { styles } from './notify-phone.styles.js';
-
-const DIAL_KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'] as const;
-const KEY_LABELS: Partial<Record<string, string>> = { '*': 'Star', '#': 'Pound' };
+import { agentList } from './parts/agent-list.js';
+import { callTimer } from './parts/call-timer.js';
+import { dialPad, isDialKey, type DialKey } from './parts/dial-pad.js';
+import { forwardDialog } from './parts/forward-dialog.js';
+import { incomingBanner } from './parts/incoming-banner.js';
+import { format, mergeStrings, type NotifyPhoneStrings } from './strings.js';
 
 /** Boolean attributes whose absence keeps the default and `="false"` turns them off. */
 const booleanString = {
   fromAttribute: (value: string | null) => value !== null && value.trim().toLowerCase() !== 'false',
   toAttribute: (value: boolean) => (value ? '' : 'false'),
 };
-const BOOLEAN_ATTRIBUTES = [
+const BOOLEAN_ATTRIBUTES: ReadonlySet<string> = new Set([
   'available',
   'auto-load-script-resources',
   'force-refresh-token',
   'skip-parent-id',
   'lazy-vendor',
-] as const;
-const BOOLEAN_VALUES = new Set(['', 'true', 'false']);
+]);
+const BOOLEAN_VALUES: ReadonlySet<string> = new Set(['', 'true', 'false']);
+
+/** The `strings` attribute is JSON; a value that is not a JSON object is reported, not thrown. */
+const jsonStrings = {
+  fromAttribute: (value: string | null): Partial<NotifyPhoneStrings> => {
+    const parsed = parseStrings(value);
+    return parsed === undefined ? {} : parsed;
+  },
+};
+function parseStrings(value: string | null): Partial<NotifyPhoneStrings> | undefined {
+  if (value === null || value.trim() === '') return {};
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? (parsed as Partial<NotifyPhoneStrings>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const tagOf = (event: Event) => (event.composedPath()[0] as Element | undefined)?.localName ?? '';
+const TYPING_TARGETS: ReadonlySet<string> = new Set(['input', 'textarea', 'select']);
+const ACTIVATING_TARGETS: ReadonlySet<string> = new Set(['button', 'summary', 'a', 'input', 'textarea']);
 
 /**
- * @summary A browser phone on the Notify client: registers with the backend, makes and takes calls.
+ * @summary A complete browser phone on the Notify client: registers with the backend, makes, takes and
+ * forwards calls. The default UI is themable (parts, CSS properties, dark scheme) and translatable
+ * (`strings`); every client event is re-dispatched as a `notify-*` DOM event.
  *
- * @fires {NotifyOnlineEvent} notify-online - The session is registered and can make and take calls.
- * @fires {NotifyOfflineEvent} notify-offline - The session is no longer registered.
- * @fires {NotifyErrorEvent} notify-error - Something failed; `detail: {message, code}` with a stable code.
- * @fires {NotifyIncomingCallEvent} notify-incoming-call - A call is coming in; `detail: {from, to, callId, parentId, sysId, isFromClient}`.
- * @fires {NotifyCallInitEvent} notify-call-init - A call object exists; `detail: {status, callId}`.
- * @fires {NotifyCallStartEvent} notify-call-start - The call is established; `detail: {callId}`.
- * @fires {NotifyCallCancelEvent} notify-call-cancel - The caller gave up before pickup; `detail: {callId}`.
- * @fires {NotifyCallDisconnectEvent} notify-call-disconnect - The call ended; `detail: {callId}`.
- * @fires {NotifyCallMuteEvent} notify-call-mute - The microphone was muted.
- * @fires {NotifyCallUnmuteEvent} notify-call-unmute - The microphone was unmuted.
+ * Keyboard: digits, `*` and `#` typed anywhere in the element dial (or send DTMF in a call, paced so
+ * that fast typing loses no tone), Backspace deletes the last digit, Enter calls (or picks up a ringing
+ * call), Escape hangs up (or declines). The number stays in the field after a call: Enter redials.
+ *
+ * @fires {NotifyOnlineEvent} notify-online - The session is registered and can make and take calls. `detail: {}`.
+ * @fires {NotifyOfflineEvent} notify-offline - The session is no longer registered. `detail: {}`.
+ * @fires {NotifyErrorEvent} notify-error - Something failed, or an attribute value is bad. `detail: {message: string, code: NotifyErrorCode}`.
+ * @fires {NotifyIncomingCallEvent} notify-incoming-call - A call is coming in. `detail: {from: string, to: string, callId: string, parentId: string | undefined, sysId: string | undefined, isFromClient: boolean}`.
+ * @fires {NotifyCallInitEvent} notify-call-init - A call object exists. `detail: {status: Status, callId: string | undefined}`.
+ * @fires {NotifyCallStartEvent} notify-call-start - The call is established. `detail: {callId: string | undefined}`.
+ * @fires {NotifyCallCancelEvent} notify-call-cancel - The caller gave up before pickup. `detail: {callId: string | undefined}`.
+ * @fires {NotifyCallDisconnectEvent} notify-call-disconnect - The call ended. `detail: {callId: string | undefined}`.
+ * @fires {NotifyCallMuteEvent} notify-call-mute - The microphone was muted. `detail: {}`.
+ * @fires {NotifyCallUnmuteEvent} notify-call-unmute - The microphone was unmuted. `detail: {}`.
+ * @fires {NotifyAvailableChangeEvent} notify-available-change - The user switched the availability toggle. `detail: {available: boolean}`.
+ *
+ * @slot header - Content above the status line (a title, a logo).
+ * @slot incoming - Replaces who-is-calling in the incoming-call banner (the pick-up and decline buttons stay).
+ * @slot dial-pad - Replaces the dial pad.
+ * @slot footer - Content below everything else.
  *
  * @csspart base - The wrapper of the default UI.
- * @csspart status - The status line.
+ * @csspart status - The status line (a polite live region).
+ * @csspart timer - The call timer (`m:ss`), shown while a call is open.
+ * @csspart announcer - The visually hidden assertive live region that announces incoming calls.
+ * @csspart error - The error message (`role="alert"`).
+ * @csspart error-dismiss - The button that dismisses the error message.
+ * @csspart incoming - The incoming-call banner.
+ * @csspart caller - Who is calling, in the banner.
+ * @csspart pickup-button - Answers the incoming call.
+ * @csspart decline-button - Declines the incoming call.
+ * @csspart number-form - The number label, input and call button.
  * @csspart number-label - The label of the number input.
  * @csspart number-input - The phone number input.
- * @csspart dialpad - The group of dial keys.
+ * @csspart remote - Who the current call is with (the number dialed or the caller).
+ * @csspart dtmf - The digits sent in the current call.
+ * @csspart dial-pad - The group of dial keys (also the in-call keypad).
  * @csspart dial-key - One dial key.
  * @csspart actions - The group of call buttons.
- * @csspart call-button - Starts a call to the number.
- * @csspart pickup-button - Answers an incoming call.
- * @csspart hangup-button - Ends or declines the call.
- * @csspart mute-button - Toggles mute.
+ * @csspart call-button - Calls the number.
+ * @csspart hangup-button - Ends the call.
+ * @csspart mute-button - Toggles mute (`aria-pressed`).
+ * @csspart forward-button - Opens the forward dialog.
+ * @csspart available-toggle - The availability switch (`role="switch"`).
+ * @csspart agents - The disclosure of available agents.
+ * @csspart agent-list - The list of available agents.
+ * @csspart agent-list-empty - The text shown when no agent is available.
+ * @csspart agent - One available agent.
+ * @csspart agent-button - The button of one agent (call, or forward in the dialog).
+ * @csspart refresh-agents-button - Re-reads the available agents.
+ * @csspart forward-dialog - The forward dialog (`<dialog>`).
+ * @csspart forward-input - The number input of the forward dialog.
+ * @csspart forward-number-button - Forwards to the typed number.
+ * @csspart forward-agents - The agent list in the forward dialog.
+ * @csspart forward-agents-empty - The text shown in the dialog when no agent is available.
+ * @csspart forward-cancel-button - Closes the forward dialog.
  *
- * @cssproperty --notify-phone-accent - Color of the call and pick-up buttons.
- * @cssproperty --notify-phone-danger - Color of the hang-up button.
+ * @cssproperty --notify-phone-color-scheme - `light`, `dark`, or `light dark` (default: follow `prefers-color-scheme`).
+ * @cssproperty --notify-phone-background - Background of the phone.
+ * @cssproperty --notify-phone-foreground - Text color.
+ * @cssproperty --notify-phone-muted-foreground - Secondary text color (labels, letters, timer).
+ * @cssproperty --notify-phone-border - Border color of the phone, inputs and buttons.
+ * @cssproperty --notify-phone-key-background - Background of buttons and dial keys.
+ * @cssproperty --notify-phone-accent - Color of the call and pick-up buttons and of the available switch.
+ * @cssproperty --notify-phone-accent-foreground - Text color on the accent color.
+ * @cssproperty --notify-phone-danger - Color of the hang-up and decline buttons.
+ * @cssproperty --notify-phone-danger-foreground - Text color on the danger color.
+ * @cssproperty --notify-phone-banner-background - Background of the incoming-call banner.
+ * @cssproperty --notify-phone-error-background - Background of the error message.
+ * @cssproperty --notify-phone-error-foreground - Text color of the error message.
+ * @cssproperty --notify-phone-focus-ring - Color of the focus outline.
  * @cssproperty --notify-phone-gap - Space between the parts.
- * @cssproperty --notify-phone-radius - Corner radius of buttons and input.
+ * @cssproperty --notify-phone-radius - Corner radius of the phone, buttons and inputs.
  * @cssproperty --notify-phone-font - Font of the element.
+ * @cssproperty --notify-phone-width - Width of the phone.
  */
 export class NotifyPhone extends LitElement {
   static override styles = styles;
+  /** @internal Focus goes to the first focusable part (the number field) on `focus()`. */
+  static override shadowRootOptions: ShadowRootInit = {
+    ...LitElement.shadowRootOptions,
+    delegatesFocus: true,
+  };
 
   readonly #controller = new NotifyController(this);
   #booted = false;
+  /** Focus was inside before this update (parts come and go with the call state). */
+  #focusWasInside = false;
 
-  /** The number typed into the default UI. */
-  @state() private _number = '';
+  @query('dialog.forward') private _forwardDialog?: HTMLDialogElement;
+
+  /** Who the current outgoing call is to, as dialed. */
+  @state() private _remote = '';
+
+  /** Digits sent as DTMF in the current call, shown under the status. */
+  @state() private _sentDigits = '';
 
   /** The Notify number (E.164) to call from; setting it (re)starts the client. */
   @property({ attribute: 'caller-id' }) callerId = '';
@@ -75,8 +162,8 @@ export class NotifyPhone extends LitElement {
   /** Vendor when `lazy-vendor` is off (default `TwilioDirect`). */
   @property() vendor = '';
 
-  /** Whether other clients may route calls to this one (`setClientAvailable`). */
-  @property({ type: Boolean }) available = false;
+  /** Whether calls may be routed to this phone (incoming calls, forwards); applied with `setClientAvailable`. */
+  @property({ converter: booleanString }) available = false;
 
   /** Load the Twilio SDK chunk next to the bundle; `="false"` uses the page's `window.Twilio`. */
   @property({ attribute: 'auto-load-script-resources', converter: booleanString })
@@ -86,10 +173,19 @@ export class NotifyPhone extends LitElement {
   @property({ attribute: 'force-refresh-token', converter: booleanString }) forceRefreshToken = true;
 
   /** Announce incoming calls at once, without resolving the parent call. */
-  @property({ attribute: 'skip-parent-id', type: Boolean }) skipParentId = false;
+  @property({ attribute: 'skip-parent-id', converter: booleanString }) skipParentId = false;
 
-  /** Let the backend choose the vendor of the caller ID. */
-  @property({ attribute: 'lazy-vendor', type: Boolean }) lazyVendor = false;
+  /** Let the backend choose the vendor of the caller ID (the client's lazy mode). */
+  @property({ attribute: 'lazy-vendor', converter: booleanString }) lazyVendor = false;
+
+  /** The number in the number field (what the Call button and Enter dial). */
+  @property() number = '';
+
+  /** Display name stored on the session row. */
+  @property({ attribute: 'display-name' }) displayName = '';
+
+  /** Overrides of the visible strings (i18n); any subset of `NotifyPhoneStrings`. Attribute: JSON. */
+  @property({ converter: jsonStrings }) strings: Partial<NotifyPhoneStrings> = {};
 
   /** Bearer token (or a function returning one) for the backend; property only. */
   @property({ attribute: false }) authToken: NotifyConfig['authToken'] = undefined;
@@ -97,22 +193,22 @@ export class NotifyPhone extends LitElement {
   /** @internal Extra client configuration (tests inject `backend` and `driverFactory`). */
   @property({ attribute: false }) config: Partial<NotifyConfig> = {};
 
-  /** The normalized status of the current call (read-only, reflected). */
+  /** The normalized status of the current call (read-only, reflected as `status`). */
   get status(): Status {
     return this.#controller.status;
   }
 
-  /** Whether the session is registered (read-only, reflected). */
+  /** Whether the session is registered (read-only, reflected as `online`). */
   get online(): boolean {
     return this.#controller.deviceState === DeviceState.ONLINE;
   }
 
-  /** Whether the current call is muted (read-only, reflected). */
+  /** Whether the current call is muted (read-only, reflected as `muted`). */
   get muted(): boolean {
     return this.#controller.muted;
   }
 
-  /** Whether an incoming call waits for pickup (read-only, reflected). */
+  /** Whether an incoming call waits for pickup (read-only, reflected as `ringing`). */
   get ringing(): boolean {
     return this.#controller.ringing;
   }
@@ -122,24 +218,50 @@ export class NotifyPhone extends LitElement {
     return this.#controller.status !== Status.CLOSED;
   }
 
+  /** The last error shown by the UI, `null` after it was dismissed (read-only). */
+  get error(): { message: string; code: NotifyErrorCode } | null {
+    return this.#controller.lastError;
+  }
+
+  /** The available agents as last read, `null` before the first read (read-only). */
+  get agents(): readonly AvailableClient[] | null {
+    return this.#controller.agents;
+  }
+
+  constructor() {
+    super();
+    this.addEventListener('keydown', (event) => this.#onKeydown(event));
+  }
+
   override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
-    super.attributeChangedCallback(name, old, value);
-    const isBoolean = (BOOLEAN_ATTRIBUTES as readonly string[]).includes(name);
-    if (isBoolean && value !== null && value !== name && !BOOLEAN_VALUES.has(value.trim().toLowerCase())) {
-      this.#fail(
-        'INVALID_ARGUMENT',
-        `<notify-phone> ${name}="${value}" is not a boolean ("true" or "false").`,
-      );
+    // A bad value is reported and ignored: the property keeps its previous value.
+    const normalized = value?.trim().toLowerCase() ?? null;
+    if (BOOLEAN_ATTRIBUTES.has(name) && normalized !== null && normalized !== name) {
+      if (!BOOLEAN_VALUES.has(normalized)) {
+        return this.#fail(
+          'INVALID_ARGUMENT',
+          `The ${name} attribute must be "true" or "false", not "${value}".`,
+        );
+      }
     }
+    if (name === 'strings' && parseStrings(value) === undefined) {
+      return this.#fail('INVALID_ARGUMENT', 'The strings attribute must be a JSON object.');
+    }
+    super.attributeChangedCallback(name, old, value);
   }
 
   override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('callerId') && this.callerId && !E164_PATTERN.test(this.callerId)) {
-      this.#fail('INVALID_NUMBER', `<notify-phone> caller-id="${this.callerId}" is not an E.164 number.`);
+      this.#fail(
+        'INVALID_NUMBER',
+        `The caller ID "${this.callerId}" is not a phone number in E.164 format (like +15551234567).`,
+      );
     }
     if (changed.has('vendor') && this.vendor && !normalizeVendor(this.vendor)) {
-      this.#fail('INVALID_ARGUMENT', `<notify-phone> vendor="${this.vendor}" is not a known vendor.`);
+      this.#fail('INVALID_ARGUMENT', `The vendor "${this.vendor}" is not known; use TwilioDirect.`);
     }
+    if (!this.inCall) this._sentDigits = '';
+    this.#focusWasInside = this.matches(':focus-within');
   }
 
   override updated(changed: PropertyValues<this>): void {
@@ -148,11 +270,14 @@ export class NotifyPhone extends LitElement {
     this.toggleAttribute('muted', this.muted);
     this.toggleAttribute('ringing', this.ringing);
     this.toggleAttribute('in-call', this.inCall);
+    if (!this.inCall && this._forwardDialog?.open) this._forwardDialog.close();
+    if (this.#focusWasInside && !this.matches(':focus-within')) this.#refocus();
     // Client calls change state synchronously; run them after this update, not inside it.
     const restartOn = ['callerId', 'backend', 'vendor', 'lazyVendor', 'autoLoadScriptResources'] as const;
     const restart = this.#booted && restartOn.some((key) => changed.has(key));
     const first = !this.#booted;
-    const availability = changed.has('available') && (this.#booted || this.available);
+    // init() applies `available` to a new client; later changes go to the running one.
+    const availability = changed.has('available') && this.#booted && !restart;
     this.#booted = true;
     if (!restart && !first && !availability) return;
     queueMicrotask(() => {
@@ -170,6 +295,7 @@ export class NotifyPhone extends LitElement {
       skipParentId: this.skipParentId,
       ...(this.backend ? { backendUrl: this.backend } : {}),
       ...(this.authToken ? { authToken: this.authToken } : {}),
+      ...(this.displayName ? { name: this.displayName } : {}),
       ...this.config,
     };
     if (!this.lazyVendor) config.vendor = normalizeVendor(this.vendor) ?? Vendor.TWILIO_DIRECT;
@@ -177,7 +303,7 @@ export class NotifyPhone extends LitElement {
   }
 
   #fail(code: NotifyErrorCode, message: string): void {
-    this.dispatchEvent(new NotifyErrorEvent({ message, code }));
+    this.#controller.report(code, message);
   }
 
   #restart(): void {
@@ -187,13 +313,89 @@ export class NotifyPhone extends LitElement {
     if (this.callerId && E164_PATTERN.test(this.callerId)) this.init();
   }
 
+  /** Keeps keyboard users inside the phone when the focused part disappears with a state change. */
+  #refocus(): void {
+    const order = ['pickup-button', 'hangup-button', 'number-input', 'dial-key'];
+    for (const part of order) {
+      const target = this.renderRoot.querySelector<HTMLElement>(`[part~="${part}"]:not([disabled])`);
+      if (target) return target.focus();
+    }
+  }
+
   #client() {
     return this.#controller.ensureClient();
   }
 
-  /** Sets the caller ID on the client and starts it (ONLINE follows). Uses `caller-id`. */
+  #onKeydown(event: KeyboardEvent): void {
+    if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
+    if (this._forwardDialog?.open) return; // the dialog has its own keys (Escape closes it)
+    const tag = tagOf(event);
+    const typing = TYPING_TARGETS.has(tag);
+    if (isDialKey(event.key) && !typing) {
+      event.preventDefault();
+      this.#onKey(event.key);
+    } else if (event.key === 'Backspace' && !typing && !this.inCall) {
+      event.preventDefault();
+      this.number = this.number.slice(0, -1);
+    } else if (event.key === 'Enter' && !ACTIVATING_TARGETS.has(tag)) {
+      event.preventDefault();
+      if (this.ringing) this.pickupCall();
+      else if (!this.inCall) this.#onCall();
+    } else if (event.key === 'Escape' && this.inCall) {
+      event.preventDefault();
+      this.hangupCall();
+    }
+  }
+
+  #onKey(key: DialKey): void {
+    if (this.status === Status.OPEN) {
+      this._sentDigits += key;
+      this.#controller.queueDtmf(key);
+    } else if (!this.inCall) {
+      this.number += key;
+    }
+  }
+
+  #onNumberInput(event: Event): void {
+    this.number = (event.target as HTMLInputElement).value;
+  }
+
+  #onCall(event?: Event): void {
+    event?.preventDefault();
+    this.call({ phoneNumber: this.number.replace(/[\s().-]/g, '') });
+  }
+
+  #onToggleAvailable(): void {
+    this.available = !this.available;
+    this.dispatchEvent(new NotifyAvailableChangeEvent({ available: this.available }));
+  }
+
+  #onAgentsToggle(event: Event): void {
+    this.#controller.watchAgents((event.target as HTMLDetailsElement).open);
+  }
+
+  #openForward(): void {
+    void this.#controller.refreshAgents();
+    this._forwardDialog?.showModal();
+  }
+
+  #closeForward(): void {
+    this._forwardDialog?.close();
+    this.renderRoot.querySelector<HTMLElement>('[part~="forward-button"]')?.focus();
+  }
+
+  #forward(target: ForwardTarget): void {
+    this.#closeForward();
+    this.forwardCall(target);
+  }
+
+  /**
+   * Sets the caller ID on the client and starts it (`notify-online` follows). Uses `caller-id`, and
+   * applies `available` once online: without it the session is not offered incoming calls.
+   */
   init(): void {
     const client = this.#client();
+    client.setClientAvailable(this.available);
     if (!this.callerId) return client.init();
     if (!E164_PATTERN.test(this.callerId)) return;
     if (this.lazyVendor) {
@@ -208,7 +410,9 @@ export class NotifyPhone extends LitElement {
 
   /** Calls a number (`'+1…'` or `{phoneNumber}`) or a client (`{userId}`). */
   call(target: CallIdentifier | string): void {
-    this.#client().call(typeof target === 'string' ? { phoneNumber: target } : target);
+    const identifier = typeof target === 'string' ? { phoneNumber: target } : target;
+    this._remote = identifier.phoneNumber || identifier.userId || '';
+    this.#client().call(identifier);
   }
 
   /** Answers the incoming call. */
@@ -231,14 +435,17 @@ export class NotifyPhone extends LitElement {
     this.#client().sendDtmf(digits);
   }
 
-  /** Forwards the current call to a number or another client. */
+  /** Forwards the open call to a number (`{type: 'number', id, dtmf?}`) or a client (`{type: 'userId', id}`). */
   forwardCall(target: ForwardTarget): void {
-    this.#client().forwardCall(target);
+    this.#controller.forward(target);
   }
 
-  /** Lists the other available clients (callback and Promise). */
+  /** Lists the other available clients (callback and Promise); also refreshes the agent list. */
   getAvailableClients(callback?: (clients: AvailableClient[]) => void): Promise<AvailableClient[]> {
-    return this.#client().getAvailableClients(callback);
+    return this.#controller.refreshAgents().then((clients) => {
+      callback?.(clients);
+      return clients;
+    });
   }
 
   /** Resolves the parent call id of `callId` (callback and Promise). */
@@ -251,7 +458,7 @@ export class NotifyPhone extends LitElement {
     return this.#client().getStatus();
   }
 
-  /** Changes the caller ID on the running client (same vendor only); never throws. */
+  /** Changes the caller ID on the running client (same vendor only); errors become `notify-error`. */
   setCallerId(value: string, callback?: () => void): void {
     try {
       this.#client().setCallerId(value, callback);
@@ -261,9 +468,9 @@ export class NotifyPhone extends LitElement {
     }
   }
 
-  /** Sets whether other clients may route calls here (also the `available` attribute). */
-  setClientAvailable(available: boolean): void {
-    this.available = available === true;
+  /** Sets whether other clients may route calls here (the same as setting `available`). */
+  setClientAvailable(available: boolean | string): void {
+    this.available = available === true || available === 'true';
   }
 
   /** Destroys the client: hangs up, unregisters, deletes the session. `init()` starts a new one. */
@@ -272,105 +479,173 @@ export class NotifyPhone extends LitElement {
     this.#controller.refresh();
   }
 
-  #onNumberInput(event: Event): void {
-    this._number = (event.target as HTMLInputElement).value;
-  }
-
-  #onKey(key: string): void {
-    if (this.status === Status.OPEN) this.sendDtmf(key);
-    else this._number += key;
-  }
-
-  #onCall(): void {
-    this.call({ phoneNumber: this._number.replace(/[\s()-]/g, '') });
-  }
-
-  #statusText(): string {
+  #statusText(t: NotifyPhoneStrings): string {
     const incoming = this.#controller.incoming;
-    if (this.ringing && incoming) return `Incoming call from ${incoming.from}`;
-    if (this.inCall) return `Call ${this.status}${this.muted ? ', muted' : ''}`;
+    if (this.ringing && incoming) return format(t.statusIncoming, { caller: incoming.from });
+    if (this.inCall) {
+      const text = format(t.statusInCall, { status: t.callStatus[this.status] });
+      return this.muted ? `${text}, ${t.statusMuted}` : text;
+    }
     switch (this.#controller.deviceState) {
       case DeviceState.ONLINE:
-        return 'Ready';
+        return t.statusReady;
       case DeviceState.INITIALIZING:
-        return 'Connecting…';
+        return t.statusConnecting;
       case DeviceState.DESTROYED:
-        return 'Stopped';
+        return t.statusStopped;
       default:
-        return 'Offline';
+        return t.statusOffline;
     }
   }
 
-  override render() {
-    const online = this.online;
-    const inCall = this.inCall;
-    const active = inCall && this.status !== Status.PENDING;
-    return html`
-      <div part="base" class="base">
-        <p part="status" class="status" role="status" aria-live="polite">${this.#statusText()}</p>
-        <label part="number-label" for="number">Phone number</label>
+  #renderError(t: NotifyPhoneStrings) {
+    const error = this.#controller.lastError;
+    if (!error) return nothing;
+    return html`<div part="error" class="error" role="alert">
+      <span>${t.errors[error.code] ?? error.message}</span>
+      <button
+        part="error-dismiss"
+        type="button"
+        aria-label=${t.dismissError}
+        @click=${() => this.#controller.clearError()}
+      >
+        ×
+      </button>
+    </div>`;
+  }
+
+  #renderNumber(t: NotifyPhoneStrings) {
+    if (this.inCall) {
+      if (this.ringing) return nothing;
+      const remote = this.#controller.incoming?.from ?? this._remote;
+      return html`${remote ? html`<p part="remote" class="caller">${remote}</p>` : nothing}
+      ${
+        this._sentDigits
+          ? html`<p part="dtmf" class="dtmf" aria-label=${t.inCallKeypad}>${this._sentDigits}</p>`
+          : nothing
+      }`;
+    }
+    return html`<form part="number-form" class="number-form" @submit=${this.#onCall}>
+      <label part="number-label" for="number">${t.numberLabel}</label>
+      <div class="row">
         <input
           part="number-input"
           id="number"
+          name="number"
           type="tel"
           inputmode="tel"
           autocomplete="off"
-          placeholder="+15551234567"
-          .value=${this._number}
+          placeholder=${t.numberPlaceholder}
+          .value=${this.number}
           @input=${this.#onNumberInput}
         />
-        <div part="dialpad" class="dialpad" role="group" aria-label="Dial pad">
-          ${DIAL_KEYS.map(
-            (key) =>
-              html`<button
-                part="dial-key"
-                type="button"
-                aria-label=${KEY_LABELS[key] ?? key}
-                @click=${() => this.#onKey(key)}
-              >
-                ${key}
-              </button>`,
-          )}
-        </div>
-        <div part="actions" class="actions" role="group" aria-label="Call controls">
-          <button
-            part="call-button"
-            class="call"
-            type="button"
-            ?disabled=${!online || inCall}
-            @click=${this.#onCall}
-          >
-            Call
-          </button>
-          <button
-            part="pickup-button"
-            class="call"
-            type="button"
-            ?disabled=${!this.ringing}
-            @click=${this.pickupCall}
-          >
-            Pick up
-          </button>
-          <button
-            part="hangup-button"
-            class="hangup"
-            type="button"
-            ?disabled=${!inCall}
-            @click=${this.hangupCall}
-          >
-            Hang up
-          </button>
-          <button
-            part="mute-button"
-            type="button"
-            aria-pressed=${this.muted ? 'true' : 'false'}
-            ?disabled=${!active}
-            @click=${() => this.mute(!this.muted)}
-          >
-            Mute
-          </button>
-        </div>
+        <button part="call-button" class="accept" type="submit" ?disabled=${!this.online}>${t.call}</button>
       </div>
+    </form>`;
+  }
+
+  #renderActions(t: NotifyPhoneStrings) {
+    if (!this.inCall || this.ringing) return nothing;
+    const open = this.status === Status.OPEN;
+    return html`<div part="actions" class="actions" role="group" aria-label=${t.callControls}>
+      <button part="hangup-button" class="danger" type="button" @click=${this.hangupCall}>${t.hangUp}</button>
+      <button
+        part="mute-button"
+        type="button"
+        aria-pressed=${this.muted ? 'true' : 'false'}
+        ?disabled=${!open}
+        @click=${() => this.mute(!this.muted)}
+      >
+        ${t.mute}
+      </button>
+      <button
+        part="forward-button"
+        type="button"
+        aria-haspopup="dialog"
+        ?disabled=${!open}
+        @click=${this.#openForward}
+      >
+        ${t.forward}
+      </button>
+    </div>`;
+  }
+
+  #renderAgents(t: NotifyPhoneStrings) {
+    const agents = this.#controller.agents;
+    const summary = agents === null ? t.agents : format(t.agentsCount, { count: agents.length });
+    return html`<details part="agents" class="agents-panel" @toggle=${this.#onAgentsToggle}>
+      <summary>${summary}</summary>
+      ${agentList({
+        strings: t,
+        agents,
+        part: 'agent-list',
+        action: {
+          label: t.callAgent,
+          disabled: !this.online || this.inCall,
+          run: (agent) => this.call({ userId: agent.sys_id }),
+        },
+      })}
+      <button
+        part="refresh-agents-button"
+        type="button"
+        @click=${() => void this.#controller.refreshAgents()}
+      >
+        ${t.refreshAgents}
+      </button>
+    </details>`;
+  }
+
+  override render() {
+    const t = mergeStrings(this.strings);
+    const incoming = this.#controller.incoming;
+    return html`
+      <div part="base" class="base" role="group" aria-label=${t.phone}>
+        <slot name="header"></slot>
+        <div class="row status-row">
+          <p part="status" class="status" role="status">${this.#statusText(t)}</p>
+          ${callTimer({ startedAt: this.#controller.callStartedAt, label: t.callTimer })}
+        </div>
+        <div part="announcer" class="visually-hidden" aria-live="assertive" aria-atomic="true">
+          ${this.ringing && incoming ? format(t.announceIncoming, { caller: incoming.from }) : ''}
+        </div>
+        ${this.#renderError(t)}
+        ${incomingBanner({
+          strings: t,
+          incoming,
+          ringing: this.ringing,
+          onPickup: () => this.pickupCall(),
+          onDecline: () => this.hangupCall(),
+        })}
+        ${this.#renderNumber(t)}
+        <slot name="dial-pad">
+          ${dialPad({
+            strings: t,
+            inCall: this.inCall,
+            disabled: this.inCall && this.status !== Status.OPEN,
+            onKey: (key) => this.#onKey(key),
+          })}
+        </slot>
+        ${this.#renderActions(t)}
+        <button
+          part="available-toggle"
+          class="switch"
+          type="button"
+          role="switch"
+          aria-checked=${this.available ? 'true' : 'false'}
+          @click=${this.#onToggleAvailable}
+        >
+          <span class="track" aria-hidden="true"></span>${t.available}
+        </button>
+        ${this.#renderAgents(t)}
+        <slot name="footer"></slot>
+      </div>
+      ${forwardDialog({
+        strings: t,
+        agents: this.#controller.agents,
+        onNumber: (number) => this.#forward({ type: 'number', id: number }),
+        onAgent: (agent) => this.#forward({ type: 'userId', id: agent.sys_id }),
+        onCancel: () => this.#closeForward(),
+      })}
     `;
   }
 }

@@ -1,10 +1,16 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
 import '../../../src/element/define.js';
 import { Status } from '../../../src/client/constants.js';
 import type { NotifyConfig } from '../../../src/client/notify-client.js';
 import { FakeDriver } from '../../../src/drivers/fake-driver.js';
 import type { NotifyPhone } from '../../../src/element/notify-phone.js';
-import { NotifyErrorEvent, NotifyIncomingCallEvent } from '../../../src/element/events.js';
+import {
+  NotifyAvailableChangeEvent,
+  NotifyErrorEvent,
+  NotifyIncomingCallEvent,
+} from '../../../src/element/events.js';
+import { formatDuration } from '../../../src/element/parts/call-timer.js';
 import { FakeBackend } from './helpers/fake-backend.js';
 import { CALLER_ID } from './helpers/setup.js';
 
@@ -19,9 +25,12 @@ const ALL_EVENTS = [
   'notify-call-disconnect',
   'notify-call-mute',
   'notify-call-unmute',
+  'notify-available-change',
 ] as const;
 
-async function phone(attributes: { callerId?: string; extra?: Partial<NotifyConfig> } = {}) {
+export async function phone(
+  attributes: { callerId?: string; extra?: Partial<NotifyConfig>; online?: boolean } = {},
+) {
   const backend = new FakeBackend();
   const driver = new FakeDriver();
   const config: Partial<NotifyConfig> = { backend, driverFactory: () => driver, ...attributes.extra };
@@ -39,6 +48,7 @@ async function phone(attributes: { callerId?: string; extra?: Partial<NotifyConf
       @notify-call-disconnect=${record}
       @notify-call-mute=${record}
       @notify-call-unmute=${record}
+      @notify-available-change=${record}
     >
       <notify-phone
         caller-id=${attributes.callerId ?? CALLER_ID}
@@ -49,14 +59,30 @@ async function phone(attributes: { callerId?: string; extra?: Partial<NotifyConf
   `);
   const el = wrapper.querySelector('notify-phone')!;
   await el.updateComplete;
+  if (attributes.online !== false) {
+    await waitUntil(() => el.online, 'element did not go online');
+    await el.updateComplete;
+  }
   const names = () => seen.map((e) => e.type);
   return { el, backend, driver, seen, names };
 }
 
-const button = (el: NotifyPhone, part: string) =>
-  el.shadowRoot!.querySelector<HTMLButtonElement>(`[part~="${part}"]`)!;
+export const part = <T extends HTMLElement = HTMLButtonElement>(el: NotifyPhone, name: string) =>
+  el.shadowRoot!.querySelector<T>(`[part~="${name}"]`);
+const key = (el: NotifyPhone, k: string) =>
+  el.shadowRoot!.querySelector<HTMLButtonElement>(`[part="dial-key"][data-key="${k}"]`)!;
+const text = (el: NotifyPhone, name: string) => part<HTMLElement>(el, name)?.textContent?.trim() ?? '';
 
-describe('<notify-phone>', () => {
+/** An outgoing call to +15551234567, answered. */
+async function openCall(ctx: Awaited<ReturnType<typeof phone>>) {
+  ctx.el.call('+15551234567');
+  await waitUntil(() => ctx.driver.methods.includes('connect'));
+  await waitUntil(() => ctx.driver.call !== null);
+  ctx.driver.answer();
+  await ctx.el.updateComplete;
+}
+
+describe('<notify-phone> properties and attributes', () => {
   it('is registered and typed in HTMLElementTagNameMap', () => {
     const el: NotifyPhone = document.createElement('notify-phone');
     expect(customElements.get('notify-phone')).to.equal(el.constructor);
@@ -71,6 +97,9 @@ describe('<notify-phone>', () => {
         auto-load-script-resources="false"
         skip-parent-id
         lazy-vendor
+        number="+1555"
+        display-name="Ada"
+        strings='{"call": "Anrufen"}'
         .config=${{ backend: new FakeBackend(), driverFactory: () => new FakeDriver() }}
       ></notify-phone>
     `);
@@ -81,128 +110,89 @@ describe('<notify-phone>', () => {
     expect(el.forceRefreshToken).to.equal(true);
     expect(el.skipParentId).to.equal(true);
     expect(el.lazyVendor).to.equal(true);
+    expect(el.number).to.equal('+1555');
+    expect(el.displayName).to.equal('Ada');
+    expect(el.strings).to.deep.equal({ call: 'Anrufen' });
+    expect(text(el, 'call-button')).to.equal('Anrufen');
     el.setAttribute('force-refresh-token', 'false');
     expect(el.forceRefreshToken).to.equal(false);
+    el.setAttribute('available', 'false');
+    expect(el.available).to.equal(false);
     el.removeAttribute('skip-parent-id');
     expect(el.skipParentId).to.equal(false);
     el.callerId = '+15550100001';
     await el.updateComplete;
     expect(el.getAttribute('caller-id')).to.equal(null);
     expect(el.getAttribute('status')).to.equal(Status.CLOSED);
+    expect(el.hasAttribute('online')).to.equal(false);
+    expect(el.hasAttribute('in-call')).to.equal(false);
   });
 
-  it('goes online, reflects the read-only state and re-dispatches notify-online', async () => {
-    const { el, names } = await phone();
-    await waitUntil(() => el.online, 'element did not go online');
-    await el.updateComplete;
+  it('goes online from caller-id, reflects the state and re-dispatches notify-online', async () => {
+    const { el, backend, names } = await phone();
     expect(el.hasAttribute('online')).to.equal(true);
     expect(el.getAttribute('status')).to.equal('closed');
-    expect(names()).to.deep.equal(['notify-online']);
-  });
-
-  it('re-dispatches every call event with its detail, bubbling and composed', async () => {
-    const { el, driver, seen, names } = await phone();
-    await waitUntil(() => el.online);
-    el.call('+15551234567');
-    await waitUntil(() => names().includes('notify-call-init'));
-    await el.updateComplete;
-    expect(el.inCall).to.equal(true);
-    expect(el.hasAttribute('in-call')).to.equal(true);
-    driver.answer();
-    el.mute();
-    el.mute(false);
-    el.sendDtmf('Q');
-    el.hangupCall();
-    driver.receive({ callSid: 'CAin', from: '+15559990000' });
-    await el.updateComplete;
-    expect(el.ringing).to.equal(true);
-    expect(el.hasAttribute('ringing')).to.equal(true);
-    driver.remoteCancel();
-    driver.dropRegistration();
-    await el.updateComplete;
-    expect(names()).to.deep.equal([
-      'notify-online',
-      'notify-call-init',
-      'notify-call-start',
-      'notify-call-mute',
-      'notify-call-unmute',
-      'notify-error',
-      'notify-call-disconnect',
-      'notify-incoming-call',
-      'notify-call-cancel',
-      'notify-offline',
-    ]);
-    for (const event of seen) {
-      expect(event.bubbles, event.type).to.equal(true);
-      expect(event.composed, event.type).to.equal(true);
-    }
-    const byType = (type: string) => seen.find((e) => e.type === type)!;
-    expect(byType('notify-call-init').detail).to.deep.include({ status: 'connecting' });
-    expect(byType('notify-call-start').detail.callId).to.match(/^CAfake/);
-    expect(byType('notify-error')).to.be.instanceOf(NotifyErrorEvent);
-    expect(byType('notify-error').detail.code).to.equal('INVALID_DTMF');
-    expect(byType('notify-incoming-call')).to.be.instanceOf(NotifyIncomingCallEvent);
-    expect(byType('notify-incoming-call').detail).to.deep.equal({
-      from: '+15559990000',
-      to: 'client:fake',
-      callId: 'CAin',
-      parentId: undefined,
-      sysId: undefined,
-      isFromClient: false,
+    expect(backend.log.find((e) => e.method === 'createSession')!.args[0]).to.deep.include({
+      callerId: CALLER_ID,
     });
-    expect(byType('notify-call-cancel').detail).to.deep.equal({ callId: 'CAin' });
-    expect(ALL_EVENTS.every((type) => names().includes(type))).to.equal(true);
+    expect(names()).to.deep.equal(['notify-online']);
+    expect(text(el, 'status')).to.equal('Ready');
   });
 
-  it('answers an incoming call with the pick-up button', async () => {
-    const { el, driver } = await phone();
-    await waitUntil(() => el.online);
-    driver.receive({ callSid: 'CAin2' });
-    await el.updateComplete;
-    expect(button(el, 'pickup-button').disabled).to.equal(false);
-    expect(el.shadowRoot!.querySelector('[part="status"]')!.textContent).to.contain('Incoming call');
-    button(el, 'pickup-button').click();
-    await waitUntil(() => driver.methods.includes('accept'));
-    driver.answer();
-    await el.updateComplete;
-    expect(el.status).to.equal(Status.OPEN);
-    expect(button(el, 'pickup-button').disabled).to.equal(true);
-    button(el, 'hangup-button').click();
-    expect(el.status).to.equal(Status.CLOSED);
+  it('changing caller-id restarts the client with the new number (setCallerId)', async () => {
+    const ctx = await phone();
+    ctx.backend.numbers['+15550100003'] = 'TWILIO_DIRECT';
+    ctx.el.setAttribute('caller-id', '+15550100003');
+    await waitUntil(
+      () => ctx.backend.log.filter((e) => e.method === 'createSession').length === 2,
+      'no second session',
+    );
+    expect(ctx.backend.log.filter((e) => e.method === 'createSession')[1].args[0]).to.deep.include({
+      callerId: '+15550100003',
+    });
+    await waitUntil(() => ctx.el.online);
+    expect(ctx.backend.methods).to.include('deleteSession');
   });
 
-  it('dials from the number input and the dial pad, and sends DTMF in a call', async () => {
-    const { el, driver } = await phone();
-    await waitUntil(() => el.online);
-    await el.updateComplete;
-    const input = el.shadowRoot!.querySelector<HTMLInputElement>('input')!;
-    input.value = '+1555';
-    input.dispatchEvent(new Event('input'));
-    for (const key of ['1', '2', '3', '4', '5', '6', '7']) {
-      el.shadowRoot!.querySelector<HTMLButtonElement>(`[part="dial-key"][aria-label="${key}"]`)!.click();
-    }
-    await el.updateComplete;
-    button(el, 'call-button').click();
-    await waitUntil(() => driver.methods.includes('connect'));
-    expect(driver.log.find((e) => e.method === 'connect')!.args[0]).to.deep.equal({ To: '+15551234567' });
-    driver.answer();
-    await el.updateComplete;
-    el.shadowRoot!.querySelector<HTMLButtonElement>('[part="dial-key"][aria-label="Pound"]')!.click();
-    expect(driver.log.filter((e) => e.method === 'sendDigits').map((e) => e.args[0])).to.deep.equal(['#']);
+  it('applies available when going online and calls setClientAvailable when it changes', async () => {
+    const { el, backend } = await phone();
+    const calls = () => backend.log.filter((e) => e.method === 'setAvailability').map((e) => e.args);
+    await waitUntil(() => calls().length === 1, 'available was not applied');
+    expect(calls()).to.deep.equal([['sess1', false]]);
+    el.setAttribute('available', '');
+    await waitUntil(() => calls().length === 2);
+    expect(calls()[1]).to.deep.equal(['sess1', true]);
+    el.setClientAvailable('false');
+    expect(el.available).to.equal(false);
+    await waitUntil(() => calls().length === 3);
+    expect(calls()[2]).to.deep.equal(['sess1', false]);
   });
 
-  it('reports bad attribute values as notify-error instead of throwing', async () => {
-    const el = await fixture<NotifyPhone>(html`
-      <notify-phone
-        .config=${{ backend: new FakeBackend(), driverFactory: () => new FakeDriver() }}
-      ></notify-phone>
-    `);
-    setTimeout(() => el.setAttribute('force-refresh-token', 'maybe'));
-    const bad = await oneEvent(el, 'notify-error');
-    expect(bad.detail.code).to.equal('INVALID_ARGUMENT');
-    setTimeout(() => (el.callerId = '12345'));
-    const badNumber = await oneEvent(el, 'notify-error');
-    expect(badNumber.detail.code).to.equal('INVALID_NUMBER');
+  it('reports bad attribute values as coded notify-error, never throwing, keeping the old value', async () => {
+    const { el, seen } = await phone();
+    const codes = () => seen.filter((e) => e.type === 'notify-error').map((e) => e.detail.code);
+    expect(() => el.setAttribute('available', 'maybe')).to.not.throw();
+    expect(el.available).to.equal(false);
+    expect(() => el.setAttribute('force-refresh-token', 'yes please')).to.not.throw();
+    expect(el.forceRefreshToken).to.equal(true);
+    expect(() => el.setAttribute('strings', '{not json')).to.not.throw();
+    expect(el.strings).to.deep.equal({});
+    el.setAttribute('vendor', 'Acme');
+    await el.updateComplete;
+    expect(codes()).to.deep.equal([
+      'INVALID_ARGUMENT',
+      'INVALID_ARGUMENT',
+      'INVALID_ARGUMENT',
+      'INVALID_ARGUMENT',
+    ]);
+    el.setAttribute('caller-id', '12345');
+    await el.updateComplete;
+    expect(codes().at(-1)).to.equal('INVALID_NUMBER');
+    expect(
+      seen.filter((e) => e.type === 'notify-error').every((e) => e instanceof NotifyErrorEvent),
+    ).to.equal(true);
+    expect(el.hasAttribute('online')).to.equal(false);
+    expect(text(el, 'error')).to.contain('12345');
   });
 
   it('setCallerId with a callback outside lazy mode becomes a notify-error', async () => {
@@ -211,24 +201,6 @@ describe('<notify-phone>', () => {
     expect(seen.find((e) => e.type === 'notify-error')?.detail.code).to.equal(
       'LAZY_CALLBACK_REQUIRES_LAZY_MODE',
     );
-  });
-
-  it('destroys its client when removed, deleting the session', async () => {
-    const { el, backend, driver } = await phone();
-    await waitUntil(() => el.online);
-    el.remove();
-    expect(driver.destroyed).to.equal(true);
-    await waitUntil(() => backend.methods.includes('deleteSession'));
-  });
-
-  it('uses the backend for getAvailableClients (callback and Promise)', async () => {
-    const { el, backend } = await phone();
-    await waitUntil(() => el.online);
-    backend.clients = [{ sys_id: 'u2', name: 'Bob' }];
-    let fromCallback: unknown;
-    const list = await el.getAvailableClients((clients) => (fromCallback = clients));
-    expect(list).to.deep.equal([{ sys_id: 'u2', name: 'Bob' }]);
-    expect(fromCallback).to.deep.equal(list);
   });
 
   it('works in lazy-vendor mode', async () => {
@@ -244,10 +216,447 @@ describe('<notify-phone>', () => {
     expect(backend.methods.slice(0, 2)).to.deep.equal(['lookupCallerId', 'createSession']);
   });
 
-  it('is accessible', async () => {
-    const { el } = await phone();
-    await waitUntil(() => el.online);
+  it('destroys its client when removed, deleting the session', async () => {
+    const { el, backend, driver } = await phone();
+    el.remove();
+    expect(driver.destroyed).to.equal(true);
+    await waitUntil(() => backend.methods.includes('deleteSession'));
+  });
+
+  it('destroy() stops the client and init() starts a new one', async () => {
+    const { el, backend } = await phone();
+    el.destroy();
     await el.updateComplete;
+    expect(el.online).to.equal(false);
+    expect(text(el, 'status')).to.equal('Stopped');
+    el.init();
+    await waitUntil(() => el.online);
+    expect(backend.log.filter((e) => e.method === 'createSession')).to.have.length(2);
+  });
+});
+
+describe('<notify-phone> events', () => {
+  it('re-dispatches every call event with its detail, bubbling and composed', async () => {
+    const { el, driver, seen, names } = await phone();
+    el.call('+15551234567');
+    await waitUntil(() => names().includes('notify-call-init'));
+    await el.updateComplete;
+    expect(el.inCall).to.equal(true);
+    expect(el.hasAttribute('in-call')).to.equal(true);
+    expect(el.getAttribute('status')).to.equal('connecting');
+    driver.answer();
+    el.mute();
+    await el.updateComplete;
+    expect(el.hasAttribute('muted')).to.equal(true);
+    el.mute(false);
+    el.sendDtmf('Q');
+    el.hangupCall();
+    driver.receive({ callSid: 'CAin', from: '+15559990000' });
+    await el.updateComplete;
+    expect(el.ringing).to.equal(true);
+    expect(el.hasAttribute('ringing')).to.equal(true);
+    driver.remoteCancel();
+    part(el, 'available-toggle')!.click();
+    driver.dropRegistration();
+    await el.updateComplete;
+    expect(names()).to.deep.equal([
+      'notify-online',
+      'notify-call-init',
+      'notify-call-start',
+      'notify-call-mute',
+      'notify-call-unmute',
+      'notify-error',
+      'notify-call-disconnect',
+      'notify-incoming-call',
+      'notify-call-cancel',
+      'notify-available-change',
+      'notify-offline',
+    ]);
+    for (const event of seen) {
+      expect(event.bubbles, event.type).to.equal(true);
+      expect(event.composed, event.type).to.equal(true);
+    }
+    const byType = (type: string) => seen.find((e) => e.type === type)!;
+    expect(byType('notify-online').detail).to.deep.equal({});
+    expect(byType('notify-offline').detail).to.deep.equal({});
+    expect(byType('notify-call-init').detail).to.have.keys(['status', 'callId']);
+    expect(byType('notify-call-init').detail).to.deep.include({ status: 'connecting' });
+    expect(byType('notify-call-init').detail.callId).to.match(/^CAfake/);
+    expect(byType('notify-call-start').detail.callId).to.match(/^CAfake/);
+    expect(byType('notify-call-mute').detail).to.deep.equal({});
+    expect(byType('notify-call-unmute').detail).to.deep.equal({});
+    expect(byType('notify-error')).to.be.instanceOf(NotifyErrorEvent);
+    expect(byType('notify-error').detail).to.deep.include({ code: 'INVALID_DTMF' });
+    expect(byType('notify-error').detail.message).to.be.a('string');
+    expect(byType('notify-call-disconnect').detail).to.deep.equal({
+      callId: byType('notify-call-start').detail.callId,
+    });
+    expect(byType('notify-incoming-call')).to.be.instanceOf(NotifyIncomingCallEvent);
+    expect(byType('notify-incoming-call').detail).to.deep.equal({
+      from: '+15559990000',
+      to: 'client:fake',
+      callId: 'CAin',
+      parentId: undefined,
+      sysId: undefined,
+      isFromClient: false,
+    });
+    expect(byType('notify-call-cancel').detail).to.deep.equal({ callId: 'CAin' });
+    expect(byType('notify-available-change')).to.be.instanceOf(NotifyAvailableChangeEvent);
+    expect(byType('notify-available-change').detail).to.deep.equal({ available: true });
+    expect(ALL_EVENTS.every((type) => names().includes(type))).to.equal(true);
+    expect(el.hasAttribute('online')).to.equal(false);
+  });
+});
+
+describe('<notify-phone> default UI', () => {
+  it('dials from the number field and the dial pad, shows a timer and sends DTMF from the keypad', async () => {
+    const { el, driver } = await phone();
+    const input = part<HTMLInputElement>(el, 'number-input')!;
+    input.value = '+1555';
+    input.dispatchEvent(new Event('input'));
+    for (const k of ['1', '2', '3', '4', '5', '6', '7']) key(el, k).click();
+    await el.updateComplete;
+    expect(input.value).to.equal('+15551234567');
+    part(el, 'call-button')!.click();
+    await waitUntil(() => driver.methods.includes('connect'));
+    expect(driver.log.find((e) => e.method === 'connect')!.args[0]).to.deep.equal({ To: '+15551234567' });
+    await el.updateComplete;
+    expect(part(el, 'number-input')).to.equal(null);
+    expect(part(el, 'dial-pad')!.getAttribute('aria-label')).to.equal('Keypad (sends tones)');
+    expect(key(el, '5').disabled).to.equal(true);
+    driver.answer();
+    await el.updateComplete;
+    expect(text(el, 'timer')).to.equal('0:00');
+    expect(text(el, 'status')).to.equal('Call in progress');
+    key(el, '#').click();
+    key(el, '1').click();
+    await el.updateComplete;
+    // The first key sounds at once; keys pressed while it plays follow as one batch.
+    const sent = () => driver.log.filter((e) => e.method === 'sendDigits').map((e) => e.args[0]);
+    expect(sent()).to.deep.equal(['#']);
+    await waitUntil(() => sent().length === 2, 'the second key was not sent');
+    expect(sent()).to.deep.equal(['#', '1']);
+    expect(text(el, 'dtmf')).to.equal('#1');
+    part(el, 'mute-button')!.click();
+    await el.updateComplete;
+    expect(part(el, 'mute-button')!.getAttribute('aria-pressed')).to.equal('true');
+    expect(el.hasAttribute('muted')).to.equal(true);
+    expect(text(el, 'status')).to.equal('Call in progress, muted');
+    part(el, 'hangup-button')!.click();
+    await el.updateComplete;
+    expect(el.status).to.equal(Status.CLOSED);
+    expect(el.hasAttribute('in-call')).to.equal(false);
+    expect(part(el, 'timer')).to.equal(null);
+  });
+
+  it('shows the incoming-call banner, announces the caller and picks up', async () => {
+    const { el, driver } = await phone();
+    expect(text(el, 'announcer')).to.equal('');
+    driver.receive({ callSid: 'CAin2', from: '+15559990001' });
+    await el.updateComplete;
+    expect(text(el, 'caller')).to.equal('+15559990001');
+    expect(text(el, 'announcer')).to.equal('Incoming call from +15559990001');
+    expect(part(el, 'announcer')!.getAttribute('aria-live')).to.equal('assertive');
+    expect(text(el, 'status')).to.equal('Incoming call from +15559990001');
+    part(el, 'pickup-button')!.click();
+    await waitUntil(() => driver.methods.includes('accept'));
+    driver.answer();
+    await el.updateComplete;
+    expect(el.status).to.equal(Status.OPEN);
+    expect(part(el, 'incoming')).to.equal(null);
+    part(el, 'hangup-button')!.click();
+    expect(el.status).to.equal(Status.CLOSED);
+  });
+
+  it('declines an incoming call', async () => {
+    const { el, driver, names } = await phone();
+    driver.receive({ callSid: 'CAin3' });
+    await el.updateComplete;
+    part(el, 'decline-button')!.click();
+    await el.updateComplete;
+    expect(driver.methods).to.include('reject');
+    expect(el.ringing).to.equal(false);
+    expect(names()).to.include('notify-call-disconnect');
+  });
+
+  it('lets slotted content replace the caller line and the dial pad', async () => {
+    const { el, driver } = await phone();
+    el.innerHTML = '<p slot="incoming">VIP customer</p><div slot="dial-pad">my pad</div>';
+    driver.receive({ callSid: 'CAin4' });
+    await el.updateComplete;
+    const slot = (name: string) =>
+      el.shadowRoot!.querySelector<HTMLSlotElement>(`slot[name="${name}"]`)!.assignedElements();
+    expect(slot('incoming').map((e) => e.textContent)).to.deep.equal(['VIP customer']);
+    expect(slot('dial-pad').map((e) => e.textContent)).to.deep.equal(['my pad']);
+    expect(part(el, 'pickup-button')).to.not.equal(null);
+  });
+
+  it('forwards the open call to a number or to an available agent from the dialog', async () => {
+    const ctx = await phone();
+    const { el, backend, driver } = ctx;
+    backend.clients = [{ sys_id: 'u2', name: 'Bob' }];
+    await openCall(ctx);
+    const callSid = driver.call!.callSid;
+    part(el, 'forward-button')!.click();
+    const dialog = part<HTMLDialogElement>(el, 'forward-dialog')!;
+    expect(dialog.open).to.equal(true);
+    await waitUntil(() => part(el, 'forward-agents') !== null, 'no agents in the dialog');
+    const agentButton = el.shadowRoot!.querySelector<HTMLButtonElement>(
+      '[part="forward-agents"] [part="agent-button"]',
+    )!;
+    expect(agentButton.textContent!.trim()).to.equal('Forward to Bob');
+    agentButton.click();
+    expect(dialog.open).to.equal(false);
+    await waitUntil(() => backend.methods.includes('forwardCall'));
+    expect(backend.log.find((e) => e.method === 'forwardCall')!.args).to.deep.equal([
+      callSid,
+      { type: 'userId', id: 'u2' },
+    ]);
+    part(el, 'forward-button')!.click();
+    part<HTMLInputElement>(el, 'forward-input')!.value = '+1 701 234 5678';
+    part(el, 'forward-number-button')!.click();
+    await waitUntil(() => backend.log.filter((e) => e.method === 'forwardCall').length === 2);
+    expect(backend.log.filter((e) => e.method === 'forwardCall')[1].args).to.deep.equal([
+      callSid,
+      { type: 'number', id: '+17012345678' },
+    ]);
+    part(el, 'forward-button')!.click();
+    part(el, 'forward-cancel-button')!.click();
+    expect(dialog.open).to.equal(false);
+    expect(backend.log.filter((e) => e.method === 'forwardCall')).to.have.length(2);
+  });
+
+  it('forwardCall() through the element reports a bad number as INVALID_NUMBER', async () => {
+    const ctx = await phone();
+    await openCall(ctx);
+    setTimeout(() => ctx.el.forwardCall({ type: 'number', id: '555' }));
+    const event = await oneEvent(ctx.el, 'notify-error');
+    expect(event.detail.code).to.equal('INVALID_NUMBER');
+  });
+
+  it('lists available agents while the list is open and calls one', async () => {
+    const { el, backend, driver } = await phone();
+    backend.clients = [
+      { sys_id: 'u2', name: 'Bob' },
+      { sys_id: 'u3', name: 'Cy' },
+    ];
+    expect(backend.methods).to.not.include('listAvailableClients');
+    const details = part<HTMLDetailsElement>(el, 'agents')!;
+    details.querySelector('summary')!.click();
+    await waitUntil(() => part(el, 'agent-list') !== null, 'no agent list');
+    expect(details.querySelector('summary')!.textContent!.trim()).to.equal('Available agents (2)');
+    const names = [...el.shadowRoot!.querySelectorAll('[part="agent-list"] .agent-name')].map(
+      (n) => n.textContent,
+    );
+    expect(names).to.deep.equal(['Bob', 'Cy']);
+    el.shadowRoot!.querySelector<HTMLButtonElement>('[part="agent-list"] [part="agent-button"]')!.click();
+    await waitUntil(() => driver.methods.includes('connect'));
+    expect(driver.log.find((e) => e.method === 'connect')!.args[0]).to.deep.equal({ To: 'client:u2' });
+    backend.clients = [];
+    part(el, 'refresh-agents-button')!.click();
+    await waitUntil(() => part(el, 'agent-list-empty') !== null);
+    expect(text(el, 'agent-list-empty')).to.equal('No other agent is available.');
+  });
+
+  it('uses the backend for getAvailableClients (callback and Promise)', async () => {
+    const { el, backend } = await phone();
+    backend.clients = [{ sys_id: 'u2', name: 'Bob' }];
+    let fromCallback: unknown;
+    const list = await el.getAvailableClients((clients) => (fromCallback = clients));
+    expect(list).to.deep.equal([{ sys_id: 'u2', name: 'Bob' }]);
+    expect(fromCallback).to.deep.equal(list);
+    expect(el.agents).to.deep.equal(list);
+  });
+
+  it('switches availability from the toggle', async () => {
+    const { el, backend } = await phone();
+    const toggle = part(el, 'available-toggle')!;
+    expect(toggle.getAttribute('role')).to.equal('switch');
+    expect(toggle.getAttribute('aria-checked')).to.equal('false');
+    setTimeout(() => toggle.click());
+    const event = await oneEvent(el, 'notify-available-change');
+    expect(event.detail).to.deep.equal({ available: true });
+    await el.updateComplete;
+    expect(toggle.getAttribute('aria-checked')).to.equal('true');
+    await waitUntil(() => backend.log.some((e) => e.method === 'setAvailability' && e.args[1] === true));
+  });
+
+  it('shows clear, dismissible, translatable error messages', async () => {
+    const { el } = await phone();
+    el.sendDtmf('1');
+    await el.updateComplete;
+    expect(part(el, 'error')!.getAttribute('role')).to.equal('alert');
+    expect(text(el, 'error')).to.contain('no open call');
+    el.strings = { errors: { INVALID_STATE: 'Kein Gespräch.' }, dismissError: 'Schließen' };
+    await el.updateComplete;
+    expect(text(el, 'error')).to.contain('Kein Gespräch.');
+    expect(part(el, 'error-dismiss')!.getAttribute('aria-label')).to.equal('Schließen');
+    part(el, 'error-dismiss')!.click();
+    await el.updateComplete;
+    expect(part(el, 'error')).to.equal(null);
+    expect(el.error).to.equal(null);
+  });
+
+  it('takes every visible string from `strings`', async () => {
+    const { el, driver } = await phone();
+    el.strings = {
+      statusReady: 'Bereit',
+      call: 'Anrufen',
+      dialPad: 'Wähltastatur',
+      statusIncoming: 'Anruf von {caller}',
+    };
+    await el.updateComplete;
+    expect(text(el, 'status')).to.equal('Bereit');
+    expect(text(el, 'call-button')).to.equal('Anrufen');
+    expect(part(el, 'dial-pad')!.getAttribute('aria-label')).to.equal('Wähltastatur');
+    driver.receive({ from: '+15559990002' });
+    await el.updateComplete;
+    expect(text(el, 'status')).to.equal('Anruf von +15559990002');
+  });
+
+  it('formats the call duration', () => {
+    expect(formatDuration(0)).to.equal('0:00');
+    expect(formatDuration(61_500)).to.equal('1:01');
+    expect(formatDuration(3_725_000)).to.equal('1:02:05');
+  });
+});
+
+describe('<notify-phone> keyboard only', () => {
+  const focused = (el: NotifyPhone) => el.shadowRoot!.activeElement as HTMLElement | null;
+  const focusedPart = (el: NotifyPhone) => {
+    const node = focused(el);
+    if (!node) return null;
+    return `${node.getAttribute('part') ?? node.localName}${node.dataset.key ? `:${node.dataset.key}` : ''}`;
+  };
+
+  it('tabs through the parts in reading order', async () => {
+    const { el } = await phone();
+    el.focus();
+    const order = [focusedPart(el)];
+    for (let i = 0; i < 15; i += 1) {
+      await sendKeys({ press: 'Tab' });
+      order.push(focusedPart(el));
+    }
+    expect(order).to.deep.equal([
+      'number-input',
+      'call-button',
+      ...['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'].map((k) => `dial-key:${k}`),
+      'available-toggle',
+      'summary', // of the agents disclosure (part="agents")
+    ]);
+  });
+
+  it('dials by typing digits and Enter, sends DTMF by typing, hangs up with Escape', async () => {
+    const { el, driver } = await phone();
+    el.focus();
+    await sendKeys({ type: '+15551234567' });
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => driver.methods.includes('connect'), 'Enter did not call');
+    expect(driver.log.find((e) => e.method === 'connect')!.args[0]).to.deep.equal({ To: '+15551234567' });
+    await waitUntil(() => driver.call !== null);
+    driver.answer();
+    await el.updateComplete;
+    // The number field left with the call; focus stayed in the phone, on the hang-up button.
+    expect(focusedPart(el)).to.equal('hangup-button');
+    await sendKeys({ type: '12#' });
+    const sent = () => driver.log.filter((e) => e.method === 'sendDigits').map((e) => e.args[0] as string);
+    await waitUntil(() => sent().join('') === '12#', 'not every typed digit was sent');
+    await sendKeys({ press: 'Escape' });
+    await el.updateComplete;
+    expect(el.status).to.equal(Status.CLOSED);
+    expect(driver.methods).to.include('hangup');
+    expect(focusedPart(el)).to.equal('number-input');
+  });
+
+  it('types digits on the dial pad keys and deletes with Backspace', async () => {
+    const { el } = await phone();
+    key(el, '5').focus();
+    await sendKeys({ type: '5*0' });
+    await sendKeys({ press: 'Backspace' });
+    await el.updateComplete;
+    expect(el.number).to.equal('5*');
+    expect(part<HTMLInputElement>(el, 'number-input')!.value).to.equal('5*');
+  });
+
+  it('answers a ringing call with Enter and declines one with Escape', async () => {
+    const { el, driver } = await phone();
+    el.focus();
+    driver.receive({ callSid: 'CAk1' });
+    await el.updateComplete;
+    expect(focusedPart(el)).to.equal('pickup-button');
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => driver.methods.includes('accept'), 'Enter did not pick up');
+    driver.answer();
+    await el.updateComplete;
+    await sendKeys({ press: 'Escape' });
+    await el.updateComplete;
+    expect(el.inCall).to.equal(false);
+    driver.receive({ callSid: 'CAk2' });
+    await el.updateComplete;
+    await sendKeys({ press: 'Escape' });
+    expect(driver.methods).to.include('reject');
+    expect(el.ringing).to.equal(false);
+  });
+
+  it('forwards with the keyboard: the dialog takes focus and Escape closes it without hanging up', async () => {
+    const ctx = await phone();
+    const { el, backend } = ctx;
+    await openCall(ctx);
+    part(el, 'forward-button')!.focus();
+    await sendKeys({ press: 'Enter' });
+    const dialog = part<HTMLDialogElement>(el, 'forward-dialog')!;
+    expect(dialog.open).to.equal(true);
+    expect(focusedPart(el)).to.equal('forward-input');
+    await sendKeys({ press: 'Escape' });
+    expect(dialog.open).to.equal(false);
+    expect(el.status).to.equal(Status.OPEN);
+    part(el, 'forward-button')!.focus();
+    await sendKeys({ press: 'Enter' });
+    await sendKeys({ type: '+17012345678' });
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => backend.methods.includes('forwardCall'), 'no forward');
+    expect(backend.log.find((e) => e.method === 'forwardCall')!.args[1]).to.deep.equal({
+      type: 'number',
+      id: '+17012345678',
+    });
+    expect(focusedPart(el)).to.equal('forward-button');
+  });
+});
+
+describe('<notify-phone> accessibility', () => {
+  it('is accessible when idle', async () => {
+    const { el } = await phone();
+    await expect(el).to.be.accessible();
+  });
+
+  it('is accessible while ringing', async () => {
+    const { el, driver } = await phone();
+    driver.receive({ from: '+15559990003' });
+    await el.updateComplete;
+    await expect(el).to.be.accessible();
+  });
+
+  it('is accessible in a call, with the forward dialog open', async () => {
+    const ctx = await phone();
+    ctx.backend.clients = [{ sys_id: 'u2', name: 'Bob' }];
+    await openCall(ctx);
+    await expect(ctx.el).to.be.accessible();
+    part(ctx.el, 'forward-button')!.click();
+    await waitUntil(() => part(ctx.el, 'forward-agents') !== null);
+    await expect(ctx.el).to.be.accessible();
+  });
+
+  it('is accessible showing an error', async () => {
+    const { el } = await phone();
+    el.setAttribute('caller-id', 'not-a-number');
+    await el.updateComplete;
+    expect(part(el, 'error')).to.not.equal(null);
+    await expect(el).to.be.accessible();
+  });
+
+  it('is accessible in the dark scheme', async () => {
+    const { el } = await phone();
+    el.style.setProperty('--notify-phone-color-scheme', 'dark');
     await expect(el).to.be.accessible();
   });
 });

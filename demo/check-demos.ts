@@ -1,0 +1,233 @@
+/**
+ * Drives every demo page in Chromium (playwright-core + /usr/bin/chromium) against the real stack:
+ * sign in, go online, place a call to a virtual phone through the page's own UI, send digits, hang up,
+ * and checks what the phone heard. With `--screenshots` it also renders the element's states with the
+ * fake driver into docs/screenshots/*.png.
+ *
+ *   npm run build && npx tsx demo/check-demos.ts [--screenshots]
+ */
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startStack, type Stack } from '../scripts/stack.js';
+import { chromiumArgs } from '../web-test-runner.config.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const TIMEOUT = 20_000;
+
+async function heard(stack: Stack, number: string): Promise<string> {
+  // Through the stack's own app: its certificate is self-signed.
+  const response = await stack.app.inject({
+    method: 'GET',
+    url: `/emulator/phones/${encodeURIComponent(number)}`,
+  });
+  const body = response.json() as { calls: Array<{ digits: string }> };
+  return body.calls.at(-1)?.digits ?? '';
+}
+
+async function until(what: string, check: () => Promise<boolean>): Promise<void> {
+  const end = Date.now() + TIMEOUT;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out: ${what}`);
+}
+
+/** Dials `number` through the element's UI, presses 1 2 3 on its keypad and hangs up. */
+async function callThroughElement(page: Page, stack: Stack, number: string): Promise<void> {
+  const phone = page.locator('notify-phone');
+  await phone.and(page.locator('[online]')).waitFor({ timeout: TIMEOUT });
+  await phone.locator('[part~="number-input"]').fill(number);
+  await phone.locator('[part~="number-input"]').press('Enter');
+  await page.locator('notify-phone[status="open"]').waitFor({ timeout: TIMEOUT });
+  await page.waitForTimeout(1500); // media up before in-band DTMF
+  for (const key of ['1', '2', '3']) await phone.locator(`[data-key="${key}"]`).click();
+  await until(`${number} heard 123`, async () => (await heard(stack, number)) === '123');
+  await phone.locator('[part~="hangup-button"]').click();
+  await page.locator('notify-phone:not([in-call])').waitFor({ timeout: TIMEOUT });
+}
+
+async function checkDemos(browser: Browser, stack: Stack): Promise<void> {
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, permissions: ['microphone'] });
+  const pages: Array<[string, (page: Page) => Promise<void>]> = [
+    [
+      'index.html',
+      async (page) => {
+        await page.getByRole('button', { name: 'Sign in' }).click();
+        await page.getByRole('button', { name: 'Go online' }).click();
+        await callThroughElement(page, stack, '+15551250001');
+      },
+    ],
+    [
+      'vue.html',
+      async (page) => {
+        await page.getByRole('button', { name: 'Go online' }).click();
+        await callThroughElement(page, stack, '+15551250002');
+        await page.getByText('available (bound both ways)').click();
+        await page.locator('[part~="available-toggle"][aria-checked="true"]').waitFor({ timeout: TIMEOUT });
+      },
+    ],
+    [
+      'react.html',
+      async (page) => {
+        await page.getByRole('button', { name: 'Go online' }).click();
+        await callThroughElement(page, stack, '+15551250003');
+        await page.getByText('notify-call-disconnect').first().waitFor({ timeout: TIMEOUT });
+      },
+    ],
+    [
+      'legacy.html',
+      async (page) => {
+        const log = page.locator('#log');
+        await log.getByText('first example: ONLINE').waitFor({ timeout: TIMEOUT });
+        await log.getByText('ONLINE []').waitFor({ timeout: TIMEOUT });
+        await page.locator('#callNumberBtn').click();
+        await log.getByText('CALL_START').waitFor({ timeout: TIMEOUT });
+        await page.waitForTimeout(1500);
+        await page.locator('#dtmfBtn').click();
+        await until('+18001112223 heard 1246', async () => (await heard(stack, '+18001112223')) === '1246');
+        await page.locator('#statusBtn').click();
+        await log.getByText('getStatus(): open').waitFor({ timeout: TIMEOUT });
+        await page.locator('#hangupCallBtn').click();
+        await log.getByText('CALL_DISCONNECT').waitFor({ timeout: TIMEOUT });
+      },
+    ],
+  ];
+  let failed = 0;
+  for (const [path, drive] of pages) {
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(String(error)));
+    try {
+      await page.goto(`${stack.origin}/${path}`);
+      await drive(page);
+      if (problems.length) throw new Error(problems.join('\n'));
+      console.log(`ok    ${path}: signed in, online, called, digits heard, hung up`);
+    } catch (error) {
+      failed += 1;
+      console.log(`FAIL  ${path}: ${(error as Error).message.split('\n').slice(0, 3).join(' ')}`);
+      console.log(
+        `      log: ${(
+          await page
+            .locator('#log')
+            .textContent()
+            .catch(() => '')
+        )?.slice(0, 400)}`,
+      );
+    } finally {
+      await page.close();
+    }
+  }
+  await context.close();
+  if (failed) process.exitCode = 1;
+}
+
+/** The element with the fake driver and backend, bundled for a blank page. */
+async function fixtureBundle(): Promise<string> {
+  const result = await build({
+    stdin: {
+      contents: `
+        import './src/element/define.ts';
+        import { FakeDriver } from './src/drivers/fake-driver.ts';
+        import { FakeBackend } from './test/browser/unit/helpers/fake-backend.ts';
+        window.mountPhone = async (attributes = {}) => {
+          const backend = new FakeBackend();
+          backend.clients = [{ sys_id: 'u2', name: 'Grace Hopper' }, { sys_id: 'u3', name: 'Alan Turing' }];
+          const driver = new FakeDriver();
+          const el = document.createElement('notify-phone');
+          el.config = { backend, driverFactory: () => driver };
+          for (const [name, value] of Object.entries(attributes)) el.setAttribute(name, value);
+          document.querySelector('#stage').append(el);
+          const until = (check) => new Promise((resolve) => {
+            const poll = () => (check() ? resolve() : setTimeout(poll, 20));
+            poll();
+          });
+          if (el.callerId && /^\\+/.test(el.callerId)) await until(() => el.online);
+          return { el, driver, until };
+        };
+      `,
+      resolveDir: root,
+      loader: 'ts',
+    },
+    bundle: true,
+    format: 'esm',
+    write: false,
+    tsconfig: `${root}tsconfig.json`,
+  });
+  return result.outputFiles[0].text;
+}
+
+async function screenshots(browser: Browser): Promise<void> {
+  const bundle = await fixtureBundle();
+  const dir = `${root}docs/screenshots`;
+  await mkdir(dir, { recursive: true });
+  const shots: Array<[string, 'light' | 'dark', string]> = [
+    [
+      'idle',
+      'light',
+      `const { el } = await mountPhone({ 'caller-id': '+15550100001', number: '+15551234567' });`,
+    ],
+    [
+      'ringing',
+      'light',
+      `const { el, driver } = await mountPhone({ 'caller-id': '+15550100001', 'skip-parent-id': '' });
+       driver.receive({ from: '+15559876543' });`,
+    ],
+    [
+      'in-call',
+      'light',
+      `const { el, driver, until } = await mountPhone({ 'caller-id': '+15550100001' });
+       el.call('+15551234567'); await until(() => driver.call); driver.answer(); await el.updateComplete;
+       for (const k of ['1', '2', '3', '#']) el.shadowRoot.querySelector('[data-key="' + k + '"]').click();
+       el.mute(true); await new Promise((r) => setTimeout(r, 2100));`,
+    ],
+    ['error', 'light', `const { el } = await mountPhone({ 'caller-id': '555-CALL' });`],
+    [
+      'in-call-dark',
+      'dark',
+      `const { el, driver, until } = await mountPhone({ 'caller-id': '+15550100001' });
+       el.call('+15551234567'); await until(() => driver.call); driver.answer();
+       await new Promise((r) => setTimeout(r, 1100));`,
+    ],
+    [
+      'forward-dialog',
+      'light',
+      `const { el, driver, until } = await mountPhone({ 'caller-id': '+15550100001' });
+       el.call('+15551234567'); await until(() => driver.call); driver.answer(); await el.updateComplete;
+       el.shadowRoot.querySelector('[part~="forward-button"]').click();
+       await until(() => el.shadowRoot.querySelector('[part~="forward-agents"]'));`,
+    ],
+  ];
+  for (const [name, scheme, script] of shots) {
+    const page = await browser.newPage({ colorScheme: scheme, viewport: { width: 520, height: 760 } });
+    await page.setContent(
+      `<!doctype html><html lang="en"><body style="margin:0;padding:24px;background:${
+        scheme === 'dark' ? '#0f1013' : '#f4f5f7'
+      }"><div id="stage"></div><script type="module">${bundle}</script></body></html>`,
+    );
+    await page.waitForFunction(() => 'mountPhone' in window);
+    await page.evaluate(`(async () => { ${script}; await el.updateComplete; })()`);
+    await page.waitForTimeout(100);
+    const target = name === 'forward-dialog' ? page : page.locator('notify-phone');
+    await target.screenshot({ path: `${dir}/${name}.png` });
+    console.log(`wrote docs/screenshots/${name}.png`);
+    await page.close();
+  }
+}
+
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+try {
+  if (process.argv.includes('--screenshots')) await screenshots(browser);
+  if (!process.argv.includes('--only-screenshots')) {
+    const stack = await startStack();
+    try {
+      await checkDemos(browser, stack);
+    } finally {
+      await stack.close();
+    }
+  }
+} finally {
+  await browser.close();
+}
