@@ -61,6 +61,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     devSignIn: true,
     tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
     twilioDevice: deviceOptions(() => origin),
+    // Forwarding updates calls through the emulator's REST API, on this same self-signed origin.
+    twilioApiBaseUrl: () => origin,
+    twilioApiCa: https.cert,
     corsOrigins: options.corsOrigins ?? [],
     seed: {
       numbers: [
@@ -76,6 +79,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     index: 'index.html',
   });
   await app.register(fastifyStatic, { root: `${root}dist`, prefix: '/dist/', decorateReply: false });
+  // Framework files for the demos (demo/legacy.html, demo/vue.html), straight from their npm packages.
+  for (const [name, dir] of [
+    ['jquery', 'node_modules/jquery/dist'],
+    ['vue', 'node_modules/vue/dist'],
+  ]) {
+    await app.register(fastifyStatic, {
+      root: `${root}${dir}`,
+      prefix: `/vendor/${name}/`,
+      decorateReply: false,
+    });
+  }
 
   // Up when every part answers: the backend through its own health route, the emulator by being mounted.
   app.get('/healthz', async () => {

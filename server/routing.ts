@@ -13,7 +13,10 @@ export const MAX_DIAL_TARGETS = 10;
 export const RING_TIMEOUT_SECONDS = 30;
 
 /** Available sessions registered on `number`, oldest first. */
-export async function availableSessionsOfNumber(store: NotifyStore, number: string): Promise<ClientSession[]> {
+export async function availableSessionsOfNumber(
+  store: NotifyStore,
+  number: string,
+): Promise<ClientSession[]> {
   const sessions = await store.listSessions();
   return sessions.filter((s) => s.number === number && s.available).slice(0, MAX_DIAL_TARGETS);
 }

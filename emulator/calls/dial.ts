@@ -25,6 +25,11 @@ export interface DialDeps {
   registry: CallRegistry;
   phones: PhoneDirectory;
   sessions: SessionDirectory;
+  /**
+   * Bridged child legs by CallSid, each with the function that takes it out of its `<Dial>` without hanging
+   * it up (a REST redirect of the child): the Dial then ends as if the far end had left.
+   */
+  bridges?: Map<string, () => DialAttempt>;
 }
 
 type Settled = { attempt: DialAttempt; outcome: RingOutcome | 'no-answer' | 'canceled' };
@@ -77,10 +82,11 @@ export async function dial(call: DialingCall, verb: DialVerb, deps: DialDeps): P
     return { status: 'failed', durationSeconds: 0, bridged: false };
   }
   const attempts = verb.targets.map((target) => startAttempt(call, verb, target, deps));
+  const signal = call.signal; // this document's signal; a redirect of the call aborts it
 
   const giveUp = new Promise<'no-answer' | 'canceled'>((resolve) => {
     const timer = setTimeout(() => resolve('no-answer'), verb.timeout * 1000);
-    call.signal.addEventListener('abort', () => (clearTimeout(timer), resolve('canceled')), { once: true });
+    signal.addEventListener('abort', () => (clearTimeout(timer), resolve('canceled')), { once: true });
   });
   const outcomes = new Map<DialAttempt, RingOutcome>();
   const rings = attempts.map((attempt) =>
@@ -115,18 +121,37 @@ export async function dial(call: DialingCall, verb: DialVerb, deps: DialDeps): P
 
   registry.setStatus(winner.callSid, 'in-progress');
   if (verb.answerOnBridge) await call.answer();
-  const disconnect = connectMedia(call.mediaEnd, winner.mediaEnd);
+  const disconnect = connectMedia(call.mediaEnd, winner.mediaEnd, (fromCaller, digits) =>
+    call.record('dtmf-relayed', {
+      from: fromCaller ? call.sid : winner.callSid,
+      to: fromCaller ? winner.callSid : call.sid,
+      digits,
+    }),
+  );
   call.record('bridged', { callSid: winner.callSid });
   const target = verb.targets[attempts.indexOf(winner)];
   if (target?.kind === 'number' && target.sendDigits) winner.playDigits(target.sendDigits);
 
   const aborted = new Promise<void>((resolve) =>
-    call.signal.addEventListener('abort', () => resolve(), { once: true }),
+    signal.addEventListener('abort', () => resolve(), { once: true }),
   );
-  await Promise.race([winner.farEndHangup, aborted]);
+  let redirected = false;
+  const released = new Promise<void>((resolve) =>
+    deps.bridges?.set(winner.callSid, () => {
+      redirected = true;
+      resolve();
+      return winner;
+    }),
+  );
+  await Promise.race([winner.farEndHangup, aborted, released]);
+  deps.bridges?.delete(winner.callSid);
   disconnect();
-  winner.hangup();
-  registry.setStatus(winner.callSid, 'completed');
+  if (redirected) {
+    call.record('child-redirected', { callSid: winner.callSid });
+  } else {
+    winner.hangup();
+    registry.setStatus(winner.callSid, 'completed');
+  }
   return {
     status: 'completed',
     callSid: winner.callSid,

@@ -2,7 +2,7 @@ import type { MediaEnd } from '../media/bridge.js';
 import type { PhoneCall } from '../phones/virtual-phone.js';
 import { newSid } from '../sids.js';
 import { requestTwiml } from '../twiml/fetch.js';
-import { runTwiml, TwimlFailure, type DialResult } from '../twiml/interpreter.js';
+import { TwimlFailure, TwimlRunner, type DialResult, type RedirectSource } from '../twiml/interpreter.js';
 import type { DialVerb, Verb } from '../twiml/verbs.js';
 import { dial, type DialDeps, type DialingCall } from './dial.js';
 import type { CallEvent } from './outgoing-call.js';
@@ -20,7 +20,7 @@ export class IncomingPstnCall implements DialingCall {
   readonly sid = newSid('CA');
   readonly events: CallEvent[] = [];
   readonly mediaEnd: MediaEnd;
-  private readonly aborter = new AbortController();
+  private readonly runner = new TwimlRunner();
   private readonly phone: PhoneCall;
   private ended = false;
 
@@ -35,7 +35,7 @@ export class IncomingPstnCall implements DialingCall {
   }
 
   get signal(): AbortSignal {
-    return this.aborter.signal;
+    return this.runner.signal;
   }
 
   async start(): Promise<void> {
@@ -48,7 +48,7 @@ export class IncomingPstnCall implements DialingCall {
     });
     try {
       const verbs = await this.fetchTwiml(this.deps.voiceUrl, 'POST');
-      await runTwiml(this, verbs, this.deps.voiceUrl);
+      await this.runner.run(this, verbs, this.deps.voiceUrl);
     } catch (error) {
       const failure = error instanceof TwimlFailure ? error : new TwimlFailure(0, String(error));
       this.record('error', { code: failure.code, message: failure.message });
@@ -88,6 +88,11 @@ export class IncomingPstnCall implements DialingCall {
     this.events.push({ at: new Date().toISOString(), event, ...(detail ? { detail } : {}) });
   }
 
+  /** REST update with `Twiml`/`Url`: the current TwiML stops (a bridged leg is hung up) and this runs. */
+  redirect(source: RedirectSource): boolean {
+    return !this.ended && this.runner.redirect(source);
+  }
+
   /** Ends the call from the emulator's side (shutdown, REST update). */
   terminate(): void {
     this.finish();
@@ -96,7 +101,7 @@ export class IncomingPstnCall implements DialingCall {
   private finish(): void {
     if (this.ended) return;
     this.ended = true;
-    this.aborter.abort();
+    this.runner.stop();
     const answered = this.deps.registry.get(this.sid)?.status === 'in-progress';
     this.phone.end(answered ? 'completed' : 'canceled');
     this.deps.registry.setStatus(this.sid, answered ? 'completed' : 'canceled');

@@ -3,7 +3,13 @@ import { MediaLeg } from '../media/media-leg.js';
 import type { PStreamConnection } from '../signaling/pstream-connection.js';
 import { newReconnectToken, newSid } from '../sids.js';
 import { requestTwiml } from '../twiml/fetch.js';
-import { runTwiml, TwimlFailure, type DialResult, type TwimlOutcome } from '../twiml/interpreter.js';
+import {
+  TwimlFailure,
+  TwimlRunner,
+  type DialResult,
+  type RedirectSource,
+  type TwimlOutcome,
+} from '../twiml/interpreter.js';
 import type { DialVerb, Verb } from '../twiml/verbs.js';
 import type { BrowserSession } from './browser-session.js';
 import { dial, type DialDeps, type DialingCall } from './dial.js';
@@ -37,7 +43,7 @@ export class OutgoingCall implements DialingCall, BrowserSession {
   readonly reconnectToken = newReconnectToken();
   readonly events: CallEvent[] = [];
   readonly mediaEnd: MediaEnd;
-  private readonly aborter = new AbortController();
+  private readonly runner = new TwimlRunner();
   private readonly media = new MediaLeg();
   private readonly localSdp: Promise<string>;
   private answered = false;
@@ -61,7 +67,7 @@ export class OutgoingCall implements DialingCall, BrowserSession {
   }
 
   get signal(): AbortSignal {
-    return this.aborter.signal;
+    return this.runner.signal;
   }
 
   get owner(): PStreamConnection {
@@ -86,7 +92,7 @@ export class OutgoingCall implements DialingCall, BrowserSession {
     let outcome: TwimlOutcome;
     try {
       const verbs = await this.fetchTwiml(this.deps.voiceUrl, 'POST', { ApplicationSid: applicationSid });
-      outcome = await runTwiml(this, verbs, this.deps.voiceUrl);
+      outcome = await this.runner.run(this, verbs, this.deps.voiceUrl);
     } catch (error) {
       const failure = error instanceof TwimlFailure ? error : new TwimlFailure(DECLINE, String(error));
       this.record('error', { code: failure.code, message: failure.message });
@@ -212,6 +218,11 @@ export class OutgoingCall implements DialingCall, BrowserSession {
     this.finish(this.answered ? 'completed' : 'canceled');
   }
 
+  /** REST update with `Twiml`/`Url`: the current TwiML stops (a bridged leg is hung up) and this runs. */
+  redirect(source: RedirectSource): boolean {
+    return !this.ended && this.runner.redirect(source);
+  }
+
   private finish(
     status: 'completed' | 'canceled' | 'failed' | 'busy' | 'no-answer',
     error?: { code: number; message: string },
@@ -220,7 +231,7 @@ export class OutgoingCall implements DialingCall, BrowserSession {
     if (this.ended) return;
     this.ended = true;
     clearTimeout(this.graceTimer);
-    this.aborter.abort(); // ends a running <Dial> and its child legs
+    this.runner.stop(); // ends a running <Dial> and its child legs
     // `ringing` went out with the CallSid at once, so the SDK matches this hangup by CallSid.
     if (notifyClient) this.connection.send('hangup', { callsid: this.sid, ...(error ? { error } : {}) });
     this.deps.registry.setStatus(this.sid, status);

@@ -6,6 +6,9 @@ import { CallRegistry, isFinal } from './call-registry.js';
 import type { DialDeps } from './dial.js';
 import { IncomingPstnCall } from './incoming-call.js';
 import { OutgoingCall, type CallEvent } from './outgoing-call.js';
+import { RedirectedLeg } from './redirected-leg.js';
+import type { DialAttempt } from './dial-attempt.js';
+import type { RedirectSource } from '../twiml/interpreter.js';
 
 export interface SwitchboardOptions {
   account: TwilioAccount;
@@ -34,12 +37,19 @@ export class Switchboard implements CallRouter, SessionDirectory {
   /** Browser legs by CallSid (and outgoing calls also by the SDK's temporary TJS… id). */
   private readonly sessions = new Map<string, BrowserSession>();
   /** Parent calls that run TwiML, by CallSid, for their event logs and for shutdown. */
-  private readonly parents = new Map<string, OutgoingCall | IncomingPstnCall>();
+  private readonly parents = new Map<string, OutgoingCall | IncomingPstnCall | RedirectedLeg>();
+  /** Bridged `<Dial>` children, which a REST redirect can take out of their bridge. */
+  private readonly bridges = new Map<string, () => DialAttempt>();
 
   constructor(private readonly options: SwitchboardOptions) {}
 
   get account(): TwilioAccount {
     return this.options.account;
+  }
+
+  /** The voice URL (base for relative URLs in TwiML given inline through REST). */
+  voiceUrl(): string {
+    return this.options.voiceUrl();
   }
 
   /** A number of the account (routed to the voice URL) rather than a virtual PSTN phone. */
@@ -176,6 +186,26 @@ export class Switchboard implements CallRouter, SessionDirectory {
     return phoneCall?.hangup() ?? false;
   }
 
+  /**
+   * REST update with `Twiml`/`Url`: the leg stops what it runs and runs the new TwiML. A parent leg
+   * restarts its TwiML (its bridged child is hung up); a bridged child leaves its parent's `<Dial>` (which
+   * then ends as if the far end had hung up) and runs the TwiML on its own. False for a leg that is not
+   * live or cannot be redirected (a child still ringing).
+   */
+  redirectLeg(sid: string, source: RedirectSource, baseUrl: string): boolean {
+    const leg = this.registry.get(sid);
+    if (!leg || isFinal(leg.status)) return false;
+    const parent = this.parents.get(sid);
+    if (parent) return parent.redirect(source);
+    const take = this.bridges.get(sid);
+    if (!take) return false;
+    this.bridges.delete(sid);
+    const redirected = new RedirectedLeg(leg, take(), this.dialDeps());
+    this.parents.set(sid, redirected);
+    void redirected.start(source, baseUrl);
+    return true;
+  }
+
   /** Ends every call and socket (server shutdown). */
   async close(): Promise<void> {
     for (const session of new Set(this.sessions.values())) session.terminate();
@@ -185,6 +215,12 @@ export class Switchboard implements CallRouter, SessionDirectory {
   }
 
   private dialDeps(): DialDeps {
-    return { account: this.options.account, registry: this.registry, phones: this.phones, sessions: this };
+    return {
+      account: this.options.account,
+      registry: this.registry,
+      phones: this.phones,
+      sessions: this,
+      bridges: this.bridges,
+    };
   }
 }

@@ -9,7 +9,12 @@ export type MediaEnd = { kind: 'browser'; media: MediaLeg } | { kind: 'phone'; p
  * disconnects them. Phones hear the browser (audio and digits are counted) and play their tone to it;
  * browser-to-browser relays RTP payloads, each leg sending with its own SSRC.
  */
-export function connectMedia(a: MediaEnd, b: MediaEnd): () => void {
+export function connectMedia(
+  a: MediaEnd,
+  b: MediaEnd,
+  /** Digits relayed between two browsers; `fromA` says which way. */
+  onRelayedDigits?: (fromA: boolean, digits: string) => void,
+): () => void {
   if (a.kind === 'phone' && b.kind === 'browser') return connectMedia(b, a);
   if (a.kind === 'browser' && b.kind === 'phone') {
     const { media } = a;
@@ -22,7 +27,7 @@ export function connectMedia(a: MediaEnd, b: MediaEnd): () => void {
     };
   }
   if (a.kind === 'browser' && b.kind === 'browser') {
-    const relay = (from: MediaLeg, to: MediaLeg) => {
+    const relay = (from: MediaLeg, to: MediaLeg, fromA: boolean) => {
       from.listener = {
         onAudio: (packet) =>
           to.sendAudio(
@@ -31,10 +36,15 @@ export function connectMedia(a: MediaEnd, b: MediaEnd): () => void {
             packet.header.timestamp,
             packet.header.marker,
           ),
+        // Twilio terminates DTMF on each leg and regenerates it on the other (RFC 4733).
+        onDigit: (digit) => {
+          to.sendDigits(digit);
+          onRelayedDigits?.(fromA, digit);
+        },
       };
     };
-    relay(a.media, b.media);
-    relay(b.media, a.media);
+    relay(a.media, b.media, true);
+    relay(b.media, a.media, false);
     return () => {
       a.media.listener = {};
       b.media.listener = {};

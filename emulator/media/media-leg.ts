@@ -6,7 +6,7 @@ import {
   type RTCRtpTransceiver,
   type RtpPacket as RtpPacketType,
 } from 'werift';
-import { DtmfDecoder } from './dtmf.js';
+import { digitToEvent, DtmfDecoder, encodeTelephoneEvent } from './dtmf.js';
 
 /** What a media leg reports about the audio the browser sends; swapped when the leg is bridged elsewhere. */
 export interface MediaLegListener {
@@ -46,6 +46,10 @@ export class MediaLeg {
   private readonly dtmf = new DtmfDecoder();
   private telephoneEventTypes = new Set<number>();
   private closed = false;
+  private digitQueue: Promise<void> = Promise.resolve();
+
+  /** Digits regenerated towards this leg's browser (RFC 4733), for inspection. */
+  digitsSent = '';
 
   /** Where received audio and digits go: the far end of the bridge, or nowhere. */
   listener: MediaLegListener = {};
@@ -104,6 +108,50 @@ export class MediaLeg {
     const header = new RtpHeader({ sequenceNumber, timestamp, marker, payloadType: 0 });
     this.transceiver.sender.sendRtp(new RtpPacket(header, payload)).catch(() => undefined);
     return true;
+  }
+
+  /**
+   * Regenerates digits towards the browser as RFC 4733 telephone-event packets (5 × 20 ms, the last three
+   * with the end bit), on the audio sender's SSRC and sequence. werift's `sendRtp` forces the audio payload
+   * type, so these go straight to the sender's DTLS transport and the sender's sequence offset is moved
+   * past them, keeping the audio that follows in sequence.
+   */
+  sendDigits(digits: string): void {
+    for (const digit of digits) {
+      const event = digitToEvent(digit);
+      if (event < 0) continue;
+      this.digitsSent += digit;
+      this.digitQueue = this.digitQueue.then(() => this.sendTelephoneEvent(event)).catch(() => undefined);
+    }
+  }
+
+  private async sendTelephoneEvent(event: number): Promise<void> {
+    const payloadType = [...this.telephoneEventTypes][0];
+    const sender = this.transceiver.sender as unknown as {
+      ssrc: number;
+      sequenceNumber?: number;
+      timestamp?: number;
+      seqOffset: number;
+      dtlsTransport?: { state: string; sendRtp(payload: Buffer, header: RtpHeader): Promise<number> };
+    };
+    if (payloadType === undefined || this.closed || sender.dtlsTransport?.state !== 'connected') return;
+    const timestamp = sender.timestamp ?? 0;
+    for (let i = 0; i < 5; i++) {
+      const end = i >= 2;
+      const sequenceNumber = ((sender.sequenceNumber ?? 0) + 1) & 0xffff;
+      sender.sequenceNumber = sequenceNumber;
+      sender.seqOffset = (sender.seqOffset + 1) & 0xffff;
+      const header = new RtpHeader({
+        sequenceNumber,
+        timestamp,
+        marker: i === 0,
+        payloadType,
+        ssrc: sender.ssrc,
+      });
+      const payload = encodeTelephoneEvent({ event, end, volume: 10, duration: 160 * Math.min(i + 1, 3) });
+      await sender.dtlsTransport.sendRtp(payload, header).catch(() => 0);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
   }
 
   /** Digits the browser sent by signaling (`dtmf` message) rather than in-band; they go the same way. */

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { timingSafeEqual } from 'node:crypto';
 import type { CallLeg, CallStatus } from '../calls/call-registry.js';
 import type { Switchboard } from '../calls/switchboard.js';
+import { parseTwiml, type Verb } from '../twiml/verbs.js';
 
 const API = '/2010-04-01/Accounts/:accountSid';
 
@@ -60,9 +61,9 @@ const safeEqual = (a: string, b: string) =>
   a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 /**
- * The REST Calls resource (list, fetch, and update with `Status`), with HTTP Basic auth as the account
- * (AC…/auth token) or an API key (SK…/secret). Creating calls and redirecting live ones (`Url`/`Twiml`) are
- * not emulated yet and answer 400 saying so, rather than pretending.
+ * The REST Calls resource (list, fetch, and update with `Status`, `Twiml` or `Url`), with HTTP Basic auth
+ * as the account (AC…/auth token) or an API key (SK…/secret). Creating calls is not emulated yet and
+ * answers 400 saying so, rather than pretending.
  */
 export async function restCallRoutes(
   app: FastifyInstance,
@@ -138,8 +139,24 @@ export async function restCallRoutes(
       const leg = switchboard.registry.get(request.params.callSid);
       if (!leg) return restError(reply, 404, 20404, 'The requested resource was not found');
       const body = request.body ?? {};
-      if (body.Url || body.Twiml) {
-        return restError(reply, 400, 20001, 'Redirecting a live call (Url/Twiml) is not emulated yet');
+      if (body.Twiml || body.Url) {
+        // Twiml wins over Url, as Twilio documents; the call must be live (21220 otherwise).
+        let twiml: Verb[] | undefined;
+        if (body.Twiml) {
+          try {
+            twiml = parseTwiml(body.Twiml);
+          } catch (error) {
+            return restError(reply, 400, 21263, `Twiml is not valid: ${(error as Error).message}`);
+          }
+        } else if (!/^https?:\/\//.test(body.Url ?? '')) {
+          return restError(reply, 400, 21205, 'Url is not a valid URL');
+        }
+        const method = body.Method?.toUpperCase() === 'GET' ? 'GET' : 'POST';
+        const source = twiml ? { twiml } : { url: body.Url!, method: method as 'GET' | 'POST' };
+        if (!switchboard.redirectLeg(leg.sid, source, switchboard.voiceUrl())) {
+          return restError(reply, 400, 21220, 'Call is not in-progress. Cannot redirect.');
+        }
+        return callJson(switchboard.registry.get(leg.sid)!, account.accountSid);
       }
       if (body.Status !== undefined && body.Status !== 'completed' && body.Status !== 'canceled') {
         return restError(reply, 400, 21218, `Invalid Status: ${body.Status}`);

@@ -20,7 +20,10 @@ export class TwimlFailure extends Error {
 
 /** What the interpreter needs from the call it runs on. */
 export interface TwimlHost {
-  /** Aborted when the call ends for another reason (caller hung up, emulator shut down). */
+  /**
+   * Aborted when the current document must stop: the call ended (caller hung up, emulator shut down) or a
+   * REST update redirected it. Read once per document.
+   */
   readonly signal: AbortSignal;
   /** Requests and parses TwiML for this call; throws {@link TwimlFailure}. */
   fetchTwiml(url: string, method: 'GET' | 'POST', extraParams?: Record<string, string>): Promise<Verb[]>;
@@ -72,6 +75,8 @@ export async function runTwiml(
   firstDocument: Verb[],
   documentUrl: string,
 ): Promise<TwimlOutcome> {
+  // Captured once: a REST redirect gives the call a new signal for the next document while this one stops.
+  const signal = host.signal;
   let verbs = firstDocument;
   let baseUrl = documentUrl;
   let index = 0;
@@ -81,7 +86,7 @@ export async function runTwiml(
     index = 0;
   };
   while (index < verbs.length) {
-    if (host.signal.aborted) return { kind: 'ended' };
+    if (signal.aborted) return { kind: 'ended' };
     const verb = verbs[index++]!;
     switch (verb.verb) {
       case 'Say':
@@ -89,12 +94,12 @@ export async function runTwiml(
         host.record('say', { text: verb.text, loop: verb.loop });
         await sleep(
           Math.min(SAY_MAX_MS, verb.text.length * SAY_MS_PER_CHARACTER * Math.max(1, verb.loop)),
-          host.signal,
+          signal,
         );
         break;
       case 'Pause':
         host.record('pause', { length: verb.length });
-        await sleep(verb.length * 1000, host.signal);
+        await sleep(verb.length * 1000, signal);
         break;
       case 'Hangup':
         await host.answer(); // a <Hangup/> call is answered (and billed) first
@@ -108,7 +113,7 @@ export async function runTwiml(
         if (!verb.answerOnBridge) await host.answer();
         const result = await host.dial(withAbsoluteUrls(verb, baseUrl));
         host.record('dial-ended', { ...result });
-        if (host.signal.aborted) return { kind: 'ended' };
+        if (signal.aborted) return { kind: 'ended' };
         if (verb.action) {
           await load(verb.action, verb.method, {
             DialCallStatus: result.status,
@@ -121,5 +126,56 @@ export async function runTwiml(
       }
     }
   }
-  return host.signal.aborted ? { kind: 'ended' } : { kind: 'hangup' };
+  return signal.aborted ? { kind: 'ended' } : { kind: 'hangup' };
+}
+
+/** A REST update's new TwiML for a live call: inline (`Twiml`) or fetched from `Url`. */
+export type RedirectSource = { twiml: Verb[] } | { url: string; method: 'GET' | 'POST' };
+
+/**
+ * Runs a call's TwiML until the call ends, restarting with new documents when a REST update redirects it:
+ * `redirect()` stops the current document (its signal aborts; a `<Dial>` in progress unbridges and hangs up
+ * the dialled leg) and the next one runs on the same call.
+ */
+export class TwimlRunner {
+  private current = new AbortController();
+  private pending: RedirectSource | undefined;
+  private stopped = false;
+
+  get signal(): AbortSignal {
+    return this.current.signal;
+  }
+
+  /** Runs `first`, then every redirect, until a document ends without one. */
+  async run(host: TwimlHost, first: Verb[], firstUrl: string): Promise<TwimlOutcome> {
+    let verbs = first;
+    let url = firstUrl;
+    for (;;) {
+      const outcome = await runTwiml(host, verbs, url);
+      const next = this.pending;
+      this.pending = undefined;
+      if (!next || this.stopped) return outcome;
+      host.record('redirected', 'url' in next ? { url: next.url } : { twiml: true });
+      if ('url' in next) {
+        url = new URL(next.url, url).toString();
+        verbs = await host.fetchTwiml(url, next.method);
+      } else verbs = next.twiml;
+    }
+  }
+
+  /** False once the call has ended. */
+  redirect(source: RedirectSource): boolean {
+    if (this.stopped) return false;
+    this.pending = source;
+    const previous = this.current;
+    this.current = new AbortController();
+    previous.abort();
+    return true;
+  }
+
+  /** The call ended: the running document stops and nothing runs after it. */
+  stop(): void {
+    this.stopped = true;
+    this.current.abort();
+  }
 }

@@ -131,7 +131,11 @@ export const callRoutes: FastifyPluginAsync<BackendContext> = async (app, ctx) =
       let other = call.parent_call_sid ?? undefined;
       try {
         if (!other) {
-          const [child] = await rest.calls.list({ parentCallSid: call.call_sid, status: 'in-progress', limit: 1 });
+          const [child] = await rest.calls.list({
+            parentCallSid: call.call_sid,
+            status: 'in-progress',
+            limit: 1,
+          });
           other = child?.sid;
         }
         if (!other) throw new NotifyError('BAD_REQUEST', 'The call has no connected party to forward.');

@@ -158,10 +158,16 @@ export const twilioWebhookRoutes: FastifyPluginAsync<BackendContext> = async (ap
     const sessions = await availableSessionsOfNumber(ctx.store, number.number);
     if (!sessions.length) return say(TWIML_MESSAGES.nobodyAvailable);
     const twiml = voiceResponse();
-    dialClients(ctx, twiml, sessions, { notifyNumber: number.number }, {
-      action: ctx.publicUrlFor('/twilio/dial-complete'),
-      answerOnBridge: true,
-    });
+    dialClients(
+      ctx,
+      twiml,
+      sessions,
+      { notifyNumber: number.number },
+      {
+        action: ctx.publicUrlFor('/twilio/dial-complete'),
+        answerOnBridge: true,
+      },
+    );
     return twiml;
   }
 
@@ -177,7 +183,10 @@ export const twilioWebhookRoutes: FastifyPluginAsync<BackendContext> = async (ap
         return sendTwiml(reply, twiml);
       }
       const fromClient = request.body.From.startsWith(CLIENT_PREFIX);
-      return sendTwiml(reply, say(fromClient ? TWIML_MESSAGES.clientUnavailable : TWIML_MESSAGES.nobodyAvailable));
+      return sendTwiml(
+        reply,
+        say(fromClient ? TWIML_MESSAGES.clientUnavailable : TWIML_MESSAGES.nobodyAvailable),
+      );
     },
   );
 
@@ -247,7 +256,8 @@ export const twilioWebhookRoutes: FastifyPluginAsync<BackendContext> = async (ap
       const existing = await ctx.store.getCall(params.CallSid);
       const parent = params.ParentCallSid ? await ctx.store.getCall(params.ParentCallSid) : undefined;
       // A <Dial><Client> child belongs to the session it rings (and reaches it inbound), not the parent's.
-      const callee = params.ParentCallSid && !existing?.session ? await sessionOf(ctx.store, params.To) : undefined;
+      const callee =
+        params.ParentCallSid && !existing?.session ? await sessionOf(ctx.store, params.To) : undefined;
       let direction = existing?.direction ?? (callee ? CallDirection.INBOUND : parent?.direction);
       let session = existing?.session ?? callee?.sys_id ?? parent?.session ?? null;
       if (!direction) {

@@ -118,9 +118,9 @@ describe('POST /twilio/voice (TwiML App voice URL)', () => {
     }
   });
 
-  it('a client-to-client call is recognised and declined for now', async () => {
+  it('a client-to-client call to nobody available says so (routing: routing.test.ts)', async () => {
     const res = await voice(voiceParams({ To: 'client:s_abc' }));
-    assert.match(res.body, /<Say>[^<]*not supported yet[^<]*<\/Say><Hangup\/>/);
+    assert.match(res.body, /<Say>[^<]*not available[^<]*<\/Say><Hangup\/>/);
   });
 
   it('a session whose user lost the number no longer dials', async () => {

@@ -696,7 +696,9 @@ export class NotifyClient {
     const fire = (parentId: string | undefined) => {
       if (this.#call !== call || this.#callState.state === Status.CLOSED) return;
       call.incomingAnnounced = true;
-      const args = [info.from, info.to, info.callSid, parentId, sysId, isFromClient] as const;
+      // The SDK's To is the leg's own address (client:<identity>); the backend passes the number called.
+      const to = info.params.notifyNumber || info.to;
+      const args = [info.from, to, info.callSid, parentId, sysId, isFromClient] as const;
       this.#emit(STD_EVENTS.INCOMING_CALL, ...args);
       safeCall('onIncoming', this.#config.onIncoming, ...args);
     };

@@ -78,3 +78,78 @@ export function recordEvents(
     client.addEventListener(event, (...args) => log.push({ event, args }));
   return log;
 }
+
+/** Signs a development user in and returns the user with the token. */
+export async function signInUser(
+  name: string,
+  backendUrl = stack.backendUrl,
+): Promise<{ token: string; user: { sys_id: string; name: string } }> {
+  const response = await fetch(`${backendUrl}/auth/dev-sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name }),
+  });
+  if (!response.ok) throw new Error(`dev sign-in failed: ${response.status} ${await response.text()}`);
+  return (await response.json()) as { token: string; user: { sys_id: string; name: string } };
+}
+
+/** A backend JSON body, loosely typed for assertions. */
+export interface ApiBody {
+  error?: { code: string; message: string };
+  clients?: Array<{ sys_id: string; name: string }>;
+  [key: string]: unknown;
+}
+
+/** A call leg of the emulator, with the event log of calls that ran TwiML. */
+export interface EmulatorLeg {
+  sid: string;
+  parentSid: string | null;
+  to: string;
+  status: string;
+  events?: Array<{ event: string; detail?: Record<string, unknown> }>;
+}
+
+/** A backend request as a signed-in user; resolves with the status and the JSON body. */
+export async function api(
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: ApiBody }> {
+  const response = await fetch(`${stack.backendUrl}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: (text ? JSON.parse(text) : {}) as ApiBody };
+}
+
+/** A virtual phone calls a number (a Notify number: its voice URL routes the call); the parent CallSid. */
+export async function dialFromPhone(from: string, to: string): Promise<string> {
+  const response = await fetch(`${stack.origin}/emulator/phones/${encodeURIComponent(from)}/dial`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ to }),
+  });
+  if (response.status !== 201) throw new Error(`dial failed: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { callSid: string }).callSid;
+}
+
+/** Every call leg of the emulator with its event log (parents only). */
+export async function emulatorLegs(): Promise<EmulatorLeg[]> {
+  const response = await fetch(`${stack.origin}/emulator/calls`);
+  return ((await response.json()) as { calls: EmulatorLeg[] }).calls;
+}
+
+/** Inbound audio packets of one recorded RTCPeerConnection. */
+export async function inboundPacketsOf(pc: RTCPeerConnection): Promise<number> {
+  let packets = 0;
+  (await pc.getStats()).forEach((report: { type: string; kind?: string; packetsReceived?: number }) => {
+    if (report.type === 'inbound-rtp' && report.kind === 'audio') packets += report.packetsReceived ?? 0;
+  });
+  return packets;
+}
