@@ -121,6 +121,7 @@ async function checkDemos(browser: Browser, stack: Stack): Promise<void> {
     }
   }
   await context.close();
+  console.log(`demos: ${pages.length - failed} passed, ${failed} failed`);
   if (failed) process.exitCode = 1;
 }
 
