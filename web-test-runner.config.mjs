@@ -3,28 +3,15 @@ import { fileURLToPath } from 'node:url';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { stackPlugin } from './test/browser/e2e/stack-plugin.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/chromium.ts';
 
 /** The test pages' origin; the stack's backend allows it through CORS. */
 const port = 8000;
 
-/** Chromium flags for headless media tests (fake microphone, loopback ICE, no first-run noise). */
-export const chromiumArgs = [
-  '--no-sandbox',
-  '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
-  '--allow-loopback-in-peer-connection',
-  '--autoplay-policy=no-user-gesture-required',
-  '--ignore-certificate-errors',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
 /** The Debian system Chromium; the runner must never download a browser. */
 export const browsers = [
   chromeLauncher({
-    launchOptions: { executablePath: '/usr/bin/chromium', headless: true, args: chromiumArgs },
+    launchOptions: { executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS },
   }),
 ];
 

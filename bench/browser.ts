@@ -8,8 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
 import { DEMO_NUMBER, startStack, type Stack } from '../scripts/stack.js';
 import { log } from './lib.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.js';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM = CHROMIUM_PATH;
 const PAGE_JS = readFileSync(fileURLToPath(new URL('./page/bench-page.js', import.meta.url)), 'utf8');
 const BLANK =
   '<!doctype html><html><head><meta charset="utf-8"><title>bench</title></head><body></body></html>';
@@ -57,16 +58,8 @@ async function launch(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     args: [
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-      '--allow-loopback-in-peer-connection',
-      '--autoplay-policy=no-user-gesture-required',
-      '--ignore-certificate-errors',
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
+      ...CHROMIUM_ARGS,
+      // Timings: a page in the background must not be slowed down.
       '--disable-background-timer-throttling',
       '--disable-renderer-backgrounding',
     ],

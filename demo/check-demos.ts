@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startStack, type Stack } from '../scripts/stack.js';
-import { chromiumArgs } from '../web-test-runner.config.mjs';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const TIMEOUT = 20_000;
@@ -208,7 +208,7 @@ async function screenshots(browser: Browser): Promise<void> {
         scheme === 'dark' ? '#0f1013' : '#f4f5f7'
       }"><div id="stage"></div><script type="module">${bundle}</script></body></html>`,
     );
-    await page.waitForFunction(() => 'mountPhone' in window);
+    await page.waitForFunction(() => 'mountPhone' in globalThis);
     await page.evaluate(`(async () => { ${script}; await el.updateComplete; })()`);
     await page.waitForTimeout(100);
     const target = name === 'forward-dialog' ? page : page.locator('notify-phone');
@@ -218,7 +218,7 @@ async function screenshots(browser: Browser): Promise<void> {
   }
 }
 
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 try {
   if (process.argv.includes('--screenshots')) await screenshots(browser);
   if (!process.argv.includes('--only-screenshots')) {

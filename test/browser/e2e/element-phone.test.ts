@@ -5,7 +5,6 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { stack, signIn, phone, inboundAudioPackets, dialFromPhone } from './helpers.js';
-// @ts-expect-error the built bundle has no types next to it at test time
 import '/dist/notify-phone.js';
 
 const TIMEOUT = { timeout: 15000, interval: 50 };
