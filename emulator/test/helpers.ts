@@ -19,7 +19,7 @@ import { digitToEvent, encodeTelephoneEvent } from '../media/dtmf.js';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type LooseJson = Record<string, any>;
 
-let certificate: LocalCertificate | undefined;
+let certificate: Promise<LocalCertificate> | undefined;
 /** One certificate per test process. */
 export const testCertificate = () => (certificate ??= createLocalCertificate());
 
@@ -66,7 +66,7 @@ export async function startEmulator(options: Partial<EmulatorOptions> = {}): Pro
     voiceUrl: 'http://127.0.0.1:9/unused',
     ...options,
     account,
-    https: testCertificate(),
+    https: await testCertificate(),
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;

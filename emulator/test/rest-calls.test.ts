@@ -33,7 +33,7 @@ describe('REST Calls resource', () => {
       notifyNumbers: [NOTIFY_NUMBER],
     });
     // twilio-node pointed at the emulator exactly as the backend does it: API key auth, overridden base URL.
-    const httpClient = new twilio.RequestClient({ ca: testCertificate().cert });
+    const httpClient = new twilio.RequestClient({ ca: (await testCertificate()).cert });
     rest = twilio(account.apiKeySid, account.apiKeySecret, { accountSid: account.accountSid, httpClient });
     rest.api.baseUrl = emulator.url;
     client = new SignalingClient(emulator.url);
@@ -80,7 +80,7 @@ describe('REST Calls resource', () => {
   it('answers 404 (20404) for an unknown call and 401 (20003) for wrong credentials', async () => {
     await assert.rejects(rest.calls(`CA${'0'.repeat(32)}`).fetch(), { status: 404, code: 20404 });
     const wrong = twilio(emulator.account.accountSid, 'wrong-token', {
-      httpClient: new twilio.RequestClient({ ca: testCertificate().cert }),
+      httpClient: new twilio.RequestClient({ ca: (await testCertificate()).cert }),
     });
     wrong.api.baseUrl = emulator.url;
     await assert.rejects(wrong.calls.list(), { status: 401, code: 20003 });

@@ -51,7 +51,7 @@ describe('REST Calls update with Twiml / Url (redirecting a live call)', () => {
       voiceUrl: () => backend.voiceUrl,
       notifyNumbers: [NOTIFY_NUMBER],
     });
-    const httpClient = new twilio.RequestClient({ ca: testCertificate().cert });
+    const httpClient = new twilio.RequestClient({ ca: (await testCertificate()).cert });
     rest = twilio(account.apiKeySid, account.apiKeySecret, { accountSid: account.accountSid, httpClient });
     rest.api.baseUrl = emulator.url;
   });
