@@ -3,6 +3,7 @@ import fastifyStatic from '@fastify/static';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { notifyBackend } from '../server/app.js';
+import { isPostgresUrl } from '../server/store/postgres.js';
 import { emulatorPlugin } from '../emulator/app.js';
 import { createLocalCertificate } from '../emulator/cert.js';
 import { createDevAccount, type TwilioAccount } from './dev-account.js';
@@ -12,12 +13,21 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 /** The Notify numbers the development stack seeds: one the demo users own, one they do not. */
 export const DEMO_NUMBER = '+15005550006';
 export const FOREIGN_NUMBER = '+15005550009';
+/** A number the demo users own that has no compatible vendor (setCallerId leaves notifyConfig.vendor unset). */
+export const NO_VENDOR_NUMBER = '+15005550007';
 
 export interface StackOptions {
   /** TCP port on 127.0.0.1; 0 picks a free one. */
   port?: number;
-  /** SQLite file for the backend; ':memory:' by default. */
+  /** SQLite file for the backend, ':memory:' by default, or a `postgres://…[?schema=name]` URL. */
   database?: string;
+  /**
+   * Backend instances on the one `database` (a PostgreSQL URL when more than one), mounted at /api,
+   * /api-2, … Each opens its own store (its own pool and LISTEN connection) from its own options; they
+   * share only the configuration a deployment behind one load balancer shares (account, session secret).
+   * The emulator's voice webhooks go to them in turn, as a load balancer would send them. Default 1.
+   */
+  instances?: number;
   /** Lifetime of the vendor tokens the backend mints. */
   tokenTtlSeconds?: number;
   /** Origins (other than the stack's own) allowed to call the backend, e.g. a test runner's page. */
@@ -28,8 +38,10 @@ export interface StackOptions {
 export interface Stack {
   /** https://127.0.0.1:PORT — demo pages, dist/, the emulator. */
   origin: string;
-  /** The backend's base URL (origin + /api). */
+  /** The backend's base URL (origin + /api): the first instance. */
   backendUrl: string;
+  /** Every backend instance's base URL, in order: origin + /api, origin + /api-2, … */
+  backendUrls: string[];
   account: TwilioAccount;
   app: FastifyInstance;
   close(): Promise<void>;
@@ -46,32 +58,46 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const https = await createLocalCertificate();
   let origin = '';
   const app = Fastify({ https, logger: options.logger ?? false });
+  const database = options.database ?? ':memory:';
+  const instances = options.instances ?? 1;
+  if (!Number.isInteger(instances) || instances < 1)
+    throw new Error(`instances must be ≥ 1, not ${instances}`);
+  if (instances > 1 && !isPostgresUrl(database))
+    throw new Error('Several backend instances need a shared PostgreSQL database (a postgres:// URL).');
+  const prefixes = Array.from({ length: instances }, (_, i) => (i === 0 ? '/api' : `/api-${i + 1}`));
+  const sessionSecret = randomBytes(32).toString('hex');
 
+  let nextInstance = 0;
   await app.register(emulatorPlugin, {
     account,
-    voiceUrl: () => `${origin}/api/twilio/voice`,
+    // Round-robin, like a load balancer: with one instance, always /api.
+    voiceUrl: () => `${origin}${prefixes[nextInstance++ % instances]}/twilio/voice`,
     notifyNumbers: [DEMO_NUMBER, FOREIGN_NUMBER],
   });
-  await app.register(notifyBackend, {
-    prefix: '/api',
-    database: options.database ?? ':memory:',
-    account,
-    publicUrl: () => `${origin}/api`,
-    sessionSecret: randomBytes(32).toString('hex'),
-    devSignIn: true,
-    tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
-    twilioDevice: deviceOptions(() => origin),
-    // Forwarding updates calls through the emulator's REST API, on this same self-signed origin.
-    twilioApiBaseUrl: () => origin,
-    twilioApiCa: https.cert,
-    corsOrigins: options.corsOrigins ?? [],
-    seed: {
-      numbers: [
-        { number: DEMO_NUMBER, vendor: 'TWILIO_DIRECT', group: 'demo' },
-        { number: FOREIGN_NUMBER, vendor: 'TWILIO_DIRECT', group: 'other' },
-      ],
-    },
-  });
+  // Fresh option objects per instance, so that instances share no JS object, only equal configuration.
+  for (const prefix of prefixes) {
+    await app.register(notifyBackend, {
+      prefix,
+      database,
+      account: { ...account },
+      publicUrl: () => `${origin}${prefix}`,
+      sessionSecret,
+      devSignIn: true,
+      tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
+      twilioDevice: deviceOptions(() => origin),
+      // Forwarding updates calls through the emulator's REST API, on this same self-signed origin.
+      twilioApiBaseUrl: () => origin,
+      twilioApiCa: https.cert,
+      corsOrigins: [...(options.corsOrigins ?? [])],
+      seed: {
+        numbers: [
+          { number: DEMO_NUMBER, vendor: 'TWILIO_DIRECT', group: 'demo' },
+          { number: FOREIGN_NUMBER, vendor: 'TWILIO_DIRECT', group: 'other' },
+          { number: NO_VENDOR_NUMBER, vendor: null, group: 'demo' },
+        ],
+      },
+    });
+  }
   await app.register(fastifyStatic, {
     root: `${root}demo`,
     prefix: '/',
@@ -91,17 +117,25 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     });
   }
 
-  // Up when every part answers: the backend through its own health route, the emulator by being mounted.
+  // Up when every part answers: each backend through its own health route, the emulator by being mounted.
   app.get('/healthz', async () => {
-    const backend = await app.inject({ method: 'GET', url: '/api/healthz' });
-    return { ok: backend.statusCode === 200, backend: backend.json(), emulator: { ok: true } };
+    const backends = await Promise.all(
+      prefixes.map((prefix) => app.inject({ method: 'GET', url: `${prefix}/healthz` })),
+    );
+    return {
+      ok: backends.every((backend) => backend.statusCode === 200),
+      backend: backends[0]!.json(),
+      ...(instances > 1 && { backends: backends.map((backend) => backend.json()) }),
+      emulator: { ok: true },
+    };
   });
 
   await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('The stack is not listening on a TCP port');
   origin = `https://127.0.0.1:${address.port}`;
-  return { origin, backendUrl: `${origin}/api`, account, app, close: () => app.close() };
+  const backendUrls = prefixes.map((prefix) => `${origin}${prefix}`);
+  return { origin, backendUrl: backendUrls[0]!, backendUrls, account, app, close: () => app.close() };
 }
 
 /**

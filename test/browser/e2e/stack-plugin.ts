@@ -1,34 +1,98 @@
 import type { TestRunnerPlugin } from '@web/test-runner';
+import pg from 'pg';
 import { startStack, DEMO_NUMBER, FOREIGN_NUMBER, type Stack } from '../../../scripts/stack.js';
+import { dropSchema, PG_URL, pgUrl, skipWithoutPg, testSchema } from '../../../server/test/pg.js';
+
+/** Two backend instances on one fresh PostgreSQL schema, or why they are skipped. */
+type TwoInstances = { stack: Stack; schema: string } | { skip: string };
+
+/** Payload of the `two-instances-rows` command: which rows of the two-instance database to read. */
+export interface RowsQuery {
+  callSids?: string[];
+  sessionSysIds?: string[];
+}
+
+/** The rows read straight from PostgreSQL, for a test to compare with what each instance answered. */
+async function readRows(schema: string, { callSids = [], sessionSysIds = [] }: RowsQuery) {
+  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
+  await client.connect();
+  try {
+    // The schema name is our own (testSchema(): notify_test_<hex>), never the page's.
+    const calls = await client.query(
+      `SELECT sys_id, call_sid, parent_call_sid, parent_sys_id, session, direction, "from", "to", status
+         FROM ${schema}.notify_call WHERE call_sid = ANY($1::text[]) ORDER BY seq`,
+      [callSids],
+    );
+    const sessions = await client.query(
+      `SELECT sys_id, "user", number, available FROM ${schema}.notify_client_session
+         WHERE sys_id = ANY($1::text[]) ORDER BY seq`,
+      [sessionSysIds],
+    );
+    return { calls: calls.rows as unknown[], sessions: sessions.rows as unknown[] };
+  } finally {
+    await client.end();
+  }
+}
 
 /**
  * A web-test-runner plugin that starts the real stack (backend + Twilio emulator over HTTPS) for the
  * end-to-end group and hands its addresses to the test pages as the module `/__stack.js`.
- * A second stack mints short-lived tokens, for the expiry tests.
+ * A second stack mints short-lived tokens, for the expiry tests. A third, `twoInstances`, mounts two
+ * backend instances (/api, /api-2) on one PostgreSQL schema created for the run and dropped at the end;
+ * it starts only for a page that imports `/__stack.js?twoInstances` (and is `{skip}` without PostgreSQL,
+ * except under CI, where that fails).
  */
 export function stackPlugin(testPageOrigin: string): TestRunnerPlugin {
+  const corsOrigins = [testPageOrigin];
   let starting: Promise<{ main: Stack; shortTokens: Stack }> | undefined;
+  let startingTwo: Promise<TwoInstances> | undefined;
   // Started on the first request for /__stack.js, so that test groups that do not use it pay nothing.
-  const start = async () => {
-    const corsOrigins = [testPageOrigin];
-    return {
-      main: await startStack({ corsOrigins }),
-      shortTokens: await startStack({ corsOrigins, tokenTtlSeconds: 5 }),
-    };
+  const start = async () => ({
+    main: await startStack({ corsOrigins }),
+    shortTokens: await startStack({ corsOrigins, tokenTtlSeconds: 5 }),
+  });
+  const startTwo = async (): Promise<TwoInstances> => {
+    const skip = await skipWithoutPg();
+    if (skip) return { skip };
+    const schema = testSchema();
+    try {
+      return { stack: await startStack({ corsOrigins, database: pgUrl(schema), instances: 2 }), schema };
+    } catch (error) {
+      await dropSchema(schema).catch(() => undefined);
+      throw error;
+    }
   };
   return {
     name: 'notify-stack',
+    async executeCommand({ command, payload }) {
+      if (command !== 'two-instances-rows') return undefined;
+      const two = await startingTwo;
+      if (!two || !('stack' in two))
+        throw new Error('two-instances-rows: the two-instance stack is not running');
+      return readRows(two.schema, (payload ?? {}) as RowsQuery);
+    },
     async serverStop() {
-      const stacks = await starting;
+      const [stacks, two] = await Promise.all([starting, startingTwo?.catch(() => undefined)]);
       await Promise.all([stacks?.main.close(), stacks?.shortTokens.close()]);
+      if (two && 'stack' in two) {
+        await two.stack.close();
+        await dropSchema(two.schema);
+      }
     },
     async serve(context) {
       if (context.path !== '/__stack.js') return undefined;
       const stacks = await (starting ??= start());
       const describe = (s: Stack) => ({ origin: s.origin, backendUrl: s.backendUrl });
+      let twoInstances: object | undefined;
+      if (context.URL.searchParams.has('twoInstances')) {
+        const two = await (startingTwo ??= startTwo());
+        twoInstances =
+          'skip' in two ? { skip: two.skip } : { ...describe(two.stack), backendUrls: two.stack.backendUrls };
+      }
       const body = {
         ...describe(stacks.main),
         shortTokens: describe(stacks.shortTokens),
+        ...(twoInstances && { twoInstances }),
         demoNumber: DEMO_NUMBER,
         foreignNumber: FOREIGN_NUMBER,
       };
