@@ -144,7 +144,13 @@ export async function runPresence(agents: number): Promise<PresenceResult> {
                   sawSession = true;
                   sessionAt.push(now);
                 }
-                if (!sawAvailable && buffer.includes('event: available') && buffer.includes(marker)) {
+                // The change reaches the list as `event: availability` (a delta naming the new agent);
+                // servers before it re-sent the whole `event: available` list.
+                if (
+                  !sawAvailable &&
+                  (buffer.includes('event: availability') || buffer.includes('event: available')) &&
+                  buffer.includes(marker)
+                ) {
                   sawAvailable = true;
                   availableAt.push(now);
                 }

@@ -31,8 +31,8 @@ export async function availableSessionsOfUser(
   targetUser: string,
 ): Promise<ClientSession[]> {
   if (targetUser === callerUser) return [];
-  const colleagues = await store.listAvailableColleagues(callerUser);
-  if (!colleagues.some((user) => user.sys_id === targetUser)) return [];
+  // One indexed probe, not the (paged) list of every available colleague.
+  if (!(await store.sharesGroup(callerUser, targetUser))) return [];
   const sessions = await store.listSessions({ user: targetUser });
   return sessions.filter((s) => s.available).slice(0, MAX_DIAL_TARGETS);
 }

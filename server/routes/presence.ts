@@ -1,18 +1,30 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { currentUser, requireUser } from '../auth.js';
 import type { BackendContext } from '../context.js';
+import { NotifyError } from '../errors.js';
+import { availableColleaguesPage } from '../paging.js';
+import { PresenceHub, sseEvent } from '../presence-hub.js';
 import { errorResponses } from '../schemas.js';
-import type { PresenceEvent, User } from '../store/store.js';
 
 /**
- * `GET /presence`: Server-Sent Events for the signed-in user's groups. On connect and after every change
- * it sends `event: available` `{clients:[{sys_id,name}]}` (what `GET /sessions/available` would answer,
- * only when it changed), and for each session change of a user sharing a group `event: session`
- * `{type:'session.created'|'session.updated'|'session.removed', session:{sys_id,user,name,available}}`.
- * Changes made on any instance arrive (PostgreSQL LISTEN/NOTIFY; in-process with SQLite). Comments keep
- * the stream alive; EventSource reconnects by itself (`retry` is 2 s).
+ * `GET /presence`: Server-Sent Events for the signed-in user's groups. On connect `event: available`
+ * `{clients:[{sys_id,name}], next}` (the first page of `GET /sessions/available`); then, for each session
+ * change of a user sharing a group, `event: session` `{type:'session.created'|'session.updated'|
+ * 'session.removed', session:{sys_id,user,name,available}}`, followed by `event: availability`
+ * `{client:{sys_id,name}, available}` when that change added the user to or removed them from the available
+ * list (never sent about oneself). Changes made on any instance arrive (PostgreSQL LISTEN/NOTIFY; in-process
+ * with SQLite), fanned out by one `PresenceHub` per app. Comments keep the stream alive; EventSource
+ * reconnects by itself (`retry` is 2 s) and then reads a fresh snapshot.
  */
 export const presenceRoutes: FastifyPluginAsync<BackendContext> = async (app, ctx) => {
+  const hub = new PresenceHub(ctx.store, {
+    heartbeatMs: ctx.presenceHeartbeatMs,
+    closing: ctx.closing,
+    gauge: ctx.metrics.presenceSubscribers,
+    onError: (error) => app.log.warn({ err: error }, 'presence write failed'),
+  });
+  app.addHook('onClose', async () => hub.close());
+
   app.get(
     '/presence',
     {
@@ -23,41 +35,18 @@ export const presenceRoutes: FastifyPluginAsync<BackendContext> = async (app, ct
       },
     },
     async (request, reply) => {
-      const user = currentUser(request);
-      let groups = new Set((await ctx.store.listUserGroups(user.sys_id)).map((g) => g.sys_id));
-      let lastClients = '';
-      let closed = false;
+      if (ctx.closing.aborted) throw new NotifyError('NOT_READY');
+      const user = currentUser(request).sys_id;
+      const groups = (await ctx.store.listUserGroups(user)).map((g) => g.sys_id);
       const raw = reply.raw;
-      const write = (chunk: string) => {
-        if (!closed) raw.write(chunk);
-      };
-      const send = (event: string, data: unknown) =>
-        write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-
-      // Refreshes are chained so that `available` events go out in order and never overlap.
-      let refreshing: Promise<void> = Promise.resolve();
-      const refresh = () => {
-        refreshing = refreshing
-          .then(async () => {
-            if (closed) return;
-            groups = new Set((await ctx.store.listUserGroups(user.sys_id)).map((g) => g.sys_id));
-            const clients: User[] = await ctx.store.listAvailableColleagues(user.sys_id);
-            const json = JSON.stringify(clients);
-            if (json === lastClients) return;
-            lastClients = json;
-            send('available', { clients });
-          })
-          .catch((error: unknown) => request.log.warn({ err: error }, 'presence refresh failed'));
-      };
-      const onEvent = (event: PresenceEvent) => {
-        const visible = event.session.user === user.sys_id || event.groups.some((g) => groups.has(g));
-        if (!visible) return;
-        send('session', { type: event.type, session: event.session });
-        refresh();
-      };
-
-      const unsubscribe = await ctx.store.onPresence(onEvent);
+      // Subscribed before the snapshot is read: changes committed meanwhile are held, then sent after it.
+      const subscriber = await hub.add(raw, user, groups);
+      raw.once('close', () => hub.remove(subscriber));
       reply.hijack();
+      if (!raw.socket || raw.socket.destroyed) {
+        hub.remove(subscriber); // the client left while we subscribed
+        return;
+      }
       // Headers set by hooks (CORS, request id) live on the reply, which hijack bypasses: copy them.
       const hooked = Object.fromEntries(
         Object.entries(reply.getHeaders()).filter(
@@ -72,21 +61,14 @@ export const presenceRoutes: FastifyPluginAsync<BackendContext> = async (app, ct
         'x-accel-buffering': 'no',
         'x-request-id': request.id,
       });
-      write('retry: 2000\n\n');
-      refresh();
-      ctx.metrics.presenceSubscribers.inc();
-      const heartbeat = setInterval(() => write(': keep-alive\n\n'), ctx.presenceHeartbeatMs);
-      const end = () => {
-        if (closed) return;
-        closed = true;
-        clearInterval(heartbeat);
-        ctx.metrics.presenceSubscribers.dec();
-        ctx.closing.removeEventListener('abort', end);
-        void unsubscribe();
+      raw.write('retry: 2000\n\n');
+      try {
+        hub.ready(subscriber, sseEvent('available', await availableColleaguesPage(ctx.store, user)));
+      } catch (error) {
+        request.log.warn({ err: error }, 'presence snapshot failed');
+        hub.remove(subscriber);
         raw.end();
-      };
-      raw.on('close', end);
-      ctx.closing.addEventListener('abort', end);
+      }
     },
   );
 };

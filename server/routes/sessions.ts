@@ -4,8 +4,9 @@ import { allowedCallerId } from '../caller-id.js';
 import type { BackendContext } from '../context.js';
 import { NotifyError } from '../errors.js';
 import { newSysId, sessionIdentity } from '../ids.js';
+import { availableColleaguesPage } from '../paging.js';
 import { errorResponses, sysIdParams, tokenProperties, userSchema } from '../schemas.js';
-import type { ClientSession } from '../store/store.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type ClientSession } from '../store/store.js';
 import { mintVoiceToken } from '../twilio.js';
 
 const sessionSchema = {
@@ -122,23 +123,43 @@ export const sessionRoutes: FastifyPluginAsync<BackendContext> = async (app, ctx
     },
   );
 
-  // Not in docs/architecture.md yet; getAvailableClients(): users (not sessions) other than the caller who
-  // share a group with them.
-  app.get(
+  // getAvailableClients(): users (not sessions) other than the caller who share a group with them and have
+  // an available session; one bounded page in (name, sys_id) order, `next` the opaque cursor of the next.
+  app.get<{ Querystring: { limit?: number; cursor?: string } }>(
     '/sessions/available',
     {
       schema: {
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            limit: { type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE },
+            cursor: { type: 'string', minLength: 1, maxLength: 1024 },
+          },
+        },
         response: {
           200: {
             type: 'object',
-            required: ['clients'],
-            properties: { clients: { type: 'array', items: userSchema } },
+            required: ['clients', 'next'],
+            properties: {
+              clients: { type: 'array', items: userSchema },
+              next: {
+                type: ['string', 'null'],
+                description: 'Pass as `cursor` for the next page; null on the last page.',
+              },
+            },
           },
           ...errorResponses,
         },
       },
     },
-    async (request) => ({ clients: await ctx.store.listAvailableColleagues(currentUser(request).sys_id) }),
+    async (request) =>
+      availableColleaguesPage(
+        ctx.store,
+        currentUser(request).sys_id,
+        request.query.limit,
+        request.query.cursor,
+      ),
   );
 
   app.delete<{ Params: { sysId: string } }>(

@@ -2,6 +2,7 @@ import pg from 'pg';
 import { newSysId } from '../ids.js';
 import { PresenceFanout } from './presence.js';
 import {
+  DEFAULT_PAGE_SIZE,
   mergeCall,
   type CallRecord,
   type CallReport,
@@ -11,6 +12,7 @@ import {
   type NewClientSession,
   type NotifyNumber,
   type NotifyStore,
+  type PageRequest,
   type PresenceEvent,
   type PresenceListener,
   type StoreStats,
@@ -74,7 +76,54 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX notify_call_parent ON notify_call (parent_call_sid);
   CREATE INDEX notify_call_session ON notify_call (session);
   `,
+  // 2: bounded, (name, sys_id)-ordered pages of available colleagues (server/README.md, "Paging"). Each
+  // membership row carries its user's name, kept in step by triggers, so that one group's members are an
+  // ordered index range: (group, user_name, user).
+  `
+  ALTER TABLE notify_group_member ADD COLUMN user_name TEXT;
+  UPDATE notify_group_member m SET user_name = u.name FROM sys_user u WHERE u.sys_id = m."user";
+  ALTER TABLE notify_group_member ALTER COLUMN user_name SET NOT NULL;
+  CREATE FUNCTION notify_group_member_user_name() RETURNS trigger LANGUAGE plpgsql
+  SET search_path FROM CURRENT AS $$
+  BEGIN
+    NEW.user_name := coalesce((SELECT name FROM sys_user WHERE sys_id = NEW."user"), '');
+    RETURN NEW;
+  END $$;
+  CREATE TRIGGER notify_group_member_user_name BEFORE INSERT OR UPDATE OF "user" ON notify_group_member
+    FOR EACH ROW EXECUTE FUNCTION notify_group_member_user_name();
+  CREATE FUNCTION sys_user_name_to_members() RETURNS trigger LANGUAGE plpgsql
+  SET search_path FROM CURRENT AS $$
+  BEGIN
+    UPDATE notify_group_member SET user_name = NEW.name WHERE "user" = NEW.sys_id;
+    RETURN NULL;
+  END $$;
+  CREATE TRIGGER sys_user_name_to_members AFTER UPDATE OF name ON sys_user
+    FOR EACH ROW WHEN (OLD.name IS DISTINCT FROM NEW.name) EXECUTE FUNCTION sys_user_name_to_members();
+  CREATE INDEX notify_group_member_name ON notify_group_member ("group", user_name, "user");
+  CREATE INDEX notify_group_member_user_group ON notify_group_member ("user", "group");
+  DROP INDEX notify_group_member_user;
+  CREATE INDEX notify_client_session_user_available ON notify_client_session ("user", available);
+  DROP INDEX notify_client_session_user;
+  `,
 ];
+
+/**
+ * One page of available colleagues: for each of the viewer's groups (LATERAL), an ordered range of
+ * notify_group_member_name from the cursor, each row kept if the user has an available session
+ * (notify_client_session_user_available), at most one page per group; the pages are merged, each user
+ * once. The work grows with the page and the viewer's number of groups, not with group or table sizes.
+ */
+export const PG_AVAILABLE_COLLEAGUES_SQL = `
+  SELECT DISTINCT p.sys_id, p.name FROM notify_group_member mine
+  CROSS JOIN LATERAL (
+    SELECT m."user" AS sys_id, m.user_name AS name FROM notify_group_member m
+    WHERE m."group" = mine."group" AND (m.user_name, m."user") > ($2, $3) AND m."user" <> $1
+      AND EXISTS (SELECT 1 FROM notify_client_session s WHERE s."user" = m."user" AND s.available)
+    ORDER BY m.user_name, m."user"
+    LIMIT $4) p
+  WHERE mine."user" = $1
+  ORDER BY p.name, p.sys_id
+  LIMIT $4`;
 
 /** The schema version this code expects; exported for tests. */
 export const PG_SCHEMA_VERSION = MIGRATIONS.length;
@@ -225,18 +274,49 @@ export class PostgresStore implements NotifyStore {
     }
   }
 
-  async #notify(client: Queryable, type: PresenceEvent['type'], session: ClientSession): Promise<void> {
-    const { rows } = await client.query<{ group: string }>(
-      'SELECT "group" FROM notify_group_member WHERE "user" = $1',
+  /**
+   * Serialises the session writes of one user (row lock on sys_user, held to the end of the transaction) and
+   * answers whether the user had an available session before this write. Read in a statement after the lock,
+   * so that (READ COMMITTED) it sees every write committed by whoever held the lock before.
+   */
+  async #lockUser(client: Queryable, userSysId: string): Promise<boolean> {
+    await client.query('SELECT 1 FROM sys_user WHERE sys_id = $1 FOR NO KEY UPDATE', [userSysId]);
+    const { rows } = await client.query<{ available: boolean }>(
+      'SELECT EXISTS (SELECT 1 FROM notify_client_session WHERE "user" = $1 AND available) AS available',
+      [userSysId],
+    );
+    return rows[0]?.available ?? false;
+  }
+
+  /** Publishes a session write with `pg_notify`, delivered on commit; one query for groups and availability. */
+  async #notify(
+    client: Queryable,
+    type: PresenceEvent['type'],
+    session: ClientSession,
+    wasAvailable: boolean,
+  ): Promise<void> {
+    const { rows } = await client.query<{ groups: string[]; available: boolean; name: string | null }>(
+      `SELECT ARRAY(SELECT "group" FROM notify_group_member WHERE "user" = $1) AS groups,
+         EXISTS (SELECT 1 FROM notify_client_session WHERE "user" = $1 AND available) AS available,
+         (SELECT name FROM sys_user WHERE sys_id = $1) AS name`,
       [session.user],
     );
+    const { groups = [], available: isAvailable = false, name: userName = null } = rows[0] ?? {};
     const { sys_id, user, name, available } = session;
-    const event: PresenceEvent = {
-      type,
-      session: { sys_id, user, name, available },
-      groups: rows.map((r) => r.group),
-    };
+    const event: PresenceEvent = { type, session: { sys_id, user, name, available }, groups };
+    if (isAvailable !== wasAvailable && userName !== null) {
+      event.availability = { client: { sys_id: user, name: userName }, available: isAvailable };
+    }
     await client.query('SELECT pg_notify($1, $2)', [this.#channel, JSON.stringify(event)]);
+  }
+
+  /** The owner of session `sysId`, locked as by #lockUser, and whether they had an available session. */
+  async #lockOwner(client: Queryable, sysId: string): Promise<boolean | undefined> {
+    const { rows } = await client.query<{ user: string }>(
+      'SELECT "user" FROM notify_client_session WHERE sys_id = $1',
+      [sysId],
+    );
+    return rows[0] ? this.#lockUser(client, rows[0].user) : undefined;
   }
 
   async findOrCreateUser(name: string): Promise<User> {
@@ -348,6 +428,7 @@ export class PostgresStore implements NotifyStore {
     const at = now();
     const created: ClientSession = { ...session, connected_at: at, last_seen: at };
     await this.#transaction(async (client) => {
+      const wasAvailable = await this.#lockUser(client, session.user);
       await client.query(
         `INSERT INTO notify_client_session (${SESSION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)`,
         [
@@ -361,7 +442,7 @@ export class PostgresStore implements NotifyStore {
           at,
         ],
       );
-      await this.#notify(client, 'session.created', created);
+      await this.#notify(client, 'session.created', created, wasAvailable);
     });
     return created;
   }
@@ -384,13 +465,15 @@ export class PostgresStore implements NotifyStore {
 
   async setSessionAvailable(sysId: string, available: boolean): Promise<boolean> {
     return this.#transaction(async (client) => {
+      const wasAvailable = await this.#lockOwner(client, sysId);
+      if (wasAvailable === undefined) return false;
       const { rows } = await client.query<SessionRow>(
         `UPDATE notify_client_session SET available = $1, last_seen = $2 WHERE sys_id = $3
          RETURNING ${SESSION_COLUMNS}`,
         [available, now(), sysId],
       );
       if (!rows[0]) return false;
-      await this.#notify(client, 'session.updated', toSession(rows[0]));
+      await this.#notify(client, 'session.updated', toSession(rows[0]), wasAvailable);
       return true;
     });
   }
@@ -406,17 +489,24 @@ export class PostgresStore implements NotifyStore {
     return rows;
   }
 
-  async listAvailableColleagues(userSysId: string): Promise<User[]> {
-    const { rows } = await this.#pool.query<User>(
-      `SELECT DISTINCT u.sys_id, u.name FROM sys_user u
-       JOIN notify_client_session s ON s."user" = u.sys_id
-       JOIN notify_group_member theirs ON theirs."user" = u.sys_id
-       JOIN notify_group_member mine ON mine."group" = theirs."group" AND mine."user" = $1
-       WHERE s.available AND u.sys_id <> $1
-       ORDER BY u.name, u.sys_id`,
-      [userSysId],
-    );
+  async listAvailableColleagues(userSysId: string, page: PageRequest = {}): Promise<User[]> {
+    const { rows } = await this.#pool.query<User>(PG_AVAILABLE_COLLEAGUES_SQL, [
+      userSysId,
+      page.after?.name ?? '',
+      page.after?.sys_id ?? '',
+      page.limit ?? DEFAULT_PAGE_SIZE,
+    ]);
     return rows;
+  }
+
+  async sharesGroup(userSysId: string, otherUserSysId: string): Promise<boolean> {
+    const { rows } = await this.#pool.query<{ shares: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM notify_group_member mine
+         JOIN notify_group_member theirs ON theirs."group" = mine."group" AND theirs."user" = $2
+         WHERE mine."user" = $1) AS shares`,
+      [userSysId, otherUserSysId],
+    );
+    return rows[0]?.shares ?? false;
   }
 
   async listSessions(filter: { user?: string } = {}): Promise<ClientSession[]> {
@@ -441,12 +531,14 @@ export class PostgresStore implements NotifyStore {
 
   async deleteSession(sysId: string): Promise<boolean> {
     return this.#transaction(async (client) => {
+      const wasAvailable = await this.#lockOwner(client, sysId);
+      if (wasAvailable === undefined) return false;
       const { rows } = await client.query<SessionRow>(
         `DELETE FROM notify_client_session WHERE sys_id = $1 RETURNING ${SESSION_COLUMNS}`,
         [sysId],
       );
       if (!rows[0]) return false;
-      await this.#notify(client, 'session.removed', toSession(rows[0]));
+      await this.#notify(client, 'session.removed', toSession(rows[0]), wasAvailable);
       return true;
     });
   }

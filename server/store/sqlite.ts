@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { newSysId } from '../ids.js';
 import { PresenceFanout } from './presence.js';
 import {
+  DEFAULT_PAGE_SIZE,
   mergeCall,
   type CallRecord,
   type CallReport,
@@ -11,6 +12,7 @@ import {
   type NewClientSession,
   type NotifyNumber,
   type NotifyStore,
+  type PageRequest,
   type PresenceEvent,
   type PresenceListener,
   type StoreStats,
@@ -81,7 +83,45 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE sys_user_v2 RENAME TO sys_user;
   CREATE INDEX sys_user_name ON sys_user(name);
   `,
+  // 3: bounded, (name, sys_id)-ordered pages of available colleagues (server/README.md, "Paging"). Each
+  // membership row carries its user's name, kept in step by triggers, so that one group's members are an
+  // ordered index range: (group, user_name, user).
+  `
+  ALTER TABLE notify_group_member ADD COLUMN user_name TEXT NOT NULL DEFAULT '';
+  UPDATE notify_group_member
+    SET user_name = coalesce((SELECT name FROM sys_user WHERE sys_id = notify_group_member."user"), '');
+  CREATE TRIGGER notify_group_member_user_name AFTER INSERT ON notify_group_member BEGIN
+    UPDATE notify_group_member
+      SET user_name = coalesce((SELECT name FROM sys_user WHERE sys_id = NEW."user"), '')
+      WHERE "group" = NEW."group" AND "user" = NEW."user";
+  END;
+  CREATE TRIGGER sys_user_name_to_members AFTER UPDATE OF name ON sys_user
+  WHEN OLD.name IS NOT NEW.name BEGIN
+    UPDATE notify_group_member SET user_name = NEW.name WHERE "user" = NEW.sys_id;
+  END;
+  CREATE INDEX notify_group_member_name ON notify_group_member("group", user_name, "user");
+  CREATE INDEX notify_group_member_user ON notify_group_member("user", "group");
+  CREATE INDEX notify_client_session_user_available ON notify_client_session("user", available);
+  DROP INDEX notify_client_session_user;
+  `,
 ];
+
+/**
+ * One page of one group's available members other than the viewer: an ordered range of
+ * notify_group_member_name from the cursor, each row kept if the user has an available session
+ * (notify_client_session_user_available). No sort; the work grows with the page, not with the group.
+ */
+export const GROUP_AVAILABLE_SQL = `
+  SELECT m."user" AS sys_id, m.user_name AS name FROM notify_group_member m
+  WHERE m."group" = @group AND (m.user_name, m."user") > (@afterName, @afterId) AND m."user" <> @viewer
+    AND EXISTS (SELECT 1 FROM notify_client_session s WHERE s."user" = m."user" AND s.available = 1)
+  ORDER BY m.user_name, m."user"
+  LIMIT @limit`;
+
+/** SQLite's BINARY collation (UTF-8 bytes), which orders the index, for merging pages in JavaScript. */
+const binaryOrder = (a: User, b: User): number =>
+  Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)) ||
+  Buffer.compare(Buffer.from(a.sys_id), Buffer.from(b.sys_id));
 
 /** The schema version this code expects; exported for tests. */
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -99,6 +139,7 @@ const toSession = (row: SessionRow | undefined): ClientSession | undefined =>
 export class SqliteStore implements NotifyStore {
   readonly #db: Database.Database;
   readonly #presence = new PresenceFanout();
+  readonly #statements = new Map<string, Database.Statement>();
 
   constructor(filename: string) {
     this.#db = new Database(filename);
@@ -133,6 +174,21 @@ export class SqliteStore implements NotifyStore {
     } finally {
       this.#db.pragma('foreign_keys = ON');
     }
+  }
+
+  /** A prepared statement, prepared once (for the hot paths). */
+  #stmt(sql: string): Database.Statement {
+    let statement = this.#statements.get(sql);
+    if (!statement) this.#statements.set(sql, (statement = this.#db.prepare(sql)));
+    return statement;
+  }
+
+  #userAvailable(userSysId: string): boolean {
+    return (
+      this.#stmt('SELECT EXISTS (SELECT 1 FROM notify_client_session WHERE "user" = ? AND available = 1)')
+        .pluck()
+        .get(userSysId) === 1
+    );
   }
 
   async findOrCreateUser(name: string): Promise<User> {
@@ -224,6 +280,8 @@ export class SqliteStore implements NotifyStore {
 
   async createSession(session: NewClientSession): Promise<ClientSession> {
     const at = now();
+    // better-sqlite3 is synchronous: nothing else runs between this read and the publish below.
+    const wasAvailable = this.#presence.size > 0 && this.#userAvailable(session.user);
     this.#db
       .prepare(
         `INSERT INTO notify_client_session
@@ -242,18 +300,34 @@ export class SqliteStore implements NotifyStore {
         at,
       );
     const created = { ...session, connected_at: at, last_seen: at };
-    this.#publish('session.created', created);
+    this.#publish('session.created', created, wasAvailable);
     return created;
   }
 
-  #publish(type: PresenceEvent['type'], session: ClientSession): void {
+  /** Publishes a committed session write; `wasAvailable`: whether its user had an available session before. */
+  #publish(type: PresenceEvent['type'], session: ClientSession, wasAvailable: boolean): void {
     if (!this.#presence.size) return;
-    const groups = this.#db
-      .prepare('SELECT "group" FROM notify_group_member WHERE "user" = ?')
+    const groups = this.#stmt('SELECT "group" FROM notify_group_member WHERE "user" = ?')
       .pluck()
       .all(session.user) as string[];
     const { sys_id, user, name, available } = session;
-    this.#presence.emit({ type, session: { sys_id, user, name, available }, groups });
+    const event: PresenceEvent = { type, session: { sys_id, user, name, available }, groups };
+    const isAvailable = this.#userAvailable(user);
+    if (isAvailable !== wasAvailable) {
+      const client = this.#stmt('SELECT sys_id, name FROM sys_user WHERE sys_id = ?').get(user) as
+        User | undefined;
+      if (client) event.availability = { client, available: isAvailable };
+    }
+    this.#presence.emit(event);
+  }
+
+  /** Whether the user owning session `sysId` has an available session (false if no listener cares). */
+  #ownerAvailable(sysId: string): boolean {
+    if (!this.#presence.size) return false;
+    const user = this.#stmt('SELECT "user" FROM notify_client_session WHERE sys_id = ?')
+      .pluck()
+      .get(sysId) as string | undefined;
+    return user !== undefined && this.#userAvailable(user);
   }
 
   async getSession(sysId: string): Promise<ClientSession | undefined> {
@@ -271,24 +345,46 @@ export class SqliteStore implements NotifyStore {
   }
 
   async setSessionAvailable(sysId: string, available: boolean): Promise<boolean> {
+    const wasAvailable = this.#ownerAvailable(sysId);
     const row = this.#db
       .prepare('UPDATE notify_client_session SET available = ?, last_seen = ? WHERE sys_id = ? RETURNING *')
       .get(available ? 1 : 0, now(), sysId) as SessionRow | undefined;
-    if (row) this.#publish('session.updated', toSession(row)!);
+    if (row) this.#publish('session.updated', toSession(row)!, wasAvailable);
     return row !== undefined;
   }
 
-  async listAvailableColleagues(userSysId: string): Promise<User[]> {
-    return this.#db
-      .prepare(
-        `SELECT DISTINCT u.sys_id, u.name FROM sys_user u
-         JOIN notify_client_session s ON s."user" = u.sys_id
-         JOIN notify_group_member theirs ON theirs."user" = u.sys_id
-         JOIN notify_group_member mine ON mine."group" = theirs."group" AND mine."user" = ?
-         WHERE s.available = 1 AND u.sys_id <> ?
-         ORDER BY u.name, u.sys_id`,
+  async listAvailableColleagues(userSysId: string, page: PageRequest = {}): Promise<User[]> {
+    const limit = page.limit ?? DEFAULT_PAGE_SIZE;
+    const groups = this.#stmt('SELECT "group" FROM notify_group_member WHERE "user" = ?')
+      .pluck()
+      .all(userSysId) as string[];
+    const params = {
+      viewer: userSysId,
+      afterName: page.after?.name ?? '',
+      afterId: page.after?.sys_id ?? '',
+      limit,
+    };
+    const pages = groups.map((group) => this.#stmt(GROUP_AVAILABLE_SQL).all({ ...params, group }) as User[]);
+    if (pages.length <= 1) return pages[0] ?? [];
+    // Several groups: merge their pages, each user once, and keep the first `limit`.
+    const seen = new Set<string>();
+    return pages
+      .flat()
+      .sort(binaryOrder)
+      .filter((user) => !seen.has(user.sys_id) && seen.add(user.sys_id))
+      .slice(0, limit);
+  }
+
+  async sharesGroup(userSysId: string, otherUserSysId: string): Promise<boolean> {
+    return (
+      this.#stmt(
+        `SELECT EXISTS (SELECT 1 FROM notify_group_member mine
+           JOIN notify_group_member theirs ON theirs."group" = mine."group" AND theirs."user" = ?
+           WHERE mine."user" = ?)`,
       )
-      .all(userSysId, userSysId) as User[];
+        .pluck()
+        .get(otherUserSysId, userSysId) === 1
+    );
   }
 
   async listSessions(filter: { user?: string } = {}): Promise<ClientSession[]> {
@@ -319,10 +415,11 @@ export class SqliteStore implements NotifyStore {
   }
 
   async deleteSession(sysId: string): Promise<boolean> {
+    const wasAvailable = this.#ownerAvailable(sysId);
     const row = this.#db
       .prepare('DELETE FROM notify_client_session WHERE sys_id = ? RETURNING *')
       .get(sysId) as SessionRow | undefined;
-    if (row) this.#publish('session.removed', toSession(row)!);
+    if (row) this.#publish('session.removed', toSession(row)!, wasAvailable);
     return row !== undefined;
   }
 

@@ -116,7 +116,31 @@ export interface PresenceEvent {
   session: Pick<ClientSession, 'sys_id' | 'user' | 'name' | 'available'>;
   /** sys_ids of the groups the session's user is a member of (who may see the change). */
   groups: string[];
+  /**
+   * Present only when this write flipped whether the session's user has an available session, i.e. whether
+   * colleagues' `listAvailableColleagues` include the user: `client` as listed there (the user's own name,
+   * not the session's) and whether they are now listed. Stores compute it in the writing transaction with
+   * the user's session writes serialised, so consecutive events of one user never contradict each other.
+   */
+  availability?: { client: User; available: boolean };
 }
+
+/** Where a page of `listAvailableColleagues` starts: after this user in (name, sys_id) order. */
+export interface UserCursor {
+  name: string;
+  sys_id: string;
+}
+
+/** One bounded page of a (name, sys_id)-ordered list. */
+export interface PageRequest {
+  /** At most this many rows (default `DEFAULT_PAGE_SIZE`). */
+  limit?: number;
+  /** Rows strictly after this one; absent = from the start. */
+  after?: UserCursor;
+}
+
+export const DEFAULT_PAGE_SIZE = 100;
+export const MAX_PAGE_SIZE = 500;
 
 export type PresenceListener = (event: PresenceEvent) => void;
 
@@ -148,8 +172,14 @@ export interface NotifyStore {
   setSessionAvailable(sysId: string, available: boolean): Promise<boolean>;
   /** Users with at least one available session, by name, except `excludeUser`. */
   listAvailableUsers(excludeUser?: string): Promise<User[]>;
-  /** Users other than `userSysId` with an available session who share a group with `userSysId`. */
-  listAvailableColleagues(userSysId: string): Promise<User[]>;
+  /**
+   * Users other than `userSysId` with an available session who share a group with `userSysId`, ordered by
+   * (name, sys_id), one bounded page (`DEFAULT_PAGE_SIZE` unless `page.limit` says otherwise). Index-driven:
+   * the cost grows with the page, not with the number of users or sessions.
+   */
+  listAvailableColleagues(userSysId: string, page?: PageRequest): Promise<User[]>;
+  /** True when the two users share at least one group. */
+  sharesGroup(userSysId: string, otherUserSysId: string): Promise<boolean>;
   /** Client sessions, oldest first, optionally of one user. */
   listSessions(filter?: { user?: string }): Promise<ClientSession[]>;
   /** Sets last_seen to now; false if there is no such session. */

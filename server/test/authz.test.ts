@@ -376,7 +376,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
         url: '/sessions/available',
         headers: bearer(bobToken),
       });
-      assert.deepEqual(bobSees.json(), { clients: [] });
+      assert.deepEqual(bobSees.json(), { clients: [], next: null });
       // Groups follow the token: Bob joins support and now sees Alice.
       const bobSupport = await hostToken({ ...bob, groups: ['sales', 'support'] });
       const nowSees = await app.inject({
@@ -384,7 +384,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
         url: '/sessions/available',
         headers: bearer(bobSupport),
       });
-      assert.deepEqual(nowSees.json(), { clients: [{ sys_id: aliceId, name: 'Alice' }] });
+      assert.deepEqual(nowSees.json(), { clients: [{ sys_id: aliceId, name: 'Alice' }], next: null });
       const patch = await app.inject({
         method: 'PATCH',
         url: `/sessions/${aliceSession}`,

@@ -2,10 +2,21 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createDevAccount } from '../../scripts/dev-account.js';
 import { userSysIdFor } from '../auth.js';
-import { DEMO_NUMBER, OTHER_NUMBER, callSid, makeApp, postWebhook, type TestApp } from './helpers.js';
+import { SqliteStore } from '../store/sqlite.js';
+import type { NotifyStore } from '../store/store.js';
+import {
+  DEMO_NUMBER,
+  OTHER_NUMBER,
+  callSid,
+  createSession,
+  makeApp,
+  postWebhook,
+  signIn,
+  type TestApp,
+} from './helpers.js';
 import { bearer, HOST, hostIdentity, hostToken } from './identity.js';
 import { dropSchema, pgUrl, skipWithoutPg, testSchema } from './pg.js';
-import { openSse, type SseStream } from './sse.js';
+import { openSse, type SseEvent, type SseStream } from './sse.js';
 
 const skipPg = await skipWithoutPg();
 const seed = {
@@ -38,7 +49,7 @@ async function presenceScenario(a: TestApp, b: TestApp) {
     assert.equal(stream.response.statusCode, 200);
     assert.match(String(stream.response.headers['content-type']), /^text\/event-stream/);
     await stream.waitFor((e) => e.event === 'available');
-    assert.deepEqual(stream.events[0], { event: 'available', data: { clients: [] } });
+    assert.deepEqual(stream.events[0], { event: 'available', data: { clients: [], next: null } });
 
     const created = await fetch(`${base.a}/sessions`, {
       method: 'POST',
@@ -55,8 +66,9 @@ async function presenceScenario(a: TestApp, b: TestApp) {
     );
     await stream.waitFor(
       (e) =>
-        e.event === 'available' &&
-        JSON.stringify(e.data) === JSON.stringify({ clients: [{ sys_id: aliceId, name: 'Alice' }] }),
+        e.event === 'availability' &&
+        JSON.stringify(e.data) ===
+          JSON.stringify({ client: { sys_id: aliceId, name: 'Alice' }, available: true }),
     );
 
     // Carol is in another group: nothing of hers reaches Bob.
@@ -78,9 +90,9 @@ async function presenceScenario(a: TestApp, b: TestApp) {
     );
     await stream.waitFor(
       (e) =>
-        e.event === 'available' &&
-        JSON.stringify(e.data) === '{"clients":[]}' &&
-        stream!.events.indexOf(e) > 0,
+        e.event === 'availability' &&
+        JSON.stringify(e.data) ===
+          JSON.stringify({ client: { sys_id: aliceId, name: 'Alice' }, available: false }),
     );
 
     const removed = await fetch(`${base.a}/sessions/${session.sys_id}`, {
@@ -93,10 +105,15 @@ async function presenceScenario(a: TestApp, b: TestApp) {
     );
     assert.ok(
       stream.events.every(
-        (e) => e.event !== 'session' || (e.data as { session: { user: string } }).session.user === aliceId,
+        (e) =>
+          (e.event !== 'session' || (e.data as { session: { user: string } }).session.user === aliceId) &&
+          (e.event !== 'availability' ||
+            (e.data as { client: { sys_id: string } }).client.sys_id === aliceId),
       ),
       JSON.stringify(stream.events),
     );
+    // Removing an unavailable session changes nobody's list: no third availability event.
+    assert.equal(stream.events.filter((e) => e.event === 'availability').length, 2);
     return { session: session.sys_id };
   } finally {
     stream?.close();
@@ -112,6 +129,74 @@ describe('GET /presence (SQLite, one instance)', () => {
 
   it('pushes session and availability changes of the user’s groups only', async () => {
     await presenceScenario(app, app);
+  });
+
+  it('fans one change out as exactly one event per subscriber, reading the store O(1) times', async () => {
+    const counts = { calls: 0 };
+    const inner = new SqliteStore(':memory:');
+    const store = new Proxy(inner, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver) as unknown;
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          counts.calls++;
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    }) as NotifyStore;
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    const fanApp = await makeApp({ store, processMetrics: false, rateLimit: false });
+    const streams: SseStream[] = [];
+    try {
+      const url = await listen(fanApp);
+      /** Opens `n` more subscribers, then makes one change and counts store calls until all heard it. */
+      const round = async (n: number, changer: string) => {
+        for (let i = 0; i < n; i++) {
+          const who = await signIn(fanApp, `agent-${streams.length}`);
+          const stream = await openSse(`${url}/presence`, { authorization: `Bearer ${who.token}` });
+          await stream.waitFor((e) => e.event === 'available');
+          streams.push(stream);
+        }
+        const who = await signIn(fanApp, changer);
+        const before = counts.calls;
+        await createSession(fanApp, who);
+        const isMine = (e: SseEvent) =>
+          (e.event === 'session' &&
+            (e.data as { session: { user: string } }).session.user === who.user.sys_id) ||
+          (e.event === 'availability' &&
+            (e.data as { client: { sys_id: string } }).client.sys_id === who.user.sys_id);
+        for (const stream of streams) {
+          await stream.waitFor((e) => e.event === 'availability' && isMine(e));
+        }
+        const calls = counts.calls - before;
+        await new Promise((resolve) => setTimeout(resolve, 50)); // any duplicate would be here by now
+        for (const stream of streams) {
+          const mine = stream.events.filter(isMine);
+          assert.deepEqual(
+            mine.map((e) => e.event),
+            ['session', 'availability'],
+          );
+          assert.deepEqual((mine[1]!.data as { client: unknown }).client, who.user);
+        }
+        return calls;
+      };
+      const few = await round(3, 'changer-1');
+      const many = await round(37, 'changer-2'); // 40 subscribers
+      assert.equal(many, few, `store calls for one change: ${few} with 3 subscribers, ${many} with 40`);
+      assert.ok(few <= 5, `${few} store calls for one change`);
+      assert.equal(
+        warnings.filter((w) => w.name === 'MaxListenersExceededWarning').length,
+        0,
+        warnings.map(String).join('\n'),
+      );
+    } finally {
+      for (const stream of streams) stream.close();
+      process.off('warning', onWarning);
+      await fanApp.close();
+      await inner.close();
+    }
   });
 
   it('ends open streams when the server closes', async () => {

@@ -207,6 +207,63 @@ describe('client sessions', () => {
     assert.ok(!(await listed(alice)).some((c: { sys_id: string }) => c.sys_id === carol.user.sys_id));
   });
 
+  it('GET /sessions/available answers bounded pages with a stable order and an opaque cursor', async () => {
+    const paged = await makeApp({ rateLimit: false });
+    try {
+      const viewer = await signIn(paged, 'viewer');
+      const names = ['mia', 'ann', 'zoe', 'bob', 'kim', 'ann', 'lee'];
+      const users: SignedIn['user'][] = [];
+      for (const [i, name] of names.entries()) {
+        const who = await signIn(paged, `${name}-${i}`);
+        await createSession(paged, who);
+        users.push(who.user);
+      }
+      const get = (query: string) =>
+        paged.inject({ method: 'GET', url: `/sessions/available${query}`, headers: viewer.headers });
+      const all = (await get('')).json() as { clients: SignedIn['user'][]; next: string | null };
+      assert.equal(all.next, null);
+      const sorted = [...users].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      assert.deepEqual(all.clients, sorted);
+
+      const seen: SignedIn['user'][] = [];
+      let cursor: string | null = '';
+      let pages = 0;
+      while (cursor !== null) {
+        const res = await get(`?limit=3${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+        assert.equal(res.statusCode, 200);
+        const page = res.json() as { clients: SignedIn['user'][]; next: string | null };
+        assert.ok(page.clients.length <= 3);
+        seen.push(...page.clients);
+        cursor = page.next;
+        pages++;
+      }
+      assert.deepEqual(seen, sorted);
+      assert.equal(pages, 3);
+
+      // A colleague going away between pages neither repeats nor skips anyone else.
+      const first = (await get('?limit=2')).json() as { clients: SignedIn['user'][]; next: string };
+      const gone = (await paged.notifyStore.listSessions({ user: sorted[2]!.sys_id }))[0]!;
+      await paged.notifyStore.setSessionAvailable(gone.sys_id, false);
+      const rest = (await get(`?limit=500&cursor=${first.next}`)).json() as { clients: unknown[] };
+      assert.deepEqual(rest.clients, sorted.slice(3));
+
+      for (const bad of [
+        '?limit=0',
+        '?limit=501',
+        '?limit=x',
+        '?cursor=',
+        '?cursor=bm9wZQ',
+        '?cursor=%5B%5D',
+      ]) {
+        const res = await get(bad);
+        assert.equal(res.statusCode, 400, bad);
+        assert.equal(res.json().error.code, 'VALIDATION_FAILED', bad);
+      }
+    } finally {
+      await paged.close();
+    }
+  });
+
   it('reads device configuration getters at each request (the stack knows its port only after listen)', async () => {
     let host = 'first:1';
     const lazy = await makeApp({

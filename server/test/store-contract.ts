@@ -192,6 +192,89 @@ export function describeStoreContract(
       assert.equal((await store.findOrCreateGroup('sales')).name, 'sales');
     });
 
+    it('pages available colleagues in (name, sys_id) order, bounded, from a cursor', async () => {
+      const viewer = await store.findOrCreateUser('viewer');
+      await store.setUserGroups(viewer.sys_id, ['support']);
+      const colleagues: Array<{ sys_id: string; name: string }> = [];
+      // Two users share a name: the sys_id breaks the tie. One is unavailable, one in another group.
+      for (const name of ['dan', 'bea', 'cy', 'al', 'bea', 'eve', 'fay']) {
+        const { user, session } = await userWithSession(name);
+        const alreadyNamed = colleagues.some((c) => c.name === name);
+        const created = alreadyNamed ? await store.upsertUser({ sys_id: newSysId(), name }) : user;
+        if (alreadyNamed) {
+          const sysId = newSysId();
+          await store.createSession({
+            sys_id: sysId,
+            user: created.sys_id,
+            name,
+            number: '+15005550006',
+            vendor: 'TWILIO_DIRECT',
+            identity: sessionIdentity(sysId),
+            available: true,
+          });
+        }
+        if (name === 'eve') await store.setSessionAvailable(session.sys_id, false);
+        await store.setUserGroups(created.sys_id, [name === 'fay' ? 'sales' : 'support']);
+        colleagues.push(created);
+      }
+      const expected = colleagues
+        .filter((c) => c.name !== 'eve' && c.name !== 'fay')
+        .sort((a, b) => (a.name === b.name ? (a.sys_id < b.sys_id ? -1 : 1) : a.name < b.name ? -1 : 1));
+      assert.deepEqual(await store.listAvailableColleagues(viewer.sys_id), expected);
+      const pages: string[][] = [];
+      let after: { name: string; sys_id: string } | undefined;
+      for (;;) {
+        const page = await store.listAvailableColleagues(viewer.sys_id, {
+          limit: 2,
+          ...(after && { after }),
+        });
+        if (!page.length) break;
+        assert.ok(page.length <= 2);
+        pages.push(page.map((u) => u.sys_id));
+        after = page[page.length - 1]!;
+      }
+      assert.deepEqual(
+        pages.flat(),
+        expected.map((u) => u.sys_id),
+      );
+      assert.equal(pages.length, 3);
+      assert.equal(await store.sharesGroup(viewer.sys_id, expected[0]!.sys_id), true);
+      assert.equal(await store.sharesGroup(viewer.sys_id, colleagues.at(-1)!.sys_id), false);
+    });
+
+    it("tells when a write flips whether the user is available (not for a user's second session)", async () => {
+      const events: PresenceEvent[] = [];
+      const unsubscribe = await store.onPresence((event) => events.push(event));
+      const { user, session: first } = await userWithSession('alice');
+      const sysId = newSysId();
+      await store.createSession({
+        sys_id: sysId,
+        user: user.sys_id,
+        name: 'second',
+        number: '+15005550006',
+        vendor: 'TWILIO_DIRECT',
+        identity: sessionIdentity(sysId),
+        available: true,
+      });
+      await store.setSessionAvailable(first.sys_id, false); // the second is still available
+      await store.deleteSession(sysId); // the last available one goes
+      await store.setSessionAvailable(first.sys_id, true);
+      const deadline = Date.now() + 3000;
+      while (events.length < 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      await unsubscribe();
+      assert.deepEqual(
+        events.map((e) => [e.type, e.availability?.available]),
+        [
+          ['session.created', true],
+          ['session.created', undefined],
+          ['session.updated', undefined],
+          ['session.removed', false],
+          ['session.updated', true],
+        ],
+      );
+      assert.deepEqual(events[0]!.availability!.client, user);
+    });
+
     it('lists sessions, counts them and calls by status, and answers ping', async () => {
       const { user: alice, session: s1 } = await userWithSession('alice');
       const { session: s2 } = await userWithSession('bob');
@@ -236,9 +319,21 @@ export function describeStoreContract(
       await store.deleteSession(session.sys_id);
       await store.deleteSession(session.sys_id); // nothing to tell
       const summary = { sys_id: session.sys_id, user: alice.sys_id, name: 'Alice desk' };
+      const client = { sys_id: alice.sys_id, name: 'alice' };
       const expected: PresenceEvent[] = [
-        { type: 'session.created', session: { ...summary, available: true }, groups: [support!.sys_id] },
-        { type: 'session.updated', session: { ...summary, available: false }, groups: [support!.sys_id] },
+        {
+          type: 'session.created',
+          session: { ...summary, available: true },
+          groups: [support!.sys_id],
+          availability: { client, available: true },
+        },
+        {
+          type: 'session.updated',
+          session: { ...summary, available: false },
+          groups: [support!.sys_id],
+          availability: { client, available: false },
+        },
+        // Already unavailable: removing the session changes nobody's list.
         { type: 'session.removed', session: { ...summary, available: false }, groups: [support!.sys_id] },
       ];
       const deadline = Date.now() + 3000;

@@ -46,6 +46,12 @@ describe('SqliteStore on a file', () => {
           "group" TEXT NOT NULL REFERENCES notify_group(sys_id) ON DELETE CASCADE,
           "user" TEXT NOT NULL REFERENCES sys_user(sys_id) ON DELETE CASCADE,
           PRIMARY KEY ("group", "user"));
+        CREATE TABLE notify_client_session (
+          sys_id TEXT PRIMARY KEY,
+          "user" TEXT NOT NULL REFERENCES sys_user(sys_id) ON DELETE CASCADE,
+          name TEXT NOT NULL, number TEXT NOT NULL, vendor TEXT, identity TEXT NOT NULL UNIQUE,
+          available INTEGER NOT NULL DEFAULT 1, connected_at TEXT NOT NULL, last_seen TEXT NOT NULL);
+        CREATE INDEX notify_client_session_user ON notify_client_session("user");
         INSERT INTO sys_user VALUES ('${'a'.repeat(32)}', 'alice');
         INSERT INTO notify_group VALUES ('${'b'.repeat(32)}', 'demo');
         INSERT INTO notify_group_member VALUES ('${'b'.repeat(32)}', '${'a'.repeat(32)}');
