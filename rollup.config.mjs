@@ -4,6 +4,7 @@ import { nodeResolve } from '@rollup/plugin-node-resolve';
 import replace from '@rollup/plugin-replace';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
+import { minifyCssTemplates } from './scripts/rollup-minify-css.mjs';
 
 /** The id the bundles import the SDK chunk by; `output.paths` turns it into the file next to them. */
 const SDK_ID = 'notify-phone:twilio-voice-sdk';
@@ -36,17 +37,26 @@ const common = () => [
   nodeResolve({ browser: true, preferBuiltins: false, exportConditions: ['browser', 'import', 'default'] }),
   commonjs(),
   ts(),
+  // After ts(): the TypeScript plugin compiles from the files on disk, not from earlier transforms.
+  minifyCssTemplates(),
 ];
 
-const min = () => terser({ format: { comments: false }, ecma: 2020, module: true });
+/** passes: 2 lets terser inline and drop what the first pass exposed (bench: about -30 B gz, no behaviour change). */
+const min = () => terser({ format: { comments: false }, ecma: 2020, module: true, compress: { passes: 2 } });
 
 /** @type {import('rollup').RollupOptions[]} */
 export default [
   {
     input: 'src/index.ts',
+    // The chunks import what they share with the entry from it (no extra shared chunk or facade).
+    preserveEntrySignatures: 'allow-extension',
     plugins: [externalSdk(), ...common()],
     output: {
-      file: 'dist/notify-phone.js',
+      // Code used only later (the vendor driver, the presence stream) is split into chunks next to the
+      // entry, imported on first use relative to it.
+      dir: 'dist',
+      entryFileNames: 'notify-phone.js',
+      chunkFileNames: 'notify-phone.[name].js',
       format: 'es',
       sourcemap: true,
       paths: { [SDK_ID]: SDK_FILE },
@@ -59,9 +69,11 @@ export default [
     output: {
       file: 'dist/snc-notify.js',
       format: 'iife',
+      // A classic script cannot load chunks of its own: the lazily imported modules are inlined.
+      inlineDynamicImports: true,
       sourcemap: true,
       paths: { [SDK_ID]: SDK_FILE },
-      plugins: [terser({ format: { comments: false }, ecma: 2020 })],
+      plugins: [terser({ format: { comments: false }, ecma: 2020, compress: { passes: 2 } })],
     },
   },
   {

@@ -47,6 +47,11 @@ export interface NotifyBackend {
   refreshToken(sessionSysId: string): Promise<TokenResult>;
   deleteSession(sessionSysId: string): Promise<void>;
   listAvailableClients(): Promise<AvailableClient[]>;
+  /**
+   * Calls `onClients` with the available clients when known and after every change, until `signal`
+   * aborts (then resolves; never rejects). Reconnects by itself.
+   */
+  watchAvailableClients(onClients: (clients: AvailableClient[]) => void, signal: AbortSignal): Promise<void>;
   /** Resolves the parent call; `parentId` null while it is not known yet. */
   getParentId(callSid: string): Promise<{ parentId: string | null }>;
   forwardCall(callSid: string, target: ForwardTarget): Promise<void>;
@@ -122,6 +127,26 @@ export class HttpNotifyBackend implements NotifyBackend {
     return Array.isArray(body) ? body : (body?.clients ?? []);
   }
 
+  /**
+   * Follows `GET /presence` (Server-Sent Events) and hands over every `available` list; reconnects when
+   * the stream ends or fails (see presence-stream.ts, imported on first use: most pages never show the
+   * agent list, so the bundle's first load does without it).
+   */
+  async watchAvailableClients(onClients: (clients: AvailableClient[]) => void, signal: AbortSignal) {
+    const { followPresence } = await import('./presence-stream.js');
+    await followPresence(
+      async () =>
+        this.#fetch(`${this.baseUrl}/presence`, {
+          headers: await this.#headers('text/event-stream'),
+          credentials: 'include',
+          cache: 'no-store',
+          signal,
+        }),
+      onClients,
+      signal,
+    );
+  }
+
   async getParentId(callSid: string) {
     const body = await this.#request<{ parentId?: string | null }>(
       'GET',
@@ -138,11 +163,16 @@ export class HttpNotifyBackend implements NotifyBackend {
     await this.#request('PATCH', `/sessions/${encodeURIComponent(sessionSysId)}`, { available });
   }
 
-  async #request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = { Accept: 'application/json' };
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
+  async #headers(accept: string): Promise<Record<string, string>> {
+    const headers: Record<string, string> = { Accept: accept };
     const token = typeof this.#authToken === 'function' ? await this.#authToken() : this.#authToken;
     if (token) headers.Authorization = `Bearer ${token}`;
+    return headers;
+  }
+
+  async #request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers = await this.#headers('application/json');
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
     let response: Response;
     try {
       response = await this.#fetch(`${this.baseUrl}${path}`, {

@@ -65,6 +65,11 @@ export const NOTIFY_ERRORS = {
     explanation: 'The backend refused the number for the signed-in user.',
     solution: 'Use a Notify number assigned to the user.',
   },
+  FORBIDDEN: {
+    message: 'This belongs to another user.',
+    explanation: 'The backend refused to act on a call or session of another user; nothing was changed.',
+    solution: 'Pass only ids of calls this user’s clients take part in.',
+  },
   BACKEND_UNREACHABLE: {
     message: 'The backend could not be reached.',
     explanation: 'A network error happened before the backend answered.',

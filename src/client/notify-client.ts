@@ -103,8 +103,15 @@ interface ActiveCall {
   incomingAnnounced: boolean;
 }
 
-const PARENT_ID_ATTEMPTS = 3;
-const PARENT_ID_INTERVAL_MS = 500;
+/**
+ * getParentId() (and INCOMING_CALL without skipParentId) asks the backend up to PARENT_ID_ATTEMPTS times,
+ * waiting 250, 500, 1000, then 2000 ms between attempts (doubling, capped): a parent that becomes known
+ * within about 3.75 s is found; after that the result is `{parentId: null, error}` and INCOMING_CALL fires
+ * with `parentId` undefined.
+ */
+const PARENT_ID_ATTEMPTS = 5;
+const PARENT_ID_FIRST_WAIT_MS = 250;
+const PARENT_ID_MAX_WAIT_MS = 2000;
 const REFRESH_MARGIN_MS = 60_000;
 const REFRESH_RETRY_MS = 5_000;
 
@@ -141,6 +148,8 @@ export class NotifyClient {
   /** When our own timer will refresh the token (ms since the epoch). */
   #refreshDueAt = 0;
   readonly #stateObservers = new Set<() => void>();
+  /** Aborts the watchAvailableClients() subscriptions on destroy(). */
+  readonly #watches = new AbortController();
 
   /**
    * @param notifyConfig the configuration; kept by reference, `vendor` and `callerId` are written back.
@@ -231,13 +240,12 @@ export class NotifyClient {
   /**
    * Creates the session on the backend, loads and registers the vendor driver; emits ONLINE (and
    * calls onReady) when ready. On failure emits ERROR and stays offline. Needs a vendor (NO_VENDOR)
-   * and a caller ID (MISSING_CALLER_ID). Ignored while initializing or online.
+   * and a caller ID (MISSING_CALLER_ID). While initializing or online: INVALID_STATE, nothing changes.
    */
   init(): void {
     if (!this.#usable()) return;
     if (this.#device.state !== DeviceState.OFFLINE) {
-      console.warn(`[notify] init() ignored: the client is ${this.#device.state}.`);
-      return;
+      return this.#report('INVALID_STATE', `init: the client is already ${this.#device.state}.`);
     }
     const vendor = normalizeVendor(this.#config.vendor);
     if (!vendor) return this.#report('NO_VENDOR');
@@ -383,10 +391,9 @@ export class NotifyClient {
    */
   getAvailableClients(callback?: (clients: AvailableClient[]) => void): Promise<AvailableClient[]> {
     if (!this.#usable()) return Promise.resolve([]);
-    const ownIdentity = this.#session?.identity;
     return this.#backend.listAvailableClients().then(
       (clients) => {
-        const list = clients.filter((client) => !ownIdentity || client.identity !== ownIdentity);
+        const list = this.#others(clients);
         safeCall('getAvailableClients callback', callback, list);
         return list;
       },
@@ -399,8 +406,33 @@ export class NotifyClient {
   }
 
   /**
-   * Resolves the parent call of `callId`, retrying while the backend does not know it yet:
-   * `callback({parentId})`, or `callback({parentId: null, error})` after the retries.
+   * Follows the clients available to take calls, without this one: `callback(clients)` once the list is
+   * known and after every change, until the returned function is called or the client is destroyed.
+   * Not in ServiceNow's API (an extension): the backend pushes the changes (`GET /presence`, Server-Sent
+   * Events), so nothing polls; it reconnects by itself.
+   */
+  watchAvailableClients(callback: (clients: AvailableClient[]) => void): () => void {
+    if (!this.#usable()) return () => undefined;
+    const watch = new AbortController();
+    const stop = () => watch.abort();
+    this.#watches.signal.addEventListener('abort', stop, { once: true });
+    this.#backend
+      .watchAvailableClients((clients) => {
+        if (!watch.signal.aborted)
+          safeCall('watchAvailableClients callback', callback, this.#others(clients));
+      }, watch.signal)
+      // Only loading the stream's code can fail (the stream itself reconnects).
+      .catch((error: unknown) => this.#reportError(toNotifyError(error, 'BACKEND_UNREACHABLE')));
+    return () => {
+      this.#watches.signal.removeEventListener('abort', stop);
+      stop();
+    };
+  }
+
+  /**
+   * Resolves the parent call of `callId`, retrying while the backend does not know it yet (bounded, with
+   * backoff: 5 attempts over about 3.75 s): `callback({parentId})`, or `callback({parentId: null, error})`
+   * after the retries. A refusal of the backend (FORBIDDEN for another user's call) also emits ERROR.
    * Also returns the result as a Promise (never rejects).
    */
   getParentId(callId: string, callback?: (result: ParentIdResult) => void): Promise<ParentIdResult> {
@@ -411,7 +443,7 @@ export class NotifyClient {
       safeCall('getParentId callback', callback, result);
       return Promise.resolve(result);
     }
-    return this.#resolveParentId(callId).then((result) => {
+    return this.#resolveParentId(callId, true).then((result) => {
       safeCall('getParentId callback', callback, result);
       return result;
     });
@@ -478,6 +510,7 @@ export class NotifyClient {
     if (!this.#usable()) return;
     this.#generation += 1;
     this.#clearTokenTimers();
+    this.#watches.abort();
     if (this.#call) this.#endCall('disconnect');
     this.#device.transition(DeviceState.DESTROYED);
     void this.#teardown();
@@ -494,6 +527,11 @@ export class NotifyClient {
   }
 
   // ---- internals ----
+
+  #others(clients: AvailableClient[]): AvailableClient[] {
+    const ownIdentity = this.#session?.identity;
+    return clients.filter((client) => !ownIdentity || client.identity !== ownIdentity);
+  }
 
   #notifyObservers(): void {
     for (const fn of [...this.#stateObservers]) safeCall('state observer', fn);
@@ -707,16 +745,19 @@ export class NotifyClient {
     void this.#resolveParentId(info.callSid).then((result) => fire(result.parentId ?? undefined));
   }
 
-  async #resolveParentId(callSid: string): Promise<ParentIdResult> {
+  /** `report`: a refusal of the backend (FORBIDDEN: another user's call…) is also an ERROR event. */
+  async #resolveParentId(callSid: string, report = false): Promise<ParentIdResult> {
     for (let attempt = 1; ; attempt++) {
       try {
         const { parentId } = await this.#backend.getParentId(callSid);
         if (parentId) return { parentId };
       } catch (error) {
-        return { parentId: null, error: toNotifyError(error, 'BACKEND_ERROR').message };
+        const failure = toNotifyError(error, 'BACKEND_ERROR');
+        if (report && !this.#destroyed) this.#reportError(failure);
+        return { parentId: null, error: failure.message };
       }
       if (attempt >= PARENT_ID_ATTEMPTS) return { parentId: null, error: 'The parent call is not known.' };
-      await delay(PARENT_ID_INTERVAL_MS);
+      await delay(Math.min(PARENT_ID_MAX_WAIT_MS, PARENT_ID_FIRST_WAIT_MS * 2 ** (attempt - 1)));
     }
   }
 

@@ -23,14 +23,6 @@ export interface NotifyControllerHost extends ReactiveControllerHost, EventTarge
   notifyConfig(): { config: NotifyConfig; lazy: boolean };
 }
 
-/** How often the agent list is re-read while someone is looking at it. */
-const AGENTS_POLL_MS = 10_000;
-/**
- * Time one DTMF tone takes on the line (Twilio: 160 ms tone + 70 ms gap). A vendor's DTMF sender
- * replaces tones still queued when new ones are inserted, so keypad presses are paced by this.
- */
-const DTMF_TONE_MS = 250;
-
 /**
  * Owns the NotifyClient of an element: creates it on connect, destroys it on disconnect, mirrors
  * its state for rendering (status, registration, mute, the incoming call, the last error, the call's
@@ -54,9 +46,9 @@ export class NotifyController implements ReactiveController {
   agents: AvailableClient[] | null = null;
   readonly #host: NotifyControllerHost;
   #tick: ReturnType<typeof setInterval> | undefined;
-  #agentsPoll: ReturnType<typeof setInterval> | undefined;
-  #dtmfQueue = '';
-  #dtmfTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Whether the agent list is shown (followed live), and how to stop following it. */
+  #watchingAgents = false;
+  #unwatchAgents: (() => void) | undefined;
 
   constructor(host: NotifyControllerHost) {
     this.#host = host;
@@ -68,7 +60,9 @@ export class NotifyController implements ReactiveController {
   }
 
   hostDisconnected(): void {
-    this.watchAgents(false);
+    // Followed again by the next client if the element comes back while the list is open.
+    this.#unwatchAgents?.();
+    this.#unwatchAgents = undefined;
     this.client?.destroy();
     this.client = null;
     this.config = null;
@@ -108,26 +102,9 @@ export class NotifyController implements ReactiveController {
     on(STD_EVENTS.CALL_DISCONNECT, (callId) => this.#after(new NotifyCallDisconnectEvent({ callId })));
     on(STD_EVENTS.CALL_MUTE, () => this.#after(new NotifyCallMuteEvent()));
     on(STD_EVENTS.CALL_UNMUTE, () => this.#after(new NotifyCallUnmuteEvent()));
+    if (this.#watchingAgents) this.#followAgents(client);
     host.requestUpdate();
     return client;
-  }
-
-  /**
-   * Sends keypad digits: at once when the line is idle, otherwise batched after the tones already
-   * playing, so that fast typing loses no digit.
-   */
-  queueDtmf(digits: string): void {
-    this.#dtmfQueue += digits;
-    if (this.#dtmfTimer === undefined) this.#flushDtmf();
-  }
-
-  #flushDtmf(): void {
-    const digits = this.#dtmfQueue;
-    this.#dtmfQueue = '';
-    this.#dtmfTimer = undefined;
-    if (!digits || this.status !== Status.OPEN) return;
-    this.ensureClient().sendDtmf(digits);
-    this.#dtmfTimer = setTimeout(() => this.#flushDtmf(), digits.length * DTMF_TONE_MS);
   }
 
   /** Forwards the open call; errors arrive as `notify-error`. */
@@ -143,15 +120,20 @@ export class NotifyController implements ReactiveController {
     return agents;
   }
 
-  /** Keeps the agent list fresh while it is shown (polling, since the backend pushes nothing). */
+  /** Follows the available agents live while the list is shown (the backend pushes every change). */
   watchAgents(on: boolean): void {
-    clearInterval(this.#agentsPoll);
-    this.#agentsPoll = undefined;
-    if (!on) return;
-    void this.refreshAgents();
-    this.#agentsPoll = setInterval(() => {
-      if (this.deviceState === DeviceState.ONLINE) void this.refreshAgents();
-    }, AGENTS_POLL_MS);
+    this.#watchingAgents = on;
+    this.#unwatchAgents?.();
+    this.#unwatchAgents = undefined;
+    if (on) this.#followAgents(this.ensureClient());
+  }
+
+  #followAgents(client: NotifyClient): void {
+    this.#unwatchAgents?.();
+    this.#unwatchAgents = client.watchAvailableClients((agents) => {
+      this.agents = agents;
+      this.#host.requestUpdate();
+    });
   }
 
   /** Shows and dispatches an error found by the element itself (a bad attribute value). */
@@ -182,7 +164,6 @@ export class NotifyController implements ReactiveController {
     if (this.status === Status.CLOSED) {
       this.incoming = null;
       this.callStartedAt = null;
-      this.#dtmfQueue = '';
     }
     // The call timer re-renders once a second while a call is open.
     const open = this.callStartedAt !== null;

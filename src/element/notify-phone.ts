@@ -1,5 +1,4 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
 import type { AvailableClient, ForwardTarget } from '../client/backend.js';
 import { DeviceState, E164_PATTERN, Status, Vendor, normalizeVendor } from '../client/constants.js';
 import { NotifyError, toNotifyError, type NotifyErrorCode } from '../client/errors.js';
@@ -7,12 +6,14 @@ import type { CallIdentifier, NotifyConfig, ParentIdResult } from '../client/not
 import { NotifyAvailableChangeEvent } from './events.js';
 import { NotifyController } from './notify-controller.js';
 import { styles } from './notify-phone.styles.js';
-import { agentList } from './parts/agent-list.js';
 import { callTimer } from './parts/call-timer.js';
 import { dialPad, isDialKey, type DialKey } from './parts/dial-pad.js';
-import { forwardDialog } from './parts/forward-dialog.js';
 import { incomingBanner } from './parts/incoming-banner.js';
 import { format, mergeStrings, type NotifyPhoneStrings } from './strings.js';
+
+type LazyParts = typeof import('./parts/lazy-parts.js');
+/** The agent list and the forward dialog, imported once for every element, on first use. */
+let lazyParts: Promise<LazyParts> | undefined;
 
 /** Boolean attributes whose absence keeps the default and `="false"` turns them off. */
 const booleanString = {
@@ -134,6 +135,24 @@ const ACTIVATING_TARGETS: ReadonlySet<string> = new Set(['button', 'summary', 'a
  */
 export class NotifyPhone extends LitElement {
   static override styles = styles;
+  // The reactive properties, declared here rather than with decorators (no decorator helpers in the bundle).
+  static override properties = {
+    _remote: { state: true, attribute: false },
+    _sentDigits: { state: true, attribute: false },
+    _parts: { state: true, attribute: false },
+    callerId: { attribute: 'caller-id' },
+    backend: {},
+    vendor: {},
+    available: { converter: booleanString },
+    autoLoadScriptResources: { attribute: 'auto-load-script-resources', converter: booleanString },
+    forceRefreshToken: { attribute: 'force-refresh-token', converter: booleanString },
+    skipParentId: { attribute: 'skip-parent-id', converter: booleanString },
+    lazyVendor: { attribute: 'lazy-vendor', converter: booleanString },
+    number: {},
+    displayName: { attribute: 'display-name' },
+    strings: { converter: jsonStrings },
+    authToken: { attribute: false },
+  };
   /** @internal Focus goes to the first focusable part (the number field) on `focus()`. */
   static override shadowRootOptions: ShadowRootInit = {
     ...LitElement.shadowRootOptions,
@@ -145,53 +164,60 @@ export class NotifyPhone extends LitElement {
   /** Focus was inside before this update (parts come and go with the call state). */
   #focusWasInside = false;
 
-  @query('dialog.forward') private _forwardDialog?: HTMLDialogElement;
+  private get _forwardDialog(): HTMLDialogElement | null {
+    return this.renderRoot?.querySelector('dialog.forward') ?? null;
+  }
 
   /** Who the current outgoing call is to, as dialed. */
-  @state() private _remote = '';
+  private _remote = '';
 
   /** Digits sent as DTMF in the current call, shown under the status. */
-  @state() private _sentDigits = '';
+  private _sentDigits = '';
+
+  /** The rarely used UI once imported (the agent list is opened, or a call is open). */
+  private _parts?: LazyParts;
 
   /** The Notify number (E.164) to call from; setting it (re)starts the client. */
-  @property({ attribute: 'caller-id' }) callerId = '';
+  callerId = '';
 
   /** Base URL of the backend routes (default `/api`). */
-  @property() backend = '';
+  backend = '';
 
   /** Vendor when `lazy-vendor` is off (default `TwilioDirect`). */
-  @property() vendor = '';
+  vendor = '';
 
   /** Whether calls may be routed to this phone (incoming calls, forwards); applied with `setClientAvailable`. */
-  @property({ converter: booleanString }) available = false;
+  available = false;
 
   /** Load the Twilio SDK chunk next to the bundle; `="false"` uses the page's `window.Twilio`. */
-  @property({ attribute: 'auto-load-script-resources', converter: booleanString })
   autoLoadScriptResources = true;
 
   /** Refresh the token before it expires; `="false"` goes offline at expiry. */
-  @property({ attribute: 'force-refresh-token', converter: booleanString }) forceRefreshToken = true;
+  forceRefreshToken = true;
 
   /** Announce incoming calls at once, without resolving the parent call. */
-  @property({ attribute: 'skip-parent-id', converter: booleanString }) skipParentId = false;
+  skipParentId = false;
 
   /** Let the backend choose the vendor of the caller ID (the client's lazy mode). */
-  @property({ attribute: 'lazy-vendor', converter: booleanString }) lazyVendor = false;
+  lazyVendor = false;
 
   /** The number in the number field (what the Call button and Enter dial). */
-  @property() number = '';
+  number = '';
 
   /** Display name stored on the session row. */
-  @property({ attribute: 'display-name' }) displayName = '';
+  displayName = '';
 
   /** Overrides of the visible strings (i18n); any subset of `NotifyPhoneStrings`. Attribute: JSON. */
-  @property({ converter: jsonStrings }) strings: Partial<NotifyPhoneStrings> = {};
+  strings: Partial<NotifyPhoneStrings> = {};
 
   /** Bearer token (or a function returning one) for the backend; property only. */
-  @property({ attribute: false }) authToken: NotifyConfig['authToken'] = undefined;
+  authToken: NotifyConfig['authToken'] = undefined;
 
-  /** @internal Extra client configuration (tests inject `backend` and `driverFactory`). */
-  @property({ attribute: false }) config: Partial<NotifyConfig> = {};
+  /**
+   * @internal Extra client configuration (tests inject `backend` and `driverFactory`); read when a client
+   * starts, so not reactive.
+   */
+  config: Partial<NotifyConfig> = {};
 
   /** The normalized status of the current call (read-only, reflected as `status`). */
   get status(): Status {
@@ -271,6 +297,8 @@ export class NotifyPhone extends LitElement {
     this.toggleAttribute('ringing', this.ringing);
     this.toggleAttribute('in-call', this.inCall);
     if (!this.inCall && this._forwardDialog?.open) this._forwardDialog.close();
+    // The forward dialog may be wanted now: have it ready before the button is pressed.
+    if (this.status === Status.OPEN) void this.#loadParts();
     if (this.#focusWasInside && !this.matches(':focus-within')) this.#refocus();
     // Client calls change state synchronously; run them after this update, not inside it.
     const restartOn = ['callerId', 'backend', 'vendor', 'lazyVendor', 'autoLoadScriptResources'] as const;
@@ -350,7 +378,7 @@ export class NotifyPhone extends LitElement {
   #onKey(key: DialKey): void {
     if (this.status === Status.OPEN) {
       this._sentDigits += key;
-      this.#controller.queueDtmf(key);
+      this.sendDtmf(key);
     } else if (!this.inCall) {
       this.number += key;
     }
@@ -371,12 +399,33 @@ export class NotifyPhone extends LitElement {
   }
 
   #onAgentsToggle(event: Event): void {
-    this.#controller.watchAgents((event.target as HTMLDetailsElement).open);
+    const open = (event.target as HTMLDetailsElement).open;
+    if (open) void this.#loadParts();
+    this.#controller.watchAgents(open);
   }
 
   #openForward(): void {
     void this.#controller.refreshAgents();
-    this._forwardDialog?.showModal();
+    // At once when the dialog is there (it is imported as soon as a call opens), else once imported.
+    if (this._forwardDialog) return this._forwardDialog.showModal();
+    void this.#loadParts()
+      .then(() => this.updateComplete)
+      .then(() => {
+        if (this.status === Status.OPEN) this._forwardDialog?.showModal();
+      });
+  }
+
+  /** Imports the rarely used UI once; a failed import is retried on the next use. */
+  async #loadParts(): Promise<void> {
+    if (this._parts) return;
+    lazyParts ??= import('./parts/lazy-parts.js');
+    try {
+      this._parts = await lazyParts;
+    } catch (error) {
+      // No error code fits a missing file of our own; the next click or toggle tries again.
+      lazyParts = undefined;
+      console.warn('[notify-phone] the agent list and forward dialog could not be loaded:', error);
+    }
   }
 
   #closeForward(): void {
@@ -575,16 +624,18 @@ export class NotifyPhone extends LitElement {
     const summary = agents === null ? t.agents : format(t.agentsCount, { count: agents.length });
     return html`<details part="agents" class="agents-panel" @toggle=${this.#onAgentsToggle}>
       <summary>${summary}</summary>
-      ${agentList({
-        strings: t,
-        agents,
-        part: 'agent-list',
-        action: {
-          label: t.callAgent,
-          disabled: !this.online || this.inCall,
-          run: (agent) => this.call({ userId: agent.sys_id }),
-        },
-      })}
+      ${
+        this._parts?.agentList({
+          strings: t,
+          agents,
+          part: 'agent-list',
+          action: {
+            label: t.callAgent,
+            disabled: !this.online || this.inCall,
+            run: (agent) => this.call({ userId: agent.sys_id }),
+          },
+        }) ?? nothing
+      }
       <button
         part="refresh-agents-button"
         type="button"
@@ -639,13 +690,15 @@ export class NotifyPhone extends LitElement {
         ${this.#renderAgents(t)}
         <slot name="footer"></slot>
       </div>
-      ${forwardDialog({
-        strings: t,
-        agents: this.#controller.agents,
-        onNumber: (number) => this.#forward({ type: 'number', id: number }),
-        onAgent: (agent) => this.#forward({ type: 'userId', id: agent.sys_id }),
-        onCancel: () => this.#closeForward(),
-      })}
+      ${
+        this._parts?.forwardDialog({
+          strings: t,
+          agents: this.#controller.agents,
+          onNumber: (number) => this.#forward({ type: 'number', id: number }),
+          onAgent: (agent) => this.#forward({ type: 'userId', id: agent.sys_id }),
+          onCancel: () => this.#closeForward(),
+        }) ?? nothing
+      }
     `;
   }
 }

@@ -8,6 +8,13 @@ type TwilioDevice = InstanceType<TwilioSdkModule['Device']>;
 type TwilioCall = InstanceType<TwilioSdkModule['Call']>;
 
 const REGISTER_TIMEOUT_MS = 20_000;
+/**
+ * How long the SDK's RTCDTMFSender plays one digit (call.ts: 160 ms tone + 70 ms gap), and Twilio's
+ * `w` pause. The sender replaces tones still queued when new ones are inserted, so the driver sends the
+ * next digits only once these times have passed.
+ */
+const DTMF_DIGIT_MS = 160 + 70;
+const DTMF_PAUSE_MS = 500;
 
 const TWILIO_CODES: Record<number, NotifyErrorCode> = {
   20104: 'TOKEN_EXPIRED',
@@ -51,6 +58,9 @@ export class TwilioDriver implements VendorDriver {
   /** While register() runs, its rejection reports device errors (no duplicate `error` event). */
   #registering = false;
   readonly #autoLoad: boolean;
+  /** Digits of the current call not handed to the SDK yet, and the timer of the digits playing. */
+  #dtmf = '';
+  #dtmfTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: { autoLoadScriptResources: boolean }) {
     this.#autoLoad = options.autoLoadScriptResources;
@@ -141,8 +151,41 @@ export class TwilioDriver implements VendorDriver {
     this.#call?.disconnect();
   }
 
+  /**
+   * Queues digits on the current call: a run of digits goes to the SDK at once when nothing is playing,
+   * otherwise when the digits before it have been played; `w` waits 500 ms. Cleared when the call ends.
+   */
   sendDigits(digits: string): void {
-    this.#call?.sendDigits(digits);
+    if (!this.#call) return;
+    this.#dtmf += digits;
+    if (this.#dtmfTimer === undefined) this.#playDtmf();
+  }
+
+  #playDtmf(): void {
+    this.#dtmfTimer = undefined;
+    const call = this.#call;
+    const run = /^(w|[^w]+)/.exec(this.#dtmf)?.[0];
+    if (!call || !run) return;
+    this.#dtmf = this.#dtmf.slice(run.length);
+    if (run !== 'w') {
+      try {
+        call.sendDigits(run);
+      } catch (error) {
+        this.#dtmf = '';
+        this.events.emit('callError', mapTwilioError(error));
+        return;
+      }
+    }
+    this.#dtmfTimer = setTimeout(
+      () => this.#playDtmf(),
+      run === 'w' ? DTMF_PAUSE_MS : run.length * DTMF_DIGIT_MS,
+    );
+  }
+
+  #clearDtmf(): void {
+    clearTimeout(this.#dtmfTimer);
+    this.#dtmfTimer = undefined;
+    this.#dtmf = '';
   }
 
   mute(muted: boolean): void {
@@ -160,6 +203,7 @@ export class TwilioDriver implements VendorDriver {
   destroy(): void {
     this.#call?.disconnect();
     this.#call = null;
+    this.#clearDtmf();
     this.#device?.destroy();
     this.#device = null;
   }
@@ -181,11 +225,15 @@ export class TwilioDriver implements VendorDriver {
 
   #watch(call: TwilioCall): void {
     this.#call = call;
+    this.#clearDtmf();
     let ended = false;
     const end = (event: 'callDisconnected' | 'callCanceled' | 'callRejected') => {
       if (ended) return;
       ended = true;
-      if (this.#call === call) this.#call = null;
+      if (this.#call === call) {
+        this.#call = null;
+        this.#clearDtmf();
+      }
       this.events.emit(event);
     };
     call.on('ringing', () => this.events.emit('callStatus', Status.RINGING));

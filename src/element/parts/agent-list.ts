@@ -3,8 +3,8 @@ import type { AvailableClient } from '../../client/backend.js';
 import { format, type NotifyPhoneStrings } from '../strings.js';
 
 /**
- * The available agents: a disclosure that lists them while it is open (the controller polls while it
- * is), each with a button (call them, or forward to them in the forward dialog).
+ * The available agents: a disclosure that lists them while it is open (the controller follows the
+ * backend's presence stream while it is), each with a button (call them, or forward to them in the forward dialog).
  * @internal
  */
 export function agentList(options: {

@@ -132,7 +132,11 @@ describe('<notify-phone> end to end through its UI', function () {
 
     const target = `+1555128${String(Date.now() % 10000).padStart(4, '0')}`;
     part(el, 'forward-button')!.click();
-    expect((part(el, 'forward-dialog') as HTMLDialogElement).open).to.equal(true);
+    await waitUntil(
+      () => (part(el, 'forward-dialog') as HTMLDialogElement | null)?.open,
+      'no dialog',
+      TIMEOUT,
+    );
     await sendKeys({ type: target }); // the dialog's number field has focus
     await sendKeys({ press: 'Enter' });
     await waitUntil(() => !el.hasAttribute('in-call'), 'the forwarded leg never ended', TIMEOUT);

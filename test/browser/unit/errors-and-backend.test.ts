@@ -1,4 +1,4 @@
-import { expect } from '@open-wc/testing';
+import { expect, waitUntil } from '@open-wc/testing';
 import { HttpNotifyBackend, expiryToMillis } from '../../../src/client/backend.js';
 import { NOTIFY_ERRORS, NotifyError, toNotifyError } from '../../../src/client/errors.js';
 import { loadTwilioSdk } from '../../../src/drivers/twilio/load-sdk.js';
@@ -148,6 +148,56 @@ describe('HttpNotifyBackend', () => {
       throw new TypeError('Failed to fetch');
     };
     expect(await fail(new HttpNotifyBackend({ fetch: offline }))).to.equal('BACKEND_UNREACHABLE');
+  });
+
+  it('watchAvailableClients reads GET /presence with the bearer token and reconnects when it ends', async () => {
+    const requests: FetchArgs[] = [];
+    const streams = [
+      // Split mid-event, a keep-alive comment, an event of another type, then the stream ends.
+      [
+        'retry: 20\n\nevent: available\ndata: {"clients":[{"sys_id":"u2",',
+        '"name":"Bob"}]}\n\n: keep-alive\n\n',
+      ],
+      [
+        'event: session\ndata: {}\n\nevent: available\ndata: {"clients":[]}\n\n',
+        // Changes as single additions and removals, kept in the server's order (by name).
+        'event: availability\ndata: {"client":{"sys_id":"u4","name":"Dee"},"available":true}\n\n',
+        'event: availability\ndata: {"client":{"sys_id":"u5","name":"Al"},"available":true}\n\n',
+        'event: availability\ndata: {"client":{"sys_id":"u4","name":"Dee"},"available":false}\n\n',
+      ],
+    ];
+    const encoder = new TextEncoder();
+    const fetchStub: typeof fetch = async (...args: FetchArgs) => {
+      requests.push(args);
+      const chunks = streams.shift();
+      if (!chunks) return new Response('{}', { status: 503 });
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (const chunk of chunks) controller.enqueue(encoder.encode(chunk));
+          controller.close();
+        },
+      });
+      return new Response(body, { headers: { 'Content-Type': 'text/event-stream' } });
+    };
+    const backend = new HttpNotifyBackend({ backendUrl: '/b', authToken: () => 'tok', fetch: fetchStub });
+    const lists: unknown[] = [];
+    const abort = new AbortController();
+    const done = backend.watchAvailableClients((clients) => lists.push(clients), abort.signal);
+    await waitUntil(() => lists.length === 5, 'the second stream was not read', { timeout: 3000 });
+    const al = { sys_id: 'u5', name: 'Al' };
+    const dee = { sys_id: 'u4', name: 'Dee' };
+    expect(lists).to.deep.equal([[{ sys_id: 'u2', name: 'Bob' }], [], [dee], [al, dee], [al]]);
+    expect(String(requests[0][0])).to.equal('/b/presence');
+    expect(requests[0][1]).to.deep.include({ credentials: 'include' });
+    expect((requests[0][1]!.headers as Record<string, string>).Authorization).to.equal('Bearer tok');
+    expect((requests[0][1]!.headers as Record<string, string>).Accept).to.equal('text/event-stream');
+    // After the streams, a 503: retried after a growing delay, until aborted.
+    await waitUntil(() => requests.length >= 3, 'no reconnection after the stream ended', { timeout: 3000 });
+    abort.abort();
+    await done;
+    const count = requests.length;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(requests.length).to.equal(count);
   });
 
   it('reads expiresAt as epoch ms, epoch s or ISO date', () => {

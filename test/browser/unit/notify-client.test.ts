@@ -435,6 +435,32 @@ describe('NotifyClient', () => {
       expect(result).to.deep.equal(list);
     });
 
+    it('watchAvailableClients follows the pushed list without this client until unsubscribed or destroyed', async () => {
+      const { client, backend } = await onlineClient();
+      backend.clients = [{ sys_id: 'u2', name: 'Bob' }];
+      const seen: unknown[][] = [];
+      const stop = client.watchAvailableClients((clients) => seen.push(clients));
+      const other: unknown[][] = [];
+      client.watchAvailableClients((clients) => other.push(clients));
+      await waitUntil(() => seen.length === 1);
+      backend.pushClients([
+        { sys_id: 'u1', name: 'Ann', identity: 's_sess1' },
+        { sys_id: 'u3', name: 'Cy', identity: 's_other' },
+      ]);
+      expect(seen).to.deep.equal([
+        [{ sys_id: 'u2', name: 'Bob' }],
+        [{ sys_id: 'u3', name: 'Cy', identity: 's_other' }],
+      ]);
+      stop();
+      backend.pushClients([]);
+      expect(seen).to.have.length(2);
+      expect(other).to.have.length(3);
+      expect(backend.watchers.size).to.equal(1);
+      client.destroy();
+      expect(backend.watchers.size).to.equal(0);
+      expect(backend.methods).to.not.include('listAvailableClients');
+    });
+
     it('setClientAvailable updates the session row', async () => {
       const { client, backend } = await onlineClient();
       client.setClientAvailable('false');
@@ -463,6 +489,34 @@ describe('NotifyClient', () => {
       backend.parentIds.CA1 = 'p1';
       const found = await new Promise((resolve) => client.getParentId('CA1', resolve));
       expect(found).to.deep.equal({ parentId: 'p1' });
+    });
+
+    it('getParentId retries with backoff (250, 500, 1000 ms…), bounded to 5 attempts', async function () {
+      this.timeout(10000);
+      const { client, backend } = await onlineClient();
+      const times: number[] = [];
+      const original = backend.getParentId.bind(backend);
+      backend.getParentId = async (callSid: string) => {
+        times.push(Date.now());
+        if (callSid === 'CAlate' && times.length === 4) backend.parentIds.CAlate = 'p-late';
+        return original(callSid);
+      };
+      const late = await new Promise((resolve) => client.getParentId('CAlate', resolve));
+      expect(late).to.deep.equal({ parentId: 'p-late' });
+      const gaps = times.slice(1).map((t, i) => t - times[i]!);
+      expect(gaps[0]).to.be.within(200, 450);
+      expect(gaps[1]).to.be.within(450, 700);
+      expect(gaps[2]).to.be.within(950, 1250);
+
+      times.length = 0;
+      const started = Date.now();
+      const never = await new Promise<{ parentId: string | null; error?: string }>((resolve) =>
+        client.getParentId('CAnever', resolve),
+      );
+      expect(never.parentId).to.equal(null);
+      expect(never.error).to.be.a('string');
+      expect(times).to.have.length(5);
+      expect(Date.now() - started).to.be.within(3600, 4500);
     });
   });
 

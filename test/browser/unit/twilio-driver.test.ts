@@ -180,6 +180,59 @@ describe('TwilioDriver (on a fake window.Twilio)', () => {
     ]);
   });
 
+  it('paces DTMF: digits sent while others play follow once they have played, w pauses, the end clears', async () => {
+    const driver = new TwilioDriver({ autoLoadScriptResources: false });
+    await driver.register({ token: 't', device: {} });
+    const seen = record(driver);
+    await driver.connect({ To: '+15551234567' });
+    const call = FakeDevice.last.call!;
+    call.emit('accept');
+    const sentAt: Array<[string, number]> = [];
+    const start = performance.now();
+    call.sendDigits = (digits: string) => {
+      call.digits.push(digits);
+      sentAt.push([digits, performance.now() - start]);
+    };
+    driver.sendDigits('1');
+    driver.sendDigits('2');
+    driver.sendDigits('3w4');
+    // The SDK's sender would replace "1" if "2" were inserted now: only "1" has gone out.
+    expect(call.digits).to.deep.equal(['1']);
+    await waitUntil(() => call.digits.length === 3, 'not every digit reached the SDK', { timeout: 3000 });
+    expect(call.digits).to.deep.equal(['1', '23', '4']);
+    // "1" plays 230 ms, "23" 460 ms, then the 500 ms pause.
+    // Never earlier (that would drop tones); later only by timer lag.
+    expect(sentAt[1][1]).to.be.within(225, 800);
+    expect(sentAt[2][1]).to.be.within(225 + 460 + 500, 2000);
+
+    // "4" is still playing: "56" waits, and the end of the call drops it.
+    driver.sendDigits('56');
+    call.emit('disconnect');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(call.digits).to.deep.equal(['1', '23', '4']);
+
+    // A new call starts with an empty queue and sends at once.
+    await driver.connect({ To: '+15551234567' });
+    const next = FakeDevice.last.call!;
+    next.emit('accept');
+    driver.sendDigits('9');
+    expect(next.digits).to.deep.equal(['9']);
+    expect(seen.filter(([name]) => name === 'callError')).to.deep.equal([]);
+  });
+
+  it('reports a digit the SDK refuses as callError and drops the queue', async () => {
+    const driver = new TwilioDriver({ autoLoadScriptResources: false });
+    await driver.register({ token: 't', device: {} });
+    const seen = record(driver);
+    await driver.connect({ To: '+15551234567' });
+    const call = FakeDevice.last.call!;
+    call.sendDigits = () => {
+      throw new Error('Illegal character passed into sendDigits');
+    };
+    driver.sendDigits('A1');
+    expect(seen.map(([name]) => name)).to.include('callError');
+  });
+
   it('maps an incoming call with custom parameters, accept and cancel, and call errors', async () => {
     const driver = new TwilioDriver({ autoLoadScriptResources: false });
     await driver.register({ token: 't', device: {} });

@@ -64,6 +64,28 @@ export class FakeBackend implements NotifyBackend {
     return this.clients;
   }
 
+  /** The open presence subscriptions (watchAvailableClients), each told the list on start. */
+  readonly watchers = new Set<(clients: AvailableClient[]) => void>();
+
+  /** Sets the available clients and pushes them to every watcher, as the presence stream does. */
+  pushClients(clients: AvailableClient[]) {
+    this.clients = clients;
+    for (const watcher of [...this.watchers]) watcher(clients);
+  }
+
+  watchAvailableClients(onClients: (clients: AvailableClient[]) => void, signal: AbortSignal) {
+    this.#record('watchAvailableClients');
+    return new Promise<void>((resolve) => {
+      if (signal.aborted) return resolve();
+      this.watchers.add(onClients);
+      queueMicrotask(() => onClients(this.clients));
+      signal.addEventListener('abort', () => {
+        this.watchers.delete(onClients);
+        resolve();
+      });
+    });
+  }
+
   async getParentId(callSid: string) {
     this.#record('getParentId', callSid);
     return { parentId: this.parentIds[callSid] ?? null };
