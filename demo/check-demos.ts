@@ -10,7 +10,7 @@ import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { startStack, type Stack } from '../scripts/stack.js';
+import { DEMO_NUMBER, startStack, type Stack } from '../scripts/stack.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -24,6 +24,17 @@ async function heard(stack: Stack, number: string): Promise<string> {
   });
   const body = response.json() as { calls: Array<{ digits: string }> };
   return body.calls.at(-1)?.digits ?? '';
+}
+
+async function phoneCall(
+  stack: Stack,
+  number: string,
+): Promise<{ state: string; digitsSentByTwilio?: string } | undefined> {
+  const response = await stack.app.inject({
+    method: 'GET',
+    url: `/emulator/phones/${encodeURIComponent(number)}`,
+  });
+  return (response.json() as { calls: Array<{ state: string; digitsSentByTwilio?: string }> }).calls.at(-1);
 }
 
 async function until(what: string, check: () => Promise<boolean>): Promise<void> {
@@ -81,17 +92,70 @@ async function checkDemos(browser: Browser, stack: Stack): Promise<void> {
       'legacy.html',
       async (page) => {
         const log = page.locator('#log');
-        await log.getByText('first example: ONLINE').waitFor({ timeout: TIMEOUT });
-        await log.getByText('ONLINE []').waitFor({ timeout: TIMEOUT });
+        const logged = (text: string, times = 1) =>
+          until(
+            `the log shows "${text}" ×${times}`,
+            async () => (await log.getByText(text).count()) >= times,
+          );
+        // $j is jQuery's alias, as on ServiceNow pages (jQuery.noConflict(): $ is left alone).
+        const alias = await page.evaluate(() => {
+          const w = globalThis as unknown as {
+            $j?: unknown;
+            jQuery?: { fn: { jquery: string } };
+            $?: unknown;
+          };
+          return w.$j === w.jQuery && typeof w.$j === 'function' && w.$ === undefined
+            ? w.jQuery!.fn.jquery
+            : '';
+        });
+        if (!alias) throw new Error('$j is not the page’s jQuery alias');
+        // The constructor example and the multiple-listeners example: every listener fires, dereg() stops one.
+        await logged('first example: ONLINE');
+        await logged('ONLINE []');
+        await logged('second ONLINE listener');
         await page.locator('#callNumberBtn').click();
-        await log.getByText('CALL_START').waitFor({ timeout: TIMEOUT });
+        await logged('CALL_START');
         await page.waitForTimeout(1500);
         await page.locator('#dtmfBtn').click();
         await until('+18001112223 heard 1246', async () => (await heard(stack, '+18001112223')) === '1246');
+        // mute("true") mutes.
+        await page.locator('#muteBtn').click();
+        await logged('CALL_MUTE []');
+        if (
+          !(await page.evaluate(() =>
+            (globalThis as unknown as { notifyClient: { isMuted(): boolean } }).notifyClient.isMuted(),
+          ))
+        )
+          throw new Error('mute("true") did not mute');
         await page.locator('#statusBtn').click();
-        await log.getByText('getStatus(): open').waitFor({ timeout: TIMEOUT });
+        await logged('getStatus(): open');
+        await page.locator('#availableBtn').click();
+        await logged('available clients: [');
+        // forwardCall({type: "number", id: "+17012345678", dtmf: "1234"}): the phone is moved there, with the digits.
+        await page.locator('#forwardBtn').click();
+        await logged('CALL_DISCONNECT');
+        await until('+17012345678 answered the forwarded call and got 1234', async () => {
+          const call = await phoneCall(stack, '+17012345678');
+          return call?.state === 'in-progress' && call.digitsSentByTwilio === '1234';
+        });
+        await stack.app.inject({
+          method: 'POST',
+          url: `/emulator/phones/${encodeURIComponent('+17012345678')}/hangup`,
+        });
+        // pickupCall(): a phone calls the Notify number; the page picks up, then hangs up.
+        await stack.app.inject({
+          method: 'POST',
+          url: `/emulator/phones/${encodeURIComponent('+15551250009')}/dial`,
+          payload: { to: DEMO_NUMBER },
+        });
+        await logged('INCOMING_CALL');
+        await page.locator('#pickupCallBtn').click();
+        await logged('CALL_START', 2);
         await page.locator('#hangupCallBtn').click();
-        await log.getByText('CALL_DISCONNECT').waitFor({ timeout: TIMEOUT });
+        await logged('CALL_DISCONNECT', 2);
+        if (await log.getByText('never logged').count()) throw new Error('a de-registered listener fired');
+        const errors = await log.getByText('ERROR').allTextContents();
+        if (errors.length) throw new Error(`errors: ${errors.join('; ')}`);
       },
     ],
   ];

@@ -3,8 +3,8 @@
 // as written. Changes, each marked below: the placeholder numbers are the demo's Notify number; the
 // documentation binds its hangupCall() example to #pickupCallBtn (a typo there), here #hangupCallBtn;
 // its sendDtmf example (`notifyClient.SendDtmf( "1246AF" ) {} );`) is not valid JavaScript and
-// "F" is no DTMF digit, so it is sendDtmf("1246") here. ServiceNow pages alias jQuery as $j.
-var $j = jQuery;
+// "F" is no DTMF digit, so it is sendDtmf("1246") here. $j is the page's jQuery alias (legacy.html), as on
+// ServiceNow pages.
 var log = function (text) {
   $j('<li>')
     .text(new Date().toLocaleTimeString() + ' ' + text)
@@ -53,6 +53,16 @@ $j(function () {
       $j('#status').text(notifyClient.getStatus());
     });
   });
+  // ---- addEventListener: "This example shows how to register multiple listeners." ----
+  notifyClient.addEventListener(SNC.Notify.STD_EVENTS.ONLINE, function () {
+    // Ability to call is available
+    log('second ONLINE listener');
+  });
+  notifyClient.addEventListener(SNC.Notify.STD_EVENTS.ERROR, function (msg, code) {
+    // Some error happened
+    log('ERROR listener: ' + code);
+  });
+  // ---- addEventListener: "This example shows how to de-register a listener." ----
   var dereg = notifyClient.addEventListener(SNC.Notify.STD_EVENTS.ONLINE, function () {
     log('never logged: de-registered');
   });

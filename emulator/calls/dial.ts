@@ -30,6 +30,8 @@ export interface DialDeps {
    * it up (a REST redirect of the child): the Dial then ends as if the far end had left.
    */
   bridges?: Map<string, () => DialAttempt>;
+  /** The instance's settings; `parentCallbackDelayMs` delays the child legs' status callbacks. */
+  settings?: { readonly parentCallbackDelayMs: number };
 }
 
 type Settled = { attempt: DialAttempt; outcome: RingOutcome | 'no-answer' | 'canceled' };
@@ -57,7 +59,12 @@ function startAttempt(call: DialingCall, verb: DialVerb, target: DialTarget, dep
     direction: 'outbound-dial',
     status: 'initiated',
   });
-  if (target.statusCallback) watchStatusCallbacks(deps.registry, deps.account, sid, target.statusCallback);
+  if (target.statusCallback) {
+    const settings = deps.settings;
+    watchStatusCallbacks(deps.registry, deps.account, sid, target.statusCallback, () =>
+      settings ? settings.parentCallbackDelayMs : 0,
+    );
+  }
   deps.registry.setStatus(sid, 'ringing');
   if (target.kind === 'number') return new PhoneAttempt(deps.phones, target.number, sid, call.sid, from);
   return new IncomingClientLeg(

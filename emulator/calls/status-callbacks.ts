@@ -22,14 +22,18 @@ const SIP_CODE: Partial<Record<CallStatus, string>> = {
  * Signed status callbacks for one leg (`statusCallback` / `statusCallbackEvent` on `<Number>` and `<Client>`):
  * one request per subscribed event, each with the call parameters plus Timestamp, CallbackSource and a
  * SequenceNumber from 0. Failures are ignored, as Twilio only logs them (warning 15003).
+ * `delayMs()` (read at each event) sends the request that much later, as a slow Twilio would; the
+ * parameters (Timestamp included) are those of the moment of the event, and the order is kept.
  */
 export function watchStatusCallbacks(
   registry: CallRegistry,
   account: TwilioAccount,
   sid: string,
   spec: StatusCallbackSpec,
+  delayMs: () => number = () => 0,
 ): void {
   let sequenceNumber = 0;
+  let sentNoEarlierThan = 0;
   const send = (leg: Readonly<CallLeg>) => {
     const final = isFinal(leg.status);
     const event = final ? 'completed' : EVENT_OF[leg.status];
@@ -55,7 +59,14 @@ export function watchStatusCallbacks(
       params.Duration = String(Math.ceil(seconds / 60));
       params.SipResponseCode = SIP_CODE[leg.status] ?? '200';
     }
-    sendWebhook(account.authToken, spec.url, params, spec.method).catch(() => undefined);
+    const post = () =>
+      void sendWebhook(account.authToken, spec.url, params, spec.method).catch(() => undefined);
+    // Never before an earlier callback of this leg (the delay may change during the call); timers that are
+    // due at the same time fire in the order they were set.
+    const due = Math.max(Date.now() + Math.max(0, delayMs()), sentNoEarlierThan);
+    sentNoEarlierThan = due;
+    if (due > Date.now()) setTimeout(post, due - Date.now()).unref();
+    else post();
   };
   const leg = registry.get(sid);
   if (leg) send(leg); // the leg already exists in `initiated` when the watch starts

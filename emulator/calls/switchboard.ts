@@ -18,6 +18,16 @@ export interface SwitchboardOptions {
   reconnectGraceMs?: number;
 }
 
+/**
+ * How this emulator instance deviates from a prompt Twilio, set through `PUT /emulator/settings`.
+ * `parentCallbackDelayMs`: every status callback of a `<Dial>` child leg (the requests that carry
+ * `ParentCallSid`, from which the backend learns a child's parent) is sent that much later, in order, as
+ * a slow Twilio would; the call itself rings at once. 0 (the default) sends them at once.
+ */
+export interface EmulatorSettings {
+  parentCallbackDelayMs: number;
+}
+
 /** The real server's behaviour for `reconnectTimeout: 0` is unknown; 5 s covers the SDK's quick retry. */
 const DEFAULT_RECONNECT_GRACE_MS = 5_000;
 
@@ -40,6 +50,8 @@ export class Switchboard implements CallRouter, SessionDirectory {
   private readonly parents = new Map<string, OutgoingCall | IncomingPstnCall | RedirectedLeg>();
   /** Bridged `<Dial>` children, which a REST redirect can take out of their bridge. */
   private readonly bridges = new Map<string, () => DialAttempt>();
+  /** This instance's settings (the inspection API changes them; new calls read them). */
+  readonly settings: EmulatorSettings = { parentCallbackDelayMs: 0 };
 
   constructor(private readonly options: SwitchboardOptions) {}
 
@@ -221,6 +233,7 @@ export class Switchboard implements CallRouter, SessionDirectory {
       phones: this.phones,
       sessions: this,
       bridges: this.bridges,
+      settings: this.settings,
     };
   }
 }

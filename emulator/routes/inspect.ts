@@ -24,6 +24,31 @@ export async function inspectRoutes(app: FastifyInstance, opts: { switchboard: S
     })),
   }));
 
+  /** This instance's settings (see EmulatorSettings); PUT changes the given ones and answers all. */
+  app.get('/emulator/settings', async () => ({ ...switchboard.settings }));
+  app.put<{ Body: { parentCallbackDelayMs?: unknown } }>('/emulator/settings', async (request, reply) => {
+    const body = request.body ?? {};
+    if (typeof body !== 'object' || Array.isArray(body))
+      return reply.code(400).send(badRequest('a JSON object'));
+    const unknown = Object.keys(body).filter((key) => key !== 'parentCallbackDelayMs');
+    if (unknown.length) return reply.code(400).send(badRequest(`unknown setting ${unknown.join(', ')}`));
+    const { parentCallbackDelayMs } = body;
+    if (
+      parentCallbackDelayMs !== undefined &&
+      (typeof parentCallbackDelayMs !== 'number' ||
+        !Number.isFinite(parentCallbackDelayMs) ||
+        parentCallbackDelayMs < 0 ||
+        parentCallbackDelayMs > 600_000)
+    ) {
+      return reply
+        .code(400)
+        .send(badRequest('parentCallbackDelayMs must be a number of ms from 0 to 600000'));
+    }
+    if (parentCallbackDelayMs !== undefined)
+      switchboard.settings.parentCallbackDelayMs = parentCallbackDelayMs;
+    return { ...switchboard.settings };
+  });
+
   app.get<{ Params: { number: string } }>('/emulator/phones/:number', async (request, reply) => {
     const { number } = request.params;
     if (!E164.test(number))
