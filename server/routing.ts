@@ -12,13 +12,28 @@ export const MAX_DIAL_TARGETS = 10;
 /** Seconds a `<Dial>` rings before giving up (Twilio's default). */
 export const RING_TIMEOUT_SECONDS = 30;
 
-/** Available sessions registered on `number`, oldest first. */
+/**
+ * Available sessions registered on `number` whose user may still use it (a member of the number's group:
+ * a user who lost the number keeps their session row until it ends, but no longer gets its calls), oldest
+ * first.
+ */
 export async function availableSessionsOfNumber(
   store: NotifyStore,
   number: string,
 ): Promise<ClientSession[]> {
-  const sessions = await store.listSessions();
-  return sessions.filter((s) => s.number === number && s.available).slice(0, MAX_DIAL_TARGETS);
+  const sessions = (await store.listSessions()).filter((s) => s.number === number && s.available);
+  const allowed: ClientSession[] = [];
+  const mayUse = new Map<string, boolean>();
+  for (const session of sessions) {
+    if (allowed.length >= MAX_DIAL_TARGETS) break;
+    let ok = mayUse.get(session.user);
+    if (ok === undefined) {
+      ok = (await store.findNumberForUser(number, session.user)) !== undefined;
+      mayUse.set(session.user, ok);
+    }
+    if (ok) allowed.push(session);
+  }
+  return allowed;
 }
 
 /**

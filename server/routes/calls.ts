@@ -3,8 +3,10 @@ import { currentUser, requireUser } from '../auth.js';
 import type { BackendContext } from '../context.js';
 import { NotifyError } from '../errors.js';
 import { isE164, isSysId } from '../ids.js';
+import { allowedCallerId } from '../caller-id.js';
 import { availableSessionsOfUser, dialClients } from '../routing.js';
 import { errorResponses } from '../schemas.js';
+import { CallDirection, isTerminalStatus } from '../store/store.js';
 import { voiceResponse } from '../twilio.js';
 
 const callSidParams = {
@@ -101,6 +103,12 @@ export const callRoutes: FastifyPluginAsync<BackendContext> = async (app, ctx) =
       if (!call?.session) throw new NotifyError('NOT_FOUND', 'No such call.');
       const session = await ctx.store.getSession(call.session);
       if (!session || session.user !== user.sys_id) throw new NotifyError('FORBIDDEN');
+      // A leg that has ended (e.g. the user's declined or cancelled ring of a call a colleague took) is no
+      // longer party to anything: its parent now belongs to whoever answered.
+      if (isTerminalStatus(call.status))
+        throw new NotifyError('BAD_REQUEST', 'The call has ended and cannot be forwarded.');
+      // The user may have lost the number since the session started (as for outgoing calls and tokens).
+      await allowedCallerId(ctx.store, user.sys_id, session.number);
 
       const twiml = voiceResponse();
       if (type === 'number') {
@@ -128,7 +136,9 @@ export const callRoutes: FastifyPluginAsync<BackendContext> = async (app, ctx) =
       }
 
       const rest = ctx.twilioRest();
-      let other = call.parent_call_sid ?? undefined;
+      // Only a child leg Twilio reported (an inbound <Dial><Client> leg) has a parent to move; a leg the
+      // client placed is a parent itself, and its other party is found through REST.
+      let other = (call.direction === CallDirection.INBOUND && call.parent_call_sid) || undefined;
       try {
         if (!other) {
           const [child] = await rest.calls.list({
@@ -142,10 +152,8 @@ export const callRoutes: FastifyPluginAsync<BackendContext> = async (app, ctx) =
         await rest.calls(other).update({ twiml: twiml.toString() });
       } catch (error) {
         if (error instanceof NotifyError) throw error;
-        const { message } = error as { message?: string };
-        throw new NotifyError('BAD_REQUEST', `The call could not be forwarded: ${message ?? 'unknown'}`, {
-          cause: error,
-        });
+        request.log.warn({ err: error }, 'forwarding through the REST API failed');
+        throw new NotifyError('BAD_REQUEST', 'The call could not be forwarded.', { cause: error });
       }
       return { forwarded: { callSid: other, to: type === 'number' ? id : `client:${id}` } };
     },

@@ -7,6 +7,7 @@ import {
   CallDirection,
   Vendor,
   isCallStatus,
+  isTerminalStatus,
   type CallStatus,
   type ClientSession,
   type NotifyStore,
@@ -176,7 +177,20 @@ export const twilioWebhookRoutes: FastifyPluginAsync<BackendContext> = async (ap
     '/twilio/dial-complete',
     { schema: { body: webhookBody, response: { 200: { type: 'string', description: 'TwiML (text/xml)' } } } },
     async (request, reply) => {
-      const { DialCallStatus: dialStatus, DialBridged: bridged } = request.body;
+      const { DialCallStatus: dialStatus, DialBridged: bridged, CallStatus: callStatus } = request.body;
+      // Whatever this route answers ends the call (`<Hangup/>`), and a Notify number's own leg gets no status
+      // callback unless one is configured on the number: record its end here, or its row stays 'ringing'.
+      const parent = await ctx.store.getCall(request.body.CallSid);
+      if (parent) {
+        await ctx.store.upsertCall({
+          call_sid: parent.call_sid,
+          direction: parent.direction,
+          from: parent.from,
+          to: parent.to,
+          status:
+            callStatus && isCallStatus(callStatus) && isTerminalStatus(callStatus) ? callStatus : 'completed',
+        });
+      }
       if (dialStatus === 'completed' || bridged === 'true') {
         const twiml = voiceResponse();
         twiml.hangup();
@@ -196,7 +210,10 @@ export const twilioWebhookRoutes: FastifyPluginAsync<BackendContext> = async (ap
     if (!session) return reject();
     await ctx.store.upsertCall({
       call_sid: params.CallSid,
-      parent_call_sid: params.ParentCallSid ?? null,
+      // A call a client places is a parent leg. Its connect() parameters are merged flat into this request,
+      // so a `ParentCallSid` here is the client's own claim, never Twilio's: trusting it would let the client
+      // forward (take over) any call it names.
+      parent_call_sid: null,
       session: session.sys_id,
       direction: CallDirection.OUTBOUND,
       from: params.From,
