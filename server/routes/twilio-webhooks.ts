@@ -123,9 +123,14 @@ export const twilioWebhookRoutes: FastifyPluginAsync<BackendContext> = async (ap
     if (!valid) throw new NotifyError('INVALID_SIGNATURE');
   });
 
+  // Twilio's own requests are never rate limited: a 429 would drop a live call. They are signed, and a forged
+  // one is refused by the cheap HMAC check above before any work is done.
+  const twilioTraffic = { rateLimit: false } as const;
+
   app.post<{ Body: VoiceParams }>(
     '/twilio/voice',
     {
+      config: twilioTraffic,
       schema: {
         body: webhookBody,
         response: { 200: { type: 'string', description: 'TwiML (text/xml)' } },
@@ -175,7 +180,10 @@ export const twilioWebhookRoutes: FastifyPluginAsync<BackendContext> = async (ap
   /** The `<Dial action>` of routed calls: a call nobody took hears why before it ends. */
   app.post<{ Body: VoiceParams & { DialCallStatus?: string; DialBridged?: string } }>(
     '/twilio/dial-complete',
-    { schema: { body: webhookBody, response: { 200: { type: 'string', description: 'TwiML (text/xml)' } } } },
+    {
+      config: twilioTraffic,
+      schema: { body: webhookBody, response: { 200: { type: 'string', description: 'TwiML (text/xml)' } } },
+    },
     async (request, reply) => {
       const { DialCallStatus: dialStatus, DialBridged: bridged, CallStatus: callStatus } = request.body;
       // Whatever this route answers ends the call (`<Hangup/>`), and a Notify number's own leg gets no status
@@ -259,6 +267,7 @@ export const twilioWebhookRoutes: FastifyPluginAsync<BackendContext> = async (ap
   app.post<{ Body: VoiceParams & { CallStatus: CallStatus } }>(
     '/twilio/status',
     {
+      config: twilioTraffic,
       schema: {
         body: {
           ...webhookBody,

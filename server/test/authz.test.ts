@@ -458,8 +458,10 @@ describe('host identity from a JWKS URL', () => {
 
 describe('rate limits', () => {
   let app: TestApp;
+  const account = createDevAccount();
   before(async () => {
     app = await makeApp({
+      account,
       devSignIn: false,
       hostIdentity,
       processMetrics: false,
@@ -485,5 +487,22 @@ describe('rate limits', () => {
     // Health and metrics are never limited.
     assert.equal((await app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200);
     assert.equal((await app.inject({ method: 'GET', url: '/metrics' })).statusCode, 200);
+    // Nor is Twilio's own signed traffic from this over-limit address: a 429 would drop a live call.
+    for (let i = 0; i < 3; i++) {
+      const status = await postWebhook(app, account.authToken, '/twilio/status', {
+        CallSid: callSid(900 + i),
+        CallStatus: 'completed',
+      });
+      assert.equal(status.statusCode, 204, status.body);
+    }
+    // …while a forged one is still refused by its signature, not served.
+    const forged = await postWebhook(
+      app,
+      account.authToken,
+      '/twilio/status',
+      { CallSid: callSid(999), CallStatus: 'completed' },
+      'forged',
+    );
+    assert.equal(forged.statusCode, 403);
   });
 });
