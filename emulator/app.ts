@@ -15,6 +15,30 @@ export interface EmulatorOptions {
   voiceUrl: string | (() => string);
   /** Numbers that belong to the account; every other E.164 number is a virtual PSTN phone. */
   notifyNumbers?: string[] | (() => string[]);
+  /**
+   * The TwiML App's StatusCallback (Application `statusCallback`): status callbacks of the parent leg of
+   * every call a Voice SDK client places (`From=client:…`, no `ParentCallSid`). Read when the call starts.
+   * Unset: none, as an Application without a StatusCallback.
+   */
+  statusCallbackUrl?: string | (() => string);
+  /** The TwiML App's `statusCallbackMethod` (default POST). */
+  statusCallbackMethod?: 'GET' | 'POST';
+  /**
+   * The StatusCallback of the account's numbers (IncomingPhoneNumber `statusCallback`): status callbacks of
+   * the parent leg of every call to a Notify number. A string (or a function of nothing) applies to every
+   * Notify number; a function of the called number configures each number (undefined: that number has
+   * none). Read when the call starts.
+   */
+  numberStatusCallbackUrl?: string | ((number: string) => string | undefined);
+  /** The numbers' `statusCallbackMethod` (default POST). */
+  numberStatusCallbackMethod?: 'GET' | 'POST';
+  /**
+   * Emulator-only (Applications and IncomingPhoneNumbers have no event list: Twilio sends their callback
+   * once, when the parent leg ends): the events of the two settings above, default `['completed']`. Add
+   * `ringing` and `answered` (CallStatus `in-progress`) to follow the parent's progress too; a parent leg
+   * enters the emulator at `ringing`, so `initiated` never fires for it.
+   */
+  parentStatusCallbackEvents?: Array<'initiated' | 'ringing' | 'answered' | 'completed'>;
   logger?: boolean | object;
   /** @internal Heartbeat period (Twilio-like default 10 s); tests shorten it. */
   heartbeatIntervalMs?: number;
@@ -43,6 +67,16 @@ export const emulatorPlugin: FastifyPluginAsync<EmulatorOptions> = async (app, o
     account: opts.account,
     voiceUrl: getter(opts.voiceUrl),
     notifyNumbers: getter(opts.notifyNumbers ?? []),
+    parentStatusCallbacks: {
+      app: opts.statusCallbackUrl === undefined ? undefined : getter(opts.statusCallbackUrl),
+      appMethod: opts.statusCallbackMethod ?? 'POST',
+      number:
+        typeof opts.numberStatusCallbackUrl === 'string'
+          ? getter(opts.numberStatusCallbackUrl)
+          : opts.numberStatusCallbackUrl,
+      numberMethod: opts.numberStatusCallbackMethod ?? 'POST',
+      events: opts.parentStatusCallbackEvents ?? ['completed'],
+    },
     reconnectGraceMs: opts.reconnectGraceMs,
   });
   app.decorate('emulator', switchboard);

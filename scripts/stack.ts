@@ -68,10 +68,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const sessionSecret = randomBytes(32).toString('hex');
 
   let nextInstance = 0;
+  let nextStatusInstance = 0;
+  // The TwiML App's and the numbers' StatusCallback (the parent legs' callbacks), taken in turn too.
+  const statusUrl = () => `${origin}${prefixes[nextStatusInstance++ % instances]}/twilio/status`;
   await app.register(emulatorPlugin, {
     account,
     // Round-robin, like a load balancer: with one instance, always /api.
     voiceUrl: () => `${origin}${prefixes[nextInstance++ % instances]}/twilio/voice`,
+    statusCallbackUrl: statusUrl,
+    numberStatusCallbackUrl: () => statusUrl(),
     notifyNumbers: [DEMO_NUMBER, FOREIGN_NUMBER],
   });
   // Fresh option objects per instance, so that instances share no JS object, only equal configuration.

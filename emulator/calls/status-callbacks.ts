@@ -19,7 +19,8 @@ const SIP_CODE: Partial<Record<CallStatus, string>> = {
 };
 
 /**
- * Signed status callbacks for one leg (`statusCallback` / `statusCallbackEvent` on `<Number>` and `<Client>`):
+ * Signed status callbacks for one leg (`statusCallback` / `statusCallbackEvent` on `<Number>` and `<Client>`,
+ * or the parent leg's from the TwiML App's or the called number's StatusCallback):
  * one request per subscribed event, each with the call parameters plus Timestamp, CallbackSource and a
  * SequenceNumber from 0. Failures are ignored, as Twilio only logs them (warning 15003).
  * `delayMs()` (read at each event) sends the request that much later, as a slow Twilio would; the
@@ -31,6 +32,8 @@ export function watchStatusCallbacks(
   sid: string,
   spec: StatusCallbackSpec,
   delayMs: () => number = () => 0,
+  /** Parameters of the leg's synchronous requests that every callback repeats (e.g. `ApplicationSid`). */
+  extraParams: Readonly<Record<string, string>> = {},
 ): void {
   let sequenceNumber = 0;
   let sentNoEarlierThan = 0;
@@ -39,6 +42,7 @@ export function watchStatusCallbacks(
     const event = final ? 'completed' : EVENT_OF[leg.status];
     if (!event || !spec.events.includes(event)) return;
     const params: Record<string, string> = {
+      ...extraParams,
       AccountSid: account.accountSid,
       ApiVersion: '2010-04-01',
       CallSid: leg.sid,

@@ -7,6 +7,7 @@ import type { DialDeps } from './dial.js';
 import { IncomingPstnCall } from './incoming-call.js';
 import { OutgoingCall, type CallEvent } from './outgoing-call.js';
 import { RedirectedLeg } from './redirected-leg.js';
+import { watchStatusCallbacks } from './status-callbacks.js';
 import type { DialAttempt } from './dial-attempt.js';
 import type { RedirectSource } from '../twiml/interpreter.js';
 
@@ -16,6 +17,23 @@ export interface SwitchboardOptions {
   notifyNumbers: () => string[];
   /** How long a call outlives its signaling socket, waiting for the SDK to reconnect. */
   reconnectGraceMs?: number;
+  /** The account's status callbacks of parent legs (TwiML App and numbers); none when absent. */
+  parentStatusCallbacks?: ParentStatusCallbacks;
+}
+
+/**
+ * Where the status callbacks of parent legs go, as the account configures them: the TwiML App's
+ * StatusCallback for calls a Voice SDK client places, the called number's StatusCallback for calls to a
+ * Notify number. URLs are read when the call starts; undefined means none. They are never delayed by
+ * `parentCallbackDelayMs`, which belongs to `<Dial>` child legs.
+ */
+export interface ParentStatusCallbacks {
+  app?: () => string;
+  appMethod: 'GET' | 'POST';
+  number?: (number: string) => string | undefined;
+  numberMethod: 'GET' | 'POST';
+  /** statusCallbackEvent names; Twilio's Applications and numbers only ever send `completed`. */
+  events: string[];
 }
 
 /**
@@ -97,7 +115,16 @@ export class Switchboard implements CallRouter, SessionDirectory {
   placePhoneCall(from: string, to: string): IncomingPstnCall {
     const call = new IncomingPstnCall(from, to, { ...this.dialDeps(), voiceUrl: this.options.voiceUrl() });
     this.parents.set(call.sid, call);
-    void call.start();
+    void call.start(); // creates the parent leg before its first await
+    const callbacks = this.options.parentStatusCallbacks;
+    const url = callbacks?.number?.(to);
+    if (callbacks && url) {
+      watchStatusCallbacks(this.registry, this.account, call.sid, {
+        url,
+        method: callbacks.numberMethod,
+        events: callbacks.events,
+      });
+    }
     return call;
   }
 
@@ -143,7 +170,19 @@ export class Switchboard implements CallRouter, SessionDirectory {
     this.sessions.set(call.sid, call);
     this.sessions.set(callSid, call);
     this.parents.set(call.sid, call);
-    void call.start(applicationSid);
+    void call.start(applicationSid); // creates the parent leg before its first await
+    const callbacks = this.options.parentStatusCallbacks;
+    const url = callbacks?.app?.();
+    if (callbacks && url) {
+      watchStatusCallbacks(
+        this.registry,
+        this.account,
+        call.sid,
+        { url, method: callbacks.appMethod, events: callbacks.events },
+        () => 0,
+        { ApplicationSid: applicationSid },
+      );
+    }
   }
 
   hangup(connection: PStreamConnection, callSid: string): void {

@@ -278,17 +278,29 @@ describe('two backend instances on one PostgreSQL', function () {
       'the phone call should end',
       TIMEOUT,
     );
-    // The children end in the database as they ended; the parent row (no status callback of its own)
-    // keeps the status of its voice webhook.
+    // Every leg ends in the database as it ended: the children through their <Dial> status callbacks, the
+    // parent through the number's StatusCallback (`completed` when the parent leg ends).
     await waitUntil(
       async () => {
-        const ended = await rows({ callSids: [ringA.callId, ringB.callId] });
+        const ended = await rows({ callSids: [parentSid, ringA.callId, ringB.callId] });
         const status = new Map(ended.calls.map((row) => [row.call_sid, row.status]));
-        return status.get(ringA.callId) === 'canceled' && status.get(ringB.callId) === 'completed';
+        return (
+          status.get(ringA.callId) === 'canceled' &&
+          status.get(ringB.callId) === 'completed' &&
+          status.get(parentSid) === 'completed'
+        );
       },
-      'A’s leg should end canceled and B’s completed in the database',
+      'A’s leg should end canceled, B’s and the parent completed in the database',
       POLL,
     );
+    const [parentRow] = (await rows({ callSids: [parentSid] })).calls;
+    expect(parentRow).to.include({
+      sys_id: ringA.parentId,
+      parent_call_sid: null,
+      session: null,
+      direction: 'inbound',
+      status: 'completed',
+    });
     expect(fired(a.log, STD_EVENTS.ERROR)).to.deep.equal([]);
     expect(fired(b.log, STD_EVENTS.ERROR)).to.deep.equal([]);
   });
