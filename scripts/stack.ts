@@ -30,6 +30,8 @@ export interface StackOptions {
   instances?: number;
   /** Lifetime of the vendor tokens the backend mints. */
   tokenTtlSeconds?: number;
+  /** Seconds a client session lives after its last heartbeat (backend default when absent). */
+  sessionTtlSeconds?: number;
   /** Origins (other than the stack's own) allowed to call the backend, e.g. a test runner's page. */
   corsOrigins?: string[];
   logger?: boolean;
@@ -89,6 +91,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       sessionSecret,
       devSignIn: true,
       tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
+      ...(options.sessionTtlSeconds !== undefined && { sessionTtlSeconds: options.sessionTtlSeconds }),
       twilioDevice: deviceOptions(() => origin),
       // Forwarding updates calls through the emulator's REST API, on this same self-signed origin.
       twilioApiBaseUrl: () => origin,

@@ -54,6 +54,12 @@ export interface ServerOptions {
   devSignIn?: boolean;
   /** Lifetime of vendor access tokens. Default 3600. */
   tokenTtlSeconds?: number;
+  /**
+   * Seconds a client session lives after its last heartbeat (`POST /sessions/:sysId/heartbeat`, sent every
+   * `heartbeatSeconds` = a third of this). An expired session is not rung, not listed as available, and
+   * removed by a sweep every `sessionTtlSeconds / 3` (presence hears `session.removed`). Default 90.
+   */
+  sessionTtlSeconds?: number;
   /** Vendor device configuration handed to clients with each session (e.g. `{chunderw, sounds}`). */
   twilioDevice?: Record<string, unknown>;
   /** REST base URL of the emulator (a function when known only later); absent = real Twilio. */
@@ -81,6 +87,9 @@ export interface ServerOptions {
   /** Process metrics (CPU, memory, event loop) on `/metrics` besides the backend's own. Default true. */
   processMetrics?: boolean;
 }
+
+/** Default of `ServerOptions.sessionTtlSeconds`. */
+export const DEFAULT_SESSION_TTL_SECONDS = 90;
 
 /** Opens the store `database` names: PostgreSQL for a `postgres://` URL, else SQLite. */
 export async function openStore(database: string): Promise<NotifyStore> {
@@ -129,6 +138,8 @@ export const notifyBackend: FastifyPluginAsync<ServerOptions> = async (app, opti
   // Long-lived responses (presence streams) end first, so that closing the server only waits for real work.
   app.addHook('preClose', async () => closing.abort());
 
+  const sessionTtlSeconds = options.sessionTtlSeconds ?? DEFAULT_SESSION_TTL_SECONDS;
+  const liveSince = () => new Date(Date.now() - sessionTtlSeconds * 1000).toISOString();
   const ctx: BackendContext = {
     store,
     account: options.account,
@@ -137,6 +148,8 @@ export const notifyBackend: FastifyPluginAsync<ServerOptions> = async (app, opti
     metrics,
     devSignIn: options.devSignIn ?? false,
     tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
+    sessionTtlSeconds,
+    liveSince,
     twilioDevice: options.twilioDevice ?? {},
     presenceHeartbeatMs: options.presenceHeartbeatMs ?? 15_000,
     closing: closing.signal,
@@ -220,6 +233,27 @@ export const notifyBackend: FastifyPluginAsync<ServerOptions> = async (app, opti
   await app.register(callRoutes, ctx);
   await app.register(presenceRoutes, ctx);
   await app.register(twilioWebhookRoutes, ctx);
+
+  // The sweep of expired sessions: every instance runs it; the store makes concurrent sweeps safe.
+  let sweepTimer: ReturnType<typeof setInterval> | undefined;
+  let sweeping: Promise<unknown> | undefined;
+  const sweep = () => {
+    sweeping ??= store
+      .deleteStaleSessions(liveSince())
+      .then((removed) => {
+        if (removed.length) app.log.info({ removed: removed.length }, 'expired client sessions removed');
+      })
+      .catch((error: unknown) => app.log.error({ err: error }, 'session sweep failed'))
+      .finally(() => (sweeping = undefined));
+  };
+  app.addHook('onReady', async () => {
+    sweepTimer = setInterval(sweep, Math.max(500, (sessionTtlSeconds * 1000) / 3));
+    sweepTimer.unref();
+  });
+  app.addHook('preClose', async () => {
+    clearInterval(sweepTimer);
+    await sweeping;
+  });
 
   app.get('/openapi.json', { config: { rateLimit: false }, schema: { hide: true } }, async () =>
     app.swagger(),

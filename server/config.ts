@@ -37,6 +37,8 @@ export class ConfigError extends Error {
  * - NOTIFY_SESSION_SECRET: at least 32 characters (required)
  * - NOTIFY_DEV_SIGN_IN: `true`/`1` to enable dev sign-in (default off)
  * - NOTIFY_TOKEN_TTL: access token lifetime in seconds, 60…86400 (default 3600)
+ * - NOTIFY_SESSION_TTL: seconds a client session lives after its last heartbeat, 15…3600 (default 90);
+ *   clients send a heartbeat every third of it
  * - NOTIFY_TWILIO_DEVICE: JSON object handed to clients as the device configuration
  * - NOTIFY_CORS_ORIGINS: comma-separated origins
  * - NOTIFY_SEED_NUMBERS: comma-separated `number:vendor:group`, vendor empty for none,
@@ -139,6 +141,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     .map((o) => o.trim())
     .filter(Boolean);
   const tokenTtlSeconds = integer('NOTIFY_TOKEN_TTL', 3600, 60, 86400);
+  const sessionTtlSeconds = integer('NOTIFY_SESSION_TTL', 90, 15, 3600);
   const port = integer('PORT', 3000, 0, 65535);
 
   const database = read('NOTIFY_DB') ?? 'notify.db';
@@ -216,6 +219,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       sessionSecret,
       devSignIn: flag('NOTIFY_DEV_SIGN_IN'),
       tokenTtlSeconds,
+      sessionTtlSeconds,
       ...(twilioDevice && { twilioDevice }),
       ...(twilioApiBaseUrl && { twilioApiBaseUrl }),
       ...(corsOrigins.length && { corsOrigins }),

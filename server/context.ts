@@ -13,6 +13,13 @@ export interface BackendContext extends UserGate {
   metrics: BackendMetrics;
   devSignIn: boolean;
   tokenTtlSeconds: number;
+  /** Seconds after its last heartbeat (`last_seen`) that a client session expires. */
+  sessionTtlSeconds: number;
+  /**
+   * The liveness cutoff now (ISO time): sessions whose last_seen is before it are expired: never rung,
+   * listed or refreshed, and removed by the sweep.
+   */
+  liveSince(): string;
   twilioDevice: Record<string, unknown>;
   /** Interval of SSE keep-alive comments on `GET /presence`, in ms. */
   presenceHeartbeatMs: number;

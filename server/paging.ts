@@ -47,10 +47,12 @@ export async function availableColleaguesPage(
   viewer: string,
   limit: number = DEFAULT_PAGE_SIZE,
   cursor?: string,
+  liveSince?: string,
 ): Promise<ColleaguePage> {
   const size = Math.min(Math.max(1, Math.trunc(limit)), MAX_PAGE_SIZE);
   const rows = await store.listAvailableColleagues(viewer, {
     limit: size + 1,
+    ...(liveSince !== undefined && { liveSince }),
     ...(cursor !== undefined && { after: decodeCursor(cursor) }),
   });
   const clients = rows.length > size ? rows.slice(0, size) : rows;

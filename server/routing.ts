@@ -13,15 +13,19 @@ export const MAX_DIAL_TARGETS = 10;
 export const RING_TIMEOUT_SECONDS = 30;
 
 /**
- * Available sessions registered on `number` whose user may still use it (a member of the number's group:
+ * Live (`last_seen` at or after `liveSince`: expired sessions of vanished clients never ring) available
+ * sessions registered on `number` whose user may still use it (a member of the number's group:
  * a user who lost the number keeps their session row until it ends, but no longer gets its calls), oldest
  * first.
  */
 export async function availableSessionsOfNumber(
   store: NotifyStore,
   number: string,
+  liveSince: string,
 ): Promise<ClientSession[]> {
-  const sessions = (await store.listSessions()).filter((s) => s.number === number && s.available);
+  const sessions = (await store.listSessions({ liveSince })).filter(
+    (s) => s.number === number && s.available,
+  );
   const allowed: ClientSession[] = [];
   const mayUse = new Map<string, boolean>();
   for (const session of sessions) {
@@ -37,18 +41,19 @@ export async function availableSessionsOfNumber(
 }
 
 /**
- * Available sessions of `targetUser` that `callerUser` may ring: only a colleague (a user sharing one of
+ * Live available sessions of `targetUser` that `callerUser` may ring: only a colleague (a user sharing one of
  * the caller's groups), never the caller. Empty when the user is unknown, offline or not a colleague.
  */
 export async function availableSessionsOfUser(
   store: NotifyStore,
   callerUser: string,
   targetUser: string,
+  liveSince: string,
 ): Promise<ClientSession[]> {
   if (targetUser === callerUser) return [];
   // One indexed probe, not the (paged) list of every available colleague.
   if (!(await store.sharesGroup(callerUser, targetUser))) return [];
-  const sessions = await store.listSessions({ user: targetUser });
+  const sessions = await store.listSessions({ user: targetUser, liveSince });
   return sessions.filter((s) => s.available).slice(0, MAX_DIAL_TARGETS);
 }
 

@@ -24,6 +24,13 @@ export async function inspectRoutes(app: FastifyInstance, opts: { switchboard: S
     })),
   }));
 
+  /** Read-only: the identities registered for incoming calls now (one entry per registered connection). */
+  app.get('/emulator/registrations', async () => ({
+    registrations: [...switchboard.connections]
+      .filter((connection) => connection.isOpen && connection.registered && connection.identity)
+      .map((connection) => ({ identity: connection.identity! })),
+  }));
+
   /** This instance's settings (see EmulatorSettings); PUT changes the given ones and answers all. */
   app.get('/emulator/settings', async () => ({ ...switchboard.settings }));
   app.put<{ Body: { parentCallbackDelayMs?: unknown } }>('/emulator/settings', async (request, reply) => {

@@ -124,7 +124,7 @@ export const callRoutes: FastifyPluginAsync<BackendContext> = async (app, ctx) =
         );
       } else {
         if (!isSysId(id)) throw new NotifyError('VALIDATION_FAILED', 'id must be a user sys_id.');
-        const callees = await availableSessionsOfUser(ctx.store, user.sys_id, id);
+        const callees = await availableSessionsOfUser(ctx.store, user.sys_id, id, ctx.liveSince());
         if (!callees.length) throw new NotifyError('BAD_REQUEST', 'That user has no available client.');
         dialClients(
           ctx,

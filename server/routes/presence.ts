@@ -63,7 +63,13 @@ export const presenceRoutes: FastifyPluginAsync<BackendContext> = async (app, ct
       });
       raw.write('retry: 2000\n\n');
       try {
-        hub.ready(subscriber, sseEvent('available', await availableColleaguesPage(ctx.store, user)));
+        hub.ready(
+          subscriber,
+          sseEvent(
+            'available',
+            await availableColleaguesPage(ctx.store, user, undefined, undefined, ctx.liveSince()),
+          ),
+        );
       } catch (error) {
         request.log.warn({ err: error }, 'presence snapshot failed');
         hub.remove(subscriber);

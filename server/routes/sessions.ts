@@ -23,11 +23,21 @@ const sessionSchema = {
 export const sessionRoutes: FastifyPluginAsync<BackendContext> = async (app, ctx) => {
   app.addHook('preHandler', requireUser(ctx));
 
-  /** The signed-in user's own session, or 404 UNKNOWN_SESSION / 403 FORBIDDEN. */
+  /**
+   * Removes the user's expired sessions (publishing their removal) and answers 404 UNKNOWN_SESSION: an
+   * expired row is gone for its client even before the periodic sweep deletes it.
+   */
+  async function expired(user: string): Promise<never> {
+    await ctx.store.deleteStaleSessions(ctx.liveSince(), { user });
+    throw new NotifyError('UNKNOWN_SESSION', 'The session expired (no heartbeat within its TTL).');
+  }
+
+  /** The signed-in user's own live session, or 404 UNKNOWN_SESSION (also when expired) / 403 FORBIDDEN. */
   async function ownSession(request: FastifyRequest<{ Params: { sysId: string } }>): Promise<ClientSession> {
     const session = await ctx.store.getSession(request.params.sysId);
     if (!session) throw new NotifyError('UNKNOWN_SESSION');
     if (session.user !== currentUser(request).sys_id) throw new NotifyError('FORBIDDEN');
+    if (session.last_seen < ctx.liveSince()) return expired(session.user);
     return session;
   }
 
@@ -46,10 +56,14 @@ export const sessionRoutes: FastifyPluginAsync<BackendContext> = async (app, ctx
         response: {
           201: {
             type: 'object',
-            required: ['session', 'vendor', 'token', 'ttl', 'expiresAt', 'device'],
+            required: ['session', 'vendor', 'token', 'ttl', 'expiresAt', 'device', 'heartbeatSeconds'],
             properties: {
               session: sessionSchema,
               vendor: { type: 'string' },
+              heartbeatSeconds: {
+                type: 'number',
+                description: 'Send POST /sessions/:sysId/heartbeat this often, or the session expires.',
+              },
               ...tokenProperties,
               device: { type: 'object', additionalProperties: true },
             },
@@ -62,6 +76,8 @@ export const sessionRoutes: FastifyPluginAsync<BackendContext> = async (app, ctx
       const user = currentUser(request);
       const number = await allowedCallerId(ctx.store, user.sys_id, request.body.callerId);
       if (!number.vendor) throw new NotifyError('NO_COMPATIBLE_VENDOR');
+      // The user's expired sessions go first (published), so availability deltas stay right.
+      await ctx.store.deleteStaleSessions(ctx.liveSince(), { user: user.sys_id });
       const sysId = newSysId();
       const session = await ctx.store.createSession({
         sys_id: sysId,
@@ -74,7 +90,13 @@ export const sessionRoutes: FastifyPluginAsync<BackendContext> = async (app, ctx
       });
       const minted = mintVoiceToken(ctx.account, session.identity, ctx.tokenTtlSeconds);
       reply.code(201);
-      return { session, vendor: number.vendor, ...minted, device: ctx.twilioDevice };
+      return {
+        session,
+        vendor: number.vendor,
+        ...minted,
+        device: ctx.twilioDevice,
+        heartbeatSeconds: ctx.sessionTtlSeconds / 3,
+      };
     },
   );
 
@@ -93,8 +115,20 @@ export const sessionRoutes: FastifyPluginAsync<BackendContext> = async (app, ctx
       const session = await ownSession(request);
       // The user may have lost the number since the session started.
       await allowedCallerId(ctx.store, session.user, session.number);
-      await ctx.store.touchSession(session.sys_id);
+      if (!(await ctx.store.touchSession(session.sys_id, ctx.liveSince()))) return expired(session.user);
       return mintVoiceToken(ctx.account, session.identity, ctx.tokenTtlSeconds);
+    },
+  );
+
+  // The client's liveness signal (every `heartbeatSeconds`): one read and one indexed update.
+  app.post<{ Params: { sysId: string } }>(
+    '/sessions/:sysId/heartbeat',
+    { schema: { params: sysIdParams, response: { 204: { type: 'null' }, ...errorResponses } } },
+    async (request, reply) => {
+      const session = await ownSession(request);
+      // It may have expired (and been swept) since it was read: never revive it.
+      if (!(await ctx.store.touchSession(session.sys_id, ctx.liveSince()))) return expired(session.user);
+      return reply.code(204).send();
     },
   );
 
@@ -159,6 +193,7 @@ export const sessionRoutes: FastifyPluginAsync<BackendContext> = async (app, ctx
         currentUser(request).sys_id,
         request.query.limit,
         request.query.cursor,
+        ctx.liveSince(),
       ),
   );
 

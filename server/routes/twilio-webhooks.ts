@@ -161,7 +161,7 @@ export const twilioWebhookRoutes: FastifyPluginAsync<BackendContext> = async (ap
       status: status(params.CallStatus, 'ringing'),
     });
     if (number.vendor !== Vendor.TWILIO_DIRECT) return say(TWIML_MESSAGES.noVendor);
-    const sessions = await availableSessionsOfNumber(ctx.store, number.number);
+    const sessions = await availableSessionsOfNumber(ctx.store, number.number, ctx.liveSince());
     if (!sessions.length) return say(TWIML_MESSAGES.nobodyAvailable);
     const twiml = voiceResponse();
     dialClients(
@@ -247,7 +247,12 @@ export const twilioWebhookRoutes: FastifyPluginAsync<BackendContext> = async (ap
       }
       case 'client': {
         // `client:<user sys_id>` (call({userId})): every available session of that colleague rings.
-        const callees = await availableSessionsOfUser(ctx.store, session.user, target.identity);
+        const callees = await availableSessionsOfUser(
+          ctx.store,
+          session.user,
+          target.identity,
+          ctx.liveSince(),
+        );
         if (!callees.length) return say(TWIML_MESSAGES.clientUnavailable);
         const twiml = voiceResponse();
         dialClients(

@@ -105,6 +105,13 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX notify_client_session_user_available ON notify_client_session ("user", available);
   DROP INDEX notify_client_session_user;
   `,
+  // 3: session liveness. Rows of clients that stopped sending heartbeats expire: the colleagues' probe
+  // reads last_seen from the (still index-only) index, the sweep finds expired rows by last_seen.
+  `
+  DROP INDEX notify_client_session_user_available;
+  CREATE INDEX notify_client_session_user_available ON notify_client_session ("user", available, last_seen);
+  CREATE INDEX notify_client_session_last_seen ON notify_client_session (last_seen);
+  `,
 ];
 
 /**
@@ -118,7 +125,8 @@ export const PG_AVAILABLE_COLLEAGUES_SQL = `
   CROSS JOIN LATERAL (
     SELECT m."user" AS sys_id, m.user_name AS name FROM notify_group_member m
     WHERE m."group" = mine."group" AND (m.user_name, m."user") > ($2, $3) AND m."user" <> $1
-      AND EXISTS (SELECT 1 FROM notify_client_session s WHERE s."user" = m."user" AND s.available)
+      AND EXISTS (SELECT 1 FROM notify_client_session s
+        WHERE s."user" = m."user" AND s.available AND s.last_seen >= $5)
     ORDER BY m.user_name, m."user"
     LIMIT $4) p
   WHERE mine."user" = $1
@@ -288,13 +296,16 @@ export class PostgresStore implements NotifyStore {
     return rows[0]?.available ?? false;
   }
 
-  /** Publishes a session write with `pg_notify`, delivered on commit; one query for groups and availability. */
+  /**
+   * Publishes a session write with `pg_notify`, delivered on commit; one query for groups and availability.
+   * Returns whether the user has an available session now.
+   */
   async #notify(
     client: Queryable,
     type: PresenceEvent['type'],
     session: ClientSession,
     wasAvailable: boolean,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const { rows } = await client.query<{ groups: string[]; available: boolean; name: string | null }>(
       `SELECT ARRAY(SELECT "group" FROM notify_group_member WHERE "user" = $1) AS groups,
          EXISTS (SELECT 1 FROM notify_client_session WHERE "user" = $1 AND available) AS available,
@@ -308,6 +319,7 @@ export class PostgresStore implements NotifyStore {
       event.availability = { client: { sys_id: user, name: userName }, available: isAvailable };
     }
     await client.query('SELECT pg_notify($1, $2)', [this.#channel, JSON.stringify(event)]);
+    return isAvailable;
   }
 
   /** The owner of session `sysId`, locked as by #lockUser, and whether they had an available session. */
@@ -495,6 +507,7 @@ export class PostgresStore implements NotifyStore {
       page.after?.name ?? '',
       page.after?.sys_id ?? '',
       page.limit ?? DEFAULT_PAGE_SIZE,
+      page.liveSince ?? '-infinity',
     ]);
     return rows;
   }
@@ -509,24 +522,62 @@ export class PostgresStore implements NotifyStore {
     return rows[0]?.shares ?? false;
   }
 
-  async listSessions(filter: { user?: string } = {}): Promise<ClientSession[]> {
+  async listSessions(filter: { user?: string; liveSince?: string } = {}): Promise<ClientSession[]> {
+    const live = filter.liveSince ?? '-infinity';
     const { rows } = filter.user
       ? await this.#pool.query<SessionRow>(
-          `SELECT ${SESSION_COLUMNS} FROM notify_client_session WHERE "user" = $1 ORDER BY connected_at, seq`,
-          [filter.user],
+          `SELECT ${SESSION_COLUMNS} FROM notify_client_session WHERE "user" = $1 AND last_seen >= $2
+           ORDER BY connected_at, seq`,
+          [filter.user, live],
         )
       : await this.#pool.query<SessionRow>(
-          `SELECT ${SESSION_COLUMNS} FROM notify_client_session ORDER BY connected_at, seq`,
+          `SELECT ${SESSION_COLUMNS} FROM notify_client_session WHERE last_seen >= $1
+           ORDER BY connected_at, seq`,
+          [live],
         );
     return rows.map(toSession);
   }
 
-  async touchSession(sysId: string): Promise<boolean> {
+  async touchSession(sysId: string, liveSince?: string): Promise<boolean> {
+    // A sweep deleting this row concurrently re-checks last_seen after waiting for this update (READ
+    // COMMITTED), so a touched row is never swept and a swept row is never touched.
     const { rowCount } = await this.#pool.query(
-      'UPDATE notify_client_session SET last_seen = $1 WHERE sys_id = $2',
-      [now(), sysId],
+      'UPDATE notify_client_session SET last_seen = $1 WHERE sys_id = $2 AND last_seen >= $3',
+      [now(), sysId, liveSince ?? '-infinity'],
     );
     return (rowCount ?? 0) > 0;
+  }
+
+  async deleteStaleSessions(before: string, filter: { user?: string } = {}): Promise<ClientSession[]> {
+    return this.#transaction(async (client) => {
+      const owners = await client.query<{ user: string }>(
+        `SELECT DISTINCT "user" FROM notify_client_session WHERE last_seen < $1 AND ($2::text IS NULL OR "user" = $2)
+         ORDER BY "user"`,
+        [before, filter.user ?? null],
+      );
+      if (!owners.rows.length) return [];
+      // Lock the owners in one order (concurrent sweeps never deadlock), as every session write does, so
+      // that the availability flips published below are right whoever else writes or sweeps meanwhile.
+      const wasAvailable = new Map<string, boolean>();
+      for (const { user } of owners.rows) wasAvailable.set(user, await this.#lockUser(client, user));
+      // One statement: a row another sweep removed first is simply not returned here (never published twice).
+      const { rows } = await client.query<SessionRow>(
+        `DELETE FROM notify_client_session WHERE last_seen < $1 AND "user" = ANY($2)
+         RETURNING ${SESSION_COLUMNS}`,
+        [before, [...wasAvailable.keys()]],
+      );
+      const removed = rows.map(toSession);
+      for (const session of removed) {
+        const isAvailable = await this.#notify(
+          client,
+          'session.removed',
+          session,
+          wasAvailable.get(session.user) ?? false,
+        );
+        wasAvailable.set(session.user, isAvailable);
+      }
+      return removed;
+    });
   }
 
   async deleteSession(sysId: string): Promise<boolean> {

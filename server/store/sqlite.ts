@@ -104,6 +104,13 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX notify_client_session_user_available ON notify_client_session("user", available);
   DROP INDEX notify_client_session_user;
   `,
+  // 4: session liveness. Rows of clients that stopped sending heartbeats expire: the colleagues' probe
+  // reads last_seen from the (still covering) index, the sweep finds expired rows by last_seen.
+  `
+  DROP INDEX notify_client_session_user_available;
+  CREATE INDEX notify_client_session_user_available ON notify_client_session("user", available, last_seen);
+  CREATE INDEX notify_client_session_last_seen ON notify_client_session(last_seen);
+  `,
 ];
 
 /**
@@ -114,7 +121,8 @@ const MIGRATIONS: readonly string[] = [
 export const GROUP_AVAILABLE_SQL = `
   SELECT m."user" AS sys_id, m.user_name AS name FROM notify_group_member m
   WHERE m."group" = @group AND (m.user_name, m."user") > (@afterName, @afterId) AND m."user" <> @viewer
-    AND EXISTS (SELECT 1 FROM notify_client_session s WHERE s."user" = m."user" AND s.available = 1)
+    AND EXISTS (SELECT 1 FROM notify_client_session s
+      WHERE s."user" = m."user" AND s.available = 1 AND s.last_seen >= @liveSince)
   ORDER BY m.user_name, m."user"
   LIMIT @limit`;
 
@@ -362,6 +370,7 @@ export class SqliteStore implements NotifyStore {
       viewer: userSysId,
       afterName: page.after?.name ?? '',
       afterId: page.after?.sys_id ?? '',
+      liveSince: page.liveSince ?? '',
       limit,
     };
     const pages = groups.map((group) => this.#stmt(GROUP_AVAILABLE_SQL).all({ ...params, group }) as User[]);
@@ -387,12 +396,18 @@ export class SqliteStore implements NotifyStore {
     );
   }
 
-  async listSessions(filter: { user?: string } = {}): Promise<ClientSession[]> {
+  async listSessions(filter: { user?: string; liveSince?: string } = {}): Promise<ClientSession[]> {
+    const live = filter.liveSince ?? '';
     const rows = filter.user
       ? this.#db
-          .prepare('SELECT * FROM notify_client_session WHERE "user" = ? ORDER BY connected_at, rowid')
-          .all(filter.user)
-      : this.#db.prepare('SELECT * FROM notify_client_session ORDER BY connected_at, rowid').all();
+          .prepare(
+            `SELECT * FROM notify_client_session WHERE "user" = ? AND last_seen >= ?
+             ORDER BY connected_at, rowid`,
+          )
+          .all(filter.user, live)
+      : this.#db
+          .prepare('SELECT * FROM notify_client_session WHERE last_seen >= ? ORDER BY connected_at, rowid')
+          .all(live);
     return (rows as SessionRow[]).map((row) => toSession(row)!);
   }
 
@@ -407,11 +422,36 @@ export class SqliteStore implements NotifyStore {
       .all(excludeUser ?? null) as User[];
   }
 
-  async touchSession(sysId: string): Promise<boolean> {
-    const result = this.#db
-      .prepare('UPDATE notify_client_session SET last_seen = ? WHERE sys_id = ?')
-      .run(now(), sysId);
+  async touchSession(sysId: string, liveSince?: string): Promise<boolean> {
+    const result = this.#stmt(
+      'UPDATE notify_client_session SET last_seen = ? WHERE sys_id = ? AND last_seen >= ?',
+    ).run(now(), sysId, liveSince ?? '');
     return result.changes > 0;
+  }
+
+  async deleteStaleSessions(before: string, filter: { user?: string } = {}): Promise<ClientSession[]> {
+    // better-sqlite3 is synchronous: nothing else runs between these statements and the publishes below.
+    const users = filter.user ? 'AND "user" = @user' : '';
+    const params = { before, user: filter.user ?? null };
+    const wasAvailable = new Map<string, boolean>();
+    if (this.#presence.size) {
+      const owners = this.#db
+        .prepare(`SELECT DISTINCT "user" FROM notify_client_session WHERE last_seen < @before ${users}`)
+        .pluck()
+        .all(params) as string[];
+      for (const user of owners) wasAvailable.set(user, this.#userAvailable(user));
+    }
+    const rows = this.#db
+      .prepare(`DELETE FROM notify_client_session WHERE last_seen < @before ${users} RETURNING *`)
+      .all(params) as SessionRow[];
+    const removed = rows.map((row) => toSession(row)!);
+    for (const session of removed) {
+      const was = wasAvailable.get(session.user) ?? false;
+      this.#publish('session.removed', session, was);
+      // Later rows of the same user: the flip (if any) was published with the first one.
+      wasAvailable.set(session.user, this.#presence.size > 0 && this.#userAvailable(session.user));
+    }
+    return removed;
   }
 
   async deleteSession(sysId: string): Promise<boolean> {

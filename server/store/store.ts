@@ -137,6 +137,11 @@ export interface PageRequest {
   limit?: number;
   /** Rows strictly after this one; absent = from the start. */
   after?: UserCursor;
+  /**
+   * Liveness cutoff (ISO time): only sessions whose `last_seen` is at or after it count (sessions of
+   * clients that vanished are expired). Absent = every session counts.
+   */
+  liveSince?: string;
 }
 
 export const DEFAULT_PAGE_SIZE = 100;
@@ -180,10 +185,23 @@ export interface NotifyStore {
   listAvailableColleagues(userSysId: string, page?: PageRequest): Promise<User[]>;
   /** True when the two users share at least one group. */
   sharesGroup(userSysId: string, otherUserSysId: string): Promise<boolean>;
-  /** Client sessions, oldest first, optionally of one user. */
-  listSessions(filter?: { user?: string }): Promise<ClientSession[]>;
-  /** Sets last_seen to now; false if there is no such session. */
-  touchSession(sysId: string): Promise<boolean>;
+  /**
+   * Client sessions, oldest first, optionally of one user, optionally only the live ones (`last_seen` at
+   * or after `liveSince`).
+   */
+  listSessions(filter?: { user?: string; liveSince?: string }): Promise<ClientSession[]>;
+  /**
+   * Sets last_seen to now (a heartbeat); false if there is no such session, or (with `liveSince`) if it had
+   * already expired (`last_seen` before `liveSince`): an expired row is never revived.
+   */
+  touchSession(sysId: string, liveSince?: string): Promise<boolean>;
+  /**
+   * Deletes every session whose `last_seen` is before `before` (optionally only `filter.user`'s) and
+   * publishes `session.removed` for each, with `availability` when its user thereby left the available list.
+   * Returns the removed rows. Safe to run concurrently (several instances sweeping one database): each row
+   * is removed, returned and published by exactly one caller.
+   */
+  deleteStaleSessions(before: string, filter?: { user?: string }): Promise<ClientSession[]>;
   /** False if there was no such session. */
   deleteSession(sysId: string): Promise<boolean>;
 

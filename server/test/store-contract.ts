@@ -296,6 +296,59 @@ export function describeStoreContract(
       await store.ping();
     });
 
+    it('expires sessions not seen since a cutoff: filtered out, never revived, swept once and published', async () => {
+      const pause = () => new Promise((resolve) => setTimeout(resolve, 5));
+      const { user: alice, session: aliceOld } = await userWithSession('alice');
+      const { user: bob, session: bobOld } = await userWithSession('bob');
+      const { user: carol, session: carolOld } = await userWithSession('carol');
+      for (const user of [alice, bob, carol]) await store.setUserGroups(user.sys_id, ['support']);
+      await pause();
+      const cutoff = new Date().toISOString();
+      await pause();
+      const bobNew = await store.createSession({
+        ...bobOld,
+        sys_id: newSysId(),
+        identity: sessionIdentity(newSysId()),
+      });
+
+      // Only live rows count for routing and the available list; unfiltered reads see every row.
+      assert.deepEqual((await store.listSessions({ liveSince: cutoff })).map((s) => s.sys_id).sort(), [
+        bobNew.sys_id,
+      ]);
+      assert.deepEqual(await store.listSessions({ user: alice.sys_id, liveSince: cutoff }), []);
+      assert.equal((await store.listSessions()).length, 4);
+      assert.deepEqual(await store.listAvailableColleagues(carol.sys_id, { liveSince: cutoff }), [bob]);
+      assert.deepEqual(await store.listAvailableColleagues(carol.sys_id), [alice, bob]);
+
+      // An expired row is never revived by a heartbeat.
+      assert.equal(await store.touchSession(aliceOld.sys_id, cutoff), false);
+      assert.equal((await store.getSession(aliceOld.sys_id))?.last_seen, aliceOld.last_seen);
+
+      const events: PresenceEvent[] = [];
+      const unsubscribe = await store.onPresence((event) => events.push(event));
+      // One user's expired rows only.
+      assert.deepEqual(await store.deleteStaleSessions(cutoff, { user: bob.sys_id }), [bobOld]);
+      const bySysId = (a: { sys_id: string }, b: { sys_id: string }) => a.sys_id.localeCompare(b.sys_id);
+      const removed = await store.deleteStaleSessions(cutoff);
+      assert.deepEqual(removed.sort(bySysId), [aliceOld, carolOld].sort(bySysId));
+      assert.deepEqual(await store.deleteStaleSessions(cutoff), []);
+      assert.equal(await store.getSession(aliceOld.sys_id), undefined);
+      assert.deepEqual(await store.getSession(bobNew.sys_id), bobNew);
+
+      const deadline = Date.now() + 3000;
+      while (events.length < 3 && Date.now() < deadline) await pause();
+      await unsubscribe();
+      assert.deepEqual(
+        events.map((e) => [e.type, e.session.sys_id, e.availability]).sort(),
+        [
+          // Bob keeps a live available session: nobody's list changes.
+          ['session.removed', bobOld.sys_id, undefined],
+          ['session.removed', aliceOld.sys_id, { client: alice, available: false }],
+          ['session.removed', carolOld.sys_id, { client: carol, available: false }],
+        ].sort(),
+      );
+    });
+
     it("publishes committed session changes with the user's groups", async () => {
       const events: PresenceEvent[] = [];
       const unsubscribe = await store.onPresence((event) => events.push(event));

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import pg from 'pg';
+import { newSysId, sessionIdentity } from '../ids.js';
 import { PG_SCHEMA_VERSION, PostgresStore } from '../store/postgres.js';
 import { describeStoreContract } from './store-contract.js';
 import { dropSchema, PG_URL, pgUrl, skipWithoutPg, testSchema } from './pg.js';
@@ -81,6 +82,60 @@ describe('PostgresStore migrations', { skip }, () => {
       assert.equal((await store.getCall('CA2'))?.parent_sys_id, parent.call.sys_id);
     } finally {
       await store.close();
+    }
+  });
+});
+
+describe('PostgresStore session sweep', { skip }, () => {
+  it('is safe on several instances at once: each expired row is removed and published exactly once', async () => {
+    const schema = testSchema();
+    const [a, b] = await Promise.all([
+      PostgresStore.open({ connectionString: PG_URL, schema }),
+      PostgresStore.open({ connectionString: PG_URL, schema }),
+    ]);
+    try {
+      const events: string[] = [];
+      const unsubscribe = await a.onPresence((event) => {
+        if (event.type === 'session.removed') events.push(event.session.sys_id);
+      });
+      const created: string[] = [];
+      for (let i = 0; i < 6; i++) {
+        const user = await a.findOrCreateUser(`user${i}`);
+        await a.setUserGroups(user.sys_id, ['support']);
+        for (let j = 0; j < 5; j++) {
+          const sysId = newSysId();
+          await (j % 2 ? a : b).createSession({
+            sys_id: sysId,
+            user: user.sys_id,
+            name: `user${i}`,
+            number: '+15005550006',
+            vendor: 'TWILIO_DIRECT',
+            identity: sessionIdentity(sysId),
+            available: true,
+          });
+          created.push(sysId);
+        }
+      }
+      const cutoff = new Date(Date.now() + 1000).toISOString();
+      const results = await Promise.all([
+        a.deleteStaleSessions(cutoff),
+        b.deleteStaleSessions(cutoff),
+        a.deleteStaleSessions(cutoff),
+        b.deleteStaleSessions(cutoff),
+      ]);
+      const removed = results.flat().map((s) => s.sys_id);
+      assert.deepEqual([...removed].sort(), [...created].sort(), 'every row removed by exactly one sweep');
+      assert.deepEqual(await a.listSessions(), []);
+      const deadline = Date.now() + 3000;
+      while (events.length < created.length && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.deepEqual([...events].sort(), [...created].sort(), 'each removal published once');
+      await unsubscribe();
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+      await dropSchema(schema);
     }
   });
 });

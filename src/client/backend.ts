@@ -19,6 +19,11 @@ export interface CreateSessionResult {
   expiresAt: number | string;
   /** Vendor device configuration passed through to the driver (Twilio: chunderw, sounds, edge…). */
   device: Record<string, unknown>;
+  /**
+   * Send `heartbeat()` this often (seconds) while online, or the backend expires the session. Absent (an
+   * older backend): no heartbeats.
+   */
+  heartbeatSeconds?: number;
 }
 
 export interface TokenResult {
@@ -45,6 +50,8 @@ export interface NotifyBackend {
   lookupCallerId(number: string): Promise<{ number: string; vendor: string | null }>;
   createSession(request: { callerId: string; name?: string }): Promise<CreateSessionResult>;
   refreshToken(sessionSysId: string): Promise<TokenResult>;
+  /** Tells the backend the session is alive. Rejects with NOT_FOUND once the session expired. */
+  heartbeat(sessionSysId: string): Promise<void>;
   deleteSession(sessionSysId: string): Promise<void>;
   listAvailableClients(): Promise<AvailableClient[]>;
   /**
@@ -113,6 +120,10 @@ export class HttpNotifyBackend implements NotifyBackend {
 
   refreshToken(sessionSysId: string) {
     return this.#request<TokenResult>('POST', `/sessions/${encodeURIComponent(sessionSysId)}/token`);
+  }
+
+  async heartbeat(sessionSysId: string) {
+    await this.#request('POST', `/sessions/${encodeURIComponent(sessionSysId)}/heartbeat`);
   }
 
   async deleteSession(sessionSysId: string) {

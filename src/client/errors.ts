@@ -95,6 +95,12 @@ export const NOTIFY_ERRORS = {
     explanation: 'The vendor token reached its expiry before it was refreshed.',
     solution: 'Keep forceRefreshToken enabled, or call init() again.',
   },
+  SESSION_EXPIRED: {
+    message: 'The session expired on the backend.',
+    explanation:
+      'The backend heard no heartbeat of this client for longer than its session TTL (a suspended tab or a lost network) and removed the session row, so calls no longer reach this client. The client went OFFLINE and released the vendor device.',
+    solution: 'Call init() again to start a new session.',
+  },
   TOKEN_INVALID: {
     message: 'The access token is invalid.',
     explanation: 'The vendor rejected the token (signature, account or grant).',

@@ -114,6 +114,8 @@ const PARENT_ID_FIRST_WAIT_MS = 250;
 const PARENT_ID_MAX_WAIT_MS = 2000;
 const REFRESH_MARGIN_MS = 60_000;
 const REFRESH_RETRY_MS = 5_000;
+/** Shortest heartbeat interval accepted from a backend. */
+const MIN_HEARTBEAT_MS = 250;
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -147,6 +149,11 @@ export class NotifyClient {
   #refreshing: Promise<void> | null = null;
   /** When our own timer will refresh the token (ms since the epoch). */
   #refreshDueAt = 0;
+  /** The backend's heartbeat interval for the current session (0: the backend wants none). */
+  #heartbeatMs = 0;
+  #heartbeatTimer: ReturnType<typeof setInterval> | undefined;
+  /** Heartbeats ran for the current session before (so a return to ONLINE sends one at once). */
+  #heartbeatStarted = false;
   readonly #stateObservers = new Set<() => void>();
   /** Aborts the watchAvailableClients() subscriptions on destroy(). */
   readonly #watches = new AbortController();
@@ -562,6 +569,8 @@ export class NotifyClient {
   }
 
   #onDeviceState(to: DeviceState, from: DeviceState): void {
+    if (to === DeviceState.ONLINE) this.#startHeartbeat();
+    else this.#stopHeartbeat();
     if (to === DeviceState.ONLINE) {
       this.#emit(STD_EVENTS.ONLINE);
       safeCall('onReady', this.#config.onReady);
@@ -626,6 +635,11 @@ export class NotifyClient {
         return;
       }
       this.#session = { ...created.session };
+      this.#heartbeatMs =
+        typeof created.heartbeatSeconds === 'number' && created.heartbeatSeconds > 0
+          ? Math.max(MIN_HEARTBEAT_MS, created.heartbeatSeconds * 1000)
+          : 0;
+      this.#heartbeatStarted = false;
       const factory = this.#config.driverFactory ?? createDriver;
       const driver = await factory({
         vendor,
@@ -692,7 +706,50 @@ export class NotifyClient {
     ];
   }
 
+  /**
+   * Heartbeats (`POST /sessions/:sysId/heartbeat` every `heartbeatSeconds` of the backend) while ONLINE, so
+   * that the backend can tell a live client from a tab that vanished without destroy(). They stop when the
+   * client goes OFFLINE or is destroyed. A heartbeat answered 404 means the backend expired the session (no
+   * heartbeat within its TTL, e.g. a suspended tab): the client goes OFFLINE with ERROR SESSION_EXPIRED
+   * and releases the device; init() starts a new session. Other failures are retried at the next beat.
+   */
+  #startHeartbeat(): void {
+    this.#stopHeartbeat();
+    const session = this.#session;
+    if (!session || !this.#heartbeatMs) return;
+    if (this.#heartbeatStarted) this.#beat(session);
+    this.#heartbeatStarted = true;
+    this.#heartbeatTimer = setInterval(() => this.#beat(session), this.#heartbeatMs);
+  }
+
+  #stopHeartbeat(): void {
+    clearInterval(this.#heartbeatTimer);
+    this.#heartbeatTimer = undefined;
+  }
+
+  #beat(session: NotifySession): void {
+    const generation = this.#generation;
+    this.#backend.heartbeat(session.sys_id).then(
+      () => undefined,
+      (error: unknown) => {
+        if (generation !== this.#generation || this.#session !== session) return;
+        const failure = toNotifyError(error, 'BACKEND_ERROR');
+        if (failure.code !== 'NOT_FOUND') {
+          console.debug('[notify] heartbeat failed, retrying at the next beat:', failure.message);
+          return;
+        }
+        this.#generation += 1;
+        this.#session = null; // the row is gone: nothing to delete
+        if (this.#call) this.#endCall('disconnect');
+        if (this.#device.state === DeviceState.ONLINE) this.#device.transition(DeviceState.OFFLINE);
+        this.#report('SESSION_EXPIRED');
+        void this.#teardown();
+      },
+    );
+  }
+
   async #teardown(): Promise<void> {
+    this.#stopHeartbeat();
     this.#clearTokenTimers();
     for (const unsubscribe of this.#driverSubscriptions) unsubscribe();
     this.#driverSubscriptions = [];

@@ -40,12 +40,14 @@ async function readRows(schema: string, { callSids = [], sessionSysIds = [] }: R
  * A second stack mints short-lived tokens, for the expiry tests. A third, `twoInstances`, mounts two
  * backend instances (/api, /api-2) on one PostgreSQL schema created for the run and dropped at the end;
  * it starts only for a page that imports `/__stack.js?twoInstances` (and is `{skip}` without PostgreSQL,
- * except under CI, where that fails).
+ * except under CI, where that fails). `shortSessions` (a 3 s session TTL) starts for `/__stack.js?shortSessions`.
  */
 export function stackPlugin(testPageOrigin: string): TestRunnerPlugin {
   const corsOrigins = [testPageOrigin];
   let starting: Promise<{ main: Stack; shortTokens: Stack }> | undefined;
   let startingTwo: Promise<TwoInstances> | undefined;
+  // Sessions expire 3 s after their last heartbeat (clients beat every second): vanished-client tests.
+  let startingShortSessions: Promise<Stack> | undefined;
   // Started on the first request for /__stack.js, so that test groups that do not use it pay nothing.
   const start = async () => ({
     main: await startStack({ corsOrigins }),
@@ -73,7 +75,8 @@ export function stackPlugin(testPageOrigin: string): TestRunnerPlugin {
     },
     async serverStop() {
       const [stacks, two] = await Promise.all([starting, startingTwo?.catch(() => undefined)]);
-      await Promise.all([stacks?.main.close(), stacks?.shortTokens.close()]);
+      const shortSessions = await startingShortSessions?.catch(() => undefined);
+      await Promise.all([stacks?.main.close(), stacks?.shortTokens.close(), shortSessions?.close()]);
       if (two && 'stack' in two) {
         await two.stack.close();
         await dropSchema(two.schema);
@@ -89,8 +92,15 @@ export function stackPlugin(testPageOrigin: string): TestRunnerPlugin {
         twoInstances =
           'skip' in two ? { skip: two.skip } : { ...describe(two.stack), backendUrls: two.stack.backendUrls };
       }
+      let shortSessions: object | undefined;
+      if (context.URL.searchParams.has('shortSessions')) {
+        shortSessions = describe(
+          await (startingShortSessions ??= startStack({ corsOrigins, sessionTtlSeconds: 3 })),
+        );
+      }
       const body = {
         ...describe(stacks.main),
+        ...(shortSessions && { shortSessions }),
         shortTokens: describe(stacks.shortTokens),
         ...(twoInstances && { twoInstances }),
         demoNumber: DEMO_NUMBER,

@@ -116,6 +116,7 @@ describe('HttpNotifyBackend', () => {
     await backend.getParentId('CA1');
     await backend.forwardCall('CA1', { type: 'number', id: '+15550100003' });
     await backend.setAvailability('s1', false);
+    await backend.heartbeat('s1');
     expect(calls.map(([url, init]) => `${init?.method} ${String(url)}`)).to.deep.equal([
       'POST /api/sessions',
       'POST /api/sessions/s1/token',
@@ -124,8 +125,20 @@ describe('HttpNotifyBackend', () => {
       'GET /api/calls/CA1/parent',
       'POST /api/calls/CA1/forward',
       'PATCH /api/sessions/s1',
+      'POST /api/sessions/s1/heartbeat',
     ]);
     expect(calls[6][1]?.body).to.equal('{"available":false}');
+  });
+
+  it('maps a heartbeat of an expired session (404 UNKNOWN_SESSION) to NOT_FOUND', async () => {
+    const backend = new HttpNotifyBackend({
+      fetch: fakeFetch(404, { error: { code: 'UNKNOWN_SESSION', message: 'The session expired.' } }, []),
+    });
+    const code = await backend.heartbeat('s1').then(
+      () => null,
+      (e: NotifyError) => e.code,
+    );
+    expect(code).to.equal('NOT_FOUND');
   });
 
   it('keeps our backend codes, maps others to BACKEND_ERROR, network failure to BACKEND_UNREACHABLE', async () => {

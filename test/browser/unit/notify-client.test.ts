@@ -406,6 +406,78 @@ describe('NotifyClient', () => {
     });
   });
 
+  describe('heartbeat', () => {
+    const beats = (backend: { methods: string[] }) => backend.methods.filter((m) => m === 'heartbeat').length;
+    const online = async (heartbeatSeconds: number | undefined) => {
+      const made = makeClient();
+      made.backend.heartbeatSeconds = heartbeatSeconds;
+      made.client.setCallerId(CALLER_ID);
+      made.client.init();
+      await waitUntil(() => made.client.getDeviceState() === 'online');
+      return made;
+    };
+
+    it('beats every heartbeatSeconds of the backend while online, for its own session, and stops on destroy', async () => {
+      const { client, backend } = await online(0.05);
+      await waitUntil(() => beats(backend) >= 3, 'no heartbeats');
+      const sysId = client.getSession()!.sys_id;
+      expect(backend.log.filter((e) => e.method === 'heartbeat').every((e) => e.args[0] === sysId)).to.equal(
+        true,
+      );
+      client.destroy();
+      const after = beats(backend);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(beats(backend)).to.equal(after);
+    });
+
+    it('stops while OFFLINE and beats at once when ONLINE again', async () => {
+      const { client, backend, driver } = await online(0.05);
+      await waitUntil(() => beats(backend) >= 1);
+      driver.dropRegistration();
+      expect(client.getDeviceState()).to.equal('offline');
+      const offline = beats(backend);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(beats(backend)).to.equal(offline);
+      driver.events.emit('registered');
+      expect(client.getDeviceState()).to.equal('online');
+      expect(beats(backend)).to.equal(offline + 1);
+    });
+
+    it('sends none when the backend asks for none (an older backend)', async () => {
+      const { backend } = await online(undefined);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(beats(backend)).to.equal(0);
+    });
+
+    it('a 404 (the backend expired the session) goes OFFLINE with SESSION_EXPIRED and releases the device; init() starts anew', async () => {
+      const { client, backend, driver, names, errors } = await online(0.05);
+      backend.heartbeatError = new NotifyError('NOT_FOUND');
+      await waitUntil(() => errors().includes('SESSION_EXPIRED'), 'no SESSION_EXPIRED');
+      expect(client.getDeviceState()).to.equal('offline');
+      expect(names().filter((n) => n === STD_EVENTS.OFFLINE)).to.have.length(1);
+      expect(client.getSession()).to.equal(null);
+      expect(driver.destroyed).to.equal(true);
+      expect(backend.methods).to.not.include('deleteSession');
+      const after = beats(backend);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(beats(backend)).to.equal(after, 'no heartbeats after expiry');
+
+      backend.heartbeatError = null;
+      client.init();
+      await waitUntil(() => client.getDeviceState() === 'online');
+      expect(backend.methods.filter((m) => m === 'createSession')).to.have.length(2);
+      await waitUntil(() => beats(backend) > after, 'the new session beats');
+    });
+
+    it('other heartbeat failures are retried and change nothing', async () => {
+      const { client, backend, errors } = await online(0.05);
+      backend.heartbeatError = new NotifyError('BACKEND_UNREACHABLE');
+      await waitUntil(() => beats(backend) >= 3);
+      expect(client.getDeviceState()).to.equal('online');
+      expect(errors()).to.deep.equal([]);
+    });
+  });
+
   describe('legacy handlers', () => {
     it('calls onReady, onOffline and onError from notifyConfig', async () => {
       const calls: string[] = [];

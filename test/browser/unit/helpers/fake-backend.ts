@@ -18,6 +18,10 @@ export class FakeBackend implements NotifyBackend {
   tokenCounter = 0;
   refreshError: NotifyError | null = null;
   createError: NotifyError | null = null;
+  /** Handed out as `heartbeatSeconds` by createSession (undefined: an older backend without heartbeats). */
+  heartbeatSeconds: number | undefined = 30;
+  /** Thrown by heartbeat() (NOT_FOUND as when the backend expired the session). */
+  heartbeatError: NotifyError | null = null;
   parentIds: Record<string, string> = {};
   clients: AvailableClient[] = [];
   #sysCounter = 0;
@@ -44,6 +48,7 @@ export class FakeBackend implements NotifyBackend {
       vendor: 'TWILIO_DIRECT',
       ...this.#token(),
       device: { chunderw: '127.0.0.1:1', publishEvents: false },
+      ...(this.heartbeatSeconds !== undefined && { heartbeatSeconds: this.heartbeatSeconds }),
     };
   }
 
@@ -52,6 +57,12 @@ export class FakeBackend implements NotifyBackend {
     if (this.refreshError) throw this.refreshError;
     if (!this.sessions.has(sessionSysId)) throw new NotifyError('NOT_FOUND');
     return this.#token();
+  }
+
+  async heartbeat(sessionSysId: string) {
+    this.#record('heartbeat', sessionSysId);
+    if (this.heartbeatError) throw this.heartbeatError;
+    if (!this.sessions.has(sessionSysId)) throw new NotifyError('NOT_FOUND');
   }
 
   async deleteSession(sessionSysId: string) {
