@@ -84,6 +84,8 @@ export interface ServerOptions {
   trustProxy?: boolean | string | string[];
   /** Keep-alive comment interval of `GET /presence`, in ms. Default 15000. */
   presenceHeartbeatMs?: number;
+  /** Open presence streams per user (default 10); one more is refused with 429 RATE_LIMITED. */
+  presenceStreamsPerUser?: number;
   /** Process metrics (CPU, memory, event loop) on `/metrics` besides the backend's own. Default true. */
   processMetrics?: boolean;
 }
@@ -152,6 +154,7 @@ export const notifyBackend: FastifyPluginAsync<ServerOptions> = async (app, opti
     liveSince,
     twilioDevice: options.twilioDevice ?? {},
     presenceHeartbeatMs: options.presenceHeartbeatMs ?? 15_000,
+    presenceStreamsPerUser: options.presenceStreamsPerUser ?? 10,
     closing: closing.signal,
     publicUrlFor: publicUrlResolver(options.publicUrl),
     twilioRest: lazyRestClient(options),

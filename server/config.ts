@@ -210,6 +210,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     problems.push(`NOTIFY_LOG must be true/false or one of ${LOG_LEVELS.join(', ')}.`);
   }
 
+  // Dev sign-in picks users by name: next to real host identities it would let anyone become a host user.
+  if (hostIdentity && flag('NOTIFY_DEV_SIGN_IN')) {
+    problems.push('NOTIFY_DEV_SIGN_IN cannot be combined with a host identity (NOTIFY_IDENTITY_*).');
+  }
+
   if (problems.length) throw new ConfigError(problems);
   return {
     options: {

@@ -23,6 +23,8 @@ export interface BackendContext extends UserGate {
   twilioDevice: Record<string, unknown>;
   /** Interval of SSE keep-alive comments on `GET /presence`, in ms. */
   presenceHeartbeatMs: number;
+  /** Open `GET /presence` streams one user may hold at once. */
+  presenceStreamsPerUser: number;
   /** Resolves when the app is closing: long-lived responses (SSE) end then. */
   closing: AbortSignal;
   /**

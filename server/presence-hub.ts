@@ -67,6 +67,11 @@ export class PresenceHub {
     return this.#size;
   }
 
+  /** Open streams of one user (several tabs, or a client that leaks streams). */
+  streamsOf(user: string): number {
+    return this.#byUser.get(user)?.size ?? 0;
+  }
+
   /**
    * Registers a stream (its events are held back until `ready`). Resolves once the store delivers changes,
    * so that nothing committed after the snapshot query starts can be missed.

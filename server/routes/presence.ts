@@ -37,6 +37,13 @@ export const presenceRoutes: FastifyPluginAsync<BackendContext> = async (app, ct
     async (request, reply) => {
       if (ctx.closing.aborted) throw new NotifyError('NOT_READY');
       const user = currentUser(request).sys_id;
+      // Each stream holds a socket and up to a MiB of buffered events: a user gets a bounded number of them.
+      if (hub.streamsOf(user) >= ctx.presenceStreamsPerUser) {
+        throw new NotifyError(
+          'RATE_LIMITED',
+          `Too many open presence streams for this user (at most ${ctx.presenceStreamsPerUser}); close one first.`,
+        );
+      }
       const groups = (await ctx.store.listUserGroups(user)).map((g) => g.sys_id);
       const raw = reply.raw;
       // Subscribed before the snapshot is read: changes committed meanwhile are held, then sent after it.

@@ -36,6 +36,19 @@ describe('loadConfig', () => {
     assert.equal(loadConfig(valid).options.devSignIn, false);
   });
 
+  it('refuses development sign-in next to a host identity (it would let anyone become a host user)', () => {
+    const identity = {
+      NOTIFY_IDENTITY_SECRET: 's'.repeat(32),
+      NOTIFY_IDENTITY_ISSUER: 'https://idp.example',
+      NOTIFY_IDENTITY_AUDIENCE: 'notify',
+    };
+    assert.ok(loadConfig({ ...valid, ...identity }).options.hostIdentity);
+    assert.throws(
+      () => loadConfig({ ...valid, ...identity, NOTIFY_DEV_SIGN_IN: 'true' }),
+      (e: ConfigError) => /NOTIFY_DEV_SIGN_IN cannot be combined/.test(e.message),
+    );
+  });
+
   it('lists every problem at once', () => {
     try {
       loadConfig({

@@ -131,6 +131,41 @@ describe('GET /presence (SQLite, one instance)', () => {
     await presenceScenario(app, app);
   });
 
+  it('bounds the open streams per user: one more is refused with 429, others are unaffected', async () => {
+    const capped = await makeApp({
+      devSignIn: false,
+      hostIdentity,
+      seed,
+      processMetrics: false,
+      presenceStreamsPerUser: 2,
+    });
+    const streams: SseStream[] = [];
+    try {
+      const url = `${await listen(capped)}/presence`;
+      const bobAuth = bearer(await hostToken(bob));
+      for (let i = 0; i < 2; i++) {
+        const stream = await openSse(url, bobAuth);
+        streams.push(stream);
+        await stream.waitFor((e) => e.event === 'available');
+      }
+      const third = await openSse(url, bobAuth);
+      streams.push(third);
+      assert.equal(third.response.statusCode, 429);
+      // Another user still gets a stream, and Bob gets one again once he closes one.
+      const aliceStream = await openSse(url, bearer(await hostToken(alice)));
+      streams.push(aliceStream);
+      assert.equal(aliceStream.response.statusCode, 200);
+      streams[0]!.close();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const again = await openSse(url, bobAuth);
+      streams.push(again);
+      assert.equal(again.response.statusCode, 200);
+    } finally {
+      for (const stream of streams) stream.close();
+      await capped.close();
+    }
+  });
+
   it('fans one change out as exactly one event per subscriber, reading the store O(1) times', async () => {
     const counts = { calls: 0 };
     const inner = new SqliteStore(':memory:');
