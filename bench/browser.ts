@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
-import { DEMO_NUMBER, startStack, type Stack } from '../scripts/stack.js';
+import { startStack, type Stack } from '../scripts/stack.js';
 import { log } from './lib.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.js';
 
@@ -18,6 +18,8 @@ const BLANK =
 export interface BrowserOptions {
   /** Measured pairs (ours + bare) of the overhead runs, after `warmup` discarded pairs. */
   pairs: number;
+  /** Measured pairs of the inbound runs (pickupCall() vs call.accept()), after `warmup` discarded pairs. */
+  pickupPairs: number;
   warmup: number;
   floorRuns: number;
   renderPages: number;
@@ -32,11 +34,21 @@ export interface OverheadRun {
   firstAudio: number;
 }
 
+/** One inbound run: a virtual phone dials the Notify number, the page answers. */
+export interface PickupRun {
+  /** dial request → INCOMING_CALL (ours, after resolving the parent call) / Device `incoming` (bare). */
+  ringing: number;
+  /** pickupCall() → CALL_START / call.accept() → `accept`. */
+  callStart: number;
+  /** pickupCall() / call.accept() → first remote audio (the remote track unmutes on its first RTP packet). */
+  firstAudio: number;
+}
+
 export interface BrowserResults {
   ours: OverheadRun[];
   bare: OverheadRun[];
   floor: Array<{ connected: number; firstAudio: number }>;
-  pickup: { available: boolean; reason: string };
+  pickup: { ours: PickupRun[]; bare: PickupRun[]; error?: string };
   /** Why the overhead runs stopped early, if they did. */
   overheadError?: string;
   element: {
@@ -189,14 +201,14 @@ export async function runBrowser(options: BrowserOptions): Promise<BrowserResult
       log(`overhead runs stopped: ${overheadError}`);
     }
 
+    // ---- inbound: pickupCall() vs call.accept(), interleaved in the same page ----
+    const pickup = await runPickup(page, options);
+
     // ---- floor: two RTCPeerConnections on loopback in the same page ----
     const floor: Array<{ connected: number; firstAudio: number }> = [];
     await call(page, 'window.bench.floor()'); // warm-up
     for (let i = 0; i < options.floorRuns; i++) floor.push(await call(page, 'window.bench.floor()'));
     await page.context().close();
-
-    // ---- pickup → first audio needs the backend to route an inbound call to a session ----
-    const pickup = await probePickup(stack);
 
     // ---- element: cold first render in fresh pages, warm renders, updates, lifecycle heap ----
     const firstRenderCold: number[] = [];
@@ -251,35 +263,60 @@ export async function runBrowser(options: BrowserOptions): Promise<BrowserResult
 }
 
 /**
- * Whether an inbound call (a virtual phone dialling the Notify number) can reach a client today: the
- * emulator's `POST /emulator/phones/:number/dial` must exist and the backend must answer the voice
- * webhook for a Notify number with something other than <Reject>.
+ * Inbound calls, ours against the bare SDK, alternating who goes first: each side brings a session online
+ * (the client's init(), or POST /api/sessions + Device.register() with its token), a virtual phone dials
+ * the demo Notify number (POST /emulator/phones/:n/dial), the backend rings every available session of the
+ * number (only this one is online), and the page answers: INCOMING_CALL → pickupCall() for ours, the
+ * Device's `incoming` → call.accept() for the bare SDK. Each run uses a phone of its own, so no run waits
+ * for the previous phone leg to end.
  */
-async function probePickup(stack: Stack): Promise<{ available: boolean; reason: string }> {
-  const response = await stack.app.inject({
-    method: 'POST',
-    url: `/emulator/phones/${encodeURIComponent('+15557770009')}/dial`,
-    payload: { to: DEMO_NUMBER },
-  });
-  if (response.statusCode === 404)
-    return { available: false, reason: 'the emulator has no POST /emulator/phones/:number/dial' };
-  if (response.statusCode >= 300) return { available: false, reason: `dial answered ${response.statusCode}` };
-  const { callSid } = response.json() as { callSid: string };
-  for (let i = 0; i < 40; i++) {
-    await new Promise((r) => setTimeout(r, 50));
-    const calls = (await stack.app.inject({ method: 'GET', url: '/emulator/calls' })).json() as
-      Array<{ sid: string; status: string }> | { calls: Array<{ sid: string; status: string }> };
-    const list = Array.isArray(calls) ? calls : calls.calls;
-    const leg = list.find((c) => c.sid === callSid);
-    if (leg && ['failed', 'busy', 'canceled', 'completed', 'no-answer'].includes(leg.status))
-      return {
-        available: false,
-        reason: `the backend does not route inbound calls to a session yet (the dialled call ended "${leg.status}"; server/routes/twilio-webhooks.ts answers <Reject>)`,
-      };
-  }
-  return {
-    available: false,
-    reason:
-      'not measured by this version of the bench: an inbound call to the Notify number did reach the backend and was still ringing after 2 s, so inbound routing to sessions is arriving; the bench needs a pickup run (ours: INCOMING_CALL → pickupCall(); bare: Device `incoming` → call.accept()) to be added',
+async function runPickup(page: Page, options: BrowserOptions): Promise<BrowserResults['pickup']> {
+  const ours: PickupRun[] = [];
+  const bare: PickupRun[] = [];
+  let phone = 0;
+  const side = (who: 'ours' | 'bare') => async (): Promise<PickupRun> => {
+    const from = `+1555888${String(++phone).padStart(4, '0')}`;
+    await call(page, `window.bench.${who}Online()`);
+    const run = await call<PickupRun>(page, `window.bench.${who}Pickup('${from}')`);
+    await call(page, `window.bench.${who}End()`);
+    return run;
   };
+  const runOurs = side('ours');
+  const runBare = side('bare');
+  const total = options.warmup + options.pickupPairs;
+  let retries = 0;
+  try {
+    for (let i = 0; i < total; i++) {
+      const first = i % 2 === 0 ? runOurs : runBare;
+      const second = i % 2 === 0 ? runBare : runOurs;
+      // An inbound pair makes about 30 requests (webhooks and status callbacks included) against the
+      // 600/min per-IP limiter: pace pairs to at least 3 s.
+      const pairStarted = performance.now();
+      let a: PickupRun;
+      let b: PickupRun;
+      try {
+        a = await first();
+        await new Promise((r) => setTimeout(r, 200));
+        b = await second();
+      } catch (error) {
+        if (retries++ >= 3) throw error;
+        log(`pickup pair failed (${(error as Error).message.split('\n')[0]}); retrying in 30 s`);
+        await call(page, 'window.bench.reset()').catch(() => undefined);
+        await new Promise((r) => setTimeout(r, 30_000));
+        i--;
+        continue;
+      }
+      await new Promise((r) => setTimeout(r, Math.max(200, 3000 - (performance.now() - pairStarted))));
+      if (i < options.warmup) continue;
+      (first === runOurs ? ours : bare).push(a);
+      (second === runOurs ? ours : bare).push(b);
+      if ((i + 1 - options.warmup) % 5 === 0)
+        log(`pickup pair ${i + 1 - options.warmup}/${options.pickupPairs}`);
+    }
+    return { ours, bare };
+  } catch (error) {
+    const message = (error as Error).message.split('\n')[0]!;
+    log(`pickup runs stopped: ${message}`);
+    return { ours, bare, error: message };
+  }
 }

@@ -2,7 +2,8 @@
  * Presence at scale: N agents hold `GET /presence` (Server-Sent Events) open on one backend process
  * (a child process, so its memory is its own). Measures the server's memory per connected agent and the
  * time from one agent's change (POST /sessions) until every other agent has received the `session` event
- * and the refreshed `available` list. Loopback only; one HTTP socket per agent.
+ * and the `availability` delta naming the new agent (one event per change; the `available` snapshot of
+ * ≤ 100 clients is sent only on connect). Loopback only; one HTTP socket per agent.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
@@ -167,7 +168,7 @@ export async function runPresence(agents: number): Promise<PresenceResult> {
       openNext();
     });
     const connectSeconds = (performance.now() - t0) / 1000;
-    await new Promise((r) => setTimeout(r, 1000)); // initial `available` events settle
+    await new Promise((r) => setTimeout(r, 1000)); // the on-connect `available` snapshots settle
     const after = await memory();
     log(`presence: ${connected} agents connected in ${connectSeconds.toFixed(1)} s`);
 

@@ -72,13 +72,15 @@ export async function setup(name) {
 // ---------------------------------------------------------------- ours: NotifyClient ----------------
 let ours = null;
 
-export async function oursOnline() {
+/** `extra`: more client configuration (e.g. `{skipParentId: true}` for a diagnostic run). */
+export async function oursOnline(extra = {}) {
   const { NotifyClient, STD_EVENTS } = lib;
   const config = {
     autoLoadScriptResources: true,
     backendUrl: '/api',
     authToken: bearer,
     callerId: DEMO_NUMBER,
+    ...extra,
   };
   const client = new NotifyClient(config, true);
   const log = [];
@@ -114,6 +116,48 @@ export async function oursCall(number) {
     'first audio',
   );
   return { callStart: start.at - t0, firstAudio: peer.firstAudioAt - t0 };
+}
+
+/** A virtual phone (`from`) dials the demo Notify number through the emulator; the backend rings every available session. */
+async function dialDemo(from) {
+  const response = await nativeFetch(`/emulator/phones/${encodeURIComponent(from)}/dial`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ to: DEMO_NUMBER }),
+  });
+  if (!response.ok) throw new Error(`dial ${from}: ${response.status} ${await response.text()}`);
+  return (await response.json()).callSid;
+}
+
+/**
+ * Inbound: `from` dials the Notify number; once INCOMING_CALL has fired, pickupCall() and time it to
+ * CALL_START and to the first remote audio of the call's RTCPeerConnection.
+ */
+export async function oursPickup(from) {
+  const { client, log, STD_EVENTS } = ours;
+  const mark = log.length;
+  const fresh = () => log.slice(mark);
+  const before = peers.length;
+  const dialedAt = performance.now();
+  await dialDemo(from);
+  const incoming = await until(
+    () => fresh().find((e) => e.event === STD_EVENTS.INCOMING_CALL || e.event === STD_EVENTS.ERROR),
+    'INCOMING_CALL',
+  );
+  if (incoming.event !== STD_EVENTS.INCOMING_CALL)
+    throw new Error(`incoming failed: ${JSON.stringify(incoming.args)}`);
+  const t0 = performance.now();
+  client.pickupCall();
+  const start = await until(
+    () => fresh().find((e) => e.event === STD_EVENTS.CALL_START || e.event === STD_EVENTS.ERROR),
+    'CALL_START after pickup',
+  );
+  if (start.event !== STD_EVENTS.CALL_START) throw new Error(`pickup failed: ${JSON.stringify(start.args)}`);
+  const peer = await until(
+    () => peers.length > before && peers.at(-1).firstAudioAt !== undefined && peers.at(-1),
+    'first audio after pickup',
+  );
+  return { ringing: incoming.at - dialedAt, callStart: start.at - t0, firstAudio: peer.firstAudioAt - t0 };
 }
 
 export async function oursEnd() {
@@ -161,6 +205,35 @@ export async function bareCall(number) {
     'first audio',
   );
   return { callStart: t1 - t0, firstAudio: peer.firstAudioAt - t0 };
+}
+
+/** Inbound on the bare SDK: `from` dials the Notify number; on the Device's `incoming`, call.accept(). */
+export async function barePickup(from) {
+  const before = peers.length;
+  const incoming = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('timed out waiting for incoming')), 20000);
+    bare.device.once('incoming', (call) => {
+      clearTimeout(timer);
+      resolve({ call, at: performance.now() });
+    });
+  });
+  const dialedAt = performance.now();
+  await dialDemo(from);
+  const { call, at } = await incoming;
+  const t0 = performance.now();
+  const accepted = new Promise((resolve, reject) => {
+    call.once('accept', resolve);
+    call.once('error', reject);
+  });
+  call.accept();
+  await accepted;
+  const t1 = performance.now();
+  bare.call = call;
+  const peer = await until(
+    () => peers.length > before && peers.at(-1).firstAudioAt !== undefined && peers.at(-1),
+    'first audio after accept',
+  );
+  return { ringing: at - dialedAt, callStart: t1 - t0, firstAudio: peer.firstAudioAt - t0 };
 }
 
 export async function bareEnd() {
@@ -362,12 +435,17 @@ export async function lifecycle(cycles) {
     el.config = { backend, driverFactory };
     el.setAttribute('caller-id', DEMO_NUMBER);
     const seen = new Set();
-    const mark = (e) => seen.add(e.type);
+    let failure;
+    const mark = (e) => {
+      seen.add(e.type);
+      if (e.type === 'notify-error') failure ??= e.detail;
+    };
     for (const type of ['notify-online', 'notify-call-start', 'notify-call-disconnect', 'notify-error'])
       el.addEventListener(type, mark);
     document.body.append(el);
     await el.updateComplete;
-    el.init();
+    // With a caller-id the element starts its client itself after the first update (a second init()
+    // would be INVALID_STATE).
     await until(() => seen.has('notify-online') || seen.has('notify-error'), 'element ONLINE', 5000);
     el.call('+15551239999');
     await until(() => seen.has('notify-call-start') || seen.has('notify-error'), 'element CALL_START', 5000);
@@ -377,7 +455,8 @@ export async function lifecycle(cycles) {
       'element CALL_DISCONNECT',
       5000,
     );
-    if (seen.has('notify-error')) throw new Error('the element reported an error in the lifecycle loop');
+    if (seen.has('notify-error'))
+      throw new Error(`the element reported an error in the lifecycle loop: ${JSON.stringify(failure)}`);
     el.remove();
     times.push(performance.now() - t0);
   }
@@ -407,9 +486,11 @@ window.bench = {
   setup,
   oursOnline,
   oursCall,
+  oursPickup,
   oursEnd,
   bareOnline,
   bareCall,
+  barePickup,
   bareEnd,
   floor,
   loadElement,
