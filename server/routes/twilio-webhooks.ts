@@ -8,6 +8,7 @@ import {
   Vendor,
   isCallStatus,
   isTerminalStatus,
+  parseCallDuration,
   type CallStatus,
   type ClientSession,
   type NotifyStore,
@@ -269,7 +270,7 @@ export const twilioWebhookRoutes: FastifyPluginAsync<BackendContext> = async (ap
     }
   }
 
-  app.post<{ Body: VoiceParams & { CallStatus: CallStatus } }>(
+  app.post<{ Body: VoiceParams & { CallStatus: CallStatus; CallDuration?: unknown } }>(
     '/twilio/status',
     {
       config: twilioTraffic,
@@ -277,7 +278,14 @@ export const twilioWebhookRoutes: FastifyPluginAsync<BackendContext> = async (ap
         body: {
           ...webhookBody,
           required: ['CallSid', 'CallStatus'],
-          properties: { ...webhookBody.properties, CallStatus: { type: 'string', enum: [...CALL_STATUSES] } },
+          properties: {
+            ...webhookBody.properties,
+            CallStatus: { type: 'string', enum: [...CALL_STATUSES] },
+            // Untyped on purpose: a malformed value is ignored, never a 400 (the status still counts).
+            CallDuration: {
+              description: 'Seconds, on the terminal callback; recorded as notify_call.duration',
+            },
+          },
         },
         response: { 204: { type: 'null' } },
       },
@@ -305,6 +313,8 @@ export const twilioWebhookRoutes: FastifyPluginAsync<BackendContext> = async (ap
         from: params.From ?? '',
         to: params.To ?? '',
         status: params.CallStatus,
+        // Twilio sends it with the terminal (`completed` event) callback; the store ignores it otherwise.
+        duration: isTerminalStatus(params.CallStatus) ? parseCallDuration(params.CallDuration) : undefined,
       });
       return reply.code(204).send();
     },

@@ -4,6 +4,7 @@ import { PresenceFanout } from './presence.js';
 import {
   DEFAULT_PAGE_SIZE,
   mergeCall,
+  reportedDuration,
   type CallRecord,
   type CallReport,
   type CallUpsertResult,
@@ -112,6 +113,10 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX notify_client_session_user_available ON notify_client_session ("user", available, last_seen);
   CREATE INDEX notify_client_session_last_seen ON notify_client_session (last_seen);
   `,
+  // 4: how long a call leg lasted (Twilio's CallDuration, seconds), from its terminal status callback.
+  `
+  ALTER TABLE notify_call ADD COLUMN duration INTEGER;
+  `,
 ];
 
 /**
@@ -176,7 +181,7 @@ interface CallRow extends Omit<CallRecord, 'created_at' | 'updated_at'> {
 
 const SESSION_COLUMNS = `sys_id, "user", name, number, vendor, identity, available, connected_at, last_seen`;
 const CALL_COLUMNS = `sys_id, call_sid, parent_call_sid, parent_sys_id, session, direction, "from", "to", status,
-  created_at, updated_at`;
+  duration, created_at, updated_at`;
 
 const toSession = (row: SessionRow): ClientSession => ({
   ...row,
@@ -613,7 +618,7 @@ export class PostgresStore implements NotifyStore {
       const at = now();
       const inserted = await client.query<CallRow>(
         `INSERT INTO notify_call (${CALL_COLUMNS})
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)
          ON CONFLICT (call_sid) DO NOTHING
          RETURNING ${CALL_COLUMNS}`,
         [
@@ -626,6 +631,7 @@ export class PostgresStore implements NotifyStore {
           report.from,
           report.to,
           report.status,
+          reportedDuration(report),
           at,
         ],
       );
@@ -648,9 +654,18 @@ export class PostgresStore implements NotifyStore {
       const call: CallRecord = { ...existing, ...patch, updated_at: at };
       await client.query(
         `UPDATE notify_call SET parent_call_sid = $1, parent_sys_id = $2, session = $3, "to" = $4, status = $5,
-           updated_at = $6
-         WHERE sys_id = $7`,
-        [call.parent_call_sid, call.parent_sys_id, call.session, call.to, call.status, at, call.sys_id],
+           duration = $6, updated_at = $7
+         WHERE sys_id = $8`,
+        [
+          call.parent_call_sid,
+          call.parent_sys_id,
+          call.session,
+          call.to,
+          call.status,
+          call.duration ?? null,
+          at,
+          call.sys_id,
+        ],
       );
       return { call, changed: true };
     });

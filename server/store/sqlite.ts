@@ -4,6 +4,7 @@ import { PresenceFanout } from './presence.js';
 import {
   DEFAULT_PAGE_SIZE,
   mergeCall,
+  reportedDuration,
   type CallRecord,
   type CallReport,
   type CallUpsertResult,
@@ -110,6 +111,10 @@ const MIGRATIONS: readonly string[] = [
   DROP INDEX notify_client_session_user_available;
   CREATE INDEX notify_client_session_user_available ON notify_client_session("user", available, last_seen);
   CREATE INDEX notify_client_session_last_seen ON notify_client_session(last_seen);
+  `,
+  // 5: how long a call leg lasted (Twilio's CallDuration, seconds), from its terminal status callback.
+  `
+  ALTER TABLE notify_call ADD COLUMN duration INTEGER;
   `,
 ];
 
@@ -479,15 +484,16 @@ export class SqliteStore implements NotifyStore {
           from: report.from,
           to: report.to,
           status: report.status,
+          duration: reportedDuration(report),
           created_at: at,
           updated_at: at,
         };
         this.#db
           .prepare(
             `INSERT INTO notify_call (sys_id, call_sid, parent_call_sid, parent_sys_id, session, direction,
-               "from", "to", status, created_at, updated_at)
+               "from", "to", status, duration, created_at, updated_at)
              VALUES (@sys_id, @call_sid, @parent_call_sid, @parent_sys_id, @session, @direction,
-               @from, @to, @status, @created_at, @updated_at)`,
+               @from, @to, @status, @duration, @created_at, @updated_at)`,
           )
           .run(call);
         // Children whose callbacks arrived before this parent learn its sys_id now.
@@ -504,10 +510,10 @@ export class SqliteStore implements NotifyStore {
       this.#db
         .prepare(
           `UPDATE notify_call SET parent_call_sid = @parent_call_sid, parent_sys_id = @parent_sys_id,
-             session = @session, "to" = @to, status = @status, updated_at = @updated_at
+             session = @session, "to" = @to, status = @status, duration = @duration, updated_at = @updated_at
            WHERE sys_id = @sys_id`,
         )
-        .run(call);
+        .run({ ...call, duration: call.duration ?? null });
       return { call, changed: true };
     })();
   }

@@ -89,6 +89,11 @@ export interface CallRecord {
   from: string;
   to: string;
   status: CallStatus;
+  /**
+   * Seconds the leg lasted (Twilio's `CallDuration`), known once a terminal status reported it; null until
+   * then. Optional in the type so that records built elsewhere need not carry it; stores always set it.
+   */
+  duration?: number | null;
   created_at: string;
   updated_at: string;
 }
@@ -102,6 +107,28 @@ export interface CallReport {
   from: string;
   to: string;
   status: CallStatus;
+  /**
+   * Seconds the leg lasted (`CallDuration`). Recorded only with a terminal `status` (ignored otherwise, and
+   * when it is not a non-negative integer within `MAX_CALL_DURATION`); absent or null never clears it.
+   */
+  duration?: number | null;
+}
+
+/** The largest duration stored (PostgreSQL INTEGER); larger values are ignored as garbage. */
+export const MAX_CALL_DURATION = 2_147_483_647;
+
+/** The duration a report may record: a sane integer reported with a terminal status, else null. */
+export function reportedDuration(report: Pick<CallReport, 'status' | 'duration'>): number | null {
+  const { duration } = report;
+  if (typeof duration !== 'number' || !isTerminalStatus(report.status)) return null;
+  return Number.isInteger(duration) && duration >= 0 && duration <= MAX_CALL_DURATION ? duration : null;
+}
+
+/** Twilio's `CallDuration` parameter (whole seconds as a string): its number, or undefined if malformed. */
+export function parseCallDuration(value: unknown): number | undefined {
+  if (typeof value !== 'string' || !/^\d{1,10}$/.test(value.trim())) return undefined;
+  const seconds = Number(value.trim());
+  return seconds <= MAX_CALL_DURATION ? seconds : undefined;
 }
 
 export interface CallUpsertResult {
@@ -208,7 +235,8 @@ export interface NotifyStore {
   /**
    * Records what is known about a call leg, atomically. Rules (see `mergeCall`): a terminal status is never
    * overwritten by a non-terminal one (callbacks may arrive out of order); links (`parent_call_sid`,
-   * `session`) are filled in once and then kept; a report that changes nothing leaves `updated_at` alone.
+   * `session`) are filled in once and then kept; `duration` is set only by a terminal report carrying one
+   * (`reportedDuration`) and never cleared; a report that changes nothing leaves `updated_at` alone.
    */
   upsertCall(report: CallReport): Promise<CallUpsertResult>;
   getCall(callSid: string): Promise<CallRecord | undefined>;
@@ -249,5 +277,7 @@ export function mergeCall(
   if (!existing.parent_sys_id && parentSysId) patch.parent_sys_id = parentSysId;
   if (!existing.session && report.session) patch.session = report.session;
   if (!existing.to && report.to) patch.to = report.to;
+  const duration = reportedDuration(report);
+  if (duration !== null && duration !== (existing.duration ?? null)) patch.duration = duration;
   return Object.keys(patch).length > 0 ? patch : undefined;
 }

@@ -159,6 +159,69 @@ export function describeStoreContract(
       assert.equal((await store.listCalls()).length, 2);
     });
 
+    it('records a call duration from terminal reports only, idempotently, and never clears it', async () => {
+      const base = { direction: 'outbound', from: '+15005550006', to: '+15551234567' } as const;
+      // Unknown until a terminal report tells it; a non-terminal report's duration is ignored.
+      const ringing = await store.upsertCall({ ...base, call_sid: 'CA1', status: 'ringing', duration: 3 });
+      assert.equal(ringing.call.duration, null);
+      assert.equal((await store.getCall('CA1'))?.duration, null);
+      const answered = await store.upsertCall({
+        ...base,
+        call_sid: 'CA1',
+        status: 'in-progress',
+        duration: 4,
+      });
+      assert.equal(answered.call.duration, null);
+
+      const completed = await store.upsertCall({
+        ...base,
+        call_sid: 'CA1',
+        status: 'completed',
+        duration: 42,
+      });
+      assert.equal(completed.changed, true);
+      assert.equal(completed.call.duration, 42);
+      assert.deepEqual(await store.getCall('CA1'), completed.call);
+
+      // The same callback again changes nothing (updated_at kept).
+      const again = await store.upsertCall({ ...base, call_sid: 'CA1', status: 'completed', duration: 42 });
+      assert.equal(again.changed, false);
+      assert.deepEqual(await store.getCall('CA1'), completed.call);
+
+      // Late non-terminal reports (with or without a duration), terminal reports without one, and malformed
+      // durations neither clear nor change it.
+      for (const report of [
+        { status: 'in-progress', duration: 0 },
+        { status: 'ringing' },
+        { status: 'completed' },
+        { status: 'completed', duration: null },
+        { status: 'completed', duration: -1 },
+        { status: 'completed', duration: 1.5 },
+        { status: 'completed', duration: Number.NaN },
+        { status: 'completed', duration: 2 ** 31 },
+      ] as const) {
+        const late = await store.upsertCall({ ...base, call_sid: 'CA1', ...report });
+        assert.equal(late.changed, false, JSON.stringify(report));
+        assert.equal(late.call.duration, 42);
+      }
+      assert.deepEqual(await store.getCall('CA1'), completed.call);
+
+      // A first report that is already terminal records its duration on insert (0 included).
+      const missed = await store.upsertCall({ ...base, call_sid: 'CA2', status: 'no-answer', duration: 0 });
+      assert.equal(missed.call.duration, 0);
+      assert.deepEqual(await store.getCall('CA2'), missed.call);
+      const garbage = await store.upsertCall({ ...base, call_sid: 'CA3', status: 'busy', duration: -5 });
+      assert.equal(garbage.call.duration, null);
+      assert.deepEqual(
+        (await store.listCalls()).map((c) => [c.call_sid, c.duration]),
+        [
+          ['CA1', 42],
+          ['CA2', 0],
+          ['CA3', null],
+        ],
+      );
+    });
+
     it('keys host users by sys_id: upserts rename, names may repeat', async () => {
       const id1 = newSysId();
       const id2 = newSysId();

@@ -64,6 +64,53 @@ describe('PostgresStore migrations', { skip }, () => {
     }
   });
 
+  it('migrates a version 3 schema: existing calls get a null duration, later ones record it', async () => {
+    const schema = testSchema();
+    try {
+      const base = { direction: 'outbound', from: '+15005550006', to: '+15551234567' } as const;
+      const current = await PostgresStore.open({ connectionString: PG_URL, schema });
+      await current.upsertCall({ ...base, call_sid: 'CA1', status: 'in-progress' });
+      await current.close();
+      // Back to version 3 as it shipped: notify_call without duration.
+      const client = new pg.Client({ connectionString: PG_URL });
+      await client.connect();
+      try {
+        await client.query(`ALTER TABLE ${schema}.notify_call DROP COLUMN duration`);
+        await client.query(`DELETE FROM ${schema}.notify_schema_migrations WHERE version > 3`);
+      } finally {
+        await client.end();
+      }
+
+      const store = await PostgresStore.open({ connectionString: PG_URL, schema });
+      try {
+        assert.equal((await store.getCall('CA1'))?.duration, null);
+        const done = await store.upsertCall({ ...base, call_sid: 'CA1', status: 'completed', duration: 7 });
+        assert.equal(done.call.duration, 7);
+        assert.deepEqual(await store.getCall('CA1'), done.call);
+      } finally {
+        await store.close();
+      }
+      const check = new pg.Client({ connectionString: PG_URL });
+      await check.connect();
+      try {
+        const { rows } = await check.query(
+          `SELECT data_type, is_nullable FROM information_schema.columns
+           WHERE table_schema = $1 AND table_name = 'notify_call' AND column_name = 'duration'`,
+          [schema],
+        );
+        assert.deepEqual(rows, [{ data_type: 'integer', is_nullable: 'YES' }]);
+        const versions = await check.query(
+          `SELECT max(version) AS v FROM ${schema}.notify_schema_migrations`,
+        );
+        assert.equal(versions.rows[0].v, PG_SCHEMA_VERSION);
+      } finally {
+        await check.end();
+      }
+    } finally {
+      await dropSchema(schema);
+    }
+  });
+
   it('serialises concurrent status callbacks of one call', async () => {
     const schema = testSchema();
     const store = await PostgresStore.open({ connectionString: PG_URL, schema, dropSchemaOnClose: true });

@@ -52,13 +52,18 @@ describe('SqliteStore on a file', () => {
           name TEXT NOT NULL, number TEXT NOT NULL, vendor TEXT, identity TEXT NOT NULL UNIQUE,
           available INTEGER NOT NULL DEFAULT 1, connected_at TEXT NOT NULL, last_seen TEXT NOT NULL);
         CREATE INDEX notify_client_session_user ON notify_client_session("user");
+        CREATE TABLE notify_call (
+          sys_id TEXT PRIMARY KEY, call_sid TEXT NOT NULL UNIQUE, parent_call_sid TEXT, parent_sys_id TEXT,
+          session TEXT, direction TEXT NOT NULL, "from" TEXT NOT NULL, "to" TEXT NOT NULL,
+          status TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
         INSERT INTO sys_user VALUES ('${'a'.repeat(32)}', 'alice');
         INSERT INTO notify_group VALUES ('${'b'.repeat(32)}', 'demo');
         INSERT INTO notify_group_member VALUES ('${'b'.repeat(32)}', '${'a'.repeat(32)}');
       `);
       raw.pragma('user_version = 1');
       raw.close();
-      // Version 1 as shipped had more tables; the rebuild only touches sys_user and its references.
+      // Version 1 as shipped had more tables and indexes; the migrations only touch sys_user and its
+      // references, the membership and session indexes, and notify_call (version 5 adds its duration).
       const store = new SqliteStore(file);
       assert.deepEqual(await store.getUser('a'.repeat(32)), { sys_id: 'a'.repeat(32), name: 'alice' });
       assert.deepEqual(await store.listUserGroups('a'.repeat(32)), [
@@ -72,6 +77,47 @@ describe('SqliteStore on a file', () => {
         assert.deepEqual(check.pragma('foreign_key_check'), []);
         const fk = check.prepare(`SELECT "table" FROM pragma_foreign_key_list('notify_group_member')`).all();
         assert.deepEqual(fk.map((r) => (r as { table: string }).table).sort(), ['notify_group', 'sys_user']);
+      } finally {
+        check.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('migrates a version 4 database: existing calls get a null duration, later ones record it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'notify-store-'));
+    try {
+      const file = join(dir, 'notify.db');
+      const base = { direction: 'outbound', from: '+15005550006', to: '+15551234567' } as const;
+      const current = new SqliteStore(file);
+      await current.upsertCall({ ...base, call_sid: 'CA1', status: 'in-progress' });
+      await current.close();
+      // Back to version 4 as it shipped: notify_call without duration.
+      const raw = new Database(file);
+      raw.exec('ALTER TABLE notify_call DROP COLUMN duration');
+      raw.pragma('user_version = 4');
+      raw.close();
+
+      const store = new SqliteStore(file);
+      try {
+        assert.equal((await store.getCall('CA1'))?.duration, null);
+        const done = await store.upsertCall({ ...base, call_sid: 'CA1', status: 'completed', duration: 7 });
+        assert.equal(done.call.duration, 7);
+        assert.deepEqual(await store.getCall('CA1'), done.call);
+      } finally {
+        await store.close();
+      }
+      const check = new Database(file, { readonly: true });
+      try {
+        assert.equal(check.pragma('user_version', { simple: true }), SCHEMA_VERSION);
+        const columns = check
+          .prepare(`SELECT name, type, "notnull" FROM pragma_table_info('notify_call')`)
+          .all();
+        assert.deepEqual(
+          columns.find((c) => (c as { name: string }).name === 'duration'),
+          { name: 'duration', type: 'INTEGER', notnull: 0 },
+        );
       } finally {
         check.close();
       }

@@ -249,6 +249,46 @@ describe('POST /twilio/status (call status callbacks)', () => {
     assert.equal((await app.notifyStore.getCall(parentSid))?.status, 'completed');
   });
 
+  it('records CallDuration of the terminal callback, once, and a late callback never clears it', async () => {
+    const leg = (CallStatus: string, CallDuration?: string) => ({
+      ...child(CallStatus),
+      CallSid: callSid(3),
+      ...(CallDuration === undefined ? {} : { CallDuration }),
+    });
+    // Only a terminal status carries a duration that counts.
+    assert.equal((await status(leg('in-progress', '9'))).statusCode, 204);
+    assert.equal((await app.notifyStore.getCall(callSid(3)))?.duration, null);
+
+    const completed = leg('completed', '42');
+    assert.equal((await status(completed)).statusCode, 204);
+    const first = await app.notifyStore.getCall(callSid(3));
+    assert.equal(first?.status, 'completed');
+    assert.equal(first?.duration, 42);
+
+    // Twilio retrying the same signed callback changes nothing (updated_at kept).
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.equal((await status(completed)).statusCode, 204);
+    assert.deepEqual(await app.notifyStore.getCall(callSid(3)), first);
+
+    // Late or malformed callbacks keep it.
+    for (const late of [leg('ringing', '0'), leg('in-progress'), leg('completed'), leg('completed', 'abc')]) {
+      assert.equal((await status(late)).statusCode, 204);
+    }
+    assert.deepEqual(await app.notifyStore.getCall(callSid(3)), first);
+
+    // Non-numeric durations on a terminal callback are ignored; the status is still recorded.
+    for (const [n, CallDuration] of ['abc', '', '-3', '1.5', '1e3', '99999999999'].entries()) {
+      const res = await status({ ...leg('no-answer', CallDuration), CallSid: callSid(100 + n) });
+      assert.equal(res.statusCode, 204, CallDuration);
+      const call = await app.notifyStore.getCall(callSid(100 + n));
+      assert.equal(call?.status, 'no-answer');
+      assert.equal(call?.duration, null, CallDuration);
+    }
+    // Any terminal status records it (Twilio sends 0 for a leg that never connected).
+    await status({ ...leg('busy', '0'), CallSid: callSid(200) });
+    assert.equal((await app.notifyStore.getCall(callSid(200)))?.duration, 0);
+  });
+
   it('refuses unsigned callbacks and unknown statuses', async () => {
     const res = await status(child('busy'), 'forged');
     assert.equal(res.statusCode, 403);
