@@ -298,7 +298,10 @@ export class NotifyClient {
     this.#callState.transition(Status.PENDING);
     this.#driver.connect(params).then(
       () => {
-        if (this.#call === call) this.#announce(call);
+        if (this.#call === call) return this.#announce(call);
+        // hangupCall() (or destroy()) came while the vendor was still placing the call: the call it
+        // just created is nobody's any more, so end it instead of leaving it live with the microphone.
+        if (!this.#call) this.#driver?.hangup();
       },
       (error: unknown) => {
         if (this.#call !== call) return;
@@ -574,6 +577,11 @@ export class NotifyClient {
     if (to === DeviceState.ONLINE) {
       this.#emit(STD_EVENTS.ONLINE);
       safeCall('onReady', this.#config.onReady);
+      // A setClientAvailable() made while not online (before init(), or while the registration was
+      // lost) is applied on every return to ONLINE, not only the first.
+      const pending = this.#pendingAvailability;
+      this.#pendingAvailability = undefined;
+      if (pending !== undefined) this.setClientAvailable(pending);
     } else if (from === DeviceState.ONLINE) {
       this.#emit(STD_EVENTS.OFFLINE);
       safeCall('onOffline', this.#config.onOffline);
@@ -583,9 +591,13 @@ export class NotifyClient {
   #onCallStatus(to: Status): void {
     const call = this.#call;
     if (!call || to === Status.CLOSED) return;
-    if (to === Status.OPEN) this.#announce(call);
-    if (!call.announced) return;
-    safeCall('onConnect', this.#config.onConnect, to);
+    if (!call.announced) {
+      // An OPEN before CALL_INIT: #announce() reports it (CALL_INIT and onConnect with `open`) once.
+      if (to !== Status.OPEN) return;
+      this.#announce(call);
+    } else {
+      safeCall('onConnect', this.#config.onConnect, to);
+    }
     if (to === Status.OPEN && !call.started) {
       call.started = true;
       this.#emit(STD_EVENTS.CALL_START, this.#callSid(call));
@@ -612,7 +624,9 @@ export class NotifyClient {
     this.#call = null;
     this.#muted = false;
     this.#callState.transition(Status.CLOSED);
-    if (reason === 'cancel') {
+    // A cancel that crosses pickupCall() (the vendor saw the caller give up after we accepted) ends a
+    // call that CALL_INIT already announced: report it as the disconnect it is for the page.
+    if (reason === 'cancel' && !call.announced) {
       if (call.incomingAnnounced) this.#emit(STD_EVENTS.CALL_CANCEL, callSid);
     } else if (call.announced || call.incomingAnnounced) {
       this.#emit(STD_EVENTS.CALL_DISCONNECT, callSid);
@@ -654,11 +668,6 @@ export class NotifyClient {
       if (stale()) return;
       this.#scheduleToken(this.#expiryOf(created));
       this.#device.transition(DeviceState.ONLINE);
-      if (this.#pendingAvailability !== undefined) {
-        const pending = this.#pendingAvailability;
-        this.#pendingAvailability = undefined;
-        this.setClientAvailable(pending);
-      }
     } catch (error) {
       if (stale()) return;
       this.#reportError(toNotifyError(error, 'VENDOR_ERROR'));

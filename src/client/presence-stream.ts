@@ -82,8 +82,10 @@ export async function followPresence(
       ? Math.max(serverRetry, RETRY_MS)
       : Math.min(Math.max(delay * 2, serverRetry, RETRY_MS), RETRY_MAX_MS);
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, delay);
-      signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+      const onAbort = () => (clearTimeout(timer), resolve());
+      // Removed when the wait ends: a stream that reconnects for hours must not pile up listeners.
+      const timer = setTimeout(() => (signal.removeEventListener('abort', onAbort), resolve()), delay);
+      signal.addEventListener('abort', onAbort, { once: true });
     });
   }
 }

@@ -85,6 +85,9 @@ export class NotifyController implements ReactiveController {
     });
     on(STD_EVENTS.OFFLINE, () => this.#after(new NotifyOfflineEvent()));
     on(STD_EVENTS.ERROR, (message, code) => {
+      // A replaced client (caller-id changed, element moved) can still fail a request it started:
+      // that is not about this element's phone any more.
+      if (this.client !== client) return;
       this.lastError = { message, code };
       this.#after(new NotifyErrorEvent({ message, code }));
     });

@@ -259,6 +259,13 @@ export class NotifyPhone extends LitElement {
     this.addEventListener('keydown', (event) => this.#onKeydown(event));
   }
 
+  override connectedCallback(): void {
+    // Back in the page after a removal (a move in the DOM), disconnectedCallback() destroyed the client:
+    // the next update starts the new one as the first update did.
+    this.#booted = false;
+    super.connectedCallback();
+  }
+
   override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
     // A bad value is reported and ignored: the property keeps its previous value.
     const normalized = value?.trim().toLowerCase() ?? null;
@@ -309,6 +316,8 @@ export class NotifyPhone extends LitElement {
     this.#booted = true;
     if (!restart && !first && !availability) return;
     queueMicrotask(() => {
+      // Removed in the meantime: the update after connectedCallback() starts the phone if it comes back.
+      if (!this.isConnected) return;
       if (restart) this.#restart();
       else if (first && this.callerId) this.init();
       if (availability) this.#controller.client?.setClientAvailable(this.available);
@@ -449,7 +458,8 @@ export class NotifyPhone extends LitElement {
     if (!E164_PATTERN.test(this.callerId)) return;
     if (this.lazyVendor) {
       client.setCallerId(this.callerId, () => {
-        if (this.#controller.config?.vendor) client.init();
+        // The caller ID may have changed (a new client) or the element left the page meanwhile.
+        if (this.#controller.client === client && this.#controller.config?.vendor) client.init();
       });
     } else {
       client.setCallerId(this.callerId);
@@ -460,8 +470,12 @@ export class NotifyPhone extends LitElement {
   /** Calls a number (`'+1…'` or `{phoneNumber}`) or a client (`{userId}`). */
   call(target: CallIdentifier | string): void {
     const identifier = typeof target === 'string' ? { phoneNumber: target } : target;
-    this._remote = identifier.phoneNumber || identifier.userId || '';
-    this.#client().call(identifier);
+    const client = this.#client();
+    const before = client.getStatus();
+    client.call(identifier);
+    // Only a call that started names the remote party: a refused one (a call is already active, a bad
+    // target) changes no status and must not relabel the current call.
+    if (client.getStatus() !== before) this._remote = identifier.phoneNumber || identifier.userId || '';
   }
 
   /** Answers the incoming call. */

@@ -18,6 +18,7 @@ const DTMF_PAUSE_MS = 500;
 
 const TWILIO_CODES: Record<number, NotifyErrorCode> = {
   20104: 'TOKEN_EXPIRED',
+  31205: 'TOKEN_EXPIRED',
   20101: 'TOKEN_INVALID',
   31204: 'TOKEN_INVALID',
   31208: 'MEDIA_PERMISSION_DENIED',
@@ -61,6 +62,10 @@ export class TwilioDriver implements VendorDriver {
   /** Digits of the current call not handed to the SDK yet, and the timer of the digits playing. */
   #dtmf = '';
   #dtmfTimer: ReturnType<typeof setTimeout> | undefined;
+  /** destroy() was called (it may come while register() or connect() still waits on the SDK). */
+  #destroyed = false;
+  /** connect() waits for the SDK's call object: an incoming call now would be a second call. */
+  #connecting = false;
 
   constructor(options: { autoLoadScriptResources: boolean }) {
     this.#autoLoad = options.autoLoadScriptResources;
@@ -68,6 +73,8 @@ export class TwilioDriver implements VendorDriver {
 
   async register({ token, device: deviceConfig }: RegisterOptions): Promise<void> {
     const sdk = await loadTwilioSdk(this.#autoLoad);
+    // destroy() during the SDK import: never create (and register) a Device nobody will release.
+    if (this.#destroyed) throw new NotifyError('DESTROYED');
     // chunderw, eventgw and publishEvents are internal SDK options, hence the cast.
     const options = {
       codecPreferences: ['opus', 'pcmu'],
@@ -127,10 +134,17 @@ export class TwilioDriver implements VendorDriver {
   async connect(params: Record<string, string>): Promise<void> {
     if (!this.#device) throw new NotifyError('NOT_INITIALIZED');
     let call: TwilioCall;
+    this.#connecting = true;
     try {
       call = await this.#device.connect({ params });
     } catch (error) {
       throw mapTwilioError(error);
+    } finally {
+      this.#connecting = false;
+    }
+    if (this.#destroyed) {
+      call.disconnect();
+      throw new NotifyError('DESTROYED');
     }
     this.#watch(call);
     this.#emitStatus(call);
@@ -201,6 +215,7 @@ export class TwilioDriver implements VendorDriver {
   }
 
   destroy(): void {
+    this.#destroyed = true;
     this.#call?.disconnect();
     this.#call = null;
     this.#clearDtmf();
@@ -209,7 +224,7 @@ export class TwilioDriver implements VendorDriver {
   }
 
   #onIncoming(call: TwilioCall): void {
-    if (this.#call) {
+    if (this.#call || this.#connecting) {
       call.reject();
       return;
     }
@@ -228,25 +243,31 @@ export class TwilioDriver implements VendorDriver {
     this.#clearDtmf();
     let ended = false;
     const end = (event: 'callDisconnected' | 'callCanceled' | 'callRejected') => {
-      if (ended) return;
+      if (ended || this.#call !== call) return;
       ended = true;
-      if (this.#call === call) {
-        this.#call = null;
-        this.#clearDtmf();
-      }
+      this.#call = null;
+      this.#clearDtmf();
       this.events.emit(event);
     };
-    call.on('ringing', () => this.events.emit('callStatus', Status.RINGING));
+    // The driver's events are about its current call only: a call it no longer holds (replaced, or
+    // released by destroy()) must not change or end the call the client has now.
+    const current = () => this.#call === call;
+    const status = (value: Status) => {
+      if (current()) this.events.emit('callStatus', value);
+    };
+    call.on('ringing', () => status(Status.RINGING));
     call.on('accept', () => {
+      if (!current()) return;
       this.events.emit('callAccepted');
       this.events.emit('callStatus', Status.OPEN);
     });
-    call.on('reconnecting', () => this.events.emit('callStatus', Status.RECONNECTING));
-    call.on('reconnected', () => this.events.emit('callStatus', Status.OPEN));
+    call.on('reconnecting', () => status(Status.RECONNECTING));
+    call.on('reconnected', () => status(Status.OPEN));
     call.on('disconnect', () => end('callDisconnected'));
     call.on('cancel', () => end('callCanceled'));
     call.on('reject', () => end('callRejected'));
     call.on('error', (error: unknown) => {
+      if (!current()) return;
       this.events.emit('callError', mapTwilioError(error));
       if (call.status() === 'closed') end('callDisconnected');
     });

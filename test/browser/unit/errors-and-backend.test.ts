@@ -1,6 +1,7 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import { HttpNotifyBackend, expiryToMillis } from '../../../src/client/backend.js';
 import { NOTIFY_ERRORS, NotifyError, toNotifyError } from '../../../src/client/errors.js';
+import { followPresence } from '../../../src/client/presence-stream.js';
 import { loadTwilioSdk } from '../../../src/drivers/twilio/load-sdk.js';
 import { mapTwilioError } from '../../../src/drivers/twilio/twilio-driver.js';
 
@@ -217,5 +218,38 @@ describe('HttpNotifyBackend', () => {
     expect(expiryToMillis(1_800_000_000)).to.equal(1_800_000_000_000);
     expect(expiryToMillis(1_800_000_000_000)).to.equal(1_800_000_000_000);
     expect(expiryToMillis('2027-01-15T08:00:00.000Z')).to.equal(Date.parse('2027-01-15T08:00:00.000Z'));
+  });
+});
+
+describe('followPresence', () => {
+  it('leaves no abort listener behind per reconnect', async () => {
+    const controller = new AbortController();
+    const signal = controller.signal;
+    let listening = 0;
+    const add = signal.addEventListener.bind(signal);
+    const remove = signal.removeEventListener.bind(signal);
+    signal.addEventListener = ((type: string, fn: EventListener, options?: AddEventListenerOptions) => {
+      if (type === 'abort') listening++;
+      add(type, fn, options);
+    }) as typeof signal.addEventListener;
+    signal.removeEventListener = ((type: string, fn: EventListener) => {
+      if (type === 'abort') listening--;
+      remove(type, fn);
+    }) as typeof signal.removeEventListener;
+    let opens = 0;
+    const following = followPresence(
+      async () => {
+        opens++;
+        if (opens === 1) return new Response('');
+        // The second connection stays open until the abort.
+        return new Promise<Response>((_, reject) => add('abort', () => reject(new Error('aborted'))));
+      },
+      () => undefined,
+      signal,
+    );
+    await waitUntil(() => opens === 2, 'did not reconnect', { timeout: 3000 });
+    expect(listening).to.equal(0);
+    controller.abort();
+    await following;
   });
 });

@@ -2,6 +2,7 @@ import { expect, waitUntil } from '@open-wc/testing';
 import { STD_EVENTS, Status, Vendor } from '../../../src/client/constants.js';
 import { NotifyError } from '../../../src/client/errors.js';
 import { NotifyClient } from '../../../src/client/notify-client.js';
+import { FakeDriver } from '../../../src/drivers/fake-driver.js';
 import {
   CALLER_ID,
   FORBIDDEN_NUMBER,
@@ -589,6 +590,73 @@ describe('NotifyClient', () => {
       expect(never.error).to.be.a('string');
       expect(times).to.have.length(5);
       expect(Date.now() - started).to.be.within(3600, 4500);
+    });
+  });
+
+  describe('races', () => {
+    it('hangupCall() while connect() is in flight ends the call the vendor creates afterwards', async () => {
+      const { client, driver, names } = await onlineClient();
+      client.call({ phoneNumber: '+15551234567' });
+      client.hangupCall();
+      expect(client.getStatus()).to.equal(Status.CLOSED);
+      await tick();
+      expect(driver.call, 'the vendor call is left live').to.equal(null);
+      expect(names()).to.not.include(STD_EVENTS.CALL_INIT);
+      expect(client.getStatus()).to.equal(Status.CLOSED);
+    });
+
+    it('a cancel that crosses pickupCall() ends the announced call with CALL_DISCONNECT and onDisconnect', async () => {
+      let disconnects = 0;
+      const { client, driver, names } = await onlineClient({
+        config: { skipParentId: true, onDisconnect: () => disconnects++ },
+      });
+      const callSid = driver.receive();
+      client.pickupCall();
+      await waitUntil(() => names().includes(STD_EVENTS.CALL_INIT));
+      driver.remoteCancel();
+      expect(names()).to.not.include(STD_EVENTS.CALL_CANCEL);
+      expect(names().filter((n) => n.startsWith('call_'))).to.deep.equal([
+        STD_EVENTS.CALL_INIT,
+        STD_EVENTS.CALL_DISCONNECT,
+      ]);
+      expect(disconnects).to.equal(1);
+      expect(client.getStatus()).to.equal(Status.CLOSED);
+      expect(callSid).to.be.a('string');
+    });
+
+    it('setClientAvailable() while the registration is lost is applied when ONLINE again', async () => {
+      const { client, driver, backend } = await onlineClient();
+      driver.dropRegistration();
+      expect(client.getDeviceState()).to.equal('offline');
+      client.setClientAvailable(false);
+      expect(backend.methods).to.not.include('setAvailability');
+      driver.events.emit('registered');
+      expect(client.getDeviceState()).to.equal('online');
+      await waitUntil(() => backend.methods.includes('setAvailability'), 'the availability was lost');
+      expect(backend.log.find((e) => e.method === 'setAvailability')?.args[1]).to.equal(false);
+    });
+
+    it('calls onConnect once with open when the vendor opens the call before CALL_INIT', async () => {
+      class EagerDriver extends FakeDriver {
+        override async accept(): Promise<void> {
+          await super.accept();
+          this.answer();
+        }
+      }
+      const driver = new EagerDriver();
+      const statuses: string[] = [];
+      const { client, names } = await onlineClient({
+        config: { skipParentId: true, driverFactory: () => driver, onConnect: (s) => statuses.push(s) },
+      });
+      driver.receive();
+      client.pickupCall();
+      await waitUntil(() => names().includes(STD_EVENTS.CALL_START));
+      await tick();
+      expect(statuses).to.deep.equal([Status.OPEN]);
+      expect(names().filter((n) => n.startsWith('call_'))).to.deep.equal([
+        STD_EVENTS.CALL_INIT,
+        STD_EVENTS.CALL_START,
+      ]);
     });
   });
 

@@ -223,6 +223,51 @@ describe('<notify-phone> properties and attributes', () => {
     await waitUntil(() => backend.methods.includes('deleteSession'));
   });
 
+  it('comes back online after a move in the DOM', async () => {
+    const { el, backend } = await phone();
+    const elsewhere = document.createElement('section');
+    document.body.append(elsewhere);
+    try {
+      elsewhere.append(el);
+      await waitUntil(() => el.online, 'the moved element stayed offline');
+      expect(backend.log.filter((e) => e.method === 'createSession')).to.have.length(2);
+      expect(backend.log.filter((e) => e.method === 'deleteSession')).to.have.length(1);
+    } finally {
+      elsewhere.remove();
+    }
+  });
+
+  it('a caller-id change during a lazy vendor lookup starts the new number without a DESTROYED error', async () => {
+    const backend = new FakeBackend();
+    backend.numbers['+15550100003'] = 'TWILIO_DIRECT';
+    const lookup = backend.lookupCallerId.bind(backend);
+    const gates: (() => void)[] = [];
+    backend.lookupCallerId = async (number: string) => {
+      await new Promise<void>((resolve) => gates.push(resolve));
+      return lookup(number);
+    };
+    const errors: string[] = [];
+    const el = await fixture<NotifyPhone>(html`
+      <notify-phone
+        lazy-vendor
+        caller-id=${CALLER_ID}
+        .config=${{ backend, driverFactory: () => new FakeDriver() }}
+        @notify-error=${(e: NotifyErrorEvent) => errors.push(e.detail.code)}
+      ></notify-phone>
+    `);
+    await waitUntil(() => gates.length === 1);
+    el.callerId = '+15550100003';
+    await waitUntil(() => gates.length === 2);
+    gates[1]!(); // the new client's lookup answers first…
+    await waitUntil(() => el.online);
+    gates[0]!(); // …then the replaced client's
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(errors).to.deep.equal([]);
+    expect(el.error).to.equal(null);
+    const created = backend.log.filter((e) => e.method === 'createSession');
+    expect(created.map((e) => (e.args[0] as { callerId: string }).callerId)).to.deep.equal(['+15550100003']);
+  });
+
   it('destroy() stops the client and init() starts a new one', async () => {
     const { el, backend } = await phone();
     el.destroy();
@@ -423,6 +468,20 @@ describe('<notify-phone> default UI', () => {
     part(el, 'forward-cancel-button')!.click();
     expect(dialog.open).to.equal(false);
     expect(backend.log.filter((e) => e.method === 'forwardCall')).to.have.length(2);
+  });
+
+  it("a refused call() keeps the current call's remote party and never throws", async () => {
+    const ctx = await phone();
+    await openCall(ctx);
+    expect(text(ctx.el, 'remote')).to.equal('+15551234567');
+    ctx.el.call('+15559999999');
+    await ctx.el.updateComplete;
+    expect(text(ctx.el, 'remote'), 'the refused call relabeled the current one').to.equal('+15551234567');
+    expect(() => ctx.el.call(undefined as unknown as string)).to.not.throw();
+    expect(ctx.seen.filter((e) => e.type === 'notify-error').map((e) => e.detail.code)).to.deep.equal([
+      'INVALID_STATE',
+      'INVALID_ARGUMENT',
+    ]);
   });
 
   it('forwardCall() through the element reports a bad number as INVALID_NUMBER', async () => {

@@ -1,7 +1,7 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import { STD_EVENTS, Status } from '../../../src/client/constants.js';
 import { NotifyClient } from '../../../src/client/notify-client.js';
-import { TwilioDriver } from '../../../src/drivers/twilio/twilio-driver.js';
+import { TwilioDriver, mapTwilioError } from '../../../src/drivers/twilio/twilio-driver.js';
 import type { VendorDriverEvents } from '../../../src/drivers/driver.js';
 import { FakeBackend } from './helpers/fake-backend.js';
 import { CALLER_ID } from './helpers/setup.js';
@@ -260,6 +260,51 @@ describe('TwilioDriver (on a fake window.Twilio)', () => {
     const seen = record(driver);
     FakeDevice.last.emit('error', { code: 20104, message: 'expired' });
     expect((seen[0][1] as { code: string }).code).to.equal('TOKEN_EXPIRED');
+  });
+
+  it('destroy() while the SDK loads creates no Device (no registered device left behind)', async () => {
+    (FakeDevice as { last?: FakeDevice }).last = undefined;
+    const driver = new TwilioDriver({ autoLoadScriptResources: false });
+    const registering = driver.register({ token: 't', device: {} });
+    driver.destroy();
+    const error = await registering.then(
+      () => null,
+      (e: { code: string }) => e,
+    );
+    expect((FakeDevice as { last?: FakeDevice }).last, 'a Device was created after destroy()').to.equal(
+      undefined,
+    );
+    expect(error?.code).to.equal('DESTROYED');
+  });
+
+  it('connect() answered by the SDK after destroy() hangs that call up', async () => {
+    const driver = new TwilioDriver({ autoLoadScriptResources: false });
+    await driver.register({ token: 't', device: {} });
+    const device = FakeDevice.last;
+    const connecting = driver.connect({ To: '+15551234567' });
+    driver.destroy();
+    await connecting.catch(() => undefined);
+    expect(device.call!.status()).to.equal('closed');
+  });
+
+  it('rejects an incoming call while connect() is in flight; it never reaches the client', async () => {
+    const driver = new TwilioDriver({ autoLoadScriptResources: false });
+    await driver.register({ token: 't', device: {} });
+    const seen = record(driver);
+    const connecting = driver.connect({ To: '+15551234567' });
+    const incoming = new FakeCall();
+    incoming.parameters = { CallSid: 'CA9', From: '+15550009999', To: 'client:s_me' };
+    FakeDevice.last.emit('incoming', incoming);
+    await connecting;
+    incoming.emit('cancel');
+    expect(incoming.status()).to.equal('closed');
+    expect(seen.map((e) => e[0])).to.deep.equal(['callStatus']);
+    FakeDevice.last.call!.emit('accept');
+    expect(seen.at(-1)).to.deep.equal(['callStatus', Status.OPEN]);
+  });
+
+  it('maps 31205 (JWT expired) to TOKEN_EXPIRED', () => {
+    expect(mapTwilioError({ code: 31205, message: 'JWT token expired' }).code).to.equal('TOKEN_EXPIRED');
   });
 
   it('drives a NotifyClient end to end through the default factory', async () => {
