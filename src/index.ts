@@ -15,6 +15,7 @@ export type { NotifyErrorCode } from './client/errors.js';
 export { HttpNotifyBackend } from './client/backend.js';
 export type {
   AvailableClient,
+  AvailableClientsPage,
   CreateSessionResult,
   ForwardTarget,
   NotifyBackend,

@@ -39,6 +39,15 @@ export interface AvailableClient {
   [key: string]: unknown;
 }
 
+/**
+ * One page of `GET /sessions/available`: `next` is the cursor of the following page (opaque), null or
+ * absent on the last one.
+ */
+export interface AvailableClientsPage {
+  clients: AvailableClient[];
+  next?: string | null;
+}
+
 export interface ForwardTarget {
   type: 'number' | 'userId';
   id: string;
@@ -53,7 +62,11 @@ export interface NotifyBackend {
   /** Tells the backend the session is alive. Rejects with NOT_FOUND once the session expired. */
   heartbeat(sessionSysId: string): Promise<void>;
   deleteSession(sessionSysId: string): Promise<void>;
-  listAvailableClients(): Promise<AvailableClient[]>;
+  /**
+   * One page of the available clients: the first without `cursor`, else the page after the one whose
+   * `next` it is. A backend without paging may resolve to the whole list as an array.
+   */
+  listAvailableClients(cursor?: string | null): Promise<AvailableClientsPage | AvailableClient[]>;
   /**
    * Calls `onClients` with the available clients when known and after every change, until `signal`
    * aborts (then resolves; never rejects). Reconnects by itself.
@@ -130,18 +143,17 @@ export class HttpNotifyBackend implements NotifyBackend {
     await this.#request('DELETE', `/sessions/${encodeURIComponent(sessionSysId)}`);
   }
 
-  async listAvailableClients() {
-    const body = await this.#request<AvailableClient[] | { clients: AvailableClient[] }>(
-      'GET',
-      '/sessions/available',
-    );
-    return Array.isArray(body) ? body : (body?.clients ?? []);
+  /** One page as the backend sends it: `{clients, next}`, or an array (the whole list, older backends). */
+  async listAvailableClients(cursor?: string | null) {
+    const path = `/sessions/available${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`;
+    return (await this.#request<AvailableClientsPage | AvailableClient[] | undefined>('GET', path)) ?? [];
   }
 
   /**
-   * Follows `GET /presence` (Server-Sent Events) and hands over every `available` list; reconnects when
-   * the stream ends or fails (see presence-stream.ts, imported on first use: most pages never show the
-   * agent list, so the bundle's first load does without it).
+   * Follows `GET /presence` (Server-Sent Events) and hands over the list: the snapshot, completed with
+   * the following pages of `GET /sessions/available`, then its changes; reconnects when the stream ends
+   * or fails (see presence-stream.ts, imported on first use: most pages never show the agent list, so the
+   * bundle's first load does without it).
    */
   async watchAvailableClients(onClients: (clients: AvailableClient[]) => void, signal: AbortSignal) {
     const { followPresence } = await import('./presence-stream.js');
@@ -155,6 +167,7 @@ export class HttpNotifyBackend implements NotifyBackend {
         }),
       onClients,
       signal,
+      (cursor) => this.listAvailableClients(cursor),
     );
   }
 

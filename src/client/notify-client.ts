@@ -397,11 +397,12 @@ export class NotifyClient {
 
   /**
    * Lists the clients available to take calls, without this one: `callback([{sys_id, name}])`.
-   * Also returns the list as a Promise (never rejects; `[]` after an ERROR).
+   * Also returns the list as a Promise (never rejects; `[]` after an ERROR). Reads the backend's pages
+   * one after the other, at most 20 (2,000 clients at the reference backend's 100 a page).
    */
   getAvailableClients(callback?: (clients: AvailableClient[]) => void): Promise<AvailableClient[]> {
     if (!this.#usable()) return Promise.resolve([]);
-    return this.#backend.listAvailableClients().then(
+    return this.#listAvailable().then(
       (clients) => {
         const list = this.#others(clients);
         safeCall('getAvailableClients callback', callback, list);
@@ -537,6 +538,18 @@ export class NotifyClient {
   }
 
   // ---- internals ----
+
+  async #listAvailable(): Promise<AvailableClient[]> {
+    let all: AvailableClient[] = [];
+    let cursor: string | null | undefined;
+    for (let pages = 20; pages--;) {
+      const page = await this.#backend.listAvailableClients(cursor);
+      if (Array.isArray(page)) return all.concat(page);
+      all = all.concat(page.clients);
+      if (!(cursor = page.next)) break;
+    }
+    return all;
+  }
 
   #others(clients: AvailableClient[]): AvailableClient[] {
     const ownIdentity = this.#session?.identity;

@@ -164,6 +164,23 @@ describe('HttpNotifyBackend', () => {
     expect(await fail(new HttpNotifyBackend({ fetch: offline }))).to.equal('BACKEND_UNREACHABLE');
   });
 
+  it('listAvailableClients reads one page of GET /sessions/available by its cursor', async () => {
+    const calls: FetchArgs[] = [];
+    const bob = { sys_id: 'u2', name: 'Bob' };
+    const paged = new HttpNotifyBackend({ fetch: fakeFetch(200, { clients: [bob], next: 'a/b=' }, calls) });
+    expect(await paged.listAvailableClients()).to.deep.equal({ clients: [bob], next: 'a/b=' });
+    await paged.listAvailableClients('a/b=');
+    expect(calls.map(([url]) => String(url))).to.deep.equal([
+      '/api/sessions/available',
+      '/api/sessions/available?cursor=a%2Fb%3D',
+    ]);
+    // An older backend's whole list (an array) is handed over as it is; an empty body is no client.
+    const whole = new HttpNotifyBackend({ fetch: fakeFetch(200, [bob]) });
+    expect(await whole.listAvailableClients()).to.deep.equal([bob]);
+    const empty = new HttpNotifyBackend({ fetch: fakeFetch(200, undefined) });
+    expect(await empty.listAvailableClients()).to.deep.equal([]);
+  });
+
   it('watchAvailableClients reads GET /presence with the bearer token and reconnects when it ends', async () => {
     const requests: FetchArgs[] = [];
     const streams = [

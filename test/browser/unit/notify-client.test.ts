@@ -1,6 +1,7 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import { STD_EVENTS, Status, Vendor } from '../../../src/client/constants.js';
 import { NotifyError } from '../../../src/client/errors.js';
+import type { AvailableClient } from '../../../src/client/backend.js';
 import { NotifyClient } from '../../../src/client/notify-client.js';
 import { FakeDriver } from '../../../src/drivers/fake-driver.js';
 import {
@@ -520,18 +521,89 @@ describe('NotifyClient', () => {
         { sys_id: 'u1', name: 'Ann', identity: 's_sess1' },
         { sys_id: 'u3', name: 'Cy', identity: 's_other' },
       ]);
+      await waitUntil(() => seen.length === 2 && other.length === 2);
       expect(seen).to.deep.equal([
         [{ sys_id: 'u2', name: 'Bob' }],
         [{ sys_id: 'u3', name: 'Cy', identity: 's_other' }],
       ]);
       stop();
       backend.pushClients([]);
+      await waitUntil(() => other.length === 3);
       expect(seen).to.have.length(2);
       expect(other).to.have.length(3);
       expect(backend.watchers.size).to.equal(1);
       client.destroy();
       expect(backend.watchers.size).to.equal(0);
       expect(backend.methods).to.not.include('listAvailableClients');
+    });
+
+    it('getAvailableClients reads every page', async () => {
+      const { client, backend } = await onlineClient();
+      backend.clients = colleagues(250);
+      const list = await client.getAvailableClients();
+      expect(list).to.have.length(250);
+      expect(list.map((c) => c.sys_id)).to.deep.equal(backend.clients.map((c) => c.sys_id));
+      expect(backend.log.filter((e) => e.method === 'listAvailableClients')).to.have.length(3);
+      // Bounded: at most 20 pages.
+      backend.pageSize = 1;
+      expect(await client.getAvailableClients()).to.have.length(20);
+    });
+
+    it('watchAvailableClients loads the pages after the snapshot, then applies the changes', async () => {
+      const { client, backend } = await onlineClient();
+      backend.clients = colleagues(250);
+      const seen: AvailableClient[][] = [];
+      const stop = client.watchAvailableClients((clients) => seen.push(clients));
+      await waitUntil(() => seen.at(-1)?.length === 250, 'the later pages were not loaded');
+      expect(seen.map((list) => list.length)).to.deep.equal([100, 200, 250]);
+      expect(seen.at(-1)!.map((c) => c.sys_id)).to.deep.equal(backend.clients.map((c) => c.sys_id));
+      const gone = backend.clients[170];
+      backend.pushAvailability(gone, false);
+      await waitUntil(() => seen.length === 4);
+      expect(seen[3]).to.have.length(249);
+      expect(seen[3].map((c) => c.sys_id)).to.not.include(gone.sys_id);
+      backend.pushAvailability({ sys_id: 'u999', name: 'Zed' }, true);
+      await waitUntil(() => seen.length === 5);
+      expect(seen[4]).to.have.length(250);
+      expect(seen[4].at(-1)).to.deep.equal({ sys_id: 'u999', name: 'Zed' });
+      expect(backend.watchers.size).to.equal(1);
+      stop();
+      expect(backend.watchers.size).to.equal(0);
+    });
+
+    it('watchAvailableClients keeps a change that arrives while the pages load', async () => {
+      const { client, backend } = await onlineClient();
+      backend.clients = colleagues(250);
+      const gone = backend.clients[150];
+      const list = backend.listAvailableClients.bind(backend);
+      // The second page is read after the colleague on it left: it must not bring them back.
+      backend.listAvailableClients = async (cursor?: string | null) => {
+        const page = await list(cursor);
+        if (!backend.clients.includes(gone)) return page;
+        backend.pushAvailability(gone, false);
+        await tick();
+        return page;
+      };
+      const seen: AvailableClient[][] = [];
+      client.watchAvailableClients((clients) => seen.push(clients));
+      await waitUntil(() => backend.log.filter((e) => e.method === 'listAvailableClients').length === 2);
+      await waitUntil(() => seen.at(-1)?.length === 249, 'the later pages were not loaded');
+      await tick();
+      expect(seen.at(-1)!.map((c) => c.sys_id)).to.not.include(gone.sys_id);
+      client.destroy();
+    });
+
+    it('watchAvailableClients reconnects when a page fails', async () => {
+      const { client, backend } = await onlineClient();
+      backend.clients = colleagues(150);
+      backend.listError = new NotifyError('BACKEND_ERROR');
+      const seen: AvailableClient[][] = [];
+      client.watchAvailableClients((clients) => seen.push(clients));
+      await waitUntil(() => backend.methods.includes('listAvailableClients'));
+      await waitUntil(() => backend.watchers.size === 0, 'the stream was not ended');
+      backend.listError = null;
+      await waitUntil(() => seen.at(-1)?.length === 150, 'no new snapshot', { timeout: 4000 });
+      client.destroy();
     });
 
     it('setClientAvailable updates the session row', async () => {
@@ -664,3 +736,11 @@ describe('NotifyClient', () => {
     expect(new NotifyClient({}, true).getStatus()).to.equal(Status.CLOSED);
   });
 });
+
+/** `count` colleagues in the server's order (name, then sys_id). */
+function colleagues(count: number): AvailableClient[] {
+  return Array.from({ length: count }, (_, i) => {
+    const n = String(i).padStart(4, '0');
+    return { sys_id: `u${n}`, name: `Agent ${n}` };
+  });
+}

@@ -509,8 +509,10 @@ describe('<notify-phone> default UI', () => {
     expect(names).to.deep.equal(['Bob', 'Cy']);
     // The list follows the backend's pushes; nothing is polled.
     backend.pushClients([{ sys_id: 'u2', name: 'Bob' }]);
-    await el.updateComplete;
-    expect(details.querySelector('summary')!.textContent!.trim()).to.equal('Available agents (1)');
+    await waitUntil(
+      () => details.querySelector('summary')!.textContent!.trim() === 'Available agents (1)',
+      'the pushed list was not shown',
+    );
     expect(backend.methods).to.not.include('listAvailableClients');
     el.shadowRoot!.querySelector<HTMLButtonElement>('[part="agent-list"] [part="agent-button"]')!.click();
     await waitUntil(() => driver.methods.includes('connect'));
@@ -519,6 +521,23 @@ describe('<notify-phone> default UI', () => {
     part(el, 'refresh-agents-button')!.click();
     await waitUntil(() => part(el, 'agent-list-empty') !== null);
     expect(text(el, 'agent-list-empty')).to.equal('No other agent is available.');
+    details.querySelector('summary')!.click();
+    await waitUntil(() => backend.watchers.size === 0, 'closing the list did not stop following it');
+  });
+
+  it('lists every agent of a large group, then follows the changes', async () => {
+    const { el, backend } = await phone();
+    backend.clients = Array.from({ length: 250 }, (_, i) => ({
+      sys_id: `u${1000 + i}`,
+      name: `Agent ${1000 + i}`,
+    }));
+    const details = part<HTMLDetailsElement>(el, 'agents')!;
+    const summary = () => details.querySelector('summary')!.textContent!.trim();
+    details.querySelector('summary')!.click();
+    await waitUntil(() => summary() === 'Available agents (250)', 'the later pages were not listed');
+    expect(el.shadowRoot!.querySelectorAll('[part="agent-list"] .agent')).to.have.length(250);
+    backend.pushAvailability(backend.clients[0], false);
+    await waitUntil(() => summary() === 'Available agents (249)', 'the change was not applied');
     details.querySelector('summary')!.click();
     await waitUntil(() => backend.watchers.size === 0, 'closing the list did not stop following it');
   });

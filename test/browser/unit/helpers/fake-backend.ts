@@ -1,11 +1,20 @@
 import type {
   AvailableClient,
+  AvailableClientsPage,
   CreateSessionResult,
   ForwardTarget,
   NotifyBackend,
   TokenResult,
 } from '../../../../src/client/backend.js';
 import { NotifyError } from '../../../../src/client/errors.js';
+import { followPresence } from '../../../../src/client/presence-stream.js';
+
+/** Writes one Server-Sent Event to an open presence stream. */
+type PresenceWatcher = (event: string, data: unknown) => void;
+
+/** The server's order: by name, then sys_id. */
+const byName = (a: AvailableClient, b: AvailableClient) =>
+  a.name < b.name ? -1 : a.name > b.name ? 1 : a.sys_id < b.sys_id ? -1 : 1;
 
 /** An in-memory NotifyBackend; `log` records every call. */
 export class FakeBackend implements NotifyBackend {
@@ -70,31 +79,75 @@ export class FakeBackend implements NotifyBackend {
     this.sessions.delete(sessionSysId);
   }
 
-  async listAvailableClients() {
-    this.#record('listAvailableClients');
-    return this.clients;
+  /**
+   * Pages of listAvailableClients() and of the presence snapshot (the server's `limit`). `clients` are in
+   * the server's order (name, then sys_id); a cursor is the last client of its page, as on the server.
+   */
+  pageSize = 100;
+  /** Thrown by listAvailableClients() when set. */
+  listError: NotifyError | null = null;
+
+  async listAvailableClients(cursor?: string | null): Promise<AvailableClientsPage> {
+    this.#record('listAvailableClients', cursor);
+    if (this.listError) throw this.listError;
+    return this.#page(cursor);
   }
 
-  /** The open presence subscriptions (watchAvailableClients), each told the list on start. */
-  readonly watchers = new Set<(clients: AvailableClient[]) => void>();
+  #page(cursor?: string | null): AvailableClientsPage {
+    const last = cursor ? (JSON.parse(cursor) as AvailableClient) : null;
+    const rest = last
+      ? this.clients.filter((c) => byName(c, last) > 0 && c.sys_id !== last.sys_id)
+      : this.clients;
+    const clients = rest.slice(0, this.pageSize);
+    const end = clients.at(-1);
+    return {
+      clients,
+      next:
+        rest.length > clients.length && end ? JSON.stringify({ sys_id: end.sys_id, name: end.name }) : null,
+    };
+  }
 
-  /** Sets the available clients and pushes them to every watcher, as the presence stream does. */
+  /** The open presence streams (watchAvailableClients), each sent the first page on connect. */
+  readonly watchers = new Set<PresenceWatcher>();
+
+  /** Sets the available clients and sends every stream a new snapshot (`event: available`, first page). */
   pushClients(clients: AvailableClient[]) {
     this.clients = clients;
-    for (const watcher of [...this.watchers]) watcher(clients);
+    for (const watcher of [...this.watchers]) watcher('available', this.#page());
   }
 
+  /** Adds or removes one available client and sends every stream the change (`event: availability`). */
+  pushAvailability(client: AvailableClient, available: boolean) {
+    const others = this.clients.filter((c) => c.sys_id !== client.sys_id);
+    this.clients = available ? [...others, client].sort(byName) : others;
+    for (const watcher of [...this.watchers]) watcher('availability', { client, available });
+  }
+
+  /** The real presence reader (presence-stream.ts) over in-memory Server-Sent Event streams. */
   watchAvailableClients(onClients: (clients: AvailableClient[]) => void, signal: AbortSignal) {
     this.#record('watchAvailableClients');
-    return new Promise<void>((resolve) => {
-      if (signal.aborted) return resolve();
-      this.watchers.add(onClients);
-      queueMicrotask(() => onClients(this.clients));
-      signal.addEventListener('abort', () => {
-        this.watchers.delete(onClients);
-        resolve();
+    const encoder = new TextEncoder();
+    const open = async () => {
+      let watcher: PresenceWatcher | undefined;
+      const body = new ReadableStream<Uint8Array>({
+        start: (controller) => {
+          const stream: PresenceWatcher = (event, data) =>
+            controller.enqueue(encoder.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`));
+          const close = () => {
+            if (this.watchers.delete(stream)) controller.close();
+          };
+          if (signal.aborted) return controller.close();
+          watcher = stream;
+          this.watchers.add(stream);
+          signal.addEventListener('abort', close, { once: true });
+          stream('available', this.#page());
+        },
+        // The reader gave up (a page failed): the stream is gone, as on the server.
+        cancel: () => void (watcher && this.watchers.delete(watcher)),
       });
-    });
+      return new Response(body);
+    };
+    return followPresence(open, onClients, signal, (cursor) => this.listAvailableClients(cursor));
   }
 
   async getParentId(callSid: string) {
