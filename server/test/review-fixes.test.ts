@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import Fastify from 'fastify';
-import formbody from '@fastify/formbody';
-import type { AddressInfo } from 'node:net';
 import { createDevAccount } from '../../scripts/dev-account.js';
+import { fakeTwilioRest } from './fake-twilio-rest.js';
 import {
   DEMO_NUMBER,
   callSid,
@@ -17,30 +15,6 @@ import {
 } from './helpers.js';
 
 const CALLER = '+15557654321';
-
-/** A stand-in for Twilio's REST Calls resource: records updates, lists one live child per parent. */
-async function fakeTwilioRest() {
-  const app = Fastify();
-  await app.register(formbody);
-  const updates: Array<{ sid: string; body: Record<string, string> }> = [];
-  const children = new Map<string, string>();
-  const call = (sid: string) => ({ sid, status: 'in-progress', parent_call_sid: null });
-  app.get('/2010-04-01/Accounts/:account/Calls.json', async (request) => {
-    const parent = (request.query as Record<string, string>).ParentCallSid ?? '';
-    const child = children.get(parent);
-    return { calls: child ? [call(child)] : [], page: 0, page_size: 50, next_page_uri: null };
-  });
-  app.post<{ Params: { sid: string } }>('/2010-04-01/Accounts/:account/Calls/:sid.json', async (request) => {
-    updates.push({
-      sid: request.params.sid.replace(/\.json$/, ''),
-      body: request.body as Record<string, string>,
-    });
-    return call(request.params.sid);
-  });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  return { url, updates, children, close: () => app.close() };
-}
 
 describe('security review regressions: forwarding, ringing and the parent leg', () => {
   const account = createDevAccount();
