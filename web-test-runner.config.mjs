@@ -5,8 +5,11 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { stackPlugin } from './test/browser/e2e/stack-plugin.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/chromium.ts';
 
-/** The test pages' origin; the stack's backend allows it through CORS. */
-const port = 8000;
+/**
+ * The test pages' origin; the stack's backend allows it through CORS. `WTR_PORT` lets two runs share a
+ * machine (e.g. two work trees).
+ */
+const port = Number(process.env.WTR_PORT ?? 8000);
 
 /** The Debian system Chromium; the runner must never download a browser. */
 export const browsers = [
