@@ -19,105 +19,7 @@ import {
   type StoreStats,
   type User,
 } from './store.js';
-
-/**
- * Versioned schema. Each entry runs once, in order, in one transaction, under an advisory lock so that
- * instances starting together migrate once; `notify_schema_migrations` records what ran. Append new
- * migrations; never edit one that has shipped. Version 1 already has the shape of SQLite's version 2.
- */
-const MIGRATIONS: readonly string[] = [
-  `
-  CREATE TABLE sys_user (
-    sys_id TEXT PRIMARY KEY,
-    name TEXT NOT NULL
-  );
-  CREATE INDEX sys_user_name ON sys_user (name);
-  CREATE TABLE notify_group (
-    sys_id TEXT PRIMARY KEY,
-    name TEXT NOT NULL UNIQUE
-  );
-  CREATE TABLE notify_group_member (
-    "group" TEXT NOT NULL REFERENCES notify_group (sys_id) ON DELETE CASCADE,
-    "user" TEXT NOT NULL REFERENCES sys_user (sys_id) ON DELETE CASCADE,
-    PRIMARY KEY ("group", "user")
-  );
-  CREATE INDEX notify_group_member_user ON notify_group_member ("user");
-  CREATE TABLE notify_number (
-    number TEXT PRIMARY KEY,
-    vendor TEXT,
-    "group" TEXT NOT NULL REFERENCES notify_group (sys_id)
-  );
-  CREATE TABLE notify_client_session (
-    seq BIGSERIAL NOT NULL,
-    sys_id TEXT PRIMARY KEY,
-    "user" TEXT NOT NULL REFERENCES sys_user (sys_id) ON DELETE CASCADE,
-    name TEXT NOT NULL,
-    number TEXT NOT NULL,
-    vendor TEXT,
-    identity TEXT NOT NULL UNIQUE,
-    available BOOLEAN NOT NULL DEFAULT TRUE,
-    connected_at TIMESTAMPTZ NOT NULL,
-    last_seen TIMESTAMPTZ NOT NULL
-  );
-  CREATE INDEX notify_client_session_user ON notify_client_session ("user");
-  CREATE TABLE notify_call (
-    seq BIGSERIAL NOT NULL,
-    sys_id TEXT PRIMARY KEY,
-    call_sid TEXT NOT NULL UNIQUE,
-    parent_call_sid TEXT,
-    parent_sys_id TEXT,
-    session TEXT,
-    direction TEXT NOT NULL,
-    "from" TEXT NOT NULL,
-    "to" TEXT NOT NULL,
-    status TEXT NOT NULL,
-    created_at TIMESTAMPTZ NOT NULL,
-    updated_at TIMESTAMPTZ NOT NULL
-  );
-  CREATE INDEX notify_call_parent ON notify_call (parent_call_sid);
-  CREATE INDEX notify_call_session ON notify_call (session);
-  `,
-  // 2: bounded, (name, sys_id)-ordered pages of available colleagues (server/README.md, "Paging"). Each
-  // membership row carries its user's name, kept in step by triggers, so that one group's members are an
-  // ordered index range: (group, user_name, user).
-  `
-  ALTER TABLE notify_group_member ADD COLUMN user_name TEXT;
-  UPDATE notify_group_member m SET user_name = u.name FROM sys_user u WHERE u.sys_id = m."user";
-  ALTER TABLE notify_group_member ALTER COLUMN user_name SET NOT NULL;
-  CREATE FUNCTION notify_group_member_user_name() RETURNS trigger LANGUAGE plpgsql
-  SET search_path FROM CURRENT AS $$
-  BEGIN
-    NEW.user_name := coalesce((SELECT name FROM sys_user WHERE sys_id = NEW."user"), '');
-    RETURN NEW;
-  END $$;
-  CREATE TRIGGER notify_group_member_user_name BEFORE INSERT OR UPDATE OF "user" ON notify_group_member
-    FOR EACH ROW EXECUTE FUNCTION notify_group_member_user_name();
-  CREATE FUNCTION sys_user_name_to_members() RETURNS trigger LANGUAGE plpgsql
-  SET search_path FROM CURRENT AS $$
-  BEGIN
-    UPDATE notify_group_member SET user_name = NEW.name WHERE "user" = NEW.sys_id;
-    RETURN NULL;
-  END $$;
-  CREATE TRIGGER sys_user_name_to_members AFTER UPDATE OF name ON sys_user
-    FOR EACH ROW WHEN (OLD.name IS DISTINCT FROM NEW.name) EXECUTE FUNCTION sys_user_name_to_members();
-  CREATE INDEX notify_group_member_name ON notify_group_member ("group", user_name, "user");
-  CREATE INDEX notify_group_member_user_group ON notify_group_member ("user", "group");
-  DROP INDEX notify_group_member_user;
-  CREATE INDEX notify_client_session_user_available ON notify_client_session ("user", available);
-  DROP INDEX notify_client_session_user;
-  `,
-  // 3: session liveness. Rows of clients that stopped sending heartbeats expire: the colleagues' probe
-  // reads last_seen from the (still index-only) index, the sweep finds expired rows by last_seen.
-  `
-  DROP INDEX notify_client_session_user_available;
-  CREATE INDEX notify_client_session_user_available ON notify_client_session ("user", available, last_seen);
-  CREATE INDEX notify_client_session_last_seen ON notify_client_session (last_seen);
-  `,
-  // 4: how long a call leg lasted (Twilio's CallDuration, seconds), from its terminal status callback.
-  `
-  ALTER TABLE notify_call ADD COLUMN duration INTEGER;
-  `,
-];
+import { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
 
 /**
  * One page of available colleagues: for each of the viewer's groups (LATERAL), an ordered range of
@@ -139,7 +41,7 @@ export const PG_AVAILABLE_COLLEAGUES_SQL = `
   LIMIT $4`;
 
 /** The schema version this code expects; exported for tests. */
-export const PG_SCHEMA_VERSION = MIGRATIONS.length;
+export const PG_SCHEMA_VERSION = POSTGRES_MIGRATIONS.length;
 
 export interface PostgresStoreOptions {
   /** `postgres://user@host:port/db`; a `schema` query parameter is read and removed. */
@@ -260,13 +162,13 @@ export class PostgresStore implements NotifyStore {
         'SELECT max(version) AS version FROM notify_schema_migrations',
       );
       const current = rows[0]?.version ?? 0;
-      if (current > MIGRATIONS.length) {
+      if (current > POSTGRES_MIGRATIONS.length) {
         throw new Error(
-          `Database schema version ${current} is newer than this server (${MIGRATIONS.length}).`,
+          `Database schema version ${current} is newer than this server (${POSTGRES_MIGRATIONS.length}).`,
         );
       }
-      for (let version = current; version < MIGRATIONS.length; version++) {
-        await client.query(MIGRATIONS[version]!);
+      for (let version = current; version < POSTGRES_MIGRATIONS.length; version++) {
+        await client.query(POSTGRES_MIGRATIONS[version]!);
         await client.query('INSERT INTO notify_schema_migrations (version) VALUES ($1)', [version + 1]);
       }
     });

@@ -19,104 +19,7 @@ import {
   type StoreStats,
   type User,
 } from './store.js';
-
-/**
- * Versioned schema. Each entry runs once, in order, inside a transaction; `PRAGMA user_version` records how
- * far a database got. Append new migrations; never edit one that has shipped.
- */
-const MIGRATIONS: readonly string[] = [
-  `
-  CREATE TABLE sys_user (
-    sys_id TEXT PRIMARY KEY,
-    name TEXT NOT NULL UNIQUE
-  );
-  CREATE TABLE notify_group (
-    sys_id TEXT PRIMARY KEY,
-    name TEXT NOT NULL UNIQUE
-  );
-  CREATE TABLE notify_group_member (
-    "group" TEXT NOT NULL REFERENCES notify_group(sys_id) ON DELETE CASCADE,
-    "user" TEXT NOT NULL REFERENCES sys_user(sys_id) ON DELETE CASCADE,
-    PRIMARY KEY ("group", "user")
-  );
-  CREATE TABLE notify_number (
-    number TEXT PRIMARY KEY,
-    vendor TEXT,
-    "group" TEXT NOT NULL REFERENCES notify_group(sys_id)
-  );
-  CREATE TABLE notify_client_session (
-    sys_id TEXT PRIMARY KEY,
-    "user" TEXT NOT NULL REFERENCES sys_user(sys_id) ON DELETE CASCADE,
-    name TEXT NOT NULL,
-    number TEXT NOT NULL,
-    vendor TEXT,
-    identity TEXT NOT NULL UNIQUE,
-    available INTEGER NOT NULL DEFAULT 1,
-    connected_at TEXT NOT NULL,
-    last_seen TEXT NOT NULL
-  );
-  CREATE INDEX notify_client_session_user ON notify_client_session("user");
-  CREATE TABLE notify_call (
-    sys_id TEXT PRIMARY KEY,
-    call_sid TEXT NOT NULL UNIQUE,
-    parent_call_sid TEXT,
-    parent_sys_id TEXT,
-    session TEXT,
-    direction TEXT NOT NULL,
-    "from" TEXT NOT NULL,
-    "to" TEXT NOT NULL,
-    status TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL
-  );
-  CREATE INDEX notify_call_parent ON notify_call(parent_call_sid);
-  CREATE INDEX notify_call_session ON notify_call(session);
-  `,
-  // 2: user names are no longer unique (the host application's users are keyed by sys_id). SQLite cannot
-  // drop a constraint, so the table is rebuilt (foreign keys are off while migrating).
-  `
-  CREATE TABLE sys_user_v2 (
-    sys_id TEXT PRIMARY KEY,
-    name TEXT NOT NULL
-  );
-  INSERT INTO sys_user_v2 (sys_id, name) SELECT sys_id, name FROM sys_user;
-  DROP TABLE sys_user;
-  ALTER TABLE sys_user_v2 RENAME TO sys_user;
-  CREATE INDEX sys_user_name ON sys_user(name);
-  `,
-  // 3: bounded, (name, sys_id)-ordered pages of available colleagues (server/README.md, "Paging"). Each
-  // membership row carries its user's name, kept in step by triggers, so that one group's members are an
-  // ordered index range: (group, user_name, user).
-  `
-  ALTER TABLE notify_group_member ADD COLUMN user_name TEXT NOT NULL DEFAULT '';
-  UPDATE notify_group_member
-    SET user_name = coalesce((SELECT name FROM sys_user WHERE sys_id = notify_group_member."user"), '');
-  CREATE TRIGGER notify_group_member_user_name AFTER INSERT ON notify_group_member BEGIN
-    UPDATE notify_group_member
-      SET user_name = coalesce((SELECT name FROM sys_user WHERE sys_id = NEW."user"), '')
-      WHERE "group" = NEW."group" AND "user" = NEW."user";
-  END;
-  CREATE TRIGGER sys_user_name_to_members AFTER UPDATE OF name ON sys_user
-  WHEN OLD.name IS NOT NEW.name BEGIN
-    UPDATE notify_group_member SET user_name = NEW.name WHERE "user" = NEW.sys_id;
-  END;
-  CREATE INDEX notify_group_member_name ON notify_group_member("group", user_name, "user");
-  CREATE INDEX notify_group_member_user ON notify_group_member("user", "group");
-  CREATE INDEX notify_client_session_user_available ON notify_client_session("user", available);
-  DROP INDEX notify_client_session_user;
-  `,
-  // 4: session liveness. Rows of clients that stopped sending heartbeats expire: the colleagues' probe
-  // reads last_seen from the (still covering) index, the sweep finds expired rows by last_seen.
-  `
-  DROP INDEX notify_client_session_user_available;
-  CREATE INDEX notify_client_session_user_available ON notify_client_session("user", available, last_seen);
-  CREATE INDEX notify_client_session_last_seen ON notify_client_session(last_seen);
-  `,
-  // 5: how long a call leg lasted (Twilio's CallDuration, seconds), from its terminal status callback.
-  `
-  ALTER TABLE notify_call ADD COLUMN duration INTEGER;
-  `,
-];
+import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 
 /**
  * One page of one group's available members other than the viewer: an ordered range of
@@ -137,7 +40,7 @@ const binaryOrder = (a: User, b: User): number =>
   Buffer.compare(Buffer.from(a.sys_id), Buffer.from(b.sys_id));
 
 /** The schema version this code expects; exported for tests. */
-export const SCHEMA_VERSION = MIGRATIONS.length;
+export const SCHEMA_VERSION = SQLITE_MIGRATIONS.length;
 
 interface SessionRow extends Omit<ClientSession, 'available'> {
   available: number;
@@ -169,16 +72,18 @@ export class SqliteStore implements NotifyStore {
 
   #migrate(): void {
     const current = this.#db.pragma('user_version', { simple: true }) as number;
-    if (current > MIGRATIONS.length) {
-      throw new Error(`Database schema version ${current} is newer than this server (${MIGRATIONS.length}).`);
+    if (current > SQLITE_MIGRATIONS.length) {
+      throw new Error(
+        `Database schema version ${current} is newer than this server (${SQLITE_MIGRATIONS.length}).`,
+      );
     }
-    if (current === MIGRATIONS.length) return;
+    if (current === SQLITE_MIGRATIONS.length) return;
     // Table rebuilds need foreign keys off; the pragma is a no-op inside a transaction.
     this.#db.pragma('foreign_keys = OFF');
     try {
-      for (let version = current; version < MIGRATIONS.length; version++) {
+      for (let version = current; version < SQLITE_MIGRATIONS.length; version++) {
         this.#db.transaction(() => {
-          this.#db.exec(MIGRATIONS[version]!);
+          this.#db.exec(SQLITE_MIGRATIONS[version]!);
           const broken = this.#db.pragma('foreign_key_check') as unknown[];
           if (broken.length) throw new Error(`Migration ${version + 1} broke ${broken.length} foreign keys.`);
           this.#db.pragma(`user_version = ${version + 1}`);
