@@ -7,7 +7,7 @@ export type MediaEnd = { kind: 'browser'; media: MediaLeg } | { kind: 'phone'; p
 /**
  * Connects two ends as Twilio's media servers do between a parent and a child leg; returns the function that
  * disconnects them. Phones hear the browser (audio and digits are counted) and play their tone to it;
- * browser-to-browser relays RTP payloads, each leg sending with its own SSRC.
+ * browser-to-browser relays RTP payloads, each leg sending with its own SSRC; two phones play to each other.
  */
 export function connectMedia(
   a: MediaEnd,
@@ -19,7 +19,10 @@ export function connectMedia(
   if (a.kind === 'browser' && b.kind === 'phone') {
     const { media } = a;
     const { phone } = b;
-    media.listener = { onAudio: () => phone.receiveAudio(), onDigit: (digit) => phone.receiveDigits(digit) };
+    media.listener = {
+      onAudio: (packet) => phone.receiveAudio(packet.payload),
+      onDigit: (digit) => phone.receiveDigits(digit),
+    };
     phone.connectAudio((payload, seq, ts, marker) => media.sendAudio(payload, seq, ts, marker));
     return () => {
       media.listener = {};
@@ -50,5 +53,18 @@ export function connectMedia(
       b.media.listener = {};
     };
   }
-  return () => undefined; // two virtual phones have nothing to exchange
+  if (a.kind === 'phone' && b.kind === 'phone') {
+    // Two phones bridged (a call forwarded to a number): each hears the other's tone.
+    const toPhone = (phone: PhoneCall) => (payload: Buffer) => {
+      phone.receiveAudio(payload);
+      return true;
+    };
+    a.phone.connectAudio(toPhone(b.phone));
+    b.phone.connectAudio(toPhone(a.phone));
+    return () => {
+      a.phone.disconnectAudio();
+      b.phone.disconnectAudio();
+    };
+  }
+  return () => undefined;
 }

@@ -1,6 +1,7 @@
 /**
- * G.711 μ-law (PCMU), by hand: the emulator only needs to *produce* audible audio for the browser, and the
- * encoder is a dozen lines (ITU-T G.711 segment/mantissa with the 0x84 bias), cheaper than a codec package.
+ * G.711 μ-law (PCMU), by hand: the emulator produces tones for the browser and measures what the virtual phones
+ * hear, and each direction is a dozen lines (ITU-T G.711 segment/mantissa with the 0x84 bias), cheaper than a
+ * codec package.
  */
 const BIAS = 0x84;
 const CLIP = 32635;
@@ -16,16 +17,27 @@ export function linearToMulaw(sample: number): number {
   return ~(sign | (exponent << 4) | mantissa) & 0xff;
 }
 
+/** The linear 16-bit sample a μ-law byte stands for (the inverse of `linearToMulaw`, to within its step). */
+export function mulawToLinear(byte: number): number {
+  const value = ~byte & 0xff;
+  const exponent = (value >> 4) & 0x07;
+  const magnitude = ((((value & 0x0f) << 3) + BIAS) << exponent) - BIAS;
+  return value & 0x80 ? -magnitude : magnitude;
+}
+
 export const PCMU_SAMPLE_RATE = 8000;
 /** 20 ms of 8 kHz audio: the packetisation Chrome and Twilio use for PCMU. */
 export const SAMPLES_PER_FRAME = 160;
 
-/** Endless 20 ms PCMU frames of a sine tone (440 Hz by default, about -12 dBFS so it is clearly audible). */
+/** The tone every virtual phone plays into its calls. */
+export const PHONE_TONE_HZ = 440;
+
+/** Endless 20 ms PCMU frames of a sine tone (`PHONE_TONE_HZ` by default, about -12 dBFS: clearly audible). */
 export class ToneFrames {
   private sampleIndex = 0;
 
   constructor(
-    private readonly frequencyHz = 440,
+    private readonly frequencyHz = PHONE_TONE_HZ,
     private readonly amplitude = 8000,
   ) {}
 

@@ -1,3 +1,4 @@
+import { AudioMeter } from '../media/audio-meter.js';
 import { TonePlayer, type FrameSink } from '../media/tone-player.js';
 
 /** How a virtual phone answers the next calls it receives. */
@@ -32,6 +33,8 @@ export class PhoneCall {
   digitsSentByTwilio = '';
   audioPacketsReceived = 0;
   audioPacketsSent = 0;
+  /** What the phone's earpiece heard: level, audible and silent time, tones. */
+  readonly audio = new AudioMeter();
   private player: TonePlayer | undefined;
   private ringTimer: NodeJS.Timeout | undefined;
   private hangupListener: (() => void) | undefined;
@@ -75,8 +78,10 @@ export class PhoneCall {
     this.player = undefined;
   }
 
-  receiveAudio(): void {
+  /** One PCMU frame reached the phone's earpiece. */
+  receiveAudio(payload: Uint8Array): void {
     this.audioPacketsReceived++;
+    this.audio.push(payload);
   }
 
   receiveDigits(digits: string, sentByTwilio = false): void {
@@ -122,6 +127,7 @@ export class PhoneCall {
       digitsSentByTwilio: this.digitsSentByTwilio,
       audioPacketsReceived: this.audioPacketsReceived,
       audioPacketsSent: this.audioPacketsSent,
+      audio: this.audio.reading(),
     };
   }
 }

@@ -2,6 +2,7 @@
  * Test seams for the end-to-end group: the stack's addresses, development sign-in, the emulator's
  * inspection API, and the page's RTCPeerConnections (recorded so a test can read real getStats()).
  */
+import { toneMs, type AudioReading } from '../../../emulator/media/audio-meter.js';
 // @ts-expect-error served by the stack plugin at test time
 import { stack as served } from '/__stack.js';
 
@@ -11,6 +12,10 @@ export interface StackInfo {
   shortTokens: { origin: string; backendUrl: string };
   demoNumber: string;
   foreignNumber: string;
+  /** The tone the page's fake microphone plays (scripts/fake-microphone.ts). */
+  pageToneHz: number;
+  /** The tone every virtual phone plays (emulator/media/g711.ts). */
+  phoneToneHz: number;
 }
 export const stack = served as StackInfo;
 
@@ -42,7 +47,13 @@ export interface PhoneCall {
   digits: string;
   audioPacketsReceived: number;
   audioPacketsSent: number;
+  /** What the phone heard, cumulative (emulator/media/audio-meter.ts). */
+  audio: AudioReading;
 }
+
+/** Milliseconds a phone call has heard the page's microphone tone so far. */
+export const heardPageMs = (call: PhoneCall | undefined): number =>
+  call ? toneMs(call.audio, stack.pageToneHz) : 0;
 
 /** What a virtual PSTN phone of the emulator has seen. */
 export async function phone(number: string, origin = stack.origin): Promise<{ calls: PhoneCall[] }> {
@@ -152,4 +163,39 @@ export async function inboundPacketsOf(pc: RTCPeerConnection): Promise<number> {
     if (report.type === 'inbound-rtp' && report.kind === 'audio') packets += report.packetsReceived ?? 0;
   });
   return packets;
+}
+
+/**
+ * The loudest frequency the page hears from the far end on a recorded RTCPeerConnection, measured over
+ * `windowMs` with Web Audio (the remote track is also playing through the SDK's audio element, so it flows);
+ * `hz` is null when what arrives is below `minDb` (silence).
+ */
+export async function remoteTone(
+  pc: RTCPeerConnection | undefined = peerConnections.at(-1),
+  windowMs = 300,
+  minDb = -70,
+): Promise<{ hz: number | null; db: number }> {
+  const track = pc?.getReceivers().find((receiver) => receiver.track.kind === 'audio')?.track;
+  if (!track) return { hz: null, db: -Infinity };
+  const context = new AudioContext();
+  try {
+    const analyser = context.createAnalyser();
+    analyser.fftSize = 4096;
+    context.createMediaStreamSource(new MediaStream([track])).connect(analyser);
+    await new Promise((resolve) => setTimeout(resolve, windowMs)); // fill the analyser's window
+    const bins = new Float32Array(analyser.frequencyBinCount);
+    analyser.getFloatFrequencyData(bins);
+    let peak = 0;
+    for (let i = 1; i < bins.length; i++) if (bins[i]! > bins[peak]!) peak = i;
+    const db = bins[peak]!;
+    return { hz: db < minDb ? null : (peak * context.sampleRate) / analyser.fftSize, db };
+  } finally {
+    await context.close();
+  }
+}
+
+/** Whether the page hears `hz` (give or take two analyser bins) from the far end now. */
+export async function pageHears(hz: number, pc?: RTCPeerConnection): Promise<boolean> {
+  const { hz: heard } = await remoteTone(pc);
+  return heard !== null && Math.abs(heard - hz) <= 25;
 }

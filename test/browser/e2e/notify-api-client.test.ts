@@ -4,7 +4,15 @@
  * classic page that only loads dist/snc-notify.js.
  */
 import { expect, waitUntil } from '@open-wc/testing';
-import { dialFromPhone, peerConnections, phone, recordEvents, signInUser, stack } from './helpers.js';
+import {
+  dialFromPhone,
+  heardPageMs,
+  peerConnections,
+  phone,
+  recordEvents,
+  signInUser,
+  stack,
+} from './helpers.js';
 // @ts-expect-error the built bundle has no types next to it at test time
 import { NotifyClient, STD_EVENTS, Status } from '/dist/notify-phone.js';
 
@@ -84,6 +92,41 @@ describe('notify API: client features through the real SDK', function () {
       'the phone received no RTP',
       TIMEOUT,
     );
+    client.hangupCall();
+  });
+
+  it('mute silences the page at the far end and unmute brings its voice back', async () => {
+    const { client, log } = await newClient();
+    const number = newPhone();
+    const call = async () => (await phone(number)).calls.at(-1);
+    client.call({ phoneNumber: number });
+    await waitUntil(() => count(log, STD_EVENTS.CALL_START) === 1, 'no CALL_START', TIMEOUT);
+    await waitUntil(async () => heardPageMs(await call()) >= 600, 'the phone never heard the page', TIMEOUT);
+
+    client.mute(true);
+    // Settled: the phone has received more silence than the fake microphone's own 200 ms pause.
+    const silentAtMute = (await call())!.audio.silentMs;
+    await waitUntil(
+      async () => (await call())!.audio.silentMs >= silentAtMute + 400,
+      'no silence at the far end after mute',
+      TIMEOUT,
+    );
+    const heardWhileMuted = heardPageMs(await call());
+    const silentMark = (await call())!.audio.silentMs;
+    await waitUntil(
+      async () => (await call())!.audio.silentMs >= silentMark + 1000,
+      'the phone stopped receiving frames while muted',
+      TIMEOUT,
+    );
+    expect(heardPageMs(await call()), 'the phone heard the page while muted').to.equal(heardWhileMuted);
+
+    client.mute(false);
+    await waitUntil(
+      async () => heardPageMs(await call()) >= heardWhileMuted + 500,
+      'the phone never heard the page again after unmute',
+      TIMEOUT,
+    );
+    expect(fired(log, STD_EVENTS.ERROR)).to.deep.equal([]);
     client.hangupCall();
   });
 

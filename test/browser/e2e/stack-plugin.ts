@@ -1,6 +1,8 @@
 import type { TestRunnerPlugin } from '@web/test-runner';
 import pg from 'pg';
 import { startStack, DEMO_NUMBER, FOREIGN_NUMBER, type Stack } from '../../../scripts/stack.js';
+import { PHONE_TONE_HZ } from '../../../emulator/media/g711.js';
+import { FAKE_MICROPHONE_HZ } from '../../../scripts/fake-microphone.js';
 import { dropSchema, PG_URL, pgUrl, skipWithoutPg, testSchema } from '../../../server/test/pg.js';
 
 /** Two backend instances on one fresh PostgreSQL schema, or why they are skipped. */
@@ -105,6 +107,8 @@ export function stackPlugin(testPageOrigin: string): TestRunnerPlugin {
         ...(twoInstances && { twoInstances }),
         demoNumber: DEMO_NUMBER,
         foreignNumber: FOREIGN_NUMBER,
+        pageToneHz: FAKE_MICROPHONE_HZ,
+        phoneToneHz: PHONE_TONE_HZ,
       };
       return { body: `export const stack = ${JSON.stringify(body)};`, type: 'js' };
     },

@@ -4,7 +4,16 @@
  * a virtual PSTN phone, with real WebRTC media in Chromium.
  */
 import { expect, waitUntil } from '@open-wc/testing';
-import { stack, signIn, phone, emulatorCalls, inboundAudioPackets, recordEvents } from './helpers.js';
+import {
+  stack,
+  signIn,
+  phone,
+  emulatorCalls,
+  heardPageMs,
+  inboundAudioPackets,
+  pageHears,
+  recordEvents,
+} from './helpers.js';
 // @ts-expect-error the built bundle has no types next to it at test time
 import { NotifyClient, STD_EVENTS, Status, Vendor } from '/dist/notify-phone.js';
 
@@ -52,11 +61,13 @@ describe('walking skeleton: a real call through the real SDK and the emulator', 
     expect(client.getStatus()).to.equal(Status.OPEN);
     expect(fired(log, STD_EVENTS.CALL_INIT)).to.have.length(1);
 
-    // Real RTP both ways: the phone's tone reaches the page, the fake microphone reaches the phone.
+    // Real audio both ways: the page hears the phone's tone, the phone hears the page's microphone tone
+    // for a second (not merely packets: silence would count as packets).
     await waitUntil(async () => (await inboundAudioPackets()) > 0, 'the page received no RTP', TIMEOUT);
+    await waitUntil(() => pageHears(stack.phoneToneHz), 'the page never heard the phone', TIMEOUT);
     await waitUntil(
-      async () => ((await phone(number)).calls.at(-1)?.audioPacketsReceived ?? 0) > 0,
-      'the virtual phone received no RTP',
+      async () => heardPageMs((await phone(number)).calls.at(-1)) >= 1000,
+      'the virtual phone never heard the page for a second',
       TIMEOUT,
     );
 
