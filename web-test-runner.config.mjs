@@ -37,8 +37,11 @@ export default {
   // The client logs every state transition at debug level; keep test output readable.
   filterBrowserLogs: ({ type }) => type !== 'debug',
   testFramework: { config: { timeout: 5000 } },
-  groups: [
-    { name: 'unit', files: 'test/browser/unit/**/*.test.ts' },
-    { name: 'e2e', files: 'test/browser/e2e/**/*.test.ts' },
-  ],
+  // WTR_FILES (a glob) runs just those files, e.g. one end-to-end file while working on it.
+  groups: process.env.WTR_FILES
+    ? [{ name: 'only', files: process.env.WTR_FILES }]
+    : [
+        { name: 'unit', files: 'test/browser/unit/**/*.test.ts' },
+        { name: 'e2e', files: 'test/browser/e2e/**/*.test.ts' },
+      ],
 };

@@ -8,13 +8,16 @@ import {
   api,
   dialFromPhone,
   emulatorLegs,
+  heardPageMs,
   inboundPacketsOf,
+  pageHears,
   peerConnections,
   phone,
   recordEvents,
   signInUser,
   stack,
 } from './helpers.js';
+import { toneMs } from '../../../emulator/media/audio-meter.js';
 // @ts-expect-error the built bundle has no types next to it at test time
 import { NotifyClient, STD_EVENTS, Status } from '/dist/notify-phone.js';
 
@@ -249,7 +252,7 @@ describe('notify API: forwardCall', function () {
 
   it('{type:"number", dtmf}: the caller is moved to the number, which hears the digits; this leg ends', async () => {
     const a = await online();
-    const { parentSid } = await answeredIncoming(a);
+    const { caller, parentSid } = await answeredIncoming(a);
     const target = newPhone();
     a.client.forwardCall({ type: 'number', id: target, dtmf: '1234' });
     await waitUntil(
@@ -265,6 +268,19 @@ describe('notify API: forwardCall', function () {
     const forwarded = (await phoneCall(target))!;
     expect(forwarded.parentCallSid).to.equal(parentSid);
     expect(forwarded.digitsSentByTwilio).to.equal('1234');
+    // The caller is bridged to the target: each phone hears the other's tone for a second.
+    await waitUntil(
+      async () => toneMs((await phoneCall(target))!.audio, stack.phoneToneHz) >= 1000,
+      'the target never heard the caller',
+      TIMEOUT,
+    );
+    const callerBefore = toneMs((await phoneCall(caller, parentSid))!.audio, stack.phoneToneHz);
+    await waitUntil(
+      async () =>
+        toneMs((await phoneCall(caller, parentSid))!.audio, stack.phoneToneHz) >= callerBefore + 1000,
+      'the caller never heard the target',
+      TIMEOUT,
+    );
     expect(fired(a.log, STD_EVENTS.ERROR)).to.deep.equal([]);
     await fetch(`${stack.origin}/emulator/phones/${encodeURIComponent(target)}/hangup`, { method: 'POST' });
   });
@@ -301,12 +317,14 @@ describe('notify API: forwardCall', function () {
     expect(fired(b.log, STD_EVENTS.INCOMING_CALL)[0]!.args[0]).to.equal(caller);
     b.client.pickupCall();
     await waitUntil(() => count(b.log, STD_EVENTS.CALL_START) === 1, 'B should start', TIMEOUT);
-    const before = (await phoneCall(caller, parentSid))!.audioPacketsReceived;
+    // The caller hears B's microphone, and B hears the caller.
+    const before = heardPageMs(await phoneCall(caller, parentSid));
     await waitUntil(
-      async () => ((await phoneCall(caller, parentSid))?.audioPacketsReceived ?? 0) > before + 10,
+      async () => heardPageMs(await phoneCall(caller, parentSid)) >= before + 1000,
       'the caller should hear B',
       TIMEOUT,
     );
+    await waitUntil(() => pageHears(stack.phoneToneHz), 'B should hear the caller', TIMEOUT);
     b.client.hangupCall();
   });
 
