@@ -47,6 +47,13 @@ describe('<notify-phone> end to end through its UI', function () {
     expect(el.hasAttribute('in-call')).to.equal(true);
     expect(el.hasAttribute('ringing')).to.equal(false);
     expect(part(el, 'timer')).to.not.equal(null);
+    // The timer counts the call: two seconds on, it reads two seconds more (an ordering, not a time limit).
+    const timerSeconds = () => {
+      const [minutes, seconds] = part(el, 'timer')!.textContent!.trim().split(':').map(Number);
+      return minutes! * 60 + seconds!;
+    };
+    const firstReading = timerSeconds();
+    await waitUntil(() => timerSeconds() >= firstReading + 2, 'the call timer stood still', TIMEOUT);
     // In-band DTMF needs the media path up (ICE + DTLS finish shortly after CALL_START).
     await waitUntil(async () => (await inboundAudioPackets()) > 0, 'the page received no RTP', TIMEOUT);
 

@@ -345,9 +345,11 @@ describe('notify API: bad input gets its coded error and leaves the client usabl
     expect(errors(b)).to.deep.equal([]);
     expect((await phone(number)).calls.at(-1)?.state).to.equal('in-progress');
     expect((await phone('+15557770000')).calls).to.have.length(0);
-    // B still owns its call: it can read its parent (null for a call it placed) without an error.
-    const own = await b.client.getParentId(callSid);
-    expect(own.error === undefined || own.parentId === null).to.equal(true);
+    // B still owns its call: the backend answers it (a call B placed has no parent: null), where it refused A.
+    const own = await api(b.token, 'GET', `/calls/${callSid}/parent`);
+    expect(own.status, 'B was refused the parent of its own call').to.equal(200);
+    expect(own.body.parentId).to.equal(null);
+    expect((await b.client.getParentId(callSid)).parentId).to.equal(null);
     b.client.hangupCall();
     await waitUntil(() => b.client.getStatus() === Status.CLOSED, 'B hangs up', TIMEOUT);
     await placesACall(a);

@@ -8,6 +8,7 @@ import {
   stack,
   signIn,
   phone,
+  dialFromPhone,
   emulatorCalls,
   heardPageMs,
   inboundAudioPackets,
@@ -91,7 +92,7 @@ describe('walking skeleton: a real call through the real SDK and the emulator', 
     client.destroy();
   });
 
-  it('reports a phone-side hangup as CALL_DISCONNECT', async () => {
+  it('reports a phone-side hangup as CALL_DISCONNECT and stays reachable for the next call', async () => {
     const { client, log } = await newClient();
     await goOnline(client, log);
     const number = '+15551230002';
@@ -109,6 +110,28 @@ describe('walking skeleton: a real call through the real SDK and the emulator', 
     expect(hangup.status).to.equal(200);
     await waitUntil(() => fired(log, STD_EVENTS.CALL_DISCONNECT).length === 1, 'no CALL_DISCONNECT', TIMEOUT);
     expect(client.getStatus()).to.equal(Status.CLOSED);
+
+    // The far end hanging up ends the call, not the registration: the next incoming call still rings here.
+    await dialFromPhone('+15551230003', stack.demoNumber);
+    await waitUntil(
+      () => fired(log, STD_EVENTS.INCOMING_CALL).length === 1,
+      'the phone no longer rings after a phone-side hang-up',
+      TIMEOUT,
+    );
+    expect(fired(log, STD_EVENTS.OFFLINE)).to.deep.equal([]);
+    expect(fired(log, STD_EVENTS.ERROR)).to.deep.equal([]);
+    client.pickupCall();
+    await waitUntil(
+      () => fired(log, STD_EVENTS.CALL_START).length === 2,
+      'the next call never started',
+      TIMEOUT,
+    );
+    client.hangupCall();
+    await waitUntil(
+      () => fired(log, STD_EVENTS.CALL_DISCONNECT).length === 2,
+      'no second CALL_DISCONNECT',
+      TIMEOUT,
+    );
     client.destroy();
   });
 });
