@@ -206,5 +206,16 @@ describe('call routing: incoming calls, client-to-client calls, forwarding', () 
     assert.equal(toBob.statusCode, 200, toBob.body);
     assert.equal(rest.updates.at(-1)?.sid, rest.children.get(placed));
     assert.deepEqual(identities(rest.updates.at(-1)!.body.Twiml!), [bobS.session.identity]);
+
+    // Only a child that is still connected is moved: one that already ended is no party to forward.
+    const endedChild = callSid(++n);
+    const placedAgain = callSid(++n);
+    await webhook('/twilio/voice', { CallSid: placedAgain, From: from, To: '+15553334444' });
+    rest.children.set(placedAgain, endedChild);
+    rest.statuses.set(endedChild, 'completed');
+    const updatesBefore = rest.updates.length;
+    const noParty = await forward(alice, { type: 'number', id: '+15551112222' }, placedAgain);
+    assert.equal(noParty.statusCode, 400, noParty.body);
+    assert.equal(rest.updates.length, updatesBefore);
   });
 });
