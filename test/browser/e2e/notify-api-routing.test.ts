@@ -328,6 +328,64 @@ describe('notify API: forwardCall', function () {
     b.client.hangupCall();
   });
 
+  it('forwards a call the client placed: the called phone is moved to a number, each hears the other', async () => {
+    const a = await online();
+    const called = newPhone();
+    a.client.call({ phoneNumber: called });
+    await waitUntil(() => count(a.log, STD_EVENTS.CALL_START) === 1, 'no CALL_START', TIMEOUT);
+    await waitUntil(async () => (await phoneCall(called))?.state === 'in-progress', 'no answer', TIMEOUT);
+    const target = newPhone();
+    a.client.forwardCall({ type: 'number', id: target });
+    await waitUntil(
+      () => count(a.log, STD_EVENTS.CALL_DISCONNECT) === 1,
+      'A should be disconnected',
+      TIMEOUT,
+    );
+    await waitUntil(async () => (await phoneCall(target))?.state === 'in-progress', 'no target', TIMEOUT);
+    await waitUntil(
+      async () => toneMs((await phoneCall(target))!.audio, stack.phoneToneHz) >= 1000,
+      'the target never heard the called phone',
+      TIMEOUT,
+    );
+    const calledBefore = toneMs((await phoneCall(called))!.audio, stack.phoneToneHz);
+    await waitUntil(
+      async () => toneMs((await phoneCall(called))!.audio, stack.phoneToneHz) >= calledBefore + 1000,
+      'the called phone never heard the target',
+      TIMEOUT,
+    );
+    expect((await phoneCall(called))!.state).to.equal('in-progress');
+    expect(fired(a.log, STD_EVENTS.ERROR)).to.deep.equal([]);
+    await fetch(`${stack.origin}/emulator/phones/${encodeURIComponent(target)}/hangup`, { method: 'POST' });
+  });
+
+  it('forwards a call the client placed to another agent, who picks up and talks with the called phone', async () => {
+    const a = await online();
+    const b = await online();
+    const called = newPhone();
+    a.client.call({ phoneNumber: called });
+    await waitUntil(() => count(a.log, STD_EVENTS.CALL_START) === 1, 'no CALL_START', TIMEOUT);
+    await waitUntil(async () => (await phoneCall(called))?.state === 'in-progress', 'no answer', TIMEOUT);
+    a.client.forwardCall({ type: 'userId', id: b.user.sys_id });
+    await waitUntil(
+      () => count(a.log, STD_EVENTS.CALL_DISCONNECT) === 1,
+      'A should be disconnected',
+      TIMEOUT,
+    );
+    await waitUntil(() => count(b.log, STD_EVENTS.INCOMING_CALL) === 1, 'B should ring', TIMEOUT);
+    b.client.pickupCall();
+    await waitUntil(() => count(b.log, STD_EVENTS.CALL_START) === 1, 'B should start', TIMEOUT);
+    const before = heardPageMs(await phoneCall(called));
+    await waitUntil(
+      async () => heardPageMs(await phoneCall(called)) >= before + 1000,
+      'the called phone never heard B',
+      TIMEOUT,
+    );
+    await waitUntil(() => pageHears(stack.phoneToneHz), 'B never heard the called phone', TIMEOUT);
+    expect(fired(a.log, STD_EVENTS.ERROR)).to.deep.equal([]);
+    expect(fired(b.log, STD_EVENTS.ERROR)).to.deep.equal([]);
+    b.client.hangupCall();
+  });
+
   it('another user’s call id: 403 and nothing changes', async () => {
     const a = await online();
     const { callId } = await answeredIncoming(a);
