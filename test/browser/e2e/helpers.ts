@@ -52,7 +52,7 @@ export interface PhoneCall {
 }
 
 /** Milliseconds a phone call has heard the page's microphone tone so far. */
-export const heardPageMs = (call: PhoneCall | undefined): number =>
+export const heardPageMs = (call: Pick<PhoneCall, 'audio'> | undefined): number =>
   call ? toneMs(call.audio, stack.pageToneHz) : 0;
 
 /** What a virtual PSTN phone of the emulator has seen. */

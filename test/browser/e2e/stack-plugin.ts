@@ -21,7 +21,8 @@ async function readRows(schema: string, { callSids = [], sessionSysIds = [] }: R
   try {
     // The schema name is our own (testSchema(): notify_test_<hex>), never the page's.
     const calls = await client.query(
-      `SELECT sys_id, call_sid, parent_call_sid, parent_sys_id, session, direction, "from", "to", status
+      `SELECT sys_id, call_sid, parent_call_sid, parent_sys_id, session, direction, "from", "to", status,
+              duration
          FROM ${schema}.notify_call WHERE call_sid = ANY($1::text[]) ORDER BY seq`,
       [callSids],
     );

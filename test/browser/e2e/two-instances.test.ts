@@ -8,11 +8,13 @@
 import { executeServerCommand } from '@web/test-runner-commands';
 import { expect, waitUntil } from '@open-wc/testing';
 import {
+  heardPageMs,
   inboundPacketsOf,
   peerConnections,
   recordEvents,
   type ApiBody,
   type EmulatorLeg,
+  type PhoneCall,
 } from './helpers.js';
 // @ts-expect-error served by the stack plugin at test time; the query starts the two-instance stack
 import { stack as served } from '/__stack.js?twoInstances';
@@ -50,6 +52,8 @@ interface CallRow {
   from: string;
   to: string;
   status: string;
+  /** Seconds, from the terminal status callback's CallDuration; null while the leg lasts. */
+  duration: number | null;
 }
 interface SessionRow {
   sys_id: string;
@@ -179,6 +183,7 @@ describe('two backend instances on one PostgreSQL', function () {
         digits: string;
         audioPacketsReceived: number;
         digitsSentByTwilio?: string;
+        audio: PhoneCall['audio'];
       }>;
     };
     return callSid ? calls.find((c) => c.callSid === callSid) : calls.at(-1);
@@ -225,9 +230,10 @@ describe('two backend instances on one PostgreSQL', function () {
 
     const pc = peerConnections.at(-1)!;
     await waitUntil(async () => (await inboundPacketsOf(pc)) > 0, 'B received no RTP', TIMEOUT);
+    // The caller hears B for two seconds: the call lasts at least that long (its rows' durations say so).
     await waitUntil(
-      async () => ((await phoneCall(caller, parentSid))?.audioPacketsReceived ?? 0) > 0,
-      'the calling phone received no RTP',
+      async () => heardPageMs(await phoneCall(caller, parentSid)) >= 2000,
+      'the calling phone never heard B',
       TIMEOUT,
     );
     b.client.sendDtmf('58#');
@@ -301,6 +307,10 @@ describe('two backend instances on one PostgreSQL', function () {
       direction: 'inbound',
       status: 'completed',
     });
+    // Durations survive whichever instance the last status callback reached: B talked for 2 s or more.
+    const [bRow] = (await rows({ callSids: [ringB.callId] })).calls;
+    expect(bRow!.duration, 'B’s leg lost its duration').to.be.a('number').at.least(2);
+    expect(parentRow!.duration, 'the parent leg lost its duration').to.be.a('number').at.least(2);
     expect(fired(a.log, STD_EVENTS.ERROR)).to.deep.equal([]);
     expect(fired(b.log, STD_EVENTS.ERROR)).to.deep.equal([]);
   });
