@@ -212,10 +212,39 @@ describe('walking skeleton: coded errors, state left intact', function () {
 
   it('keeps a client online past expiry when forceRefreshToken is true (the default)', async () => {
     const { client, log } = await newClient({ backendUrl: stack.shortTokens.backendUrl });
-    await goOnline(client, log);
-    await new Promise((resolve) => setTimeout(resolve, 8000));
+    // Count the client's token refreshes (5 s tokens) instead of sleeping past an expiry.
+    const nativeFetch = window.fetch;
+    let refreshes = 0;
+    window.fetch = (input, init) => {
+      if (/\/sessions\/[0-9a-f]{32}\/token$/.test(String(input instanceof Request ? input.url : input))) {
+        refreshes++;
+      }
+      return nativeFetch(input, init);
+    };
+    try {
+      await goOnline(client, log);
+      await waitUntil(() => refreshes >= 2, 'the token was never refreshed twice', {
+        timeout: 20000,
+        interval: 100,
+      });
+    } finally {
+      window.fetch = nativeFetch;
+    }
+    // Two expiries on, the client is still reachable: a call to the Notify number rings it.
+    const dial = await fetch(`${stack.shortTokens.origin}/emulator/phones/%2B15551230009/dial`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ to: stack.demoNumber }),
+    });
+    expect(dial.status).to.equal(201);
+    await waitUntil(
+      () => fired(log, STD_EVENTS.INCOMING_CALL).length === 1,
+      'no call rang after expiry',
+      TIMEOUT,
+    );
     expect(fired(log, STD_EVENTS.ERROR)).to.deep.equal([]);
     expect(fired(log, STD_EVENTS.OFFLINE)).to.deep.equal([]);
+    client.hangupCall();
     client.destroy();
   });
 });
