@@ -4,9 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { createDevAccount } from '../../scripts/dev-account.js';
-import { userSysIdFor } from '../auth.js';
 import { type TestApp, callSid, makeApp, postWebhook, DEMO_NUMBER, OTHER_NUMBER } from './helpers.js';
-import { bearer, HOST, hostIdentity, hostToken, unsignedToken } from './identity.js';
+import { bearer, HOST, hostIdentity, hostToken, nowSeconds, unsignedToken } from './identity.js';
 import { dropSchema, pgUrl, skipWithoutPg, testSchema } from './pg.js';
 
 const skipPg = await skipWithoutPg();
@@ -27,8 +26,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
     const aliceCall = callSid(0xa11ce);
     const alice = { sub: 'alice@host', name: 'Alice', groups: ['support'] };
     const bob = { sub: 'bob@host', name: 'Bob', groups: ['sales'] };
-    const aliceId = userSysIdFor(HOST.issuer, alice.sub);
-    const malloryId = userSysIdFor(HOST.issuer, 'mallory@host');
+    let aliceId: string;
 
     before(async () => {
       app = await makeApp({
@@ -57,6 +55,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
         return (res.json() as { session: { sys_id: string; identity: string } }).session;
       };
       const a = await create(aliceToken, DEMO_NUMBER);
+      aliceId = (await app.notifyStore.findHostUser(HOST.issuer, alice.sub))!.user.sys_id;
       aliceSession = a.sys_id;
       bobSession = (await create(bobToken, OTHER_NUMBER)).sys_id;
       const voice = await postWebhook(app, account.authToken, '/twilio/voice', {
@@ -81,7 +80,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
         calls: await store.listCalls(),
         alice: await store.getUser(aliceId),
         aliceGroups: await store.listUserGroups(aliceId),
-        mallory: await store.getUser(malloryId),
+        mallory: await store.findHostUser(HOST.issuer, 'mallory@host'),
         stats: await store.stats(),
       };
     }
@@ -410,8 +409,11 @@ for (const backend of ['sqlite', 'postgres'] as const) {
         headers: bearer(bobToken),
       });
       assert.deepEqual(bobSees.json(), { clients: [], next: null });
-      // Groups follow the token: Bob joins support and now sees Alice.
-      const bobSupport = await hostToken({ ...bob, groups: ['sales', 'support'] });
+      // Groups follow the newest token: Bob joins support and now sees Alice.
+      const bobSupport = await hostToken(
+        { ...bob, groups: ['sales', 'support'] },
+        { issuedAt: nowSeconds() + 1 },
+      );
       const nowSees = await app.inject({
         method: 'GET',
         url: '/sessions/available',
@@ -450,6 +452,7 @@ describe('host identity from a JWKS URL', () => {
         .setSubject(sub)
         .setIssuer(HOST.issuer)
         .setAudience(HOST.audience)
+        .setIssuedAt()
         .setExpirationTime('5m')
         .sign(key);
     app = await makeApp({
@@ -467,11 +470,14 @@ describe('host identity from a JWKS URL', () => {
     jwks?.close();
   });
 
-  it('accepts a token signed with a published key, maps a sys_id subject as is, refuses other keys', async () => {
+  it('accepts a token signed with a published key, gives a sys_id-shaped subject its own user, refuses other keys', async () => {
     const sysId = '0123456789abcdef0123456789abcdef';
     const ok = await app.inject({ method: 'GET', url: '/me', headers: bearer(await sign(sysId)) });
     assert.equal(ok.statusCode, 200, ok.body);
-    assert.deepEqual(ok.json(), { user: { sys_id: sysId, name: 'Jay' } });
+    const { user } = ok.json() as { user: { sys_id: string; name: string } };
+    assert.equal(user.name, 'Jay');
+    assert.match(user.sys_id, /^[0-9a-f]{32}$/);
+    assert.notEqual(user.sys_id, sysId);
     const session = await app.inject({
       method: 'POST',
       url: '/sessions',
