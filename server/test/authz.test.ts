@@ -27,6 +27,10 @@ for (const backend of ['sqlite', 'postgres'] as const) {
     const alice = { sub: 'alice@host', name: 'Alice', groups: ['support'] };
     const bob = { sub: 'bob@host', name: 'Bob', groups: ['sales'] };
     let aliceId: string;
+    /** A colleague's sys_id used as a host subject: a valid identity of its own, never Alice. */
+    let impostorToken: string;
+    /** Signed out in `before`: refused everywhere from then on. */
+    let revokedToken: string;
 
     before(async () => {
       app = await makeApp({
@@ -56,6 +60,19 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       };
       const a = await create(aliceToken, DEMO_NUMBER);
       aliceId = (await app.notifyStore.findHostUser(HOST.issuer, alice.sub))!.user.sys_id;
+      impostorToken = await hostToken({ sub: aliceId, name: 'Impostor', groups: ['support', 'sales'] });
+      const impostorMe = await app.inject({ method: 'GET', url: '/me', headers: bearer(impostorToken) });
+      assert.notEqual(impostorMe.json().user.sys_id, aliceId);
+      revokedToken = await hostToken(
+        { sub: 'carol@host', name: 'Carol', groups: ['support'] },
+        { issuedAt: nowSeconds() - 5 },
+      );
+      const signOut = await app.inject({
+        method: 'POST',
+        url: '/auth/sign-out',
+        headers: bearer(revokedToken),
+      });
+      assert.equal(signOut.statusCode, 204);
       aliceSession = a.sys_id;
       bobSession = (await create(bobToken, OTHER_NUMBER)).sys_id;
       const voice = await postWebhook(app, account.authToken, '/twilio/voice', {
@@ -81,6 +98,8 @@ for (const backend of ['sqlite', 'postgres'] as const) {
         alice: await store.getUser(aliceId),
         aliceGroups: await store.listUserGroups(aliceId),
         mallory: await store.findHostUser(HOST.issuer, 'mallory@host'),
+        impostor: await store.findHostUser(HOST.issuer, aliceId),
+        carol: await store.findHostUser(HOST.issuer, 'carol@host'),
         stats: await store.stats(),
       };
     }
@@ -106,6 +125,11 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       wrongIssuer: async () => bearer(await hostToken(mallory, { issuer: 'https://evil.test' })),
       unsigned: async () => bearer(unsignedToken(mallory)),
       garbage: async () => bearer('not.a.jwt'),
+      noExp: async () => bearer(await hostToken(mallory, { expiresAt: null })),
+      noIat: async () => bearer(await hostToken(mallory, { issuedAt: null, expiresAt: nowSeconds() + 600 })),
+      farFutureExp: async () => bearer(await hostToken(mallory, { expiresAt: 32_503_680_000 })),
+      futureIat: async () => bearer(await hostToken(mallory, { issuedAt: nowSeconds() + 3600 })),
+      signedOut: async () => bearer(revokedToken),
       forgedCookie: async () => ({
         cookie: `notify_session=${await hostToken(mallory, { secret: 'another-secret-another-secret-another' })}`,
       }),
@@ -124,6 +148,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       { method: 'DELETE', url: () => `/sessions/${aliceSession}` },
       { method: 'GET', url: () => `/calls/${aliceCall}/parent` },
       { method: 'GET', url: () => '/presence' },
+      { method: 'POST', url: () => '/auth/sign-out' },
     ];
 
     const cases: Case[] = [];
@@ -225,6 +250,24 @@ for (const backend of ['sqlite', 'postgres'] as const) {
         status: 403,
         code: 'FORBIDDEN',
       },
+      // A host subject equal to Alice's sys_id is another user: none of Alice's things are its.
+      ...(
+        [
+          ['POST', () => `/sessions/${aliceSession}/token`, undefined],
+          ['POST', () => `/sessions/${aliceSession}/heartbeat`, undefined],
+          ['PATCH', () => `/sessions/${aliceSession}`, { available: false }],
+          ['DELETE', () => `/sessions/${aliceSession}`, undefined],
+          ['GET', () => `/calls/${aliceCall}/parent`, undefined],
+        ] as const
+      ).map(([method, url, payload]): Case => ({
+        name: "alice's sys_id as host subject, alice's session",
+        method,
+        url,
+        headers: async () => bearer(impostorToken),
+        ...(payload && { payload }),
+        status: 403,
+        code: 'FORBIDDEN',
+      })),
       // Malformed requests.
       {
         name: 'malformed number',
