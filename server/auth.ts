@@ -281,11 +281,25 @@ export interface UserGate {
   afterAuthentication?: (request: FastifyRequest, user: User) => Promise<void>;
 }
 
+/** The token a request carries: the Bearer one, else the session cookie. */
+export function requestToken(request: FastifyRequest): string | undefined {
+  return bearerToken(request.headers.authorization) ?? readCookie(request.headers.cookie, SESSION_COOKIE);
+}
+
+/**
+ * True while the request's token is still accepted (not revoked since `requireUser` let it in). For
+ * long-lived responses: checked once they listen for sign-outs, it closes the window in which a sign-out
+ * committed and announced between authentication and listening would be missed.
+ */
+export async function stillSignedIn(gate: UserGate, request: FastifyRequest): Promise<boolean> {
+  const token = requestToken(request);
+  return token !== undefined && (await gate.auth.authenticate(token))?.sys_id === request.notifyUser?.sys_id;
+}
+
 /** A preHandler that resolves the signed-in user or answers 401 UNAUTHENTICATED. */
 export function requireUser(gate: UserGate) {
   return async function authenticate(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
-    const token =
-      bearerToken(request.headers.authorization) ?? readCookie(request.headers.cookie, SESSION_COOKIE);
+    const token = requestToken(request);
     const user = token ? await gate.auth.authenticate(token) : undefined;
     if (!user) throw new NotifyError('UNAUTHENTICATED');
     request.notifyUser = user;

@@ -10,6 +10,11 @@ export interface PresenceSubscriber {
   mark: number;
   /** Chunks held back while the connect snapshot is being read; undefined once it has been sent. */
   pending: Buffer[] | undefined;
+  /**
+   * Set when the user signed out before the snapshot was sent: the route still owns the response then, so
+   * it is detached here and the route refuses or ends it (see `ready`).
+   */
+  signedOut?: boolean;
 }
 
 export interface PresenceHubOptions {
@@ -97,7 +102,12 @@ export class PresenceHub {
 
   /** Ends every stream of a user (they signed out, here or on another instance). */
   endUser(user: string): void {
-    for (const subscriber of [...(this.#byUser.get(user) ?? [])]) this.#end(subscriber);
+    for (const subscriber of [...(this.#byUser.get(user) ?? [])]) {
+      if (subscriber.pending) {
+        subscriber.signedOut = true;
+        this.remove(subscriber);
+      } else this.#end(subscriber);
+    }
   }
 
   /** Listens to presence changes and sign-outs; the result stops both. */
@@ -117,6 +127,10 @@ export class PresenceHub {
 
   /** Writes the connect snapshot, then whatever arrived meanwhile, and from now on events as they come. */
   ready(subscriber: PresenceSubscriber, snapshot: Buffer): void {
+    if (subscriber.signedOut) {
+      subscriber.raw.end();
+      return;
+    }
     const pending = subscriber.pending ?? [];
     subscriber.pending = undefined;
     this.#write(subscriber, pending.length ? Buffer.concat([snapshot, ...pending]) : snapshot);

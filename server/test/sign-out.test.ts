@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { SqliteStore } from '../store/sqlite.js';
+import type { NotifyStore } from '../store/store.js';
 import { DEMO_NUMBER, OTHER_NUMBER, createSession, makeApp, signIn, type TestApp } from './helpers.js';
 import { bearer, hostIdentity, hostToken, nowSeconds } from './identity.js';
 import { dropSchema, pgUrl, skipWithoutPg, testSchema } from './pg.js';
@@ -78,6 +80,59 @@ describe('POST /auth/sign-out (SQLite, dev sign-in)', () => {
       assert.equal((await app.inject({ method: 'GET', url: '/me', headers: ben.headers })).statusCode, 200);
     },
   );
+});
+
+describe('a presence stream opening while its user signs out', () => {
+  /** Runs `hook` once, the `nth` time the store's `method` is called for `user`, before answering. */
+  let trap: { method: string; user: string; nth: number; hook: () => Promise<void> } | undefined;
+  const inner = new SqliteStore(':memory:');
+  const store = new Proxy(inner, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      return async (...args: unknown[]) => {
+        const armed = trap;
+        if (armed && property === armed.method && args[0] === armed.user && --armed.nth === 0) {
+          trap = undefined;
+          // Read first, sign out after: the answer is what a request read just before the sign-out.
+          const answer = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+          await armed.hook();
+          return answer;
+        }
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  }) as NotifyStore;
+  let app: TestApp;
+  let url: string;
+  before(async () => {
+    app = await makeApp({ store, processMetrics: false });
+    url = await app.listen({ port: 0, host: '127.0.0.1' });
+  });
+  after(async () => {
+    await app?.close();
+    await inner.close();
+  });
+
+  it('is refused when the sign-out lands between authentication and listening', guard, async () => {
+    const ann = await signIn(app, 'Ann');
+    const signOutNow = async () => void (await inner.signOut(ann.user.sys_id, nowSeconds()));
+    trap = { method: 'listUserGroups', user: ann.user.sys_id, nth: 1, hook: signOutNow };
+    const stream = await openSse(`${url}/presence`, ann.headers);
+    assert.equal(stream.response.statusCode, 401);
+    stream.close();
+  });
+
+  it('is refused when the sign-out is announced while its token is checked again', guard, async () => {
+    const ben = await signIn(app, 'Ben');
+    const signOutNow = async () => void (await inner.signOut(ben.user.sys_id, nowSeconds()));
+    // The first read authenticates the request, the second re-checks it once the hub listens.
+    trap = { method: 'getSignInState', user: ben.user.sys_id, nth: 2, hook: signOutNow };
+    const stream = await openSse(`${url}/presence`, ben.headers);
+    assert.equal(stream.response.statusCode, 401);
+    stream.close();
+    assert.equal((await app.inject({ method: 'GET', url: '/me', headers: ben.headers })).statusCode, 401);
+  });
 });
 
 describe('POST /auth/sign-out (SQLite, host identity)', () => {
