@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SignJWT, createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { NotifyError } from './errors.js';
-import { isSysId } from './ids.js';
 import type { NotifyStore, User } from './store/store.js';
 
 /** Name of the cookie that carries the session JWT (the same token as the Bearer one). */
@@ -10,6 +9,12 @@ export const SESSION_COOKIE = 'notify_session';
 
 /** How long a sign-in lasts. */
 export const SESSION_TTL_SECONDS = 12 * 60 * 60;
+
+/** Default oldest host token accepted (by `iat`), and the longest `exp - iat` span: 24 h. */
+export const DEFAULT_MAX_TOKEN_AGE_SECONDS = 24 * 60 * 60;
+
+/** Default clock skew tolerated on `iat`/`nbf`/`exp`. */
+export const DEFAULT_CLOCK_TOLERANCE_SECONDS = 30;
 
 const ISSUER = 'notify-phone';
 
@@ -20,7 +25,16 @@ declare module 'fastify' {
   }
 }
 
-/** Signs and checks the backend's own session JWTs (HS256, `sub` = sys_user sys_id). */
+/** What a valid session JWT says: its user and the token generation it was signed under. */
+export interface SessionClaims {
+  sub: string;
+  generation: number;
+}
+
+/**
+ * Signs and checks the backend's own session JWTs (HS256, `sub` = sys_user sys_id, `gen` = the user's
+ * token generation, which sign-out increments; `iat` and `exp` always).
+ */
 export class SessionTokens {
   readonly #key: Uint8Array;
 
@@ -28,8 +42,8 @@ export class SessionTokens {
     this.#key = new TextEncoder().encode(secret);
   }
 
-  async sign(user: User, ttlSeconds = SESSION_TTL_SECONDS): Promise<string> {
-    return new SignJWT({ name: user.name })
+  async sign(user: User, generation: number, ttlSeconds = SESSION_TTL_SECONDS): Promise<string> {
+    return new SignJWT({ name: user.name, gen: generation })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setIssuer(ISSUER)
       .setSubject(user.sys_id)
@@ -38,11 +52,18 @@ export class SessionTokens {
       .sign(this.#key);
   }
 
-  /** The user sys_id of a valid token, or undefined for anything else (expired, forged, malformed). */
-  async verify(token: string): Promise<string | undefined> {
+  /** The claims of a valid token, or undefined for anything else (expired, no exp, forged, malformed). */
+  async verify(token: string): Promise<SessionClaims | undefined> {
     try {
-      const { payload } = await jwtVerify(token, this.#key, { issuer: ISSUER, algorithms: ['HS256'] });
-      return typeof payload.sub === 'string' ? payload.sub : undefined;
+      const { payload } = await jwtVerify(token, this.#key, {
+        issuer: ISSUER,
+        algorithms: ['HS256'],
+        requiredClaims: ['sub', 'iat', 'exp', 'gen'],
+      });
+      const { sub, gen } = payload;
+      return typeof sub === 'string' && Number.isSafeInteger(gen)
+        ? { sub, generation: gen as number }
+        : undefined;
     } catch {
       return undefined;
     }
@@ -51,7 +72,7 @@ export class SessionTokens {
 
 /**
  * How the backend trusts the host application's sign-in: a JWT the host signs (HS256 with a shared secret,
- * or any asymmetric algorithm with keys from its JWKS URL), checked for issuer, audience and expiry.
+ * or any asymmetric algorithm with keys from its JWKS URL), checked for issuer, audience, `iat` and `exp`.
  */
 export interface HostIdentityOptions {
   /** Shared HS256 secret (at least 32 characters). One of `secret` and `jwksUrl` is required. */
@@ -65,27 +86,35 @@ export interface HostIdentityOptions {
   /** Claim holding the user's display name. Default `name` (falls back to `sub`). */
   nameClaim?: string;
   /**
-   * Claim holding the user's group names (string array); the user's memberships are set to exactly these on
-   * each sign-in. Default `groups`. `false` leaves memberships to whoever manages the database.
+   * Claim holding the user's group names (string array); the user's memberships are set to exactly these by
+   * each token newer (`iat`) than the last one applied. Default `groups`. `false` leaves memberships to
+   * whoever manages the database.
    */
   groupsClaim?: string | false;
-  /** Clock skew tolerated on `exp`/`nbf`, in seconds. Default 30. */
+  /** Clock skew tolerated on `iat`/`nbf`/`exp`, in seconds. Default 30. */
   clockToleranceSeconds?: number;
+  /**
+   * Oldest token accepted, in seconds since its `iat`; also the longest `exp - iat` accepted. Default 24 h.
+   */
+  maxTokenAgeSeconds?: number;
 }
 
-/** The identity a verified host JWT names. */
-export interface HostIdentity {
-  user: User;
+/** What a verified host JWT says. */
+export interface HostToken {
+  issuer: string;
+  subject: string;
+  /** `iat`, epoch seconds. */
+  issuedAt: number;
+  name: string;
   /** Group names, or undefined when memberships are not taken from the token. */
   groups: string[] | undefined;
 }
 
 /**
- * The sys_user sys_id of a host subject: the subject itself when it is already a 32-hex sys_id (a
- * ServiceNow-style host), otherwise a stable hash of issuer and subject.
+ * The sys_id the backend derived from a non-sys_id host subject before host identities had their own
+ * namespace; such a user is adopted by its identity on its next sign-in (see `createHostUser`).
  */
-export function userSysIdFor(issuer: string, subject: string): string {
-  if (isSysId(subject)) return subject;
+export function legacySysIdFor(issuer: string, subject: string): string {
   return createHash('sha256').update(`${issuer}\0${subject}`).digest('hex').slice(0, 32);
 }
 
@@ -122,8 +151,12 @@ export class HostIdentityVerifier {
     }
   }
 
-  /** The identity of a valid token, or undefined for anything else (expired, forged, wrong iss/aud). */
-  async verify(token: string): Promise<HostIdentity | undefined> {
+  /**
+   * What a valid token says, or undefined for anything else: forged, wrong iss/aud, no `sub`/`iat`/`exp`,
+   * expired, `iat` older than the maximum age, `iat`/`nbf` ahead of the clock beyond the tolerance, or an
+   * `exp` further than the maximum age after `iat`.
+   */
+  async verify(token: string): Promise<HostToken | undefined> {
     let payload: JWTPayload;
     try {
       const verified =
@@ -134,12 +167,12 @@ export class HostIdentityVerifier {
     } catch {
       return undefined;
     }
-    if (typeof payload.sub !== 'string' || !payload.sub || payload.exp === undefined) return undefined;
+    const { sub, iat, exp } = payload;
+    if (typeof sub !== 'string' || !sub || typeof iat !== 'number' || typeof exp !== 'number')
+      return undefined;
+    if (exp - iat > this.#maxAge()) return undefined;
     const nameClaim = payload[this.#options.nameClaim ?? 'name'];
-    const name = (typeof nameClaim === 'string' && nameClaim.trim() ? nameClaim.trim() : payload.sub).slice(
-      0,
-      100,
-    );
+    const name = (typeof nameClaim === 'string' && nameClaim.trim() ? nameClaim.trim() : sub).slice(0, 100);
     const groupsClaim = this.#options.groupsClaim ?? 'groups';
     let groups: string[] | undefined;
     if (groupsClaim !== false) {
@@ -148,7 +181,11 @@ export class HostIdentityVerifier {
         ? claim.filter((g): g is string => typeof g === 'string' && g.length > 0 && g.length <= 100)
         : [];
     }
-    return { user: { sys_id: userSysIdFor(this.#options.issuer, payload.sub), name }, groups };
+    return { issuer: this.#options.issuer, subject: sub, issuedAt: Math.floor(iat), name, groups };
+  }
+
+  #maxAge(): number {
+    return this.#options.maxTokenAgeSeconds ?? DEFAULT_MAX_TOKEN_AGE_SECONDS;
   }
 
   #verifyOptions() {
@@ -156,22 +193,25 @@ export class HostIdentityVerifier {
       issuer: this.#options.issuer,
       audience: this.#options.audience,
       algorithms: this.#algorithms,
-      clockTolerance: this.#options.clockToleranceSeconds ?? 30,
-      requiredClaims: ['sub', 'exp'],
+      clockTolerance: this.#options.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS,
+      // jose refuses an iat older than this, or ahead of the clock by more than the tolerance.
+      maxTokenAge: this.#maxAge(),
+      requiredClaims: ['sub', 'iat', 'exp'],
     };
   }
 }
 
 /**
  * Resolves a bearer/cookie token to a user: the backend's own session JWT (dev sign-in) or, when configured,
- * the host application's identity JWT, whose user and group memberships are written to the store (only
- * when they changed since this instance last saw them).
+ * the host application's identity JWT. A host identity (issuer, subject) maps to a user of our own
+ * (`notify_host_identity`); its name and groups are written only from a token newer than the last applied.
+ * Tokens revoked by sign-out are refused: session tokens of an older generation, host tokens issued at or
+ * before the sign-out.
  */
 export class Authenticator {
   readonly #tokens: SessionTokens;
   readonly #host: HostIdentityVerifier | undefined;
   readonly #store: NotifyStore;
-  readonly #synced = new Map<string, string>();
 
   constructor(tokens: SessionTokens, store: NotifyStore, host?: HostIdentityOptions) {
     this.#tokens = tokens;
@@ -180,19 +220,26 @@ export class Authenticator {
   }
 
   async authenticate(token: string): Promise<User | undefined> {
-    const sysId = await this.#tokens.verify(token);
-    if (sysId) return this.#store.getUser(sysId);
-    const identity = await this.#host?.verify(token);
-    if (!identity) return undefined;
-    const { user, groups } = identity;
-    const fingerprint = JSON.stringify([user.name, groups]);
-    if (this.#synced.get(user.sys_id) !== fingerprint) {
-      await this.#store.upsertUser(user);
-      if (groups) await this.#store.setUserGroups(user.sys_id, groups);
-      if (this.#synced.size >= 10_000) this.#synced.clear();
-      this.#synced.set(user.sys_id, fingerprint);
+    const session = await this.#tokens.verify(token);
+    if (session) {
+      const state = await this.#store.getSignInState(session.sub);
+      return state?.tokenGeneration === session.generation ? state.user : undefined;
     }
-    return user;
+    const claims = await this.#host?.verify(token);
+    if (!claims) return undefined;
+    const { issuer, subject, issuedAt, name, groups } = claims;
+    const host =
+      (await this.#store.findHostUser(issuer, subject)) ??
+      (await this.#store.createHostUser(issuer, subject, name, legacySysIdFor(issuer, subject)));
+    if (host.signedOutAt !== null && issuedAt <= host.signedOutAt) return undefined;
+    if (issuedAt > host.lastIssuedAt) {
+      const applied = await this.#store.applyHostClaims(issuer, subject, issuedAt, {
+        name,
+        ...(groups && { groups }),
+      });
+      if (applied) return { sys_id: host.user.sys_id, name };
+    }
+    return host.user;
   }
 }
 
@@ -217,6 +264,11 @@ export function sessionCookie(token: string, maxAgeSeconds = SESSION_TTL_SECONDS
   return `${SESSION_COOKIE}=${token}; Path=/; Max-Age=${maxAgeSeconds}; HttpOnly; Secure; SameSite=Lax`;
 }
 
+/** The Set-Cookie value that removes the session cookie (sign-out). */
+export function clearedSessionCookie(): string {
+  return `${SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax`;
+}
+
 function bearerToken(header: string | undefined): string | undefined {
   const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
   return match?.[1];
@@ -229,11 +281,25 @@ export interface UserGate {
   afterAuthentication?: (request: FastifyRequest, user: User) => Promise<void>;
 }
 
+/** The token a request carries: the Bearer one, else the session cookie. */
+export function requestToken(request: FastifyRequest): string | undefined {
+  return bearerToken(request.headers.authorization) ?? readCookie(request.headers.cookie, SESSION_COOKIE);
+}
+
+/**
+ * True while the request's token is still accepted (not revoked since `requireUser` let it in). For
+ * long-lived responses: checked once they listen for sign-outs, it closes the window in which a sign-out
+ * committed and announced between authentication and listening would be missed.
+ */
+export async function stillSignedIn(gate: UserGate, request: FastifyRequest): Promise<boolean> {
+  const token = requestToken(request);
+  return token !== undefined && (await gate.auth.authenticate(token))?.sys_id === request.notifyUser?.sys_id;
+}
+
 /** A preHandler that resolves the signed-in user or answers 401 UNAUTHENTICATED. */
 export function requireUser(gate: UserGate) {
   return async function authenticate(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
-    const token =
-      bearerToken(request.headers.authorization) ?? readCookie(request.headers.cookie, SESSION_COOKIE);
+    const token = requestToken(request);
     const user = token ? await gate.auth.authenticate(token) : undefined;
     if (!user) throw new NotifyError('UNAUTHENTICATED');
     request.notifyUser = user;

@@ -1,6 +1,10 @@
 import type { TwilioAccount } from '../scripts/dev-account.js';
 import type { ServerOptions } from './app.js';
-import type { HostIdentityOptions } from './auth.js';
+import {
+  DEFAULT_CLOCK_TOLERANCE_SECONDS,
+  DEFAULT_MAX_TOKEN_AGE_SECONDS,
+  type HostIdentityOptions,
+} from './auth.js';
 import { isE164 } from './ids.js';
 import { Vendor } from './store/store.js';
 
@@ -171,12 +175,26 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const audience = required('NOTIFY_IDENTITY_AUDIENCE');
     const groupsClaim = read('NOTIFY_IDENTITY_GROUPS_CLAIM');
     const nameClaim = read('NOTIFY_IDENTITY_NAME_CLAIM');
+    const maxTokenAgeSeconds = integer(
+      'NOTIFY_IDENTITY_MAX_TOKEN_AGE',
+      DEFAULT_MAX_TOKEN_AGE_SECONDS,
+      60,
+      604_800,
+    );
+    const clockToleranceSeconds = integer(
+      'NOTIFY_IDENTITY_CLOCK_SKEW',
+      DEFAULT_CLOCK_TOLERANCE_SECONDS,
+      0,
+      300,
+    );
     hostIdentity = {
       ...(identitySecret ? { secret: identitySecret } : { jwksUrl: jwksUrl! }),
       issuer,
       audience,
       ...(nameClaim && { nameClaim }),
       ...(groupsClaim && { groupsClaim: groupsClaim.toLowerCase() === 'none' ? false : groupsClaim }),
+      maxTokenAgeSeconds,
+      clockToleranceSeconds,
     };
   } else {
     for (const name of ['NOTIFY_IDENTITY_ISSUER', 'NOTIFY_IDENTITY_AUDIENCE']) {

@@ -10,6 +10,11 @@ export interface PresenceSubscriber {
   mark: number;
   /** Chunks held back while the connect snapshot is being read; undefined once it has been sent. */
   pending: Buffer[] | undefined;
+  /**
+   * Set when the user signed out before the snapshot was sent: the route still owns the response then, so
+   * it is detached here and the route refuses or ends it (see `ready`).
+   */
+  signedOut?: boolean;
 }
 
 export interface PresenceHubOptions {
@@ -39,7 +44,8 @@ const KEEP_ALIVE = Buffer.from(': keep-alive\n\n', 'utf8');
  * or in-process for SQLite), indexes open streams by group and by user, and turns each committed session
  * change into bytes once: `event: session` for every stream of a group the changed user is in (and the
  * user's own streams), plus `event: availability` when the change flipped whether the user is listed as
- * available (not to the user's own streams: nobody lists themself). The store is never read per stream.
+ * available (not to the user's own streams: nobody lists themself). A user's sign-out ends their streams.
+ * The store is never read per stream.
  * One timer sends keep-alives to every stream; one abort listener ends them all on close.
  */
 export class PresenceHub {
@@ -78,7 +84,7 @@ export class PresenceHub {
    */
   async add(raw: ServerResponse, user: string, groups: readonly string[]): Promise<PresenceSubscriber> {
     if (this.#closed) throw new Error('The presence hub is closed.');
-    this.#subscribed ??= this.#store.onPresence((event) => this.publish(event));
+    this.#subscribed ??= this.#subscribe();
     try {
       await this.#subscribed;
     } catch (error) {
@@ -94,8 +100,37 @@ export class PresenceHub {
     return subscriber;
   }
 
+  /** Ends every stream of a user (they signed out, here or on another instance). */
+  endUser(user: string): void {
+    for (const subscriber of [...(this.#byUser.get(user) ?? [])]) {
+      if (subscriber.pending) {
+        subscriber.signedOut = true;
+        this.remove(subscriber);
+      } else this.#end(subscriber);
+    }
+  }
+
+  /** Listens to presence changes and sign-outs; the result stops both. */
+  async #subscribe(): Promise<() => Promise<void>> {
+    const stopPresence = await this.#store.onPresence((event) => this.publish(event));
+    try {
+      const stopSignOuts = await this.#store.onSignOut((user) => this.endUser(user));
+      return async () => {
+        await stopPresence();
+        await stopSignOuts();
+      };
+    } catch (error) {
+      await stopPresence();
+      throw error;
+    }
+  }
+
   /** Writes the connect snapshot, then whatever arrived meanwhile, and from now on events as they come. */
   ready(subscriber: PresenceSubscriber, snapshot: Buffer): void {
+    if (subscriber.signedOut) {
+      subscriber.raw.end();
+      return;
+    }
     const pending = subscriber.pending ?? [];
     subscriber.pending = undefined;
     this.#write(subscriber, pending.length ? Buffer.concat([snapshot, ...pending]) : snapshot);

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { requireUser, currentUser, sessionCookie } from '../auth.js';
+import { clearedSessionCookie, currentUser, requireUser, sessionCookie } from '../auth.js';
 import type { BackendContext } from '../context.js';
 import { NotifyError } from '../errors.js';
 import { errorResponses, userSchema } from '../schemas.js';
@@ -32,7 +32,8 @@ export const authRoutes: FastifyPluginAsync<BackendContext> = async (app, ctx) =
       const user = await ctx.store.findOrCreateUser(request.body.name.trim());
       const group = await ctx.store.findOrCreateGroup(DEMO_GROUP);
       await ctx.store.addGroupMember(group.sys_id, user.sys_id);
-      const token = await ctx.tokens.sign(user);
+      const state = await ctx.store.getSignInState(user.sys_id);
+      const token = await ctx.tokens.sign(user, state?.tokenGeneration ?? 0);
       reply.header('set-cookie', sessionCookie(token));
       return { user, token };
     },
@@ -50,5 +51,27 @@ export const authRoutes: FastifyPluginAsync<BackendContext> = async (app, ctx) =
       },
     },
     async (request) => ({ user: currentUser(request) }),
+  );
+
+  /**
+   * Signs the caller out everywhere: every token of theirs issued so far is refused from now on by every
+   * instance (session JWTs by generation, host tokens by `iat`), their client sessions are deleted and their
+   * presence streams end (on every instance), and the cookie is cleared.
+   */
+  app.post(
+    '/auth/sign-out',
+    {
+      // Set before authentication so that refusals are not cached either.
+      onRequest: async (_request, reply) => {
+        reply.header('cache-control', 'no-store');
+      },
+      preHandler: requireUser(ctx),
+      schema: { response: { 204: { type: 'null' }, ...errorResponses } },
+    },
+    async (request, reply) => {
+      const user = currentUser(request);
+      await ctx.store.signOut(user.sys_id, Math.floor(Date.now() / 1000));
+      return reply.header('set-cookie', clearedSessionCookie()).code(204).send();
+    },
   );
 };

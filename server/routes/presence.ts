@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { currentUser, requireUser } from '../auth.js';
+import { currentUser, requireUser, stillSignedIn } from '../auth.js';
 import type { BackendContext } from '../context.js';
 import { NotifyError } from '../errors.js';
 import { availableColleaguesPage } from '../paging.js';
@@ -48,6 +48,11 @@ export const presenceRoutes: FastifyPluginAsync<BackendContext> = async (app, ct
       const raw = reply.raw;
       // Subscribed before the snapshot is read: changes committed meanwhile are held, then sent after it.
       const subscriber = await hub.add(raw, user, groups);
+      // A sign-out announced before the hub listened would be missed: refuse a token revoked meanwhile.
+      if (!(await stillSignedIn(ctx, request)) || subscriber.signedOut) {
+        hub.remove(subscriber);
+        throw new NotifyError('UNAUTHENTICATED');
+      }
       raw.once('close', () => hub.remove(subscriber));
       reply.hijack();
       if (!raw.socket || raw.socket.destroyed) {

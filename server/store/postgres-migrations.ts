@@ -97,4 +97,19 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE notify_call ADD COLUMN duration INTEGER;
   `,
+  // 5: host identities in their own namespace, and sign-out. (issuer, subject) maps to a sys_id generated
+  // here (a subject is never taken as a sys_id); last_issued_at orders the tokens whose claims were applied.
+  // Users created before keep their rows: the hash-derived ones are adopted on their next sign-in, the
+  // ones whose sys_id was the subject itself get a new user (server/README.md, "Host identity").
+  `
+  ALTER TABLE sys_user ADD COLUMN token_generation INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE sys_user ADD COLUMN signed_out_at BIGINT;
+  CREATE TABLE notify_host_identity (
+    issuer TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    "user" TEXT NOT NULL UNIQUE REFERENCES sys_user (sys_id) ON DELETE CASCADE,
+    last_issued_at BIGINT NOT NULL DEFAULT 0,
+    PRIMARY KEY (issuer, subject)
+  );
+  `,
 ];

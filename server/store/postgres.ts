@@ -16,9 +16,14 @@ import {
   type PageRequest,
   type PresenceEvent,
   type PresenceListener,
+  type HostClaims,
+  type HostUser,
+  type SignInState,
+  type SignOutListener,
   type StoreStats,
   type User,
 } from './store.js';
+import * as identity from './postgres-identity.js';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
 
 /**
@@ -110,8 +115,10 @@ export class PostgresStore implements NotifyStore {
   readonly #pool: pg.Pool;
   readonly #schema: string;
   readonly #channel: string;
+  readonly #signOutChannel: string;
   readonly #options: PostgresStoreOptions;
   readonly #presence: PresenceFanout;
+  readonly #signOuts: PresenceFanout<string>;
   #listener: pg.Client | undefined;
   #listening: Promise<void> | undefined;
   #closed = false;
@@ -121,7 +128,9 @@ export class PostgresStore implements NotifyStore {
     this.#options = options;
     this.#schema = schema;
     this.#channel = `notify_presence:${schema}`;
+    this.#signOutChannel = `notify_signout:${schema}`;
     this.#presence = new PresenceFanout(options.onError);
+    this.#signOuts = new PresenceFanout<string>(options.onError);
     this.#pool = new pg.Pool({
       connectionString,
       max: options.max ?? 10,
@@ -292,20 +301,78 @@ export class PostgresStore implements NotifyStore {
   }
 
   async setUserGroups(userSysId: string, groupNames: string[]): Promise<void> {
-    await this.#transaction(async (client) => {
-      const ids: string[] = [];
-      for (const name of [...new Set(groupNames)].sort())
-        ids.push((await this.#findOrCreateGroup(client, name)).sys_id);
-      await client.query('DELETE FROM notify_group_member WHERE "user" = $1 AND NOT ("group" = ANY($2))', [
-        userSysId,
-        ids,
-      ]);
-      await client.query(
-        `INSERT INTO notify_group_member ("group", "user") SELECT g, $1 FROM unnest($2::text[]) AS g
+    await this.#transaction((client) => this.#setUserGroups(client, userSysId, groupNames));
+  }
+
+  async #setUserGroups(client: pg.PoolClient, userSysId: string, groupNames: string[]): Promise<void> {
+    const ids: string[] = [];
+    for (const name of [...new Set(groupNames)].sort())
+      ids.push((await this.#findOrCreateGroup(client, name)).sys_id);
+    await client.query('DELETE FROM notify_group_member WHERE "user" = $1 AND NOT ("group" = ANY($2))', [
+      userSysId,
+      ids,
+    ]);
+    await client.query(
+      `INSERT INTO notify_group_member ("group", "user") SELECT g, $1 FROM unnest($2::text[]) AS g
          ON CONFLICT DO NOTHING`,
-        [userSysId, ids],
-      );
+      [userSysId, ids],
+    );
+  }
+
+  async getSignInState(sysId: string): Promise<SignInState | undefined> {
+    return identity.getSignInState(this.#pool, sysId);
+  }
+
+  async findHostUser(issuer: string, subject: string): Promise<HostUser | undefined> {
+    return identity.findHostUser(this.#pool, issuer, subject);
+  }
+
+  async createHostUser(
+    issuer: string,
+    subject: string,
+    name: string,
+    legacySysId?: string,
+  ): Promise<HostUser> {
+    return this.#transaction((client) => identity.createHostUser(client, issuer, subject, name, legacySysId));
+  }
+
+  async applyHostClaims(
+    issuer: string,
+    subject: string,
+    issuedAt: number,
+    claims: HostClaims,
+  ): Promise<boolean> {
+    return this.#transaction((client) =>
+      identity.applyHostClaims(
+        client,
+        (c, user, groups) => this.#setUserGroups(c, user, groups),
+        issuer,
+        subject,
+        issuedAt,
+        claims,
+      ),
+    );
+  }
+
+  async signOut(userSysId: string, at: number): Promise<ClientSession[]> {
+    // Revoked first: once this commits, no instance accepts the user's old tokens, so no new session can
+    // appear after the sweep below. The NOTIFY is delivered (to every instance) on commit.
+    await this.#transaction(async (client) => {
+      await identity.revokeTokens(client, userSysId, at);
+      await client.query('SELECT pg_notify($1, $2)', [this.#signOutChannel, userSysId]);
     });
+    return this.deleteStaleSessions('infinity', { user: userSysId });
+  }
+
+  async onSignOut(listener: SignOutListener): Promise<() => Promise<void>> {
+    const remove = this.#signOuts.add(listener);
+    try {
+      await this.#listen();
+    } catch (error) {
+      remove();
+      throw error;
+    }
+    return async () => remove();
   }
 
   async listUserGroups(userSysId: string): Promise<Group[]> {
@@ -627,7 +694,12 @@ export class PostgresStore implements NotifyStore {
       const { connectionString } = parsePostgresUrl(this.#options.connectionString);
       const client = new pg.Client({ connectionString, connectionTimeoutMillis: 5000 });
       client.on('notification', (message) => {
-        if (message.channel !== this.#channel || !message.payload) return;
+        if (!message.payload) return;
+        if (message.channel === this.#signOutChannel) {
+          this.#signOuts.emit(message.payload);
+          return;
+        }
+        if (message.channel !== this.#channel) return;
         try {
           this.#presence.emit(JSON.parse(message.payload) as PresenceEvent);
         } catch (error) {
@@ -640,13 +712,14 @@ export class PostgresStore implements NotifyStore {
           this.#listener = undefined;
           this.#listening = undefined;
           client.end().catch(() => undefined);
-          if (!this.#closed && this.#presence.size)
+          if (!this.#closed && (this.#presence.size || this.#signOuts.size))
             setTimeout(() => void this.#listen().catch(() => undefined), 1000);
         }
       });
       try {
         await client.connect();
         await client.query(`LISTEN "${this.#channel}"`);
+        await client.query(`LISTEN "${this.#signOutChannel}"`);
       } catch (error) {
         this.#listening = undefined;
         await client.end().catch(() => undefined);
@@ -661,6 +734,7 @@ export class PostgresStore implements NotifyStore {
     if (this.#closed) return;
     this.#closed = true;
     this.#presence.clear();
+    this.#signOuts.clear();
     const listener = this.#listener;
     this.#listener = undefined;
     await listener?.end().catch(() => undefined);

@@ -1,11 +1,12 @@
-import type { PresenceEvent, PresenceListener } from './store.js';
+import type { PresenceEvent } from './store.js';
 
 /**
- * In-process fan-out of presence events, for a single-instance store (SQLite) and, inside each instance,
- * behind the PostgreSQL LISTEN connection. A throwing listener is reported and never stops the others.
+ * In-process fan-out of store events (presence changes, sign-outs), for a single-instance store (SQLite)
+ * and, inside each instance, behind the PostgreSQL LISTEN connection. A throwing listener is reported and
+ * never stops the others.
  */
-export class PresenceFanout {
-  readonly #listeners = new Set<PresenceListener>();
+export class PresenceFanout<E = PresenceEvent> {
+  readonly #listeners = new Set<(event: E) => void>();
   readonly #onError: (error: unknown) => void;
 
   constructor(
@@ -18,16 +19,16 @@ export class PresenceFanout {
     return this.#listeners.size;
   }
 
-  add(listener: PresenceListener): () => void {
+  add(listener: (event: E) => void): () => void {
     // Wrapped so that the same function subscribed twice gets two independent subscriptions.
-    const entry: PresenceListener = (event) => listener(event);
+    const entry = (event: E) => listener(event);
     this.#listeners.add(entry);
     return () => {
       this.#listeners.delete(entry);
     };
   }
 
-  emit(event: PresenceEvent): void {
+  emit(event: E): void {
     for (const listener of this.#listeners) {
       try {
         listener(event);

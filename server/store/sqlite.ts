@@ -16,9 +16,14 @@ import {
   type PageRequest,
   type PresenceEvent,
   type PresenceListener,
+  type HostClaims,
+  type HostUser,
+  type SignInState,
+  type SignOutListener,
   type StoreStats,
   type User,
 } from './store.js';
+import * as identity from './sqlite-identity.js';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 
 /**
@@ -48,6 +53,9 @@ interface SessionRow extends Omit<ClientSession, 'available'> {
 
 const now = () => new Date().toISOString();
 
+/** Later than any last_seen: `deleteStaleSessions(END_OF_TIME)` removes every session. */
+const END_OF_TIME = '9999-12-31T23:59:59.999Z';
+
 const toSession = (row: SessionRow | undefined): ClientSession | undefined =>
   row && { ...row, available: row.available === 1 };
 
@@ -55,6 +63,7 @@ const toSession = (row: SessionRow | undefined): ClientSession | undefined =>
 export class SqliteStore implements NotifyStore {
   readonly #db: Database.Database;
   readonly #presence = new PresenceFanout();
+  readonly #signOuts = new PresenceFanout<string>();
   readonly #statements = new Map<string, Database.Statement>();
 
   constructor(filename: string) {
@@ -133,6 +142,10 @@ export class SqliteStore implements NotifyStore {
   }
 
   async setUserGroups(userSysId: string, groupNames: string[]): Promise<void> {
+    this.#setUserGroups(userSysId, groupNames);
+  }
+
+  #setUserGroups(userSysId: string, groupNames: string[]): void {
     this.#db.transaction(() => {
       const ids = [...new Set(groupNames)].map((name) => {
         this.#db
@@ -158,6 +171,51 @@ export class SqliteStore implements NotifyStore {
   async getUser(sysId: string): Promise<User | undefined> {
     return this.#db.prepare('SELECT sys_id, name FROM sys_user WHERE sys_id = ?').get(sysId) as
       User | undefined;
+  }
+
+  async getSignInState(sysId: string): Promise<SignInState | undefined> {
+    return identity.getSignInState(this.#db, sysId);
+  }
+
+  async findHostUser(issuer: string, subject: string): Promise<HostUser | undefined> {
+    return identity.findHostUser(this.#db, issuer, subject);
+  }
+
+  async createHostUser(
+    issuer: string,
+    subject: string,
+    name: string,
+    legacySysId?: string,
+  ): Promise<HostUser> {
+    return identity.createHostUser(this.#db, issuer, subject, name, legacySysId);
+  }
+
+  async applyHostClaims(
+    issuer: string,
+    subject: string,
+    issuedAt: number,
+    claims: HostClaims,
+  ): Promise<boolean> {
+    return identity.applyHostClaims(
+      this.#db,
+      (user, groups) => this.#setUserGroups(user, groups),
+      issuer,
+      subject,
+      issuedAt,
+      claims,
+    );
+  }
+
+  async signOut(userSysId: string, at: number): Promise<ClientSession[]> {
+    identity.revokeTokens(this.#db, userSysId, at);
+    const removed = await this.deleteStaleSessions(END_OF_TIME, { user: userSysId });
+    this.#signOuts.emit(userSysId);
+    return removed;
+  }
+
+  async onSignOut(listener: SignOutListener): Promise<() => Promise<void>> {
+    const remove = this.#signOuts.add(listener);
+    return async () => remove();
   }
 
   async findOrCreateGroup(name: string): Promise<Group> {
@@ -475,6 +533,7 @@ export class SqliteStore implements NotifyStore {
 
   async close(): Promise<void> {
     this.#presence.clear();
+    this.#signOuts.clear();
     if (this.#db.open) this.#db.close();
   }
 }

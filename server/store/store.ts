@@ -176,12 +176,65 @@ export const MAX_PAGE_SIZE = 500;
 
 export type PresenceListener = (event: PresenceEvent) => void;
 
+/** Called with the sys_id of a user who signed out (on any instance sharing the database). */
+export type SignOutListener = (userSysId: string) => void;
+
+/** Who a token names, and which of their tokens sign-out has revoked. */
+export interface SignInState {
+  user: User;
+  /** Session JWTs carry the generation they were signed under; sign-out increments it (0 at first). */
+  tokenGeneration: number;
+  /** Epoch seconds of the user's last sign-out (host tokens issued at or before it are refused); null: never. */
+  signedOutAt: number | null;
+}
+
+/** A host identity (issuer, subject) and the user it maps to. */
+export interface HostUser extends SignInState {
+  /** `iat` (epoch seconds) of the newest host token whose claims were applied; 0 before the first. */
+  lastIssuedAt: number;
+}
+
+/** What a host token says about its user, applied only if the token is the newest seen. */
+export interface HostClaims {
+  name: string;
+  /** Group names; undefined leaves memberships alone. */
+  groups?: string[];
+}
+
 export interface NotifyStore {
   /** Finds the (oldest) user with this exact name, or creates one. Names are not unique; dev sign-in only. */
   findOrCreateUser(name: string): Promise<User>;
   /** Creates the user with this sys_id or renames it (users signed in by the host application). */
   upsertUser(user: User): Promise<User>;
   getUser(sysId: string): Promise<User | undefined>;
+  /** The user with their token generation and last sign-out, for checking a token; undefined if unknown. */
+  getSignInState(sysId: string): Promise<SignInState | undefined>;
+
+  /**
+   * The user a host identity maps to, or undefined if it never signed in. Host identities live in their own
+   * namespace (`notify_host_identity`): a subject is never a sys_id.
+   */
+  findHostUser(issuer: string, subject: string): Promise<HostUser | undefined>;
+  /**
+   * Maps a host identity to a new user with a sys_id generated here (named `name`, no groups), or returns
+   * the existing mapping: concurrent callers for one identity all get the same user. `legacySysId` names a
+   * user created before the namespace existed: it is adopted instead if it exists and no identity maps to it.
+   */
+  createHostUser(issuer: string, subject: string, name: string, legacySysId?: string): Promise<HostUser>;
+  /**
+   * Applies a host token's name and groups if it was issued (`issuedAt`, epoch seconds) after the newest
+   * token applied so far for this identity, and records it as the newest. Atomic: of concurrent calls the
+   * newest token's claims are the ones left. False (nothing written) for an older or equally old token.
+   */
+  applyHostClaims(issuer: string, subject: string, issuedAt: number, claims: HostClaims): Promise<boolean>;
+  /**
+   * Signs the user out everywhere: increments their token generation, records `at` (epoch seconds) as their
+   * last sign-out, deletes all their client sessions (publishing `session.removed`) and tells every
+   * `onSignOut` listener (PostgreSQL: on every instance). Returns the removed sessions.
+   */
+  signOut(userSysId: string, at: number): Promise<ClientSession[]>;
+  /** Calls `listener` with each user who signs out, through any instance. Resolves once listening. */
+  onSignOut(listener: SignOutListener): Promise<() => Promise<void>>;
 
   findOrCreateGroup(name: string): Promise<Group>;
   /** Idempotent. */

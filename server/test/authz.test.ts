@@ -4,9 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { createDevAccount } from '../../scripts/dev-account.js';
-import { userSysIdFor } from '../auth.js';
 import { type TestApp, callSid, makeApp, postWebhook, DEMO_NUMBER, OTHER_NUMBER } from './helpers.js';
-import { bearer, HOST, hostIdentity, hostToken, unsignedToken } from './identity.js';
+import { bearer, HOST, hostIdentity, hostToken, nowSeconds, unsignedToken } from './identity.js';
 import { dropSchema, pgUrl, skipWithoutPg, testSchema } from './pg.js';
 
 const skipPg = await skipWithoutPg();
@@ -27,8 +26,11 @@ for (const backend of ['sqlite', 'postgres'] as const) {
     const aliceCall = callSid(0xa11ce);
     const alice = { sub: 'alice@host', name: 'Alice', groups: ['support'] };
     const bob = { sub: 'bob@host', name: 'Bob', groups: ['sales'] };
-    const aliceId = userSysIdFor(HOST.issuer, alice.sub);
-    const malloryId = userSysIdFor(HOST.issuer, 'mallory@host');
+    let aliceId: string;
+    /** A colleague's sys_id used as a host subject: a valid identity of its own, never Alice. */
+    let impostorToken: string;
+    /** Signed out in `before`: refused everywhere from then on. */
+    let revokedToken: string;
 
     before(async () => {
       app = await makeApp({
@@ -57,6 +59,20 @@ for (const backend of ['sqlite', 'postgres'] as const) {
         return (res.json() as { session: { sys_id: string; identity: string } }).session;
       };
       const a = await create(aliceToken, DEMO_NUMBER);
+      aliceId = (await app.notifyStore.findHostUser(HOST.issuer, alice.sub))!.user.sys_id;
+      impostorToken = await hostToken({ sub: aliceId, name: 'Impostor', groups: ['support', 'sales'] });
+      const impostorMe = await app.inject({ method: 'GET', url: '/me', headers: bearer(impostorToken) });
+      assert.notEqual(impostorMe.json().user.sys_id, aliceId);
+      revokedToken = await hostToken(
+        { sub: 'carol@host', name: 'Carol', groups: ['support'] },
+        { issuedAt: nowSeconds() - 5 },
+      );
+      const signOut = await app.inject({
+        method: 'POST',
+        url: '/auth/sign-out',
+        headers: bearer(revokedToken),
+      });
+      assert.equal(signOut.statusCode, 204);
       aliceSession = a.sys_id;
       bobSession = (await create(bobToken, OTHER_NUMBER)).sys_id;
       const voice = await postWebhook(app, account.authToken, '/twilio/voice', {
@@ -81,7 +97,9 @@ for (const backend of ['sqlite', 'postgres'] as const) {
         calls: await store.listCalls(),
         alice: await store.getUser(aliceId),
         aliceGroups: await store.listUserGroups(aliceId),
-        mallory: await store.getUser(malloryId),
+        mallory: await store.findHostUser(HOST.issuer, 'mallory@host'),
+        impostor: await store.findHostUser(HOST.issuer, aliceId),
+        carol: await store.findHostUser(HOST.issuer, 'carol@host'),
         stats: await store.stats(),
       };
     }
@@ -107,6 +125,11 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       wrongIssuer: async () => bearer(await hostToken(mallory, { issuer: 'https://evil.test' })),
       unsigned: async () => bearer(unsignedToken(mallory)),
       garbage: async () => bearer('not.a.jwt'),
+      noExp: async () => bearer(await hostToken(mallory, { expiresAt: null })),
+      noIat: async () => bearer(await hostToken(mallory, { issuedAt: null, expiresAt: nowSeconds() + 600 })),
+      farFutureExp: async () => bearer(await hostToken(mallory, { expiresAt: 32_503_680_000 })),
+      futureIat: async () => bearer(await hostToken(mallory, { issuedAt: nowSeconds() + 3600 })),
+      signedOut: async () => bearer(revokedToken),
       forgedCookie: async () => ({
         cookie: `notify_session=${await hostToken(mallory, { secret: 'another-secret-another-secret-another' })}`,
       }),
@@ -125,6 +148,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       { method: 'DELETE', url: () => `/sessions/${aliceSession}` },
       { method: 'GET', url: () => `/calls/${aliceCall}/parent` },
       { method: 'GET', url: () => '/presence' },
+      { method: 'POST', url: () => '/auth/sign-out' },
     ];
 
     const cases: Case[] = [];
@@ -226,6 +250,24 @@ for (const backend of ['sqlite', 'postgres'] as const) {
         status: 403,
         code: 'FORBIDDEN',
       },
+      // A host subject equal to Alice's sys_id is another user: none of Alice's things are its.
+      ...(
+        [
+          ['POST', () => `/sessions/${aliceSession}/token`, undefined],
+          ['POST', () => `/sessions/${aliceSession}/heartbeat`, undefined],
+          ['PATCH', () => `/sessions/${aliceSession}`, { available: false }],
+          ['DELETE', () => `/sessions/${aliceSession}`, undefined],
+          ['GET', () => `/calls/${aliceCall}/parent`, undefined],
+        ] as const
+      ).map(([method, url, payload]): Case => ({
+        name: "alice's sys_id as host subject, alice's session",
+        method,
+        url,
+        headers: async () => bearer(impostorToken),
+        ...(payload && { payload }),
+        status: 403,
+        code: 'FORBIDDEN',
+      })),
       // Malformed requests.
       {
         name: 'malformed number',
@@ -410,8 +452,11 @@ for (const backend of ['sqlite', 'postgres'] as const) {
         headers: bearer(bobToken),
       });
       assert.deepEqual(bobSees.json(), { clients: [], next: null });
-      // Groups follow the token: Bob joins support and now sees Alice.
-      const bobSupport = await hostToken({ ...bob, groups: ['sales', 'support'] });
+      // Groups follow the newest token: Bob joins support and now sees Alice.
+      const bobSupport = await hostToken(
+        { ...bob, groups: ['sales', 'support'] },
+        { issuedAt: nowSeconds() + 1 },
+      );
       const nowSees = await app.inject({
         method: 'GET',
         url: '/sessions/available',
@@ -450,6 +495,7 @@ describe('host identity from a JWKS URL', () => {
         .setSubject(sub)
         .setIssuer(HOST.issuer)
         .setAudience(HOST.audience)
+        .setIssuedAt()
         .setExpirationTime('5m')
         .sign(key);
     app = await makeApp({
@@ -467,11 +513,14 @@ describe('host identity from a JWKS URL', () => {
     jwks?.close();
   });
 
-  it('accepts a token signed with a published key, maps a sys_id subject as is, refuses other keys', async () => {
+  it('accepts a token signed with a published key, gives a sys_id-shaped subject its own user, refuses other keys', async () => {
     const sysId = '0123456789abcdef0123456789abcdef';
     const ok = await app.inject({ method: 'GET', url: '/me', headers: bearer(await sign(sysId)) });
     assert.equal(ok.statusCode, 200, ok.body);
-    assert.deepEqual(ok.json(), { user: { sys_id: sysId, name: 'Jay' } });
+    const { user } = ok.json() as { user: { sys_id: string; name: string } };
+    assert.equal(user.name, 'Jay');
+    assert.match(user.sys_id, /^[0-9a-f]{32}$/);
+    assert.notEqual(user.sys_id, sysId);
     const session = await app.inject({
       method: 'POST',
       url: '/sessions',

@@ -49,6 +49,37 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads the host token maximum age and clock skew, 24 h and 30 s by default, and refuses bad values', () => {
+    const identity = {
+      NOTIFY_IDENTITY_SECRET: 's'.repeat(32),
+      NOTIFY_IDENTITY_ISSUER: 'https://idp.example',
+      NOTIFY_IDENTITY_AUDIENCE: 'notify',
+    };
+    const defaults = loadConfig({ ...valid, ...identity }).options.hostIdentity;
+    assert.equal(defaults?.maxTokenAgeSeconds, 86_400);
+    assert.equal(defaults?.clockToleranceSeconds, 30);
+    const set = loadConfig({
+      ...valid,
+      ...identity,
+      NOTIFY_IDENTITY_MAX_TOKEN_AGE: '3600',
+      NOTIFY_IDENTITY_CLOCK_SKEW: '5',
+    }).options.hostIdentity;
+    assert.equal(set?.maxTokenAgeSeconds, 3600);
+    assert.equal(set?.clockToleranceSeconds, 5);
+    assert.throws(
+      () =>
+        loadConfig({
+          ...valid,
+          ...identity,
+          NOTIFY_IDENTITY_MAX_TOKEN_AGE: '999999999',
+          NOTIFY_IDENTITY_CLOCK_SKEW: '-1',
+        }),
+      (e: ConfigError) =>
+        /NOTIFY_IDENTITY_MAX_TOKEN_AGE must be/.test(e.message) &&
+        /NOTIFY_IDENTITY_CLOCK_SKEW must be/.test(e.message),
+    );
+  });
+
   it('lists every problem at once', () => {
     try {
       loadConfig({

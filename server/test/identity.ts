@@ -16,20 +16,34 @@ export interface HostClaims {
   groups?: string[];
 }
 
-/** A host identity JWT; `overrides` forge, expire or misaddress it. */
-export async function hostToken(
-  claims: HostClaims,
-  overrides: { secret?: string; issuer?: string; audience?: string; expiresAt?: number } = {},
-): Promise<string> {
+export interface HostTokenOverrides {
+  secret?: string;
+  issuer?: string;
+  audience?: string;
+  /** `exp`, epoch seconds; null leaves it out. Default `iat` + 600. */
+  expiresAt?: number | null;
+  /** `iat`, epoch seconds; null leaves it out. Default now. */
+  issuedAt?: number | null;
+  /** `nbf`, epoch seconds. Default none. */
+  notBefore?: number;
+}
+
+export const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/** A host identity JWT; `overrides` forge, expire, misdate or misaddress it. */
+export async function hostToken(claims: HostClaims, overrides: HostTokenOverrides = {}): Promise<string> {
   const { sub, ...rest } = claims;
-  return new SignJWT({ ...rest })
+  const iat = overrides.issuedAt === undefined ? nowSeconds() : overrides.issuedAt;
+  const exp = overrides.expiresAt === undefined ? (iat ?? nowSeconds()) + 600 : overrides.expiresAt;
+  const jwt = new SignJWT({ ...rest })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(sub)
     .setIssuer(overrides.issuer ?? HOST.issuer)
-    .setAudience(overrides.audience ?? HOST.audience)
-    .setIssuedAt()
-    .setExpirationTime(overrides.expiresAt ?? Math.floor(Date.now() / 1000) + 600)
-    .sign(new TextEncoder().encode(overrides.secret ?? HOST.secret));
+    .setAudience(overrides.audience ?? HOST.audience);
+  if (iat !== null) jwt.setIssuedAt(iat);
+  if (exp !== null) jwt.setExpirationTime(exp);
+  if (overrides.notBefore !== undefined) jwt.setNotBefore(overrides.notBefore);
+  return jwt.sign(new TextEncoder().encode(overrides.secret ?? HOST.secret));
 }
 
 /** An unsigned (`alg: none`) token with valid-looking claims. */

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createDevAccount } from '../../scripts/dev-account.js';
-import { userSysIdFor } from '../auth.js';
 import { SqliteStore } from '../store/sqlite.js';
 import type { NotifyStore } from '../store/store.js';
 import {
@@ -14,7 +13,7 @@ import {
   signIn,
   type TestApp,
 } from './helpers.js';
-import { bearer, HOST, hostIdentity, hostToken } from './identity.js';
+import { bearer, hostIdentity, hostToken } from './identity.js';
 import { dropSchema, pgUrl, skipWithoutPg, testSchema } from './pg.js';
 import { openSse, type SseEvent, type SseStream } from './sse.js';
 
@@ -42,7 +41,8 @@ async function presenceScenario(a: TestApp, b: TestApp) {
   const [urlA, urlB] = [await listen(a), a === b ? '' : await listen(b)];
   const base = { a: urlA, b: urlB || urlA };
   const tokens = { alice: await hostToken(alice), bob: await hostToken(bob), carol: await hostToken(carol) };
-  const aliceId = userSysIdFor(HOST.issuer, 'alice');
+  const me = await fetch(`${base.a}/me`, { headers: bearer(tokens.alice) });
+  const aliceId = ((await me.json()) as { user: { sys_id: string } }).user.sys_id;
   let stream: SseStream | undefined;
   try {
     stream = await openSse(`${base.b}/presence`, bearer(tokens.bob));

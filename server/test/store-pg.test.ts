@@ -4,11 +4,17 @@ import pg from 'pg';
 import { newSysId, sessionIdentity } from '../ids.js';
 import { PG_SCHEMA_VERSION, PostgresStore } from '../store/postgres.js';
 import { describeStoreContract } from './store-contract.js';
+import { describeIdentityContract } from './store-identity-contract.js';
 import { dropSchema, PG_URL, pgUrl, skipWithoutPg, testSchema } from './pg.js';
 
 const skip = await skipWithoutPg();
 
 describeStoreContract(
+  'postgres',
+  () => PostgresStore.open({ connectionString: pgUrl(testSchema()), dropSchemaOnClose: true }),
+  { skip },
+);
+describeIdentityContract(
   'postgres',
   () => PostgresStore.open({ connectionString: pgUrl(testSchema()), dropSchemaOnClose: true }),
   { skip },
@@ -75,7 +81,9 @@ describe('PostgresStore migrations', { skip }, () => {
       const client = new pg.Client({ connectionString: PG_URL });
       await client.connect();
       try {
-        await client.query(`ALTER TABLE ${schema}.notify_call DROP COLUMN duration`);
+        await client.query(`DROP TABLE ${schema}.notify_host_identity;
+          ALTER TABLE ${schema}.sys_user DROP COLUMN signed_out_at, DROP COLUMN token_generation;
+          ALTER TABLE ${schema}.notify_call DROP COLUMN duration`);
         await client.query(`DELETE FROM ${schema}.notify_schema_migrations WHERE version > 3`);
       } finally {
         await client.end();

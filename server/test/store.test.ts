@@ -4,10 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
+import { legacySysIdFor } from '../auth.js';
 import { SCHEMA_VERSION, SqliteStore } from '../store/sqlite.js';
 import { describeStoreContract } from './store-contract.js';
+import { describeIdentityContract } from './store-identity-contract.js';
 
 describeStoreContract('sqlite :memory:', async () => new SqliteStore(':memory:'));
+describeIdentityContract('sqlite :memory:', async () => new SqliteStore(':memory:'));
 
 describe('SqliteStore on a file', () => {
   it('uses WAL, migrates once and keeps data across reopen', async () => {
@@ -85,6 +88,39 @@ describe('SqliteStore on a file', () => {
     }
   });
 
+  it('migrates a version 5 database: users keep their rows, are signed in at generation 0, and a hash-derived one is adopted by its host identity', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'notify-store-'));
+    try {
+      const file = join(dir, 'notify.db');
+      const current = new SqliteStore(file);
+      const legacy = { sys_id: legacySysIdFor('https://host.test', 'dave'), name: 'Dave' };
+      await current.upsertUser(legacy);
+      await current.close();
+      // Back to version 5 as it shipped: no host identity table, no sign-out columns.
+      const raw = new Database(file);
+      raw.exec(`DROP TABLE notify_host_identity;
+        ALTER TABLE sys_user DROP COLUMN signed_out_at;
+        ALTER TABLE sys_user DROP COLUMN token_generation`);
+      raw.pragma('user_version = 5');
+      raw.close();
+
+      const store = new SqliteStore(file);
+      try {
+        assert.deepEqual(await store.getSignInState(legacy.sys_id), {
+          user: legacy,
+          tokenGeneration: 0,
+          signedOutAt: null,
+        });
+        const dave = await store.createHostUser('https://host.test', 'dave', 'Dave', legacy.sys_id);
+        assert.equal(dave.user.sys_id, legacy.sys_id);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('migrates a version 4 database: existing calls get a null duration, later ones record it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'notify-store-'));
     try {
@@ -95,7 +131,10 @@ describe('SqliteStore on a file', () => {
       await current.close();
       // Back to version 4 as it shipped: notify_call without duration.
       const raw = new Database(file);
-      raw.exec('ALTER TABLE notify_call DROP COLUMN duration');
+      raw.exec(`DROP TABLE notify_host_identity;
+        ALTER TABLE sys_user DROP COLUMN signed_out_at;
+        ALTER TABLE sys_user DROP COLUMN token_generation;
+        ALTER TABLE notify_call DROP COLUMN duration`);
       raw.pragma('user_version = 4');
       raw.close();
 
