@@ -60,6 +60,17 @@ export interface ServerOptions {
    * removed by a sweep every `sessionTtlSeconds / 3` (presence hears `session.removed`). Default 90.
    */
   sessionTtlSeconds?: number;
+  /**
+   * Client sessions one user may hold at once (default 5). `POST /sessions` beyond it closes the user's
+   * oldest session (deleted, `session.removed` on presence; its client's next heartbeat gets 404
+   * UNKNOWN_SESSION). Bounds what one user can hold; who rings is one session per user anyway.
+   */
+  maxSessionsPerUser?: number;
+  /**
+   * `redis://…`: rate-limit counters live in Redis, shared by every instance using it (else each instance
+   * counts alone, in memory). A Redis outage lets requests through (logged), never fails or holds them.
+   */
+  redisUrl?: string;
   /** Vendor device configuration handed to clients with each session (e.g. `{chunderw, sounds}`). */
   twilioDevice?: Record<string, unknown>;
   /** REST base URL of the emulator (a function when known only later); absent = real Twilio. */
@@ -92,6 +103,9 @@ export interface ServerOptions {
 
 /** Default of `ServerOptions.sessionTtlSeconds`. */
 export const DEFAULT_SESSION_TTL_SECONDS = 90;
+
+/** Default of `ServerOptions.maxSessionsPerUser`: a few tabs and devices, not a farm of them. */
+export const DEFAULT_MAX_SESSIONS_PER_USER = 5;
 
 /** Opens the store `database` names: PostgreSQL for a `postgres://` URL, else SQLite. */
 export async function openStore(database: string): Promise<NotifyStore> {
@@ -152,6 +166,7 @@ export const notifyBackend: FastifyPluginAsync<ServerOptions> = async (app, opti
     tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
     sessionTtlSeconds,
     liveSince,
+    maxSessionsPerUser: options.maxSessionsPerUser ?? DEFAULT_MAX_SESSIONS_PER_USER,
     twilioDevice: options.twilioDevice ?? {},
     presenceHeartbeatMs: options.presenceHeartbeatMs ?? 15_000,
     presenceStreamsPerUser: options.presenceStreamsPerUser ?? 10,
