@@ -52,8 +52,8 @@ export const PG_RINGABLE_SESSIONS_SQL = `
     s.available, s.connected_at, s.last_seen
   FROM notify_client_session s
   WHERE s.number = $1 AND s.available AND s.ring_key > $2 AND s.last_seen >= $3
-    AND EXISTS (SELECT 1 FROM notify_number n JOIN notify_group_member m ON m."group" = n."group"
-      WHERE n.number = $1 AND m."user" = s."user")
+    AND EXISTS (SELECT 1 FROM notify_group_member m
+      WHERE m."group" = (SELECT n."group" FROM notify_number n WHERE n.number = $1) AND m."user" = s."user")
   ORDER BY s.ring_key, s."user", s.connected_at DESC
   LIMIT $4`;
 

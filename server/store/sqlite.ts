@@ -46,8 +46,8 @@ export const RINGABLE_SESSIONS_SQL = `
     s.last_seen, max(s.connected_at) AS newest
   FROM notify_client_session s
   WHERE s.number = @number AND s.available = 1 AND s.ring_key > @after AND s.last_seen >= @liveSince
-    AND EXISTS (SELECT 1 FROM notify_number n JOIN notify_group_member m ON m."group" = n."group"
-      WHERE n.number = @number AND m."user" = s."user")
+    AND EXISTS (SELECT 1 FROM notify_group_member m
+      WHERE m."group" = (SELECT n."group" FROM notify_number n WHERE n.number = @number) AND m."user" = s."user")
   GROUP BY s.ring_key, s."user"
   ORDER BY s.ring_key, s."user"
   LIMIT @limit`;
