@@ -30,8 +30,30 @@ export interface RoutingResult {
   rung: number;
   /** ms per decision, each for a different CallSid (a different point of the ring). */
   times: number[];
+  /** ms per decision of the rule this replaced (`readEverySession`), measured in the same run. */
+  before: number[];
   /** EXPLAIN of the store query at this size. */
   plan: string;
+}
+
+/**
+ * The routing this replaced, for comparison: every live session read and filtered in memory, oldest ten
+ * sessions of group members (several of one user).
+ */
+async function readEverySession(store: NotifyStore, liveSince: string): Promise<unknown[]> {
+  const sessions = (await store.listSessions({ liveSince })).filter(
+    (s) => s.number === NUMBER && s.available,
+  );
+  const rung = [];
+  const mayUse = new Map<string, boolean>();
+  for (const session of sessions) {
+    if (rung.length >= MAX_DIAL_TARGETS) break;
+    let ok = mayUse.get(session.user);
+    if (ok === undefined)
+      mayUse.set(session.user, (ok = !!(await store.findNumberForUser(NUMBER, session.user))));
+    if (ok) rung.push(session);
+  }
+  return rung;
 }
 
 /** Adds sessions [from, to) (users of SESSIONS_PER_USER sessions each) to the number's group. */
@@ -57,14 +79,9 @@ async function measure(
       sessionsToRing(store, NUMBER, `CA${(++call).toString(16).padStart(32, '0')}`, liveSince);
     const rung = (await decide()).length;
     const times = await timeIt(decide, 200, size >= 100_000 ? 4000 : 2000);
-    results.push({
-      store: kind,
-      sessions: size,
-      users: size / SESSIONS_PER_USER,
-      rung,
-      times,
-      plan: await explain(),
-    });
+    const before = await timeIt(() => readEverySession(store, liveSince), 10, 1000);
+    const plan = await explain();
+    results.push({ store: kind, sessions: size, users: size / SESSIONS_PER_USER, rung, times, before, plan });
     log(`${kind}: routing at ${size} sessions: p99 ${fmt(summarize(times).p99, 3)} ms`);
   }
   return results;
@@ -174,9 +191,10 @@ export async function runRouting(sizes: number[]): Promise<{ results: RoutingRes
 /** The BENCHMARKS.md table. */
 export function routingTable(results: RoutingResult[]): string {
   return table(
-    ['store', 'live sessions', 'users', 'rung', 'p50 ms', 'p99 ms', 'n'],
+    ['store', 'live sessions', 'users', 'rung', 'p50 ms', 'p99 ms', 'n', 'before: p50 ms (n)', 'p50 ratio'],
     results.map((r) => {
       const s = summarize(r.times);
+      const b = summarize(r.before ?? []);
       return [
         r.store,
         r.sessions.toLocaleString('en-US'),
@@ -185,6 +203,8 @@ export function routingTable(results: RoutingResult[]): string {
         fmt(s.median, 3),
         `**${fmt(s.p99, 3)}**`,
         s.n,
+        `${fmt(b.median, 1)} (${b.n})`,
+        `${fmt(b.median / s.median, 0)}×`,
       ];
     }),
   );

@@ -494,7 +494,8 @@ out.push(
   "Every session is available and live, on the called number, of a member of the number's group; each " +
     'user holds two sessions. One decision is the indexed store query `listRingableSessions` (twice when ' +
     'the ring wraps around) plus the routing rule, for a new CallSid each time: at most ten users, one ' +
-    'session each (`rung`). Alone: `npm run bench:routing` (also prints the query plans).\n',
+    'session each (`rung`). `before` is the rule it replaced (every live session read and filtered in ' +
+    'memory), measured in the same run. Alone: `npm run bench:routing` (also prints the query plans).\n',
 );
 out.push(data.routing?.length ? routingTable(data.routing) : 'Not measured in this run.');
 out.push('\n### Token minting\n');
