@@ -56,7 +56,11 @@ async function seed(store: NotifyStore, from: number, to: number, groupSysId: st
   await Promise.all(Array.from({ length: concurrency }, worker));
 }
 
-async function timeIt(fn: () => Promise<unknown>, minRuns: number, budgetMs: number): Promise<number[]> {
+export async function timeIt(
+  fn: () => Promise<unknown>,
+  minRuns: number,
+  budgetMs: number,
+): Promise<number[]> {
   await fn(); // warm-up
   const times: number[] = [];
   const started = performance.now();

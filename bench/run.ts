@@ -19,6 +19,7 @@ import {
 import { runMinting, runScale, type MintResult, type ScaleResult } from './backend.js';
 import { CHROMIUM, runBrowser, type BrowserResults } from './browser.js';
 import { runPresence, type PresenceResult } from './presence.js';
+import { routingTable, runRouting, type RoutingResult } from './routing.js';
 import { fmt, log, machine, mspread, ratio, summarize, table } from './lib.js';
 
 const quick = process.env.BENCH_QUICK === '1';
@@ -68,6 +69,8 @@ interface Results {
   mint: MintResult;
   scale: ScaleResult[];
   postgres: string;
+  /** Absent in results.json files written before routing was measured. */
+  routing?: RoutingResult[];
   presence: Array<PresenceResult | { agents: number; error: string }>;
   browser: BrowserResults;
   seconds: number;
@@ -88,6 +91,8 @@ async function measure(): Promise<Results> {
   log('backend: getAvailableClients at scale');
   const scaleSizes = quick ? [1000] : [1000, 10_000, 100_000];
   const { results: scale, postgres } = await runScale(scaleSizes);
+  log('backend: routing an incoming call at scale');
+  const { results: routing } = await runRouting(scaleSizes);
   const presence: Results['presence'] = [];
   for (const agents of quick ? [200] : [1000, 10_000]) {
     log(`backend: presence with ${agents} connected agents`);
@@ -116,6 +121,7 @@ async function measure(): Promise<Results> {
     mint,
     scale,
     postgres,
+    routing,
     presence,
     browser,
     seconds,
@@ -483,6 +489,15 @@ out.push(
   ),
 );
 if (!postgres.startsWith('measured')) out.push(`\nPostgreSQL: ${postgres}.`);
+out.push('\n### Routing an incoming call (`sessionsToRing`) by number of live sessions\n');
+out.push(
+  "Every session is available and live, on the called number, of a member of the number's group; each " +
+    'user holds two sessions. One decision is the indexed store query `listRingableSessions` (twice when ' +
+    'the ring wraps around) plus the routing rule, for a new CallSid each time: at most ten users, one ' +
+    'session each (`rung`). `before` is the rule it replaced (every live session read and filtered in ' +
+    'memory), measured in the same run. Alone: `npm run bench:routing` (also prints the query plans).\n',
+);
+out.push(data.routing?.length ? routingTable(data.routing) : 'Not measured in this run.');
 out.push('\n### Token minting\n');
 const tw = summarize(mint.twilio);
 const jo = summarize(mint.jose);

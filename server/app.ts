@@ -1,14 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import cors from '@fastify/cors';
 import formbody from '@fastify/formbody';
-import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
-import Fastify, {
-  type FastifyInstance,
-  type FastifyPluginAsync,
-  type FastifyRequest,
-  type FastifyServerOptions,
-} from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
 import type { TwilioAccount } from '../scripts/dev-account.js';
 import { Authenticator, SessionTokens, type HostIdentityOptions } from './auth.js';
 import type { BackendContext } from './context.js';
@@ -18,6 +12,7 @@ import { authRoutes, DEMO_GROUP } from './routes/auth.js';
 import { callRoutes } from './routes/calls.js';
 import { callerIdRoutes } from './routes/caller-ids.js';
 import { healthRoutes } from './routes/health.js';
+import { registerRateLimits } from './rate-limits.js';
 import { presenceRoutes } from './routes/presence.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { twilioWebhookRoutes } from './routes/twilio-webhooks.js';
@@ -25,14 +20,19 @@ import { isPostgresUrl, PostgresStore } from './store/postgres.js';
 import { createRestClient } from './twilio.js';
 import type twilio from 'twilio';
 import { SqliteStore } from './store/sqlite.js';
-import type { NotifyStore, User, Vendor } from './store/store.js';
+import type { NotifyStore, Vendor } from './store/store.js';
 
-/** Request rates allowed per minute; each instance counts on its own. */
+/**
+ * Request rates allowed per minute. Counted in Redis, across every instance sharing it, with
+ * `ServerOptions.redisUrl`; else each instance counts on its own (in memory).
+ */
 export interface RateLimitOptions {
   /** Every request from one client IP (health, readiness and metrics excepted). Default 600. */
   perIpPerMinute?: number;
   /** Every authenticated request of one user. Default 300. */
   perUserPerMinute?: number;
+  /** Prefix of the Redis keys (default `notify-rate-limit:`); instances that share limits share it. */
+  redisNameSpace?: string;
 }
 
 export interface ServerOptions {
@@ -60,6 +60,17 @@ export interface ServerOptions {
    * removed by a sweep every `sessionTtlSeconds / 3` (presence hears `session.removed`). Default 90.
    */
   sessionTtlSeconds?: number;
+  /**
+   * Client sessions one user may hold at once (default 5). `POST /sessions` beyond it closes the user's
+   * oldest session (deleted, `session.removed` on presence; its client's next heartbeat gets 404
+   * UNKNOWN_SESSION). Bounds what one user can hold; who rings is one session per user anyway.
+   */
+  maxSessionsPerUser?: number;
+  /**
+   * `redis://…`: rate-limit counters live in Redis, shared by every instance using it (else each instance
+   * counts alone, in memory). A Redis outage lets requests through (logged), never fails or holds them.
+   */
+  redisUrl?: string;
   /** Vendor device configuration handed to clients with each session (e.g. `{chunderw, sounds}`). */
   twilioDevice?: Record<string, unknown>;
   /** REST base URL of the emulator (a function when known only later); absent = real Twilio. */
@@ -92,6 +103,9 @@ export interface ServerOptions {
 
 /** Default of `ServerOptions.sessionTtlSeconds`. */
 export const DEFAULT_SESSION_TTL_SECONDS = 90;
+
+/** Default of `ServerOptions.maxSessionsPerUser`: a few tabs and devices, not a farm of them. */
+export const DEFAULT_MAX_SESSIONS_PER_USER = 5;
 
 /** Opens the store `database` names: PostgreSQL for a `postgres://` URL, else SQLite. */
 export async function openStore(database: string): Promise<NotifyStore> {
@@ -152,6 +166,7 @@ export const notifyBackend: FastifyPluginAsync<ServerOptions> = async (app, opti
     tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
     sessionTtlSeconds,
     liveSince,
+    maxSessionsPerUser: options.maxSessionsPerUser ?? DEFAULT_MAX_SESSIONS_PER_USER,
     twilioDevice: options.twilioDevice ?? {},
     presenceHeartbeatMs: options.presenceHeartbeatMs ?? 15_000,
     presenceStreamsPerUser: options.presenceStreamsPerUser ?? 10,
@@ -188,29 +203,7 @@ export const notifyBackend: FastifyPluginAsync<ServerOptions> = async (app, opti
       },
     });
   if (options.rateLimit !== false) {
-    const limits = { perIpPerMinute: 600, perUserPerMinute: 300, ...options.rateLimit };
-    await app.register(rateLimit, {
-      global: true,
-      max: limits.perIpPerMinute,
-      timeWindow: 60_000,
-      keyGenerator: (request: FastifyRequest) => `ip:${request.ip}`,
-      errorResponseBuilder: (_request, context) =>
-        new NotifyError('RATE_LIMITED', `Too many requests; retry in ${context.after}.`),
-    });
-    const perUser = app.createRateLimit({
-      max: limits.perUserPerMinute,
-      timeWindow: 60_000,
-      keyGenerator: (request: FastifyRequest) => `user:${request.notifyUser?.sys_id ?? ''}`,
-    });
-    ctx.afterAuthentication = async (request: FastifyRequest, _user: User) => {
-      const result = await perUser(request);
-      if (!result.isAllowed && result.isExceeded) {
-        throw new NotifyError(
-          'RATE_LIMITED',
-          `Too many requests for this user; retry in ${result.ttlInSeconds} s.`,
-        );
-      }
-    };
+    ctx.afterAuthentication = await registerRateLimits(app, options.rateLimit ?? {}, options.redisUrl);
   }
 
   app.addHook('onSend', async (request, reply) => {

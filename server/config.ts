@@ -43,6 +43,8 @@ export class ConfigError extends Error {
  * - NOTIFY_TOKEN_TTL: access token lifetime in seconds, 60…86400 (default 3600)
  * - NOTIFY_SESSION_TTL: seconds a client session lives after its last heartbeat, 15…3600 (default 90);
  *   clients send a heartbeat every third of it
+ * - NOTIFY_MAX_SESSIONS_PER_USER: client sessions one user may hold, 1…100 (default 5); one more closes the
+ *   user's oldest session
  * - NOTIFY_TWILIO_DEVICE: JSON object handed to clients as the device configuration
  * - NOTIFY_CORS_ORIGINS: comma-separated origins
  * - NOTIFY_SEED_NUMBERS: comma-separated `number:vendor:group`, vendor empty for none,
@@ -53,6 +55,8 @@ export class ConfigError extends Error {
  *   manage memberships outside the token)
  * - NOTIFY_RATE_LIMIT_IP / NOTIFY_RATE_LIMIT_USER: requests per minute (defaults 600 / 300);
  *   NOTIFY_RATE_LIMIT=off disables both
+ * - REDIS_URL: `redis://[user:password@]host:port[/db]` (or `rediss://`): rate-limit counters shared by every
+ *   instance through Redis; unset = each instance counts in memory
  * - NOTIFY_BODY_LIMIT: largest request body in bytes, 1024…10485760 (default 65536)
  * - NOTIFY_TRUST_PROXY: `true`, or comma-separated proxy addresses/CIDRs whose X-Forwarded-For is believed
  * - NOTIFY_SHUTDOWN_TIMEOUT: ms a SIGTERM waits for in-flight requests before exiting anyway (default 10000)
@@ -146,6 +150,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     .filter(Boolean);
   const tokenTtlSeconds = integer('NOTIFY_TOKEN_TTL', 3600, 60, 86400);
   const sessionTtlSeconds = integer('NOTIFY_SESSION_TTL', 90, 15, 3600);
+  const maxSessionsPerUser = integer('NOTIFY_MAX_SESSIONS_PER_USER', 5, 1, 100);
   const port = integer('PORT', 3000, 0, 65535);
 
   const database = read('NOTIFY_DB') ?? 'notify.db';
@@ -205,6 +210,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const rateLimitOff = ['off', 'false', '0', 'no'].includes((read('NOTIFY_RATE_LIMIT') ?? '').toLowerCase());
   const perIpPerMinute = integer('NOTIFY_RATE_LIMIT_IP', 600, 1, 1_000_000);
   const perUserPerMinute = integer('NOTIFY_RATE_LIMIT_USER', 300, 1, 1_000_000);
+  const redisUrl = read('REDIS_URL');
+  if (redisUrl) {
+    try {
+      if (!['redis:', 'rediss:'].includes(new URL(redisUrl).protocol)) throw new Error('not redis');
+    } catch {
+      problems.push('REDIS_URL must be a redis:// or rediss:// URL.');
+    }
+  }
   const bodyLimit = integer('NOTIFY_BODY_LIMIT', 65_536, 1024, 10_485_760);
   const shutdownTimeoutMs = integer('NOTIFY_SHUTDOWN_TIMEOUT', 10_000, 0, 600_000);
 
@@ -243,6 +256,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       devSignIn: flag('NOTIFY_DEV_SIGN_IN'),
       tokenTtlSeconds,
       sessionTtlSeconds,
+      maxSessionsPerUser,
       ...(twilioDevice && { twilioDevice }),
       ...(twilioApiBaseUrl && { twilioApiBaseUrl }),
       ...(corsOrigins.length && { corsOrigins }),
@@ -250,6 +264,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       logger,
       ...(hostIdentity && { hostIdentity }),
       rateLimit: rateLimitOff ? false : { perIpPerMinute, perUserPerMinute },
+      ...(redisUrl && { redisUrl }),
       bodyLimit,
       ...(trustProxy !== undefined && { trustProxy }),
     },

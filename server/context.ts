@@ -20,6 +20,8 @@ export interface BackendContext extends UserGate {
    * listed or refreshed, and removed by the sweep.
    */
   liveSince(): string;
+  /** Sessions one user may hold; creating one more closes their oldest (`POST /sessions`). */
+  maxSessionsPerUser: number;
   twilioDevice: Record<string, unknown>;
   /** Interval of SSE keep-alive comments on `GET /presence`, in ms. */
   presenceHeartbeatMs: number;

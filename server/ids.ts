@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 /** A new record id in ServiceNow's format: 32 lowercase hex characters. */
 export function newSysId(): string {
@@ -21,4 +21,14 @@ export function isE164(value: string): boolean {
 /** The Voice SDK identity of a client session. Alphanumerics and `_` only, as Twilio requires. */
 export function sessionIdentity(sessionSysId: string): string {
   return `s_${sessionSysId}`;
+}
+
+/**
+ * A user's place on the ring of incoming-call routing: 32 hex digits spread evenly whatever the sys_ids
+ * look like (host sys_ids may be sequential). MD5 as a spreading hash, not for security; PostgreSQL's
+ * `md5()` computes the same value (the migration fills existing rows with it). Also maps a CallSid to
+ * the point of the ring where that call starts.
+ */
+export function ringKey(id: string): string {
+  return createHash('md5').update(id).digest('hex');
 }

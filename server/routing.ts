@@ -1,43 +1,56 @@
 import type twilio from 'twilio';
 import type { BackendContext } from './context.js';
+import { ringKey } from './ids.js';
 import type { ClientSession, NotifyStore } from './store/store.js';
 
 /**
- * Who rings where: the available client sessions of a Notify number (incoming PSTN calls) or of a user
- * (browser-to-browser calls and forwarding), and the `<Dial><Client>` TwiML that rings them all at once.
- * Twilio rings at most ten `<Client>` nouns of one `<Dial>`; the oldest sessions win.
+ * Who rings where: the sessions an incoming call to a Notify number rings (PSTN calls), the available
+ * sessions of a user (browser-to-browser calls and forwarding), and the `<Dial><Client>` TwiML that rings
+ * them all at once. The store answers indexed queries; the rules are here.
  */
+
+/** Twilio rings at most ten `<Client>` nouns of one `<Dial>`: an incoming call rings at most ten users. */
 export const MAX_DIAL_TARGETS = 10;
 
 /** Seconds a `<Dial>` rings before giving up (Twilio's default). */
 export const RING_TIMEOUT_SECONDS = 30;
 
 /**
- * Live (`last_seen` at or after `liveSince`: expired sessions of vanished clients never ring) available
- * sessions registered on `number` whose user may still use it (a member of the number's group:
- * a user who lost the number keeps their session row until it ends, but no longer gets its calls), oldest
- * first.
+ * Who an incoming call to `number` rings: ONE session per user (however many tabs a user keeps open, they
+ * ring once, and one user can never fill the ten places), at most `MAX_DIAL_TARGETS` users, among the
+ * available live sessions of members of the number's group (`NotifyStore.listRingableSessions`).
+ *
+ * Fair order: users sit on a ring ordered by `ringKey(user sys_id)` (a hash: evenly spread, whatever the
+ * sys_ids look like); each call starts at the point `ringKey(CallSid)` and takes the next users clockwise,
+ * wrapping around. CallSids are Twilio's and unpredictable, so a group larger than ten gets a different
+ * window on every call (no user is always first or always left out), while the same call (a retried
+ * webhook) rings the same people. At most two indexed queries, whatever the number of sessions.
  */
-export async function availableSessionsOfNumber(
-  store: NotifyStore,
+export async function sessionsToRing(
+  store: Pick<NotifyStore, 'listRingableSessions'>,
   number: string,
+  callSid: string,
   liveSince: string,
 ): Promise<ClientSession[]> {
-  const sessions = (await store.listSessions({ liveSince })).filter(
-    (s) => s.number === number && s.available,
-  );
-  const allowed: ClientSession[] = [];
-  const mayUse = new Map<string, boolean>();
-  for (const session of sessions) {
-    if (allowed.length >= MAX_DIAL_TARGETS) break;
-    let ok = mayUse.get(session.user);
-    if (ok === undefined) {
-      ok = (await store.findNumberForUser(number, session.user)) !== undefined;
-      mayUse.set(session.user, ok);
-    }
-    if (ok) allowed.push(session);
-  }
-  return allowed;
+  const start = ringKey(callSid);
+  const clockwise = await store.listRingableSessions(number, {
+    liveSince,
+    after: start,
+    limit: MAX_DIAL_TARGETS,
+  });
+  if (clockwise.length >= MAX_DIAL_TARGETS) return clockwise.slice(0, MAX_DIAL_TARGETS);
+  // Wrapped around: from the start of the ring; users already taken (a ring smaller than ten) come again.
+  const wrapped = await store.listRingableSessions(number, {
+    liveSince,
+    limit: MAX_DIAL_TARGETS - clockwise.length,
+  });
+  return onePerUser([...clockwise, ...wrapped]).slice(0, MAX_DIAL_TARGETS);
+}
+
+/** The first session of each user, in order. */
+export function onePerUser(sessions: ClientSession[]): ClientSession[] {
+  const seen = new Set<string>();
+  return sessions.filter((session) => !seen.has(session.user) && seen.add(session.user));
 }
 
 /**

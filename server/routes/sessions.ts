@@ -79,15 +79,19 @@ export const sessionRoutes: FastifyPluginAsync<BackendContext> = async (app, ctx
       // The user's expired sessions go first (published), so availability deltas stay right.
       await ctx.store.deleteStaleSessions(ctx.liveSince(), { user: user.sys_id });
       const sysId = newSysId();
-      const session = await ctx.store.createSession({
-        sys_id: sysId,
-        user: user.sys_id,
-        name: request.body.name?.trim() || user.name,
-        number: number.number,
-        vendor: number.vendor,
-        identity: sessionIdentity(sysId),
-        available: true,
-      });
+      // Over the cap, the user's oldest session is closed (server/README.md, "Sessions per user").
+      const session = await ctx.store.createSession(
+        {
+          sys_id: sysId,
+          user: user.sys_id,
+          name: request.body.name?.trim() || user.name,
+          number: number.number,
+          vendor: number.vendor,
+          identity: sessionIdentity(sysId),
+          available: true,
+        },
+        { maxPerUser: ctx.maxSessionsPerUser },
+      );
       const minted = mintVoiceToken(ctx.account, session.identity, ctx.tokenTtlSeconds);
       reply.code(201);
       return {

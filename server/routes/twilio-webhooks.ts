@@ -13,7 +13,7 @@ import {
   type ClientSession,
   type NotifyStore,
 } from '../store/store.js';
-import { availableSessionsOfNumber, availableSessionsOfUser, dialClients } from '../routing.js';
+import { availableSessionsOfUser, dialClients, sessionsToRing } from '../routing.js';
 import { isValidWebhook, voiceResponse, type WebhookParams } from '../twilio.js';
 
 /** The parameters of a voice or status webhook that the backend reads (Twilio sends more). */
@@ -145,8 +145,9 @@ export const twilioWebhookRoutes: FastifyPluginAsync<BackendContext> = async (ap
   );
 
   /**
-   * A call to a Notify number (the number's voice URL is this route too): every available session of the
-   * number rings (`<Dial><Client>`), the first to answer gets it and Twilio cancels the others. The parent
+   * A call to a Notify number (the number's voice URL is this route too): one available session of each of
+   * up to ten users of the number's group rings (`sessionsToRing`, `<Dial><Client>`), the first to answer
+   * gets it and Twilio cancels the others. The parent
    * leg is recorded first, so that the children's rows (from their status callbacks) link to it.
    */
   async function incomingToNumber(params: VoiceParams) {
@@ -162,7 +163,7 @@ export const twilioWebhookRoutes: FastifyPluginAsync<BackendContext> = async (ap
       status: status(params.CallStatus, 'ringing'),
     });
     if (number.vendor !== Vendor.TWILIO_DIRECT) return say(TWIML_MESSAGES.noVendor);
-    const sessions = await availableSessionsOfNumber(ctx.store, number.number, ctx.liveSince());
+    const sessions = await sessionsToRing(ctx.store, number.number, params.CallSid, ctx.liveSince());
     if (!sessions.length) return say(TWIML_MESSAGES.nobodyAvailable);
     const twiml = voiceResponse();
     dialClients(

@@ -112,4 +112,12 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (issuer, subject)
   );
   `,
+  // 6: incoming-call routing through an index (server/README.md, "Who rings"): a number's available sessions
+  // in ring order, one user after another, each user's newest first. ring_key = md5(user), the same value
+  // as ringKey() in ids.ts; generated, so that no writer can get it wrong.
+  `
+  ALTER TABLE notify_client_session ADD COLUMN ring_key TEXT GENERATED ALWAYS AS (md5("user")) STORED;
+  CREATE INDEX notify_client_session_ring
+    ON notify_client_session (number, available, ring_key, "user", connected_at DESC);
+  `,
 ];

@@ -20,6 +20,8 @@ import {
   type HostUser,
   type SignInState,
   type SignOutListener,
+  type RingQuery,
+  type SessionLimits,
   type StoreStats,
   type User,
 } from './store.js';
@@ -43,6 +45,21 @@ export const PG_AVAILABLE_COLLEAGUES_SQL = `
     LIMIT $4) p
   WHERE mine."user" = $1
   ORDER BY p.name, p.sys_id
+  LIMIT $4`;
+
+/**
+ * One page of the ring of a number (`listRingableSessions`): a range of notify_client_session_ring from
+ * `after` in index order, DISTINCT ON keeping each user's newest matching row (the index holds
+ * connected_at descending, so no sort); membership of the number's group is one primary-key probe.
+ */
+export const PG_RINGABLE_SESSIONS_SQL = `
+  SELECT DISTINCT ON (s.ring_key, s."user") s.sys_id, s."user", s.name, s.number, s.vendor, s.identity,
+    s.available, s.connected_at, s.last_seen
+  FROM notify_client_session s
+  WHERE s.number = $1 AND s.available AND s.ring_key > $2 AND s.last_seen >= $3
+    AND EXISTS (SELECT 1 FROM notify_group_member m
+      WHERE m."group" = (SELECT n."group" FROM notify_number n WHERE n.number = $1) AND m."user" = s."user")
+  ORDER BY s.ring_key, s."user", s.connected_at DESC
   LIMIT $4`;
 
 /** The schema version this code expects; exported for tests. */
@@ -410,7 +427,7 @@ export class PostgresStore implements NotifyStore {
     return rows[0];
   }
 
-  async createSession(session: NewClientSession): Promise<ClientSession> {
+  async createSession(session: NewClientSession, limits: SessionLimits = {}): Promise<ClientSession> {
     const at = now();
     const created: ClientSession = { ...session, connected_at: at, last_seen: at };
     await this.#transaction(async (client) => {
@@ -428,7 +445,19 @@ export class PostgresStore implements NotifyStore {
           at,
         ],
       );
-      await this.#notify(client, 'session.created', created, wasAvailable);
+      let available = await this.#notify(client, 'session.created', created, wasAvailable);
+      if (limits.maxPerUser === undefined) return;
+      // Under the user's lock: concurrent creations of one user each see the others' committed rows.
+      const { rows } = await client.query<SessionRow>(
+        `DELETE FROM notify_client_session WHERE sys_id IN (
+           SELECT sys_id FROM notify_client_session WHERE "user" = $1 AND sys_id <> $2
+           ORDER BY connected_at DESC, seq DESC OFFSET $3)
+         RETURNING ${SESSION_COLUMNS}`,
+        [session.user, session.sys_id, Math.max(0, limits.maxPerUser - 1)],
+      );
+      for (const row of rows) {
+        available = await this.#notify(client, 'session.removed', toSession(row), available);
+      }
     });
     return created;
   }
@@ -566,6 +595,16 @@ export class PostgresStore implements NotifyStore {
       await this.#notify(client, 'session.removed', toSession(rows[0]), wasAvailable);
       return true;
     });
+  }
+
+  async listRingableSessions(number: string, query: RingQuery): Promise<ClientSession[]> {
+    const { rows } = await this.#pool.query<SessionRow>(PG_RINGABLE_SESSIONS_SQL, [
+      number,
+      query.after ?? '',
+      query.liveSince,
+      query.limit,
+    ]);
+    return rows.map(toSession);
   }
 
   async upsertCall(report: CallReport): Promise<CallUpsertResult> {

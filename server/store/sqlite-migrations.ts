@@ -111,4 +111,13 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (issuer, subject)
   );
   `,
+  // 7: incoming-call routing through an index (server/README.md, "Who rings"): a number's available sessions
+  // in ring order, one user after another. ring_key = ringKey(user) (md5 hex), written by createSession;
+  // notify_ring_key() is the same function, registered by SqliteStore for this backfill.
+  `
+  ALTER TABLE notify_client_session ADD COLUMN ring_key TEXT NOT NULL DEFAULT '';
+  UPDATE notify_client_session SET ring_key = notify_ring_key("user");
+  CREATE INDEX notify_client_session_ring
+    ON notify_client_session (number, available, ring_key, "user", connected_at);
+  `,
 ];

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { newSysId } from '../ids.js';
+import { newSysId, ringKey } from '../ids.js';
 import { PresenceFanout } from './presence.js';
 import {
   DEFAULT_PAGE_SIZE,
@@ -20,6 +20,8 @@ import {
   type HostUser,
   type SignInState,
   type SignOutListener,
+  type RingQuery,
+  type SessionLimits,
   type StoreStats,
   type User,
 } from './store.js';
@@ -39,6 +41,22 @@ export const GROUP_AVAILABLE_SQL = `
   ORDER BY m.user_name, m."user"
   LIMIT @limit`;
 
+/**
+ * One page of the ring of a number (`listRingableSessions`): a range of notify_client_session_ring from
+ * `after`, grouped per user in index order (no sort); max(connected_at) makes SQLite take the other
+ * columns from each user's newest matching row. Membership of the number's group is one primary-key probe.
+ */
+export const RINGABLE_SESSIONS_SQL = `
+  SELECT s.sys_id, s."user", s.name, s.number, s.vendor, s.identity, s.available, s.connected_at,
+    s.last_seen, max(s.connected_at) AS newest
+  FROM notify_client_session s
+  WHERE s.number = @number AND s.available = 1 AND s.ring_key > @after AND s.last_seen >= @liveSince
+    AND EXISTS (SELECT 1 FROM notify_group_member m
+      WHERE m."group" = (SELECT n."group" FROM notify_number n WHERE n.number = @number) AND m."user" = s."user")
+  GROUP BY s.ring_key, s."user"
+  ORDER BY s.ring_key, s."user"
+  LIMIT @limit`;
+
 /** SQLite's BINARY collation (UTF-8 bytes), which orders the index, for merging pages in JavaScript. */
 const binaryOrder = (a: User, b: User): number =>
   Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)) ||
@@ -49,6 +67,9 @@ export const SCHEMA_VERSION = SQLITE_MIGRATIONS.length;
 
 interface SessionRow extends Omit<ClientSession, 'available'> {
   available: number;
+  /** Columns that are not part of ClientSession (dropped by toSession). */
+  ring_key?: string;
+  newest?: string;
 }
 
 const now = () => new Date().toISOString();
@@ -56,8 +77,11 @@ const now = () => new Date().toISOString();
 /** Later than any last_seen: `deleteStaleSessions(END_OF_TIME)` removes every session. */
 const END_OF_TIME = '9999-12-31T23:59:59.999Z';
 
-const toSession = (row: SessionRow | undefined): ClientSession | undefined =>
-  row && { ...row, available: row.available === 1 };
+const toSession = (row: SessionRow | undefined): ClientSession | undefined => {
+  if (!row) return undefined;
+  const { ring_key: _ringKey, newest: _newest, ...session } = row;
+  return { ...session, available: row.available === 1 };
+};
 
 /** `NotifyStore` on better-sqlite3 (a file path, or `':memory:'`). */
 export class SqliteStore implements NotifyStore {
@@ -71,6 +95,8 @@ export class SqliteStore implements NotifyStore {
     this.#db.pragma('journal_mode = WAL');
     this.#db.pragma('foreign_keys = ON');
     this.#db.pragma('busy_timeout = 5000');
+    // For migration 7's backfill of ring_key (new rows get it from createSession).
+    this.#db.function('notify_ring_key', { deterministic: true }, (user) => ringKey(String(user)));
     try {
       this.#migrate();
     } catch (error) {
@@ -254,15 +280,15 @@ export class SqliteStore implements NotifyStore {
       .get(number, userSysId) as NotifyNumber | undefined;
   }
 
-  async createSession(session: NewClientSession): Promise<ClientSession> {
+  async createSession(session: NewClientSession, limits: SessionLimits = {}): Promise<ClientSession> {
     const at = now();
-    // better-sqlite3 is synchronous: nothing else runs between this read and the publish below.
+    // better-sqlite3 is synchronous: nothing else runs between this read and the publishes below.
     const wasAvailable = this.#presence.size > 0 && this.#userAvailable(session.user);
     this.#db
       .prepare(
         `INSERT INTO notify_client_session
-           (sys_id, "user", name, number, vendor, identity, available, connected_at, last_seen)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           (sys_id, "user", name, number, vendor, identity, available, connected_at, last_seen, ring_key)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         session.sys_id,
@@ -274,9 +300,19 @@ export class SqliteStore implements NotifyStore {
         session.available ? 1 : 0,
         at,
         at,
+        ringKey(session.user),
       );
     const created = { ...session, connected_at: at, last_seen: at };
     this.#publish('session.created', created, wasAvailable);
+    if (limits.maxPerUser !== undefined) {
+      const beyond = this.#stmt(
+        `SELECT sys_id FROM notify_client_session WHERE "user" = ? AND sys_id <> ?
+         ORDER BY connected_at DESC, rowid DESC LIMIT -1 OFFSET ?`,
+      )
+        .pluck()
+        .all(session.user, session.sys_id, Math.max(0, limits.maxPerUser - 1)) as string[];
+      for (const sysId of beyond) this.#deleteSession(sysId);
+    }
     return created;
   }
 
@@ -423,12 +459,25 @@ export class SqliteStore implements NotifyStore {
   }
 
   async deleteSession(sysId: string): Promise<boolean> {
+    return this.#deleteSession(sysId);
+  }
+
+  #deleteSession(sysId: string): boolean {
     const wasAvailable = this.#ownerAvailable(sysId);
-    const row = this.#db
-      .prepare('DELETE FROM notify_client_session WHERE sys_id = ? RETURNING *')
-      .get(sysId) as SessionRow | undefined;
+    const row = this.#stmt('DELETE FROM notify_client_session WHERE sys_id = ? RETURNING *').get(sysId) as
+      SessionRow | undefined;
     if (row) this.#publish('session.removed', toSession(row)!, wasAvailable);
     return row !== undefined;
+  }
+
+  async listRingableSessions(number: string, query: RingQuery): Promise<ClientSession[]> {
+    const rows = this.#stmt(RINGABLE_SESSIONS_SQL).all({
+      number,
+      after: query.after ?? '',
+      liveSince: query.liveSince,
+      limit: query.limit,
+    }) as SessionRow[];
+    return rows.map((row) => toSession(row)!);
   }
 
   async upsertCall(report: CallReport): Promise<CallUpsertResult> {

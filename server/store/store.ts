@@ -171,6 +171,22 @@ export interface PageRequest {
   liveSince?: string;
 }
 
+/** What `createSession` enforces besides the row itself. */
+export interface SessionLimits {
+  /** At most this many sessions per user; the oldest beyond it are closed (deleted). Absent: no cap. */
+  maxPerUser?: number;
+}
+
+/** One page of `listRingableSessions`. */
+export interface RingQuery {
+  /** Liveness cutoff (ISO time), as in `PageRequest.liveSince`. */
+  liveSince: string;
+  /** Users whose ring key is strictly greater than this; absent or '' = from the start of the ring. */
+  after?: string;
+  /** At most this many users (sessions). */
+  limit: number;
+}
+
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 500;
 
@@ -250,7 +266,12 @@ export interface NotifyStore {
   /** The number, if it is assigned to a group the user is a member of. */
   findNumberForUser(number: string, userSysId: string): Promise<NotifyNumber | undefined>;
 
-  createSession(session: NewClientSession): Promise<ClientSession>;
+  /**
+   * Creates the session. With `limits.maxPerUser`, the user's oldest sessions (by `connected_at`) beyond
+   * that many, the new one included, are deleted in the same write and published as `session.removed`
+   * (after `session.created`, so that colleagues' lists never lose a user who stays available).
+   */
+  createSession(session: NewClientSession, limits?: SessionLimits): Promise<ClientSession>;
   getSession(sysId: string): Promise<ClientSession | undefined>;
   getSessionByIdentity(identity: string): Promise<ClientSession | undefined>;
   /** Sets the Available flag (and last_seen); false if there is no such session. */
@@ -284,10 +305,19 @@ export interface NotifyStore {
   deleteStaleSessions(before: string, filter?: { user?: string }): Promise<ClientSession[]>;
   /** False if there was no such session. */
   deleteSession(sysId: string): Promise<boolean>;
+  /**
+   * The sessions an incoming call to `number` may ring: available, live (`last_seen` at or after
+   * `query.liveSince`), of users who are members of the number's group, ONE per user (that user's most
+   * recently connected matching session), ordered by the user's ring key (`ringKey(user sys_id)`, then
+   * sys_id), only users whose ring key is after `query.after` (default: from the start), at most
+   * `query.limit` users. Index-driven (`notify_client_session_ring`): the cost grows with the limit (times
+   * sessions per user), not with the number of sessions. Who rings among these is `routing.ts`'s rule.
+   */
+  listRingableSessions(number: string, query: RingQuery): Promise<ClientSession[]>;
 
   /**
-   * Records what is known about a call leg, atomically. Rules (see `mergeCall`): a terminal status is never
-   * overwritten by a non-terminal one (callbacks may arrive out of order); links (`parent_call_sid`,
+   * Records what is known about a call leg, atomically. Rules (see `mergeCall`): a terminal status is final,
+   * never overwritten (callbacks may arrive out of order, and one terminal status never turns into another); links (`parent_call_sid`,
    * `session`) are filled in once and then kept; `duration` is set only by a terminal report carrying one
    * (`reportedDuration`) and never cleared; a report that changes nothing leaves `updated_at` alone.
    */
@@ -324,13 +354,16 @@ export function mergeCall(
   parentSysId: string | null,
 ): Partial<CallRecord> | undefined {
   const patch: Partial<CallRecord> = {};
-  const keepStatus = isTerminalStatus(existing.status) && !isTerminalStatus(report.status);
-  if (!keepStatus && report.status !== existing.status) patch.status = report.status;
+  // A terminal status is final: a late or forged callback naming another one (canceled after completed)
+  // changes neither the status nor the duration; links may still be filled in.
+  const final = isTerminalStatus(existing.status);
+  const contradicts = final && report.status !== existing.status;
+  if (!final && report.status !== existing.status) patch.status = report.status;
   if (!existing.parent_call_sid && report.parent_call_sid) patch.parent_call_sid = report.parent_call_sid;
   if (!existing.parent_sys_id && parentSysId) patch.parent_sys_id = parentSysId;
   if (!existing.session && report.session) patch.session = report.session;
   if (!existing.to && report.to) patch.to = report.to;
-  const duration = reportedDuration(report);
+  const duration = contradicts ? null : reportedDuration(report);
   if (duration !== null && duration !== (existing.duration ?? null)) patch.duration = duration;
   return Object.keys(patch).length > 0 ? patch : undefined;
 }

@@ -34,6 +34,25 @@ describe('loadConfig', () => {
       { number: '+15005550009', vendor: null, group: 'other' },
     ]);
     assert.equal(loadConfig(valid).options.devSignIn, false);
+    assert.equal(options.maxSessionsPerUser, 5);
+    assert.equal(options.redisUrl, undefined);
+  });
+
+  it('reads the session cap and the Redis URL of shared rate limits, and refuses bad ones', () => {
+    const { options } = loadConfig({
+      ...valid,
+      NOTIFY_MAX_SESSIONS_PER_USER: '2',
+      REDIS_URL: 'redis://127.0.0.1:6379/0',
+    });
+    assert.equal(options.maxSessionsPerUser, 2);
+    assert.equal(options.redisUrl, 'redis://127.0.0.1:6379/0');
+    assert.throws(
+      () => loadConfig({ ...valid, NOTIFY_MAX_SESSIONS_PER_USER: '0', REDIS_URL: 'http://127.0.0.1:6379' }),
+      (e: ConfigError) =>
+        e.problems.length === 2 &&
+        /NOTIFY_MAX_SESSIONS_PER_USER must be an integer from 1 to 100/.test(e.message) &&
+        /REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/.test(e.message),
+    );
   });
 
   it('refuses development sign-in next to a host identity (it would let anyone become a host user)', () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { newSysId, sessionIdentity } from '../ids.js';
 import type { NotifyStore, PresenceEvent } from '../store/store.js';
+import { describeRoutingContract } from './store-contract-routing.js';
 
 /**
  * The behaviour every `NotifyStore` must have, written against the interface only so that the PostgreSQL
@@ -461,4 +462,5 @@ export function describeStoreContract(
       await store.setSessionAvailable(session.sys_id, true);
     });
   });
+  describeRoutingContract(name, open, options);
 }

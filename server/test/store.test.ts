@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { legacySysIdFor } from '../auth.js';
+import { newSysId, ringKey, sessionIdentity } from '../ids.js';
 import { SCHEMA_VERSION, SqliteStore } from '../store/sqlite.js';
 import { describeStoreContract } from './store-contract.js';
 import { describeIdentityContract } from './store-identity-contract.js';
@@ -96,9 +97,11 @@ describe('SqliteStore on a file', () => {
       const legacy = { sys_id: legacySysIdFor('https://host.test', 'dave'), name: 'Dave' };
       await current.upsertUser(legacy);
       await current.close();
-      // Back to version 5 as it shipped: no host identity table, no sign-out columns.
+      // Back to version 5 as it shipped: no host identity table, no sign-out columns (nor version 7's ring_key).
       const raw = new Database(file);
-      raw.exec(`DROP TABLE notify_host_identity;
+      raw.exec(`DROP INDEX notify_client_session_ring;
+        ALTER TABLE notify_client_session DROP COLUMN ring_key;
+        DROP TABLE notify_host_identity;
         ALTER TABLE sys_user DROP COLUMN signed_out_at;
         ALTER TABLE sys_user DROP COLUMN token_generation`);
       raw.pragma('user_version = 5');
@@ -129,9 +132,11 @@ describe('SqliteStore on a file', () => {
       const current = new SqliteStore(file);
       await current.upsertCall({ ...base, call_sid: 'CA1', status: 'in-progress' });
       await current.close();
-      // Back to version 4 as it shipped: notify_call without duration.
+      // Back to version 4 as it shipped: notify_call without duration (and no later migration's ring_key).
       const raw = new Database(file);
-      raw.exec(`DROP TABLE notify_host_identity;
+      raw.exec(`DROP INDEX notify_client_session_ring;
+        ALTER TABLE notify_client_session DROP COLUMN ring_key;
+        DROP TABLE notify_host_identity;
         ALTER TABLE sys_user DROP COLUMN signed_out_at;
         ALTER TABLE sys_user DROP COLUMN token_generation;
         ALTER TABLE notify_call DROP COLUMN duration`);
@@ -156,6 +161,54 @@ describe('SqliteStore on a file', () => {
         assert.deepEqual(
           columns.find((c) => (c as { name: string }).name === 'duration'),
           { name: 'duration', type: 'INTEGER', notnull: 0 },
+        );
+      } finally {
+        check.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('migrates a version 6 database: existing sessions get their ring key and ring', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'notify-store-'));
+    try {
+      const file = join(dir, 'notify.db');
+      const current = new SqliteStore(file);
+      const alice = await current.findOrCreateUser('alice');
+      const demo = await current.findOrCreateGroup('demo');
+      await current.addGroupMember(demo.sys_id, alice.sys_id);
+      await current.upsertNumber({ number: '+15005550006', vendor: 'TWILIO_DIRECT', group: demo.sys_id });
+      const sysId = newSysId();
+      const session = await current.createSession({
+        sys_id: sysId,
+        user: alice.sys_id,
+        name: 'alice',
+        number: '+15005550006',
+        vendor: 'TWILIO_DIRECT',
+        identity: sessionIdentity(sysId),
+        available: true,
+      });
+      await current.close();
+      // Back to version 6 as it shipped: no ring_key, no ring index.
+      const raw = new Database(file);
+      raw.exec('DROP INDEX notify_client_session_ring');
+      raw.exec('ALTER TABLE notify_client_session DROP COLUMN ring_key');
+      raw.pragma('user_version = 6');
+      raw.close();
+
+      const store = new SqliteStore(file);
+      try {
+        const ring = await store.listRingableSessions('+15005550006', { liveSince: '', limit: 10 });
+        assert.deepEqual(ring, [session]);
+      } finally {
+        await store.close();
+      }
+      const check = new Database(file, { readonly: true });
+      try {
+        assert.equal(
+          check.prepare('SELECT ring_key FROM notify_client_session').pluck().get(),
+          ringKey(alice.sys_id),
         );
       } finally {
         check.close();
