@@ -80,6 +80,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     statusCallbackUrl: statusUrl,
     numberStatusCallbackUrl: () => statusUrl(),
     notifyNumbers: [DEMO_NUMBER, FOREIGN_NUMBER],
+    // The stack's own pages are same-origin; a test runner's page is not.
+    corsOrigins: [...(options.corsOrigins ?? [])],
   });
   // Fresh option objects per instance, so that instances share no JS object, only equal configuration.
   for (const prefix of prefixes) {
