@@ -66,6 +66,8 @@ export async function demoSecurityHeaders(app: FastifyInstance, demoDir: string)
       },
     },
     frameguard: { action: 'deny' },
+    // HSTS ignores ports: pinning localhost would break a developer's other local HTTP servers.
+    strictTransportSecurity: false,
     referrerPolicy: { policy: 'no-referrer' },
     // Test pages on another origin (the browser tests') load the emulator's sounds.
     crossOriginResourcePolicy: false,

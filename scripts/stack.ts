@@ -102,6 +102,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       twilioApiBaseUrl: () => origin,
       twilioApiCa: https.cert,
       corsOrigins: [...(options.corsOrigins ?? [])],
+      hsts: false, // HSTS ignores ports: pinning localhost would break other local HTTP servers
       seed: {
         numbers: [
           { number: DEMO_NUMBER, vendor: 'TWILIO_DIRECT', group: 'demo' },

@@ -91,6 +91,11 @@ export interface ServerOptions {
    * served (404), so that call and session counts are never public by accident.
    */
   metricsToken?: string;
+  /**
+   * Send `Strict-Transport-Security` (one year, subdomains). Default true. The development stack turns it
+   * off: HSTS ignores ports, so pinning `localhost` would break a developer's other local HTTP servers.
+   */
+  hsts?: boolean;
   /** Fastify `trustProxy` of `buildServer` (client IPs from X-Forwarded-For). Default false. */
   trustProxy?: boolean | string | string[];
   /** Keep-alive comment interval of `GET /presence`, in ms. Default 15000. */
@@ -178,7 +183,7 @@ export const notifyBackend: FastifyPluginAsync<ServerOptions> = async (app, opti
     route.bodyLimit ??= bodyLimit;
   });
   app.setValidatorCompiler(strictBodyValidator());
-  await securityHeaders(app);
+  await securityHeaders(app, { hsts: options.hsts ?? true });
   if (options.corsOrigins?.length)
     await app.register(cors, {
       origin: options.corsOrigins,

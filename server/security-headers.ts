@@ -7,7 +7,10 @@ import type { FastifyInstance } from 'fastify';
  * and on IP addresses, so local development is unaffected). Every response is `Cache-Control: no-store`:
  * most carry per-user data or a token (session JWT, Twilio access token), and the rest are cheap.
  */
-export async function securityHeaders(app: FastifyInstance): Promise<void> {
+export async function securityHeaders(
+  app: FastifyInstance,
+  { hsts = true }: { hsts?: boolean } = {},
+): Promise<void> {
   await app.register(helmet, {
     contentSecurityPolicy: {
       useDefaults: false,
@@ -19,7 +22,7 @@ export async function securityHeaders(app: FastifyInstance): Promise<void> {
       },
     },
     frameguard: { action: 'deny' },
-    strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
+    strictTransportSecurity: hsts ? { maxAge: 31_536_000, includeSubDomains: true } : false,
     referrerPolicy: { policy: 'no-referrer' },
     // CORS-mode fetches (the element's) are unaffected; no-cors embedding of API responses is refused.
     crossOriginResourcePolicy: { policy: 'same-origin' },

@@ -167,6 +167,17 @@ describe('HTTP surface of the backend', () => {
       }
     });
 
+    it('HSTS can be turned off (the development stack does: HSTS ignores ports)', async () => {
+      const local = await makeApp({ processMetrics: false, hsts: false });
+      try {
+        const res = await local.inject({ method: 'GET', url: '/healthz' });
+        assert.equal(res.headers['strict-transport-security'], undefined);
+        assert.match(String(res.headers['content-security-policy']), /frame-ancestors 'none'/);
+      } finally {
+        await local.close();
+      }
+    });
+
     it('responses carrying a token are not cacheable: dev sign-in, session creation, token refresh', async () => {
       const signInRes = await app.inject({
         method: 'POST',
