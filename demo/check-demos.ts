@@ -62,6 +62,13 @@ async function callThroughElement(page: Page, stack: Stack, number: string): Pro
 
 async function checkDemos(browser: Browser, stack: Stack): Promise<void> {
   const context = await browser.newContext({ ignoreHTTPSErrors: true, permissions: ['microphone'] });
+  // Violations the console may not report (e.g. in workers) still fire this event on the document.
+  await context.addInitScript({
+    content: `document.addEventListener('securitypolicyviolation', (event) => {
+      console.error('CSP violation: ' + event.violatedDirective + ' blocked ' + (event.blockedURI || 'inline') +
+        ' (' + event.sourceFile + ':' + event.lineNumber + ')');
+    });`,
+  });
   const pages: Array<[string, (page: Page) => Promise<void>]> = [
     [
       'index.html',
@@ -164,6 +171,10 @@ async function checkDemos(browser: Browser, stack: Stack): Promise<void> {
     const page = await context.newPage();
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(String(error)));
+    // The stack serves each page with its CSP (scripts/demo-csp.ts): any violation is a failure.
+    page.on('console', (message) => {
+      if (/Content Security Policy|CSP violation/i.test(message.text())) problems.push(message.text());
+    });
     try {
       await page.goto(`${stack.origin}/${path}`);
       await drive(page);
@@ -172,6 +183,7 @@ async function checkDemos(browser: Browser, stack: Stack): Promise<void> {
     } catch (error) {
       failed += 1;
       console.log(`FAIL  ${path}: ${(error as Error).message.split('\n').slice(0, 3).join(' ')}`);
+      for (const problem of problems.slice(0, 5)) console.log(`      page: ${problem.slice(0, 300)}`);
       console.log(
         `      log: ${(
           await page

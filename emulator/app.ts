@@ -3,7 +3,7 @@ import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import type { TwilioAccount } from '../scripts/dev-account.js';
 import { Switchboard } from './calls/switchboard.js';
-import { allowAnyOrigin } from './routes/cors.js';
+import { allowOrigins } from './routes/cors.js';
 import { inspectRoutes } from './routes/inspect.js';
 import { restCallRoutes } from './routes/rest-calls.js';
 import { soundRoutes } from './routes/sounds.js';
@@ -39,6 +39,11 @@ export interface EmulatorOptions {
    * enters the emulator at `ringing`, so `initiated` never fires for it.
    */
   parentStatusCallbackEvents?: Array<'initiated' | 'ringing' | 'answered' | 'completed'>;
+  /**
+   * Pages (origins) besides the emulator's own that may use its sounds and inspection API from a browser,
+   * e.g. a test runner's page `http://localhost:8000`. Every other origin is refused (403). Default none.
+   */
+  corsOrigins?: string[] | (() => string[]);
   logger?: boolean | object;
   /** @internal Heartbeat period (Twilio-like default 10 s); tests shorten it. */
   heartbeatIntervalMs?: number;
@@ -83,7 +88,7 @@ export const emulatorPlugin: FastifyPluginAsync<EmulatorOptions> = async (app, o
   app.addHook('onClose', async () => switchboard.close());
 
   await app.register(websocket);
-  allowAnyOrigin(app, ['/emulator/', '/sounds/', '/js/client/sounds/']);
+  allowOrigins(app, ['/emulator/', '/sounds/', '/js/client/sounds/'], getter(opts.corsOrigins ?? []));
 
   app.get('/signal', { websocket: true }, (socket) => {
     switchboard.add(

@@ -6,7 +6,18 @@ import { createLocalCertificate } from './cert.js';
 const port = Number(process.env.PORT ?? 8443);
 const account = createDevAccount();
 const voiceUrl = process.env.VOICE_URL ?? 'https://127.0.0.1:3000/api/twilio/voice';
-const app = await buildEmulator({ account, voiceUrl, https: await createLocalCertificate(), logger: true });
+// Pages on other origins (a demo served elsewhere) that may fetch the sounds and the inspection API.
+const corsOrigins = (process.env.CORS_ORIGINS ?? '')
+  .split(',')
+  .map((origin) => origin.trim())
+  .filter(Boolean);
+const app = await buildEmulator({
+  account,
+  voiceUrl,
+  corsOrigins,
+  https: await createLocalCertificate(),
+  logger: true,
+});
 await app.listen({ host: '127.0.0.1', port });
 console.log(`Twilio Voice emulator on https://127.0.0.1:${port} (signaling wss://127.0.0.1:${port}/signal)`);
 console.log(`voice URL: ${voiceUrl}`);

@@ -2,10 +2,11 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { notifyBackend } from '../server/app.js';
+import { notifyBackend, notifyFrameworkErrors } from '../server/app.js';
 import { isPostgresUrl } from '../server/store/postgres.js';
 import { emulatorPlugin } from '../emulator/app.js';
 import { createLocalCertificate } from '../emulator/cert.js';
+import { demoSecurityHeaders } from './demo-csp.js';
 import { createDevAccount, type TwilioAccount } from './dev-account.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -59,7 +60,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const account = createDevAccount();
   const https = await createLocalCertificate();
   let origin = '';
-  const app = Fastify({ https, logger: options.logger ?? false });
+  // Framework errors (a bad URL, an over-long id) in the backend's `{error}` shape, on every path.
+  const app = Fastify({ https, logger: options.logger ?? false, frameworkErrors: notifyFrameworkErrors });
+  await demoSecurityHeaders(app, `${root}demo`);
   const database = options.database ?? ':memory:';
   const instances = options.instances ?? 1;
   if (!Number.isInteger(instances) || instances < 1)
@@ -80,6 +83,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     statusCallbackUrl: statusUrl,
     numberStatusCallbackUrl: () => statusUrl(),
     notifyNumbers: [DEMO_NUMBER, FOREIGN_NUMBER],
+    // The stack's own pages are same-origin; a test runner's page is not.
+    corsOrigins: [...(options.corsOrigins ?? [])],
   });
   // Fresh option objects per instance, so that instances share no JS object, only equal configuration.
   for (const prefix of prefixes) {
@@ -97,6 +102,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       twilioApiBaseUrl: () => origin,
       twilioApiCa: https.cert,
       corsOrigins: [...(options.corsOrigins ?? [])],
+      hsts: false, // HSTS ignores ports: pinning localhost would break other local HTTP servers
       seed: {
         numbers: [
           { number: DEMO_NUMBER, vendor: 'TWILIO_DIRECT', group: 'demo' },

@@ -1,12 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import cors from '@fastify/cors';
-import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyPluginAsync,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from 'fastify';
 import type { TwilioAccount } from '../scripts/dev-account.js';
 import { Authenticator, SessionTokens, type HostIdentityOptions } from './auth.js';
 import type { BackendContext } from './context.js';
+import { acceptFormOnly, acceptJsonOnly } from './content-types.js';
 import { NotifyError, toNotifyError } from './errors.js';
+import { notifyFrameworkErrors } from './framework-errors.js';
+import { checkOrigin } from './origin-check.js';
+import { securityHeaders } from './security-headers.js';
+import { strictBodyValidator } from './validation.js';
 import { BackendMetrics } from './metrics.js';
 import { authRoutes, DEMO_GROUP } from './routes/auth.js';
 import { callRoutes } from './routes/calls.js';
@@ -34,6 +43,8 @@ export interface RateLimitOptions {
   /** Prefix of the Redis keys (default `notify-rate-limit:`); instances that share limits share it. */
   redisNameSpace?: string;
 }
+
+export { notifyFrameworkErrors };
 
 export interface ServerOptions {
   /**
@@ -89,8 +100,18 @@ export interface ServerOptions {
   hostIdentity?: HostIdentityOptions;
   /** Rate limits; `false` turns them off. Default `{perIpPerMinute: 600, perUserPerMinute: 300}`. */
   rateLimit?: RateLimitOptions | false;
-  /** Largest request body in bytes. Default 65536. */
+  /** Largest request body in bytes, on every route (also when mounted in a host app). Default 65536. */
   bodyLimit?: number;
+  /**
+   * Bearer token `GET /metrics` requires (`Authorization: Bearer <token>`). Absent: `/metrics` is not
+   * served (404), so that call and session counts are never public by accident.
+   */
+  metricsToken?: string;
+  /**
+   * Send `Strict-Transport-Security` (one year, subdomains). Default true. The development stack turns it
+   * off: HSTS ignores ports, so pinning `localhost` would break a developer's other local HTTP servers.
+   */
+  hsts?: boolean;
   /** Fastify `trustProxy` of `buildServer` (client IPs from X-Forwarded-For). Default false. */
   trustProxy?: boolean | string | string[];
   /** Keep-alive comment interval of `GET /presence`, in ms. Default 15000. */
@@ -173,10 +194,16 @@ export const notifyBackend: FastifyPluginAsync<ServerOptions> = async (app, opti
     closing: closing.signal,
     publicUrlFor: publicUrlResolver(options.publicUrl),
     twilioRest: lazyRestClient(options),
+    ...(options.metricsToken !== undefined && { metricsToken: options.metricsToken }),
   };
 
-  // A host app (the demo's root, hosting the emulator too) may have registered the form parser already.
-  if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) await app.register(formbody);
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  // A host app's bodyLimit does not reach into this plugin: every route of ours gets ours.
+  app.addHook('onRoute', (route) => {
+    route.bodyLimit ??= bodyLimit;
+  });
+  app.setValidatorCompiler(strictBodyValidator());
+  await securityHeaders(app, { hsts: options.hsts ?? true });
   if (options.corsOrigins?.length)
     await app.register(cors, {
       origin: options.corsOrigins,
@@ -216,19 +243,38 @@ export const notifyBackend: FastifyPluginAsync<ServerOptions> = async (app, opti
     else request.log.info({ code: notifyError.code }, notifyError.message);
     return reply.code(notifyError.statusCode).type('application/json').send(notifyError.toBody());
   });
-  app.setNotFoundHandler((_request, reply) => {
-    const notFound = new NotifyError('NOT_FOUND');
-    metrics.errors.inc({ code: notFound.code });
-    return reply.code(notFound.statusCode).send(notFound.toBody());
+  // A path parameter over the router's maxParamLength matches no route and lands here: say so (414).
+  const maxParamLength = app.initialConfig.maxParamLength ?? 100;
+  const notFound = async (request: FastifyRequest) => {
+    const segments = (request.url.split('?')[0] ?? '').split('/');
+    if (segments.some((segment) => segment.length > maxParamLength)) throw new NotifyError('URI_TOO_LONG');
+    throw new NotifyError('NOT_FOUND');
+  };
+  app.setNotFoundHandler(notFound);
+  // A host's wildcard route (a static file server at `/*`) would otherwise catch unknown paths under our
+  // prefix before the not-found handler does.
+  app.route({
+    method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    url: '/*',
+    schema: { hide: true },
+    handler: notFound,
   });
 
-  await app.register(healthRoutes, ctx);
-  await app.register(authRoutes, ctx);
-  await app.register(callerIdRoutes, ctx);
-  await app.register(sessionRoutes, ctx);
-  await app.register(callRoutes, ctx);
-  await app.register(presenceRoutes, ctx);
-  await app.register(twilioWebhookRoutes, ctx);
+  const ownOrigin = () => new URL(ctx.publicUrlFor('/')).origin;
+  await app.register(async (browserFacing) => {
+    acceptJsonOnly(browserFacing);
+    checkOrigin(browserFacing, () => [ownOrigin(), ...(options.corsOrigins ?? [])]);
+    await browserFacing.register(healthRoutes, ctx);
+    await browserFacing.register(authRoutes, ctx);
+    await browserFacing.register(callerIdRoutes, ctx);
+    await browserFacing.register(sessionRoutes, ctx);
+    await browserFacing.register(callRoutes, ctx);
+    await browserFacing.register(presenceRoutes, ctx);
+  });
+  await app.register(async (twilioFacing) => {
+    await acceptFormOnly(twilioFacing);
+    await twilioFacing.register(twilioWebhookRoutes, ctx);
+  });
 
   // The sweep of expired sessions: every instance runs it; the store makes concurrent sweeps safe.
   let sweepTimer: ReturnType<typeof setInterval> | undefined;
@@ -256,6 +302,9 @@ export const notifyBackend: FastifyPluginAsync<ServerOptions> = async (app, opti
   );
 };
 
+/** Default of `ServerOptions.bodyLimit`. */
+export const DEFAULT_BODY_LIMIT = 65_536;
+
 const REQUEST_ID = /^[\w.:-]{1,64}$/;
 
 /**
@@ -267,7 +316,8 @@ export async function buildServer(
 ): Promise<FastifyInstance & { notifyStore: NotifyStore }> {
   const app = Fastify({
     logger: (options.logger ?? false) as FastifyServerOptions['logger'],
-    bodyLimit: options.bodyLimit ?? 65_536,
+    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    frameworkErrors: notifyFrameworkErrors,
     trustProxy: options.trustProxy ?? false,
     requestIdHeader: false,
     genReqId: (request) => {

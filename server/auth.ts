@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SignJWT, createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { firstAcceptableName } from './names.js';
 import { NotifyError } from './errors.js';
 import type { NotifyStore, User } from './store/store.js';
 
@@ -172,7 +173,8 @@ export class HostIdentityVerifier {
       return undefined;
     if (exp - iat > this.#maxAge()) return undefined;
     const nameClaim = payload[this.#options.nameClaim ?? 'name'];
-    const name = (typeof nameClaim === 'string' && nameClaim.trim() ? nameClaim.trim() : sub).slice(0, 100);
+    // The claim if it is a displayable name, else the subject; never control or bidi characters.
+    const name = firstAcceptableName([nameClaim, sub], 100) ?? 'Unnamed user';
     const groupsClaim = this.#options.groupsClaim ?? 'groups';
     let groups: string[] | undefined;
     if (groupsClaim !== false) {

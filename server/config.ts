@@ -59,6 +59,7 @@ export class ConfigError extends Error {
  *   instance through Redis; unset = each instance counts in memory
  * - NOTIFY_BODY_LIMIT: largest request body in bytes, 1024…10485760 (default 65536)
  * - NOTIFY_TRUST_PROXY: `true`, or comma-separated proxy addresses/CIDRs whose X-Forwarded-For is believed
+ * - NOTIFY_METRICS_TOKEN: bearer token of `GET /metrics`, at least 16 characters; unset: no /metrics
  * - NOTIFY_SHUTDOWN_TIMEOUT: ms a SIGTERM waits for in-flight requests before exiting anyway (default 10000)
  * - PORT (default 3000), HOST (default 127.0.0.1), NOTIFY_LOG (`true` for request logs at info, or a pino
  *   level: fatal, error, warn, info, debug, trace)
@@ -221,6 +222,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const bodyLimit = integer('NOTIFY_BODY_LIMIT', 65_536, 1024, 10_485_760);
   const shutdownTimeoutMs = integer('NOTIFY_SHUTDOWN_TIMEOUT', 10_000, 0, 600_000);
 
+  const metricsToken = read('NOTIFY_METRICS_TOKEN');
+  if (metricsToken !== undefined && metricsToken.length < 16) {
+    problems.push('NOTIFY_METRICS_TOKEN must be at least 16 characters.');
+  }
+
   const trustProxyValue = read('NOTIFY_TRUST_PROXY');
   let trustProxy: ServerOptions['trustProxy'];
   if (trustProxyValue) {
@@ -266,6 +272,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       rateLimit: rateLimitOff ? false : { perIpPerMinute, perUserPerMinute },
       ...(redisUrl && { redisUrl }),
       bodyLimit,
+      ...(metricsToken && { metricsToken }),
       ...(trustProxy !== undefined && { trustProxy }),
     },
     port,

@@ -27,6 +27,8 @@ export interface BackendContext extends UserGate {
   presenceHeartbeatMs: number;
   /** Open `GET /presence` streams one user may hold at once. */
   presenceStreamsPerUser: number;
+  /** The bearer token `GET /metrics` requires; undefined: `/metrics` is not served. */
+  metricsToken?: string;
   /** Resolves when the app is closing: long-lived responses (SSE) end then. */
   closing: AbortSignal;
   /**

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { clearedSessionCookie, currentUser, requireUser, sessionCookie } from '../auth.js';
 import type { BackendContext } from '../context.js';
 import { NotifyError } from '../errors.js';
+import { normalizeName } from '../names.js';
 import { errorResponses, userSchema } from '../schemas.js';
 
 /** The group every dev sign-in joins; the dev start script assigns the demo numbers to it. */
@@ -29,7 +30,7 @@ export const authRoutes: FastifyPluginAsync<BackendContext> = async (app, ctx) =
     },
     async (request, reply) => {
       if (!ctx.devSignIn) throw new NotifyError('DEV_SIGN_IN_DISABLED');
-      const user = await ctx.store.findOrCreateUser(request.body.name.trim());
+      const user = await ctx.store.findOrCreateUser(normalizeName(request.body.name, 80));
       const group = await ctx.store.findOrCreateGroup(DEMO_GROUP);
       await ctx.store.addGroupMember(group.sys_id, user.sys_id);
       const state = await ctx.store.getSignInState(user.sys_id);

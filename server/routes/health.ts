@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import type { BackendContext } from '../context.js';
 import { NotifyError } from '../errors.js';
@@ -6,7 +7,16 @@ import { errorResponses } from '../schemas.js';
 const okSchema = { type: 'object', required: ['ok'], properties: { ok: { type: 'boolean' } } } as const;
 const READY_TIMEOUT_MS = 2000;
 
-/** Liveness, readiness and Prometheus metrics; never rate limited. */
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * Liveness and readiness (never rate limited: probes must not be starved) and Prometheus metrics (behind
+ * `metricsToken`, rate limited per IP like every other route: rendering reads the database).
+ */
 export const healthRoutes: FastifyPluginAsync<BackendContext> = async (app, ctx) => {
   const config = { rateLimit: false } as const;
 
@@ -44,15 +54,22 @@ export const healthRoutes: FastifyPluginAsync<BackendContext> = async (app, ctx)
     },
   );
 
+  const { metricsToken } = ctx;
+  if (metricsToken === undefined) return;
   app.get(
     '/metrics',
     {
-      config,
       schema: {
-        description: 'Prometheus metrics (text exposition format).',
-        response: { 200: { type: 'string' } },
+        description: 'Prometheus metrics (text exposition format); `Authorization: Bearer <metrics token>`.',
+        response: { 200: { type: 'string' }, ...errorResponses },
       },
     },
-    async (_request, reply) => reply.type(ctx.metrics.contentType).send(await ctx.metrics.render()),
+    async (request, reply) => {
+      const [scheme, token] = (request.headers.authorization ?? '').split(' ');
+      if (scheme?.toLowerCase() !== 'bearer' || !token || !sameSecret(token, metricsToken)) {
+        throw new NotifyError('UNAUTHENTICATED', 'GET /metrics needs the metrics bearer token.');
+      }
+      return reply.type(ctx.metrics.contentType).send(await ctx.metrics.render());
+    },
   );
 };

@@ -68,7 +68,7 @@ export const presenceRoutes: FastifyPluginAsync<BackendContext> = async (app, ct
       raw.writeHead(200, {
         ...hooked,
         'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
+        'cache-control': 'no-store, no-transform',
         connection: 'keep-alive',
         'x-accel-buffering': 'no',
         'x-request-id': request.id,

@@ -4,6 +4,7 @@ import { allowedCallerId } from '../caller-id.js';
 import type { BackendContext } from '../context.js';
 import { NotifyError } from '../errors.js';
 import { newSysId, sessionIdentity } from '../ids.js';
+import { normalizeName } from '../names.js';
 import { availableColleaguesPage } from '../paging.js';
 import { errorResponses, sysIdParams, tokenProperties, userSchema } from '../schemas.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type ClientSession } from '../store/store.js';
@@ -74,6 +75,8 @@ export const sessionRoutes: FastifyPluginAsync<BackendContext> = async (app, ctx
     },
     async (request, reply) => {
       const user = currentUser(request);
+      // Absent or blank: the user's own name. Anything else must be a displayable name.
+      const name = request.body.name?.trim() ? normalizeName(request.body.name, 100) : user.name;
       const number = await allowedCallerId(ctx.store, user.sys_id, request.body.callerId);
       if (!number.vendor) throw new NotifyError('NO_COMPATIBLE_VENDOR');
       // The user's expired sessions go first (published), so availability deltas stay right.
@@ -84,7 +87,7 @@ export const sessionRoutes: FastifyPluginAsync<BackendContext> = async (app, ctx
         {
           sys_id: sysId,
           user: user.sys_id,
-          name: request.body.name?.trim() || user.name,
+          name,
           number: number.number,
           vendor: number.vendor,
           identity: sessionIdentity(sysId),

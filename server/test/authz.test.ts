@@ -4,7 +4,15 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { createDevAccount } from '../../scripts/dev-account.js';
-import { type TestApp, callSid, makeApp, postWebhook, DEMO_NUMBER, OTHER_NUMBER } from './helpers.js';
+import {
+  type TestApp,
+  callSid,
+  makeApp,
+  postWebhook,
+  DEMO_NUMBER,
+  OTHER_NUMBER,
+  PUBLIC_URL,
+} from './helpers.js';
 import { bearer, HOST, hostIdentity, hostToken, nowSeconds, unsignedToken } from './identity.js';
 import { dropSchema, pgUrl, skipWithoutPg, testSchema } from './pg.js';
 
@@ -130,7 +138,9 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       farFutureExp: async () => bearer(await hostToken(mallory, { expiresAt: 32_503_680_000 })),
       futureIat: async () => bearer(await hostToken(mallory, { issuedAt: nowSeconds() + 3600 })),
       signedOut: async () => bearer(revokedToken),
+      // From the backend's own origin: a cookie needs one (see the CSRF cases below).
       forgedCookie: async () => ({
+        origin: new URL(PUBLIC_URL).origin,
         cookie: `notify_session=${await hostToken(mallory, { secret: 'another-secret-another-secret-another' })}`,
       }),
     };
@@ -156,6 +166,55 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       for (const [kind, headers] of Object.entries(identities)) {
         cases.push({ ...route, name: `${kind} identity`, headers, status: 401, code: 'UNAUTHENTICATED' });
       }
+    }
+    // Cross-site request forgery: every state-changing browser-facing route, even with a valid identity.
+    const stateChanging = [
+      ...userRoutes.filter((route) => route.method !== 'GET'),
+      { method: 'POST' as const, url: () => '/auth/dev-sign-in', payload: { name: 'mallory' } },
+    ];
+    for (const route of stateChanging) {
+      cases.push(
+        {
+          ...route,
+          name: 'foreign Origin',
+          headers: async () => ({ ...bearer(aliceToken), origin: 'https://evil.example' }),
+          status: 403,
+          code: 'ORIGIN_NOT_ALLOWED',
+        },
+        {
+          ...route,
+          name: 'Origin null',
+          headers: async () => ({ ...bearer(aliceToken), origin: 'null' }),
+          status: 403,
+          code: 'ORIGIN_NOT_ALLOWED',
+        },
+        {
+          ...route,
+          name: 'session cookie without Origin',
+          headers: async () => ({ cookie: `notify_session=${aliceToken}` }),
+          status: 403,
+          code: 'ORIGIN_NOT_ALLOWED',
+        },
+        {
+          ...route,
+          name: 'form body',
+          headers: async () => ({
+            ...bearer(aliceToken),
+            'content-type': 'application/x-www-form-urlencoded',
+          }),
+          payload: `callerId=${encodeURIComponent(DEMO_NUMBER)}&available=false&name=mallory`,
+          status: 415,
+          code: 'UNSUPPORTED_MEDIA_TYPE',
+        },
+        {
+          ...route,
+          name: 'text/plain body',
+          headers: async () => ({ ...bearer(aliceToken), 'content-type': 'text/plain' }),
+          payload: JSON.stringify(route.payload ?? {}),
+          status: 415,
+          code: 'UNSUPPORTED_MEDIA_TYPE',
+        },
+      );
     }
     cases.push(
       // Another user's identity.
@@ -293,7 +352,34 @@ for (const backend of ['sqlite', 'postgres'] as const) {
         headers: asAlice,
         payload: { callerId: 5 },
         status: 400,
-        code: 'INVALID_NUMBER', // Ajv coerces 5 to "5", which is no E.164 number
+        code: 'VALIDATION_FAILED', // bodies are not coerced: 5 is not "5"
+      },
+      {
+        name: 'name not a string',
+        method: 'POST',
+        url: () => '/sessions',
+        headers: asAlice,
+        payload: { callerId: DEMO_NUMBER, name: 123 },
+        status: 400,
+        code: 'VALIDATION_FAILED',
+      },
+      ...['nul\u0000name', 'bidi \u202Eevil', '\u200B\u200C\u2060'].map((name) => ({
+        name: `session name ${JSON.stringify(name)}`,
+        method: 'POST' as const,
+        url: () => '/sessions',
+        headers: asAlice,
+        payload: { callerId: DEMO_NUMBER, name },
+        status: 400,
+        code: 'INVALID_NAME',
+      })),
+      {
+        name: 'available as the string "false"',
+        method: 'PATCH',
+        url: () => `/sessions/${aliceSession}`,
+        headers: asAlice,
+        payload: { available: 'false' },
+        status: 400,
+        code: 'VALIDATION_FAILED',
       },
       {
         name: 'oversized body',
@@ -355,7 +441,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
           method: c.method,
           url: c.url(),
           headers: { ...(await c.headers?.()) },
-          ...(c.payload !== undefined && { payload: c.payload as object }),
+          ...(c.payload !== undefined && { payload: c.payload as object | string }),
         });
         const label = `${c.method} ${c.url()} (${c.name})`;
         assert.equal(res.statusCode, c.status, `${label}: ${res.body}`);
@@ -548,6 +634,7 @@ describe('rate limits', () => {
       hostIdentity,
       processMetrics: false,
       rateLimit: { perIpPerMinute: 12, perUserPerMinute: 4 },
+      metricsToken: 'metrics-token-of-the-rate-limit-test',
     });
   });
   after(() => app?.close());
@@ -566,9 +653,15 @@ describe('rate limits', () => {
     const statuses: number[] = [];
     for (let i = 0; i < 8; i++) statuses.push((await app.inject({ method: 'GET', url: '/me' })).statusCode);
     assert.deepEqual(statuses, [401, 401, 401, 401, 401, 401, 429, 429]);
-    // Health and metrics are never limited.
+    // Health probes are never limited; metrics (which read the database) are, even with their token.
     assert.equal((await app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200);
-    assert.equal((await app.inject({ method: 'GET', url: '/metrics' })).statusCode, 200);
+    const metrics = await app.inject({
+      method: 'GET',
+      url: '/metrics',
+      headers: { authorization: 'Bearer metrics-token-of-the-rate-limit-test' },
+    });
+    assert.equal(metrics.statusCode, 429);
+    assert.equal(metrics.json().error.code, 'RATE_LIMITED');
     // Nor is Twilio's own signed traffic from this over-limit address: a 429 would drop a live call.
     for (let i = 0; i < 3; i++) {
       const status = await postWebhook(app, account.authToken, '/twilio/status', {

@@ -99,6 +99,17 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads NOTIFY_METRICS_TOKEN; without it /metrics is off; a short one is refused', () => {
+    const token = 'a-metrics-token-of-32-characters';
+    assert.equal(loadConfig({ ...valid, NOTIFY_METRICS_TOKEN: token }).options.metricsToken, token);
+    assert.equal(loadConfig(valid).options.metricsToken, undefined);
+    assert.throws(
+      () => loadConfig({ ...valid, NOTIFY_METRICS_TOKEN: 'short' }),
+      (error: unknown) =>
+        error instanceof ConfigError && error.problems.some((p) => p.startsWith('NOTIFY_METRICS_TOKEN')),
+    );
+  });
+
   it('lists every problem at once', () => {
     try {
       loadConfig({

@@ -6,11 +6,18 @@ import type { NotifyStore } from '../store/store.js';
 import { SqliteStore } from '../store/sqlite.js';
 import { callSid, createSession, makeApp, postWebhook, signIn, type TestApp } from './helpers.js';
 
+const METRICS_TOKEN = 'metrics-token-for-the-ops-tests';
+
 describe('operations', () => {
   const account = createDevAccount();
   let app: TestApp;
   before(async () => {
-    app = await makeApp({ account, corsOrigins: ['https://host.example'], processMetrics: false });
+    app = await makeApp({
+      account,
+      corsOrigins: ['https://host.example'],
+      processMetrics: false,
+      metricsToken: METRICS_TOKEN,
+    });
   });
   after(() => app?.close());
 
@@ -82,7 +89,11 @@ describe('operations', () => {
       'forged',
     );
     await app.inject({ method: 'GET', url: '/me' });
-    const res = await app.inject({ method: 'GET', url: '/metrics' });
+    const res = await app.inject({
+      method: 'GET',
+      url: '/metrics',
+      headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+    });
     assert.equal(res.statusCode, 200);
     assert.match(String(res.headers['content-type']), /^text\/plain/);
     const text = res.body;
