@@ -3,8 +3,8 @@
 // as written. Changes, each marked below: the placeholder numbers are the demo's Notify number; the
 // documentation binds its hangupCall() example to #pickupCallBtn (a typo there), here #hangupCallBtn;
 // its sendDtmf example (`notifyClient.SendDtmf( "1246AF" ) {} );`) is not valid JavaScript and
-// "F" is no DTMF digit, so it is sendDtmf("1246") here. $j is the page's jQuery alias (legacy.html), as on
-// ServiceNow pages.
+// "F" is no DTMF digit, so it is sendDtmf("1246") here; the first example's client closes once online.
+// $j is the page's jQuery alias (legacy.html), as on ServiceNow pages.
 var log = function (text) {
   $j('<li>')
     .text(new Date().toLocaleTimeString() + ' ' + text)
@@ -25,6 +25,9 @@ jQuery(function () {
     client.addEventListener(SNC.Notify.STD_EVENTS.ONLINE, function () {
       // Ability to call is available
       log('first example: ONLINE (vendor ' + notifyConfig.vendor + ')');
+      // Change: the example's client closes once it has shown ONLINE. An incoming call rings one session per
+      // user (server/README.md, "Who rings"), and this page's phone is notifyClient below.
+      client.destroy();
     });
     client.addEventListener(SNC.Notify.STD_EVENTS.OFFLINE, function () {
       // Ability to call is _not_ available right now
