@@ -165,9 +165,15 @@ describe('notify API: incoming calls to a Notify number', function () {
     expect((seenByA.body.clients ?? []).map((c) => c.sys_id)).to.not.include(b.user.sys_id);
 
     const caller = newPhone();
-    await dialFromPhone(caller, stack.demoNumber);
+    const parentSid = await dialFromPhone(caller, stack.demoNumber);
     await waitUntil(() => count(a.log, STD_EVENTS.INCOMING_CALL) === 1, 'A should ring', TIMEOUT);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Settled, not slept on: the <Dial> the backend answered for this call rang A and not B.
+    const dial = (await emulatorLegs())
+      .find((leg) => leg.sid === parentSid)
+      ?.events?.find((e) => e.event === 'dial');
+    const targets = JSON.stringify(dial?.detail?.targets ?? null);
+    expect(targets).to.include(a.client.getSession()!.identity);
+    expect(targets).to.not.include(b.client.getSession()!.identity);
     expect(count(b.log, STD_EVENTS.INCOMING_CALL)).to.equal(0);
     a.client.hangupCall();
 
@@ -388,7 +394,7 @@ describe('notify API: forwardCall', function () {
 
   it('another user’s call id: 403 and nothing changes', async () => {
     const a = await online();
-    const { callId } = await answeredIncoming(a);
+    const { callId, caller, parentSid } = await answeredIncoming(a);
     const intruder = await signInUser(`intruder-${Math.random().toString(36).slice(2, 8)}`);
     const forward = await api(intruder.token, 'POST', `/calls/${callId}/forward`, {
       type: 'number',
@@ -398,7 +404,13 @@ describe('notify API: forwardCall', function () {
     expect(forward.body.error?.code).to.equal('FORBIDDEN');
     const parent = await api(intruder.token, 'GET', `/calls/${callId}/parent`);
     expect(parent.status).to.equal(403);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Settled, not slept on: after the refusals the caller still hears A for another half second.
+    const heardBefore = heardPageMs(await phoneCall(caller, parentSid));
+    await waitUntil(
+      async () => heardPageMs(await phoneCall(caller, parentSid)) >= heardBefore + 500,
+      'the call stopped carrying A’s voice',
+      TIMEOUT,
+    );
     expect(a.client.getStatus()).to.equal(Status.OPEN);
     expect(count(a.log, STD_EVENTS.CALL_DISCONNECT)).to.equal(0);
     expect((await phone('+15559998888')).calls).to.have.length(0);
