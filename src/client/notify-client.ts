@@ -1,8 +1,8 @@
 import type { DriverFactory, IncomingCallInfo, VendorDriver } from '../drivers/driver.js';
 import { createDriver } from '../drivers/factory.js';
+import { listAvailableClients } from './available-clients.js';
 import {
   HttpNotifyBackend,
-  expiryToMillis,
   type AuthToken,
   type AvailableClient,
   type ForwardTarget,
@@ -22,7 +22,12 @@ import {
 } from './constants.js';
 import { TypedEmitter, safeCall } from './emitter.js';
 import { NotifyError, toNotifyError, type NotifyErrorCode } from './errors.js';
+import { Heartbeat } from './heartbeat.js';
+import { resolveParentId, type ParentIdResult } from './parent-id.js';
 import { CALL_TRANSITIONS, DEVICE_TRANSITIONS, StateMachine } from './state.js';
+import { TokenRenewal } from './token-renewal.js';
+
+export type { ParentIdResult } from './parent-id.js';
 
 /** Listener arguments of every STD_EVENT. */
 export interface NotifyClientEvents {
@@ -87,11 +92,6 @@ export interface CallIdentifier {
   userId?: string;
 }
 
-export interface ParentIdResult {
-  parentId: string | null;
-  error?: string;
-}
-
 interface ActiveCall {
   direction: 'incoming' | 'outgoing';
   callSid: string | undefined;
@@ -102,22 +102,6 @@ interface ActiveCall {
   /** INCOMING_CALL was emitted. */
   incomingAnnounced: boolean;
 }
-
-/**
- * getParentId() (and INCOMING_CALL without skipParentId) asks the backend up to PARENT_ID_ATTEMPTS times,
- * waiting 250, 500, 1000, then 2000 ms between attempts (doubling, capped): a parent that becomes known
- * within about 3.75 s is found; after that the result is `{parentId: null, error}` and INCOMING_CALL fires
- * with `parentId` undefined.
- */
-const PARENT_ID_ATTEMPTS = 5;
-const PARENT_ID_FIRST_WAIT_MS = 250;
-const PARENT_ID_MAX_WAIT_MS = 2000;
-const REFRESH_MARGIN_MS = 60_000;
-const REFRESH_RETRY_MS = 5_000;
-/** Shortest heartbeat interval accepted from a backend. */
-const MIN_HEARTBEAT_MS = 250;
-
-const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * `SNC.Notify.Client`: the browser phone client, re-implemented on a vendor driver.
@@ -143,20 +127,12 @@ export class NotifyClient {
   #muted = false;
   #generation = 0;
   #pendingAvailability: boolean | undefined;
-  #refreshTimer: ReturnType<typeof setTimeout> | undefined;
-  #expiryTimer: ReturnType<typeof setTimeout> | undefined;
-  #expiresAt = 0;
-  #refreshing: Promise<void> | null = null;
-  /** When our own timer will refresh the token (ms since the epoch). */
-  #refreshDueAt = 0;
-  /** The backend's heartbeat interval for the current session (0: the backend wants none). */
-  #heartbeatMs = 0;
-  #heartbeatTimer: ReturnType<typeof setInterval> | undefined;
-  /** Heartbeats ran for the current session before (so a return to ONLINE sends one at once). */
-  #heartbeatStarted = false;
+  /** The current session's token renewal and heartbeat (null without a session). */
+  #renewal: TokenRenewal | null = null;
+  #heartbeat: Heartbeat | null = null;
   readonly #stateObservers = new Set<() => void>();
-  /** Aborts the watchAvailableClients() subscriptions on destroy(). */
-  readonly #watches = new AbortController();
+  /** Aborts what outlives a session (watches, parent-id look-ups, paging) on destroy(). */
+  readonly #life = new AbortController();
 
   /**
    * @param notifyConfig the configuration; kept by reference, `vendor` and `callerId` are written back.
@@ -402,14 +378,17 @@ export class NotifyClient {
    */
   getAvailableClients(callback?: (clients: AvailableClient[]) => void): Promise<AvailableClient[]> {
     if (!this.#usable()) return Promise.resolve([]);
-    return this.#listAvailable().then(
+    return listAvailableClients(
+      (cursor) => this.#backend.listAvailableClients(cursor),
+      this.#life.signal,
+    ).then(
       (clients) => {
         const list = this.#others(clients);
         safeCall('getAvailableClients callback', callback, list);
         return list;
       },
       (error: unknown) => {
-        this.#reportError(toNotifyError(error, 'BACKEND_ERROR'));
+        if (!this.#destroyed) this.#reportError(toNotifyError(error, 'BACKEND_ERROR'));
         safeCall('getAvailableClients callback', callback, []);
         return [];
       },
@@ -426,7 +405,7 @@ export class NotifyClient {
     if (!this.#usable()) return () => undefined;
     const watch = new AbortController();
     const stop = () => watch.abort();
-    this.#watches.signal.addEventListener('abort', stop, { once: true });
+    this.#life.signal.addEventListener('abort', stop, { once: true });
     this.#backend
       .watchAvailableClients((clients) => {
         if (!watch.signal.aborted)
@@ -435,7 +414,7 @@ export class NotifyClient {
       // Only loading the stream's code can fail (the stream itself reconnects).
       .catch((error: unknown) => this.#reportError(toNotifyError(error, 'BACKEND_UNREACHABLE')));
     return () => {
-      this.#watches.signal.removeEventListener('abort', stop);
+      this.#life.signal.removeEventListener('abort', stop);
       stop();
     };
   }
@@ -454,10 +433,13 @@ export class NotifyClient {
       safeCall('getParentId callback', callback, result);
       return Promise.resolve(result);
     }
-    return this.#resolveParentId(callId, true).then((result) => {
-      safeCall('getParentId callback', callback, result);
-      return result;
-    });
+    const lookup = (callSid: string) => this.#backend.getParentId(callSid);
+    return resolveParentId(lookup, callId, this.#life.signal, (error) => this.#reportError(error)).then(
+      (result) => {
+        safeCall('getParentId callback', callback, result);
+        return result;
+      },
+    );
   }
 
   /**
@@ -520,8 +502,8 @@ export class NotifyClient {
   destroy(): void {
     if (!this.#usable()) return;
     this.#generation += 1;
-    this.#clearTokenTimers();
-    this.#watches.abort();
+    this.#renewal?.pause();
+    this.#life.abort();
     if (this.#call) this.#endCall('disconnect');
     this.#device.transition(DeviceState.DESTROYED);
     void this.#teardown();
@@ -538,18 +520,6 @@ export class NotifyClient {
   }
 
   // ---- internals ----
-
-  async #listAvailable(): Promise<AvailableClient[]> {
-    let all: AvailableClient[] = [];
-    let cursor: string | null | undefined;
-    for (let pages = 20; pages--;) {
-      const page = await this.#backend.listAvailableClients(cursor);
-      if (Array.isArray(page)) return all.concat(page);
-      all = all.concat(page.clients);
-      if (!(cursor = page.next)) break;
-    }
-    return all;
-  }
 
   #others(clients: AvailableClient[]): AvailableClient[] {
     const ownIdentity = this.#session?.identity;
@@ -585,8 +555,8 @@ export class NotifyClient {
   }
 
   #onDeviceState(to: DeviceState, from: DeviceState): void {
-    if (to === DeviceState.ONLINE) this.#startHeartbeat();
-    else this.#stopHeartbeat();
+    if (to === DeviceState.ONLINE) this.#heartbeat?.start();
+    else this.#heartbeat?.stop();
     if (to === DeviceState.ONLINE) {
       this.#emit(STD_EVENTS.ONLINE);
       safeCall('onReady', this.#config.onReady);
@@ -661,12 +631,12 @@ export class NotifyClient {
         this.#backend.deleteSession(created.session.sys_id).catch(() => undefined);
         return;
       }
-      this.#session = { ...created.session };
-      this.#heartbeatMs =
-        typeof created.heartbeatSeconds === 'number' && created.heartbeatSeconds > 0
-          ? Math.max(MIN_HEARTBEAT_MS, created.heartbeatSeconds * 1000)
-          : 0;
-      this.#heartbeatStarted = false;
+      const session = (this.#session = { ...created.session });
+      this.#heartbeat = new Heartbeat(
+        created.heartbeatSeconds,
+        () => this.#backend.heartbeat(session.sys_id),
+        () => this.#onSessionGone(),
+      );
       const factory = this.#config.driverFactory ?? createDriver;
       const driver = await factory({
         vendor,
@@ -679,7 +649,17 @@ export class NotifyClient {
       this.#attachDriver(driver);
       await driver.register({ token: created.token, device: created.device ?? {} });
       if (stale()) return;
-      this.#scheduleToken(this.#expiryOf(created));
+      this.#renewal = new TokenRenewal({
+        refresh: this.#config.forceRefreshToken !== false,
+        request: () => this.#backend.refreshToken(session.sys_id),
+        onToken: (token) => {
+          driver.updateToken(token);
+          if (this.#device.state === DeviceState.OFFLINE) this.#device.transition(DeviceState.ONLINE);
+        },
+        onExpired: () => this.#onTokenExpired(),
+        onError: (error) => this.#reportError(toNotifyError(error, 'BACKEND_ERROR')),
+      });
+      this.#renewal.schedule(created);
       this.#device.transition(DeviceState.ONLINE);
     } catch (error) {
       if (stale()) return;
@@ -689,17 +669,12 @@ export class NotifyClient {
     }
   }
 
-  #expiryOf(token: { ttl: number; expiresAt: number | string }): number {
-    const at = token.expiresAt !== undefined ? expiryToMillis(token.expiresAt) : NaN;
-    return Number.isFinite(at) ? at : Date.now() + (token.ttl || 0) * 1000;
-  }
-
   #attachDriver(driver: VendorDriver): void {
     this.#driver = driver;
     const on = driver.events;
     this.#driverSubscriptions = [
       on.on('registered', () => {
-        if (this.#device.state === DeviceState.OFFLINE && Date.now() < this.#expiresAt) {
+        if (this.#device.state === DeviceState.OFFLINE && this.#renewal?.valid) {
           this.#device.transition(DeviceState.ONLINE);
         }
       }),
@@ -711,11 +686,8 @@ export class NotifyClient {
         else this.#reportError(error);
       }),
       on.on('tokenWillExpire', () => {
-        // The vendor's own warning is a backup for our timer. Twilio arms it at ttl minus 10 s on every
-        // `connected`, so a token shorter than that would re-fire it after each refresh: only act on it
-        // once our own refresh is due.
-        if (this.#config.forceRefreshToken !== false && Date.now() >= this.#refreshDueAt)
-          void this.#refreshToken();
+        // The vendor's own warning is a backup for our timer, acted on once our refresh is due.
+        if (this.#renewal?.due) void this.#renewal.renew();
       }),
       on.on('incoming', (info) => this.#onIncoming(info)),
       on.on('callStatus', (status) => {
@@ -728,51 +700,20 @@ export class NotifyClient {
     ];
   }
 
-  /**
-   * Heartbeats (`POST /sessions/:sysId/heartbeat` every `heartbeatSeconds` of the backend) while ONLINE, so
-   * that the backend can tell a live client from a tab that vanished without destroy(). They stop when the
-   * client goes OFFLINE or is destroyed. A heartbeat answered 404 means the backend expired the session (no
-   * heartbeat within its TTL, e.g. a suspended tab): the client goes OFFLINE with ERROR SESSION_EXPIRED
-   * and releases the device; init() starts a new session. Other failures are retried at the next beat.
-   */
-  #startHeartbeat(): void {
-    this.#stopHeartbeat();
-    const session = this.#session;
-    if (!session || !this.#heartbeatMs) return;
-    if (this.#heartbeatStarted) this.#beat(session);
-    this.#heartbeatStarted = true;
-    this.#heartbeatTimer = setInterval(() => this.#beat(session), this.#heartbeatMs);
-  }
-
-  #stopHeartbeat(): void {
-    clearInterval(this.#heartbeatTimer);
-    this.#heartbeatTimer = undefined;
-  }
-
-  #beat(session: NotifySession): void {
-    const generation = this.#generation;
-    this.#backend.heartbeat(session.sys_id).then(
-      () => undefined,
-      (error: unknown) => {
-        if (generation !== this.#generation || this.#session !== session) return;
-        const failure = toNotifyError(error, 'BACKEND_ERROR');
-        if (failure.code !== 'NOT_FOUND') {
-          console.debug('[notify] heartbeat failed, retrying at the next beat:', failure.message);
-          return;
-        }
-        this.#generation += 1;
-        this.#session = null; // the row is gone: nothing to delete
-        if (this.#call) this.#endCall('disconnect');
-        if (this.#device.state === DeviceState.ONLINE) this.#device.transition(DeviceState.OFFLINE);
-        this.#report('SESSION_EXPIRED');
-        void this.#teardown();
-      },
-    );
+  /** A heartbeat found the session expired on the backend (see Heartbeat): offline, device released. */
+  #onSessionGone(): void {
+    this.#generation += 1;
+    this.#session = null; // the row is gone: nothing to delete
+    if (this.#call) this.#endCall('disconnect');
+    if (this.#device.state === DeviceState.ONLINE) this.#device.transition(DeviceState.OFFLINE);
+    this.#report('SESSION_EXPIRED');
+    void this.#teardown();
   }
 
   async #teardown(): Promise<void> {
-    this.#stopHeartbeat();
-    this.#clearTokenTimers();
+    this.#heartbeat?.dispose();
+    this.#renewal?.stop();
+    this.#heartbeat = this.#renewal = null;
     for (const unsubscribe of this.#driverSubscriptions) unsubscribe();
     this.#driverSubscriptions = [];
     const driver = this.#driver;
@@ -821,82 +762,15 @@ export class NotifyClient {
     };
     if (this.#config.skipParentId === true) return fire(undefined);
     if (info.params.parentId) return fire(info.params.parentId);
-    void this.#resolveParentId(info.callSid).then((result) => fire(result.parentId ?? undefined));
-  }
-
-  /** `report`: a refusal of the backend (FORBIDDEN: another user's call…) is also an ERROR event. */
-  async #resolveParentId(callSid: string, report = false): Promise<ParentIdResult> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const { parentId } = await this.#backend.getParentId(callSid);
-        if (parentId) return { parentId };
-      } catch (error) {
-        const failure = toNotifyError(error, 'BACKEND_ERROR');
-        if (report && !this.#destroyed) this.#reportError(failure);
-        return { parentId: null, error: failure.message };
-      }
-      if (attempt >= PARENT_ID_ATTEMPTS) return { parentId: null, error: 'The parent call is not known.' };
-      await delay(Math.min(PARENT_ID_MAX_WAIT_MS, PARENT_ID_FIRST_WAIT_MS * 2 ** (attempt - 1)));
-    }
-  }
-
-  /** Refresh before expiry (forceRefreshToken) and always watch the expiry itself. */
-  #scheduleToken(expiresAt: number): void {
-    this.#clearTokenTimers();
-    this.#expiresAt = expiresAt;
-    const remaining = Math.max(0, expiresAt - Date.now());
-    if (this.#config.forceRefreshToken !== false) {
-      const lead = Math.min(REFRESH_MARGIN_MS, remaining * 0.2);
-      this.#refreshDueAt = Date.now() + Math.max(0, remaining - lead);
-      this.#refreshTimer = setTimeout(() => void this.#refreshToken(), Math.max(0, remaining - lead));
-    }
-    this.#expiryTimer = setTimeout(() => this.#onTokenExpired(), remaining);
-  }
-
-  #clearTokenTimers(): void {
-    clearTimeout(this.#refreshTimer);
-    clearTimeout(this.#expiryTimer);
-    this.#refreshTimer = undefined;
-    this.#expiryTimer = undefined;
-  }
-
-  #refreshToken(): Promise<void> {
-    if (this.#refreshing) return this.#refreshing;
-    const session = this.#session;
-    const driver = this.#driver;
-    if (!session || !driver) return Promise.resolve();
-    const generation = this.#generation;
-    this.#refreshing = this.#backend
-      .refreshToken(session.sys_id)
-      .then(
-        (result) => {
-          if (generation !== this.#generation || this.#driver !== driver) return;
-          driver.updateToken(result.token);
-          this.#scheduleToken(this.#expiryOf(result));
-          if (this.#device.state === DeviceState.OFFLINE) this.#device.transition(DeviceState.ONLINE);
-        },
-        (error: unknown) => {
-          if (generation !== this.#generation) return;
-          this.#reportError(toNotifyError(error, 'BACKEND_ERROR'));
-          const remaining = this.#expiresAt - Date.now();
-          if (remaining > 0) {
-            clearTimeout(this.#refreshTimer);
-            this.#refreshTimer = setTimeout(
-              () => void this.#refreshToken(),
-              Math.min(REFRESH_RETRY_MS, remaining / 2),
-            );
-          }
-        },
-      )
-      .finally(() => {
-        this.#refreshing = null;
-      });
-    return this.#refreshing;
+    const lookup = (callSid: string) => this.#backend.getParentId(callSid);
+    void resolveParentId(lookup, info.callSid, this.#life.signal).then((result) =>
+      fire(result.parentId ?? undefined),
+    );
   }
 
   #onTokenExpired(): void {
     if (this.#device.state !== DeviceState.ONLINE) return;
-    this.#clearTokenTimers();
+    this.#renewal?.pause();
     this.#device.transition(DeviceState.OFFLINE);
     this.#report('TOKEN_EXPIRED');
   }
