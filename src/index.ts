@@ -8,6 +8,7 @@ export type {
   NotifyConfig,
   ParentIdResult,
 } from './client/notify-client.js';
+export type { NotifyCall, NotifyCallEvents } from './client/notify-call.js';
 export { STD_EVENTS, Status, Vendor, DeviceState } from './client/constants.js';
 export type { StdEvent } from './client/constants.js';
 export { NOTIFY_ERRORS, NotifyError, isNotifyErrorCode } from './client/errors.js';
