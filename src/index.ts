@@ -23,6 +23,12 @@ export type {
   NotifySession,
   TokenResult,
 } from './client/backend.js';
-export type { VendorDriver, VendorDriverEvents, DriverFactory, IncomingCallInfo } from './drivers/driver.js';
+export type {
+  CallHandle,
+  VendorDriver,
+  VendorDriverEvents,
+  DriverFactory,
+  IncomingCallInfo,
+} from './drivers/driver.js';
 export { NotifyPhone } from './element/notify-phone.js';
 export * from './element/events.js';

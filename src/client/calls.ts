@@ -1,7 +1,7 @@
 import type { NotifyClientEvents, NotifyConfig } from './config.js';
 import { STD_EVENTS, Status } from './constants.js';
 import { safeCall, type TypedEmitter } from './emitter.js';
-import type { IncomingCallInfo, VendorDriver } from '../drivers/driver.js';
+import type { CallHandle, IncomingCallInfo, VendorDriver } from '../drivers/driver.js';
 import { toNotifyError, type NotifyError } from './errors.js';
 import { NotifyCall, type NotifyCallInit } from './notify-call.js';
 import type { ParentIdResult, resolveParentId } from './parent-id.js';
@@ -18,6 +18,8 @@ export interface Leg {
   incomingAnnounced: boolean;
   /** Aborted when the call ends (stops its parent-id look-up). */
   ended: AbortController;
+  /** The driver's handle of the call: from the invite, or for an outgoing call from its first event. */
+  handle?: CallHandle;
 }
 
 /** resolveParentId(), its code loaded on first use (it is needed only once a call rings); never rejects. */
@@ -62,34 +64,51 @@ export class CallBook {
   attach(driver: VendorDriver): (() => void)[] {
     const on = driver.events;
     return [
-      on.on('incoming', (info) => this.#incoming(info)),
-      on.on('callStatus', (status) => {
-        if (status !== Status.CLOSED) this.current()?.call.transition(status);
+      on.on('incoming', (info, handle) => this.#incoming(info, handle)),
+      on.on('callStatus', (status, handle) => {
+        if (status !== Status.CLOSED) this.#legOf(handle)?.call.transition(status);
       }),
-      on.on('callDisconnected', () => this.end(this.current(), 'disconnect')),
-      on.on('callCanceled', () => this.end(this.current(), 'cancel')),
-      on.on('callRejected', () => this.end(this.current(), 'reject')),
-      on.on('callError', this.#host.report),
+      on.on('callDisconnected', (handle) => this.end(this.#legOf(handle), 'disconnect')),
+      on.on('callCanceled', (handle) => this.end(this.#legOf(handle), 'cancel')),
+      on.on('callRejected', (handle) => this.end(this.#legOf(handle), 'reject')),
+      on.on('callError', (error) => this.#host.report(error)),
     ];
+  }
+
+  /**
+   * The call of a driver's handle. A handle not seen before is the outgoing call being placed: a driver may
+   * report its first status before connect() resolves.
+   */
+  #legOf(handle: CallHandle): Leg | undefined {
+    const leg =
+      this.#legs.find((known) => known.handle === handle) ?? this.#legs.find((known) => !known.handle); // only an outgoing call lacks one
+    if (leg) leg.handle = handle;
+    return leg;
+  }
+
+  #driver(): VendorDriver | null {
+    return this.#host.driver();
   }
 
   /** Places an outgoing call on the driver (the client checked that there is one). */
   dial(params: { To: string }, from: string): void {
-    const leg = this.open({
+    const leg: Leg = this.open({
       direction: 'outgoing',
       from,
       to: params.To,
-      callId: () => this.#host.driver()?.getCallSid(),
+      callId: () => leg.handle && this.#driver()?.getCallSid(leg.handle),
     });
-    this.#host
-      .driver()!
+    this.#driver()!
       .connect(params)
       .then(
-        () => {
-          if (this.has(leg)) return this.announce(leg);
+        (handle) => {
+          if (this.has(leg)) {
+            leg.handle ??= handle;
+            return this.announce(leg);
+          }
           // hangupCall() (or destroy()) came while the vendor was still placing the call: the call it
           // just created is nobody's any more, so end it instead of leaving it live with the microphone.
-          if (!this.current()) this.#host.driver()?.hangup();
+          this.#driver()?.hangup(handle);
         },
         (error: unknown) => this.#fail(leg, error),
       );
@@ -97,31 +116,39 @@ export class CallBook {
 
   /** Answers a ringing call. */
   answer(leg: Leg): void {
-    this.#host
-      .driver()!
-      .accept()
+    const handle = leg.handle!;
+    this.#driver()!
+      .accept(handle)
       .then(
         () => {
           if (this.has(leg)) this.announce(leg);
         },
-        (error: unknown) => this.#fail(leg, error, () => this.#host.driver()?.reject()),
+        (error: unknown) => this.#fail(leg, error, () => this.#driver()?.reject(handle)),
       );
   }
 
-  /** Mutes or unmutes a call; CALL_MUTE or CALL_UNMUTE. */
+  /**
+   * Mutes or unmutes a call; CALL_MUTE or CALL_UNMUTE. Here and in sendDigits() the call is past pending,
+   * so it has its handle (an outgoing call leaves pending through its first event).
+   */
   mute(leg: Leg, muted: boolean): void {
-    this.#host.driver()?.mute(muted);
+    this.#driver()?.mute(muted, leg.handle!);
     leg.call.setMuted(muted);
     this.#host.changed();
     this.#emitter.emit(muted ? STD_EVENTS.CALL_MUTE : STD_EVENTS.CALL_UNMUTE);
   }
 
+  sendDigits(leg: Leg, digits: string): void {
+    this.#driver()?.sendDigits(digits, leg.handle!);
+  }
+
   /** Hangs up, or declines a ringing call. */
   hangup(leg: Leg): void {
     const declining = ringing(leg.call);
+    const handle = leg.handle;
     try {
-      if (declining) this.#host.driver()?.reject();
-      else this.#host.driver()?.hangup();
+      // Without a handle the vendor is still placing the call: dial() ends it once it exists.
+      if (handle) this.#driver()?.[declining ? 'reject' : 'hangup'](handle);
     } catch (error) {
       this.#host.report(toNotifyError(error));
     }
@@ -188,15 +215,16 @@ export class CallBook {
    * its parent call is known: from the call's parameters, else looked up until the call ends, unless
    * `skipParentId`.
    */
-  #incoming(info: IncomingCallInfo): void {
+  #incoming(info: IncomingCallInfo, handle: CallHandle): void {
     if (this.#legs.length) {
       console.warn('[notify] incoming call ignored: a call is active.');
       return;
     }
     // The SDK's To is the leg's own address (client:<identity>); the backend passes the number called.
     const to = info.params.notifyNumber || info.to;
-    const callId = () => info.callSid || this.#host.driver()?.getCallSid();
+    const callId = () => info.callSid || this.#driver()?.getCallSid(handle);
     const leg = this.open({ direction: 'incoming', from: info.from, to, callId });
+    leg.handle = handle;
     const sysId = info.params.sysId || info.params.callerSysId || undefined;
     const isFromClient = info.from.startsWith('client:') || info.params.isFromClient === 'true';
     const ring = (parentId: string | undefined) =>

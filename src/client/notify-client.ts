@@ -23,7 +23,7 @@ import { CallBook, findParent, ringing } from './calls.js';
 import type { NotifyCall } from './notify-call.js';
 import type { ParentIdResult } from './parent-id.js';
 import { DEVICE_TRANSITIONS, StateMachine } from './state.js';
-import { callParams, callerIdNumber, forwardTarget, lazyVendor } from './targets.js';
+import { callParams, callerIdNumber, forwardTarget } from './targets.js';
 import { PhoneSession } from './session.js';
 
 export type { CallIdentifier, NotifyClientEvents, NotifyConfig } from './config.js';
@@ -123,10 +123,9 @@ export class NotifyClient {
       this.#config.callerId = number;
       return;
     }
-    this.#backend
-      .lookupCallerId(number)
+    Promise.all([this.#backend.lookupCallerId(number), import('./lazy-vendor.js')])
       .then(
-        (result) => {
+        ([result, { lazyVendor }]) => {
           if (this.#destroyed) return;
           const vendor = lazyVendor(result?.vendor, number, this.#config.vendor);
           if (vendor instanceof NotifyError) return this.#reportError(vendor);
@@ -208,10 +207,11 @@ export class NotifyClient {
     if (typeof digits !== 'string' || !DTMF_PATTERN.test(digits)) {
       return this.#report('INVALID_DTMF', `sendDtmf: "${String(digits)}" contains non-DTMF characters.`);
     }
-    if (this.getStatus() !== Status.OPEN || !this.#driver) {
+    const leg = this.#calls.current();
+    if (leg?.call.status !== Status.OPEN || !this.#driver) {
       return this.#report('INVALID_STATE', 'sendDtmf: there is no open call.');
     }
-    this.#driver.sendDigits(digits);
+    this.#calls.sendDigits(leg, digits);
   }
 
   /** The normalized status of the current call; `Status.CLOSED` when there is none. */

@@ -1,6 +1,6 @@
 import type { ForwardTarget } from './backend.js';
 import type { CallIdentifier } from './config.js';
-import { DTMF_PATTERN, E164_PATTERN, normalizeVendor, sameVendor, type Vendor } from './constants.js';
+import { DTMF_PATTERN, E164_PATTERN } from './constants.js';
 import { NotifyError } from './errors.js';
 
 /* The client's arguments, checked: a value, or the NotifyError to report. */
@@ -48,19 +48,4 @@ export function forwardTarget(argument: ForwardTarget): ForwardTarget | NotifyEr
   const target: ForwardTarget = { type: argument.type, id: argument.id };
   if (argument.dtmf) target.dtmf = argument.dtmf;
   return target;
-}
-
-/** The vendor the backend found for a caller ID (lazy mode), if compatible with the one configured. */
-export function lazyVendor(
-  found: unknown,
-  number: string,
-  configured: Vendor | string | undefined,
-): Vendor | NotifyError {
-  const vendor = normalizeVendor(found);
-  const current = normalizeVendor(configured);
-  if (!vendor) return new NotifyError('NO_VENDOR', `The number ${number} has no compatible vendor.`);
-  if (configured && (!current || !sameVendor(current, vendor))) {
-    return new NotifyError('VENDOR_MISMATCH', `${number} belongs to ${vendor}, not ${String(configured)}.`);
-  }
-  return vendor;
 }

@@ -57,4 +57,26 @@ describe('NotifyCall (client.calls, client.activeCall)', () => {
     expect(client.calls).to.deep.equal([]);
     client.destroy();
   });
+
+  it("routes the driver's call events by handle: the end of an ignored second call leaves the open one alone", async () => {
+    const { client, driver, names } = await onlineClient();
+    client.call({ phoneNumber: '+15551234567' });
+    await waitUntil(() => names().includes(STD_EVENTS.CALL_INIT));
+    const outgoing = driver.call!;
+    driver.answer(outgoing);
+    const call = client.activeCall!;
+    // The client takes one call at a time (for now): a second invite is ignored…
+    driver.receive({ callSid: 'CAsecond' });
+    expect(client.calls).to.deep.equal([call]);
+    // …and its end (a handle the client does not hold) changes nothing.
+    driver.remoteCancel();
+    expect(call.status).to.equal(Status.OPEN);
+    expect(names()).to.not.include(STD_EVENTS.CALL_DISCONNECT);
+    client.sendDtmf('5');
+    expect(driver.log.find((e) => e.method === 'sendDigits')?.args).to.deep.equal(['5', outgoing]);
+    driver.remoteHangup(outgoing);
+    expect(call.status).to.equal(Status.CLOSED);
+    expect(names()).to.include(STD_EVENTS.CALL_DISCONNECT);
+    client.destroy();
+  });
 });
