@@ -68,9 +68,9 @@ export class CallBook {
       on.on('callStatus', (status, handle) => {
         if (status !== Status.CLOSED) this.#legOf(handle)?.call.transition(status);
       }),
-      on.on('callDisconnected', (handle) => this.end(this.#legOf(handle), 'disconnect')),
-      on.on('callCanceled', (handle) => this.end(this.#legOf(handle), 'cancel')),
-      on.on('callRejected', (handle) => this.end(this.#legOf(handle), 'reject')),
+      on.on('callDisconnected', (handle) => this.#end(this.#legOf(handle), 'disconnect')),
+      on.on('callCanceled', (handle) => this.#end(this.#legOf(handle), 'cancel')),
+      on.on('callRejected', (handle) => this.#end(this.#legOf(handle), 'reject')),
       on.on('callError', (error) => this.#host.report(error)),
     ];
   }
@@ -92,7 +92,7 @@ export class CallBook {
 
   /** Places an outgoing call on the driver (the client checked that there is one). */
   dial(params: { To: string }, from: string): void {
-    const leg: Leg = this.open({
+    const leg: Leg = this.#open({
       direction: 'outgoing',
       from,
       to: params.To,
@@ -102,9 +102,9 @@ export class CallBook {
       .connect(params)
       .then(
         (handle) => {
-          if (this.has(leg)) {
+          if (this.#has(leg)) {
             leg.handle ??= handle;
-            return this.announce(leg);
+            return this.#announce(leg);
           }
           // hangupCall() (or destroy()) came while the vendor was still placing the call: the call it
           // just created is nobody's any more, so end it instead of leaving it live with the microphone.
@@ -121,7 +121,7 @@ export class CallBook {
       .accept(handle)
       .then(
         () => {
-          if (this.has(leg)) this.announce(leg);
+          if (this.#has(leg)) this.#announce(leg);
         },
         (error: unknown) => this.#fail(leg, error, () => this.#driver()?.reject(handle)),
       );
@@ -153,14 +153,14 @@ export class CallBook {
       this.#host.report(toNotifyError(error));
     }
     // Drivers normally end the call synchronously; make sure it ends even if one does not.
-    this.end(leg, declining ? 'reject' : 'disconnect');
+    this.#end(leg, declining ? 'reject' : 'disconnect');
   }
 
   #fail(leg: Leg, error: unknown, release?: () => void): void {
-    if (!this.has(leg)) return;
+    if (!this.#has(leg)) return;
     this.#host.report(toNotifyError(error, 'CALL_FAILED'));
     release?.();
-    this.end(leg, 'disconnect');
+    this.#end(leg, 'disconnect');
   }
 
   get calls(): readonly NotifyCall[] {
@@ -178,12 +178,12 @@ export class CallBook {
     return this.#legs.find(({ call }) => (active ? call === active : ringing(call)));
   }
 
-  has(leg: Leg): boolean {
+  #has(leg: Leg): boolean {
     return this.#legs.includes(leg);
   }
 
   /** A new call, PENDING. */
-  open(init: NotifyCallInit): Leg {
+  #open(init: NotifyCallInit): Leg {
     const call = new NotifyCall(init);
     const leg: Leg = {
       call,
@@ -202,7 +202,7 @@ export class CallBook {
   }
 
   /** Emits CALL_INIT once per call, when the vendor call object exists. */
-  announce(leg: Leg): void {
+  #announce(leg: Leg): void {
     const status = leg.call.status;
     if (leg.announced || status === Status.CLOSED) return;
     leg.announced = true;
@@ -223,7 +223,7 @@ export class CallBook {
     // The SDK's To is the leg's own address (client:<identity>); the backend passes the number called.
     const to = info.params.notifyNumber || info.to;
     const callId = () => info.callSid || this.#driver()?.getCallSid(handle);
-    const leg = this.open({ direction: 'incoming', from: info.from, to, callId });
+    const leg = this.#open({ direction: 'incoming', from: info.from, to, callId });
     leg.handle = handle;
     const sysId = info.params.sysId || info.params.callerSysId || undefined;
     const isFromClient = info.from.startsWith('client:') || info.params.isFromClient === 'true';
@@ -239,15 +239,15 @@ export class CallBook {
 
   /** Emits INCOMING_CALL for a call still ringing. */
   #ring(leg: Leg, ...args: NotifyClientEvents[typeof STD_EVENTS.INCOMING_CALL]): void {
-    if (!this.has(leg) || leg.call.status === Status.CLOSED) return;
+    if (!this.#has(leg) || leg.call.status === Status.CLOSED) return;
     leg.incomingAnnounced = true;
     leg.call.parentId = args[3];
     this.#emitter.emit(STD_EVENTS.INCOMING_CALL, ...args);
     safeCall('onIncoming', this.#config.onIncoming, ...args);
   }
 
-  end(leg: Leg | undefined, reason: 'disconnect' | 'cancel' | 'reject'): void {
-    if (!leg || !this.has(leg)) return;
+  #end(leg: Leg | undefined, reason: 'disconnect' | 'cancel' | 'reject'): void {
+    if (!leg || !this.#has(leg)) return;
     const callSid = leg.call.callId;
     // Out of the list first: observers of the CLOSED status already see the call gone.
     this.#legs = this.#legs.filter((other) => other !== leg);
@@ -264,7 +264,7 @@ export class CallBook {
   }
 
   endAll(): void {
-    for (const leg of this.#legs) this.end(leg, 'disconnect');
+    for (const leg of this.#legs) this.#end(leg, 'disconnect');
   }
 
   #onStatus(leg: Leg, to: Status): void {
@@ -272,7 +272,7 @@ export class CallBook {
     if (!leg.announced) {
       // An OPEN before CALL_INIT: announce() reports it (CALL_INIT and onConnect with `open`) once.
       if (to !== Status.OPEN) return;
-      this.announce(leg);
+      this.#announce(leg);
     } else {
       safeCall('onConnect', this.#config.onConnect, to);
     }

@@ -440,6 +440,6 @@ export class NotifyClient {
     this.#calls.endAll();
     if (this.#device.state === DeviceState.ONLINE) this.#device.transition(DeviceState.OFFLINE);
     this.#report('SESSION_EXPIRED');
-    void phone.close(false); // the row is gone: nothing to delete
+    void phone.close(true); // the row is gone: nothing to delete
   }
 }

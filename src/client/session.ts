@@ -133,8 +133,8 @@ export class PhoneSession {
     else this.#heartbeat?.stop();
   }
 
-  /** Releases everything; `deleteRow` false when the backend already dropped the row. Final. */
-  async close(deleteRow = true): Promise<void> {
+  /** Releases everything and deletes the row, unless `rowGone` (the backend already dropped it). Final. */
+  async close(rowGone?: boolean): Promise<void> {
     this.#life.abort();
     this.#heartbeat?.dispose();
     this.renewal?.stop();
@@ -148,7 +148,7 @@ export class PhoneSession {
     this.driver = null;
     const row = this.row;
     this.row = null;
-    if (row && deleteRow) {
+    if (row && !rowGone) {
       await this.#backend
         .deleteSession(row.sys_id)
         .catch((error: unknown) => console.warn('[notify] could not delete the session:', error));
