@@ -17,7 +17,7 @@ import {
   isStdEvent,
   normalizeVendor,
 } from './constants.js';
-import { TypedEmitter, safeCall } from './emitter.js';
+import { TypedEmitter, answer, safeCall } from './emitter.js';
 import { NotifyError, toNotifyError, type NotifyErrorCode } from './errors.js';
 import { CallBook, findParent, ringing } from './calls.js';
 import type { NotifyCall } from './notify-call.js';
@@ -28,13 +28,6 @@ import { PhoneSession } from './session.js';
 
 export type { CallIdentifier, NotifyClientEvents, NotifyConfig } from './config.js';
 export type { ParentIdResult } from './parent-id.js';
-
-/** ServiceNow's result style: `callback(value)`, and a Promise of the value. */
-const answer = <T>(value: Promise<T>, name: string, callback?: (value: T) => void) =>
-  value.then((result) => {
-    safeCall(name, callback, result);
-    return result;
-  });
 
 /**
  * `SNC.Notify.Client`: the browser phone client, re-implemented on a vendor driver.
