@@ -8,6 +8,7 @@ export type {
   NotifyConfig,
   ParentIdResult,
 } from './client/notify-client.js';
+export type { NotifyCall, NotifyCallEvents } from './client/notify-call.js';
 export { STD_EVENTS, Status, Vendor, DeviceState } from './client/constants.js';
 export type { StdEvent } from './client/constants.js';
 export { NOTIFY_ERRORS, NotifyError, isNotifyErrorCode } from './client/errors.js';
@@ -22,6 +23,12 @@ export type {
   NotifySession,
   TokenResult,
 } from './client/backend.js';
-export type { VendorDriver, VendorDriverEvents, DriverFactory, IncomingCallInfo } from './drivers/driver.js';
+export type {
+  CallHandle,
+  VendorDriver,
+  VendorDriverEvents,
+  DriverFactory,
+  IncomingCallInfo,
+} from './drivers/driver.js';
 export { NotifyPhone } from './element/notify-phone.js';
 export * from './element/events.js';

@@ -78,7 +78,11 @@ export interface NotifyBackend {
   setAvailability(sessionSysId: string, available: boolean): Promise<void>;
 }
 
-export type AuthToken = string | (() => string | Promise<string>);
+/**
+ * A bearer token, or a function returning one (called for every request, so it may change). The function
+ * may also return another AuthToken, or nothing (then no Authorization header is sent).
+ */
+export type AuthToken = string | (() => AuthToken | Promise<string> | undefined);
 
 export interface HttpBackendOptions {
   /** Base URL of the backend routes; default `'/api'`. */
@@ -189,7 +193,8 @@ export class HttpNotifyBackend implements NotifyBackend {
 
   async #headers(accept: string): Promise<Record<string, string>> {
     const headers: Record<string, string> = { Accept: accept };
-    const token = typeof this.#authToken === 'function' ? await this.#authToken() : this.#authToken;
+    let token = this.#authToken;
+    while (typeof token === 'function') token = await token();
     if (token) headers.Authorization = `Bearer ${token}`;
     return headers;
   }

@@ -56,3 +56,10 @@ export function safeCall<A extends unknown[]>(
     console.error(`[notify] ${name} threw:`, error);
   }
 }
+
+/** ServiceNow's result style: `callback(value)` (through safeCall), and a Promise of the value. */
+export const answer = <T>(value: Promise<T>, name: string, callback?: (value: T) => void) =>
+  value.then((result) => {
+    safeCall(name, callback, result);
+    return result;
+  });

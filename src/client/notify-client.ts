@@ -1,123 +1,33 @@
-import type { DriverFactory, IncomingCallInfo, VendorDriver } from '../drivers/driver.js';
-import { createDriver } from '../drivers/factory.js';
+import type { VendorDriver } from '../drivers/driver.js';
+import { listAvailableClients, watchAvailableClients } from './available-clients.js';
 import {
   HttpNotifyBackend,
-  expiryToMillis,
-  type AuthToken,
   type AvailableClient,
   type ForwardTarget,
   type NotifyBackend,
   type NotifySession,
 } from './backend.js';
+import type { CallIdentifier, NotifyClientEvents, NotifyConfig } from './config.js';
 import {
   DTMF_PATTERN,
   DeviceState,
-  E164_PATTERN,
   STD_EVENTS,
   Status,
   Vendor,
   isStdEvent,
   normalizeVendor,
-  sameVendor,
 } from './constants.js';
-import { TypedEmitter, safeCall } from './emitter.js';
+import { TypedEmitter, answer, safeCall } from './emitter.js';
 import { NotifyError, toNotifyError, type NotifyErrorCode } from './errors.js';
-import { CALL_TRANSITIONS, DEVICE_TRANSITIONS, StateMachine } from './state.js';
+import { CallBook, findParent, ringing } from './calls.js';
+import type { NotifyCall } from './notify-call.js';
+import type { ParentIdResult } from './parent-id.js';
+import { DEVICE_TRANSITIONS, StateMachine } from './state.js';
+import { callParams, callerIdNumber, forwardTarget } from './targets.js';
+import { PhoneSession } from './session.js';
 
-/** Listener arguments of every STD_EVENT. */
-export interface NotifyClientEvents {
-  [STD_EVENTS.ONLINE]: [];
-  [STD_EVENTS.OFFLINE]: [];
-  [STD_EVENTS.ERROR]: [message: string, code: NotifyErrorCode];
-  [STD_EVENTS.INCOMING_CALL]: [
-    from: string,
-    to: string,
-    callId: string,
-    parentId: string | undefined,
-    sysId: string | undefined,
-    isFromClient: boolean,
-  ];
-  [STD_EVENTS.CALL_INIT]: [status: Status, callId: string | undefined];
-  [STD_EVENTS.CALL_START]: [callId: string | undefined];
-  [STD_EVENTS.CALL_CANCEL]: [callId: string | undefined];
-  [STD_EVENTS.CALL_DISCONNECT]: [callId: string | undefined];
-  [STD_EVENTS.CALL_MUTE]: [];
-  [STD_EVENTS.CALL_UNMUTE]: [];
-}
-
-/** The configuration object; the client writes `vendor` and `callerId` back into it. */
-export interface NotifyConfig {
-  /** Vendor of the caller ID; set by setCallerId() in lazy mode. */
-  vendor?: Vendor | string;
-  /** Notify number in E.164; do not set directly, use setCallerId(). */
-  callerId?: string;
-  /** true: load the vendor SDK chunk; false (default): use the page's `window.Twilio`. */
-  autoLoadScriptResources?: boolean;
-  /** Refresh the token before it expires (default true). */
-  forceRefreshToken?: boolean;
-  /** true: fire INCOMING_CALL at once, without resolving the parent call. */
-  skipParentId?: boolean;
-  /** Base URL of the backend routes; default `'/api'`. */
-  backendUrl?: string;
-  /** Bearer token (or a function returning one) for the backend. */
-  authToken?: AuthToken;
-  /** Display name stored on the session row. */
-  name?: string;
-  /** Geneva-era handlers: the session is ready. */
-  onReady?: () => void;
-  /** Geneva-era handlers: the session is not active. */
-  onOffline?: () => void;
-  /** Geneva-era handlers: an error. */
-  onError?: (message: string, code?: NotifyErrorCode) => void;
-  /** Geneva-era handlers: a call status change of an incoming or outgoing call. */
-  onConnect?: (status: Status) => void;
-  /** Geneva-era handlers: the call disconnected. */
-  onDisconnect?: () => void;
-  /** Geneva-era handlers: a call is coming in (same arguments as INCOMING_CALL). */
-  onIncoming?: (...args: NotifyClientEvents[typeof STD_EVENTS.INCOMING_CALL]) => void;
-  /** @internal Replaces the HTTP backend (tests). */
-  backend?: NotifyBackend;
-  /** @internal Replaces the vendor driver factory (tests). */
-  driverFactory?: DriverFactory;
-}
-
-/** The target of call(): `phoneNumber` wins when both are given. */
-export interface CallIdentifier {
-  phoneNumber?: string;
-  userId?: string;
-}
-
-export interface ParentIdResult {
-  parentId: string | null;
-  error?: string;
-}
-
-interface ActiveCall {
-  direction: 'incoming' | 'outgoing';
-  callSid: string | undefined;
-  /** CALL_INIT was emitted. */
-  announced: boolean;
-  /** CALL_START was emitted. */
-  started: boolean;
-  /** INCOMING_CALL was emitted. */
-  incomingAnnounced: boolean;
-}
-
-/**
- * getParentId() (and INCOMING_CALL without skipParentId) asks the backend up to PARENT_ID_ATTEMPTS times,
- * waiting 250, 500, 1000, then 2000 ms between attempts (doubling, capped): a parent that becomes known
- * within about 3.75 s is found; after that the result is `{parentId: null, error}` and INCOMING_CALL fires
- * with `parentId` undefined.
- */
-const PARENT_ID_ATTEMPTS = 5;
-const PARENT_ID_FIRST_WAIT_MS = 250;
-const PARENT_ID_MAX_WAIT_MS = 2000;
-const REFRESH_MARGIN_MS = 60_000;
-const REFRESH_RETRY_MS = 5_000;
-/** Shortest heartbeat interval accepted from a backend. */
-const MIN_HEARTBEAT_MS = 250;
-
-const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+export type { CallIdentifier, NotifyClientEvents, NotifyConfig } from './config.js';
+export type { ParentIdResult } from './parent-id.js';
 
 /**
  * `SNC.Notify.Client`: the browser phone client, re-implemented on a vendor driver.
@@ -135,28 +45,13 @@ export class NotifyClient {
   readonly #backend: NotifyBackend;
   readonly #emitter = new TypedEmitter<NotifyClientEvents>();
   readonly #device: StateMachine<DeviceState>;
-  readonly #callState: StateMachine<Status>;
-  #driver: VendorDriver | null = null;
-  #driverSubscriptions: (() => void)[] = [];
-  #session: NotifySession | null = null;
-  #call: ActiveCall | null = null;
-  #muted = false;
-  #generation = 0;
+  /** The registration (backend row, driver, token, heartbeat) since init(); null before and after. */
+  #phone: PhoneSession | null = null;
+  readonly #calls: CallBook;
   #pendingAvailability: boolean | undefined;
-  #refreshTimer: ReturnType<typeof setTimeout> | undefined;
-  #expiryTimer: ReturnType<typeof setTimeout> | undefined;
-  #expiresAt = 0;
-  #refreshing: Promise<void> | null = null;
-  /** When our own timer will refresh the token (ms since the epoch). */
-  #refreshDueAt = 0;
-  /** The backend's heartbeat interval for the current session (0: the backend wants none). */
-  #heartbeatMs = 0;
-  #heartbeatTimer: ReturnType<typeof setInterval> | undefined;
-  /** Heartbeats ran for the current session before (so a return to ONLINE sends one at once). */
-  #heartbeatStarted = false;
   readonly #stateObservers = new Set<() => void>();
-  /** Aborts the watchAvailableClients() subscriptions on destroy(). */
-  readonly #watches = new AbortController();
+  /** Aborts what outlives a session (watches, parent-id look-ups, paging) on destroy(). */
+  readonly #life = new AbortController();
 
   /**
    * @param notifyConfig the configuration; kept by reference, `vendor` and `callerId` are written back.
@@ -173,9 +68,11 @@ export class NotifyClient {
       this.#notifyObservers();
       this.#onDeviceState(to, from);
     });
-    this.#callState = new StateMachine('call', Status.CLOSED, CALL_TRANSITIONS, (to) => {
-      this.#notifyObservers();
-      this.#onCallStatus(to);
+    this.#calls = new CallBook(this.#emitter, this.#config, {
+      backend: this.#backend,
+      changed: () => this.#notifyObservers(),
+      report: (error) => this.#reportError(error),
+      driver: () => this.#driver,
     });
   }
 
@@ -210,32 +107,23 @@ export class NotifyClient {
     }
     const done = () => safeCall('autoSelectVendorCallback', autoSelectVendorCallback);
     if (!this.#usable()) return;
-    const number = typeof value === 'number' ? `+${value}` : typeof value === 'string' ? value.trim() : '';
-    if (!E164_PATTERN.test(number)) {
-      this.#report('INVALID_NUMBER', `setCallerId: "${String(value)}" is not an E.164 number.`);
-      done();
-      return;
+    const number = callerIdNumber(value);
+    if (number instanceof NotifyError) {
+      this.#reportError(number);
+      return done();
     }
     if (!this.#lazy) {
       this.#config.callerId = number;
       return;
     }
-    this.#backend
-      .lookupCallerId(number)
+    Promise.all([this.#backend.lookupCallerId(number), import('./lazy-vendor.js')])
       .then(
-        (result) => {
+        ([result, { lazyVendor }]) => {
           if (this.#destroyed) return;
-          const vendor = normalizeVendor(result?.vendor);
-          const configured = this.#config.vendor;
-          const current = normalizeVendor(configured);
-          if (!vendor) {
-            this.#report('NO_VENDOR', `The number ${number} has no compatible vendor.`);
-          } else if (configured && (!current || !sameVendor(current, vendor))) {
-            this.#report('VENDOR_MISMATCH', `${number} belongs to ${vendor}, not ${String(configured)}.`);
-          } else {
-            this.#config.vendor = vendor;
-            this.#config.callerId = number;
-          }
+          const vendor = lazyVendor(result?.vendor, number, this.#config.vendor);
+          if (vendor instanceof NotifyError) return this.#reportError(vendor);
+          this.#config.vendor = vendor;
+          this.#config.callerId = number;
         },
         (error: unknown) => {
           if (!this.#destroyed) this.#reportError(toNotifyError(error, 'BACKEND_ERROR'));
@@ -258,7 +146,7 @@ export class NotifyClient {
     if (!vendor) return this.#report('NO_VENDOR');
     const callerId = this.#config.callerId;
     if (!callerId) return this.#report('MISSING_CALLER_ID');
-    void this.#initialize(vendor, callerId);
+    void this.#start(vendor, callerId);
   }
 
   /**
@@ -269,82 +157,28 @@ export class NotifyClient {
   call(identifier: CallIdentifier): void {
     if (!this.#usable()) return;
     if (this.#device.state !== DeviceState.ONLINE || !this.#driver) return this.#report('NOT_INITIALIZED');
-    if (!identifier || typeof identifier !== 'object')
-      return this.#report('INVALID_ARGUMENT', 'call: no target.');
-    const { phoneNumber, userId } = identifier;
-    let params: Record<string, string>;
-    if (phoneNumber !== undefined && phoneNumber !== null && phoneNumber !== '') {
-      if (typeof phoneNumber !== 'string' || !E164_PATTERN.test(phoneNumber)) {
-        return this.#report('INVALID_NUMBER', `call: "${String(phoneNumber)}" is not an E.164 number.`);
-      }
-      params = { To: phoneNumber };
-    } else if (typeof userId === 'string' && userId.trim()) {
-      params = { To: `client:${userId.trim()}` };
-    } else {
-      return this.#report('INVALID_ARGUMENT', 'call: pass {phoneNumber} or {userId}.');
-    }
-    if (this.#callState.state !== Status.CLOSED)
-      return this.#report('INVALID_STATE', 'A call is already active.');
-
-    const call: ActiveCall = {
-      direction: 'outgoing',
-      callSid: undefined,
-      announced: false,
-      started: false,
-      incomingAnnounced: false,
-    };
-    this.#call = call;
-    this.#muted = false;
-    this.#callState.transition(Status.PENDING);
-    this.#driver.connect(params).then(
-      () => {
-        if (this.#call === call) return this.#announce(call);
-        // hangupCall() (or destroy()) came while the vendor was still placing the call: the call it
-        // just created is nobody's any more, so end it instead of leaving it live with the microphone.
-        if (!this.#call) this.#driver?.hangup();
-      },
-      (error: unknown) => {
-        if (this.#call !== call) return;
-        this.#reportError(toNotifyError(error, 'CALL_FAILED'));
-        this.#endCall('disconnect');
-      },
-    );
+    const params = callParams(identifier);
+    if (params instanceof NotifyError) return this.#reportError(params);
+    if (this.#calls.current()) return this.#report('INVALID_STATE', 'A call is already active.');
+    this.#calls.dial(params, this.#config.callerId ?? '');
   }
 
   /** Answers the incoming call announced by INCOMING_CALL. No incoming call: INVALID_STATE. */
   pickupCall(): void {
     if (!this.#usable()) return;
-    const call = this.#call;
-    if (!call || call.direction !== 'incoming' || this.#callState.state !== Status.PENDING || !this.#driver) {
+    const leg = this.#calls.current();
+    if (!leg || !ringing(leg.call) || !this.#driver) {
       return this.#report('INVALID_STATE', 'pickupCall: there is no incoming call to answer.');
     }
-    this.#driver.accept().then(
-      () => {
-        if (this.#call === call) this.#announce(call);
-      },
-      (error: unknown) => {
-        if (this.#call !== call) return;
-        this.#reportError(toNotifyError(error, 'CALL_FAILED'));
-        this.#driver?.reject();
-        this.#endCall('disconnect');
-      },
-    );
+    this.#calls.answer(leg);
   }
 
   /** Ends the current call, or declines a ringing incoming one. No call: INVALID_STATE. */
   hangupCall(): void {
     if (!this.#usable()) return;
-    const call = this.#call;
-    if (!call) return this.#report('INVALID_STATE', 'hangupCall: there is no call.');
-    const declining = call.direction === 'incoming' && this.#callState.state === Status.PENDING;
-    try {
-      if (declining) this.#driver?.reject();
-      else this.#driver?.hangup();
-    } catch (error) {
-      this.#reportError(toNotifyError(error));
-    }
-    // Drivers normally end the call synchronously; make sure it ends even if one does not.
-    if (this.#call === call) this.#endCall(declining ? 'reject' : 'disconnect');
+    const leg = this.#calls.current();
+    if (!leg) return this.#report('INVALID_STATE', 'hangupCall: there is no call.');
+    this.#calls.hangup(leg);
   }
 
   /**
@@ -353,14 +187,11 @@ export class NotifyClient {
    */
   mute(muted: boolean | string): void {
     if (!this.#usable()) return;
-    if (!this.#call || !this.#driver || this.#callState.state === Status.PENDING) {
+    const leg = this.#calls.current();
+    if (!leg || !this.#driver || leg.call.status === Status.PENDING) {
       return this.#report('INVALID_STATE', 'mute: there is no active call.');
     }
-    const flag = muted === true || muted === 'true';
-    this.#driver.mute(flag);
-    this.#muted = flag;
-    this.#notifyObservers();
-    this.#emit(flag ? STD_EVENTS.CALL_MUTE : STD_EVENTS.CALL_UNMUTE);
+    this.#calls.mute(leg, muted === true || muted === 'true');
   }
 
   /** Sends DTMF digits (`0-9 * # A-D w`) on the open call. Invalid: INVALID_DTMF, nothing is sent. */
@@ -369,15 +200,30 @@ export class NotifyClient {
     if (typeof digits !== 'string' || !DTMF_PATTERN.test(digits)) {
       return this.#report('INVALID_DTMF', `sendDtmf: "${String(digits)}" contains non-DTMF characters.`);
     }
-    if (this.#callState.state !== Status.OPEN || !this.#driver) {
+    const leg = this.#calls.current();
+    if (leg?.call.status !== Status.OPEN || !this.#driver) {
       return this.#report('INVALID_STATE', 'sendDtmf: there is no open call.');
     }
-    this.#driver.sendDigits(digits);
+    this.#calls.sendDigits(leg, digits);
   }
 
   /** The normalized status of the current call; `Status.CLOSED` when there is none. */
   getStatus(): Status {
-    return this.#callState.state;
+    return this.#calls.current()?.call.status ?? Status.CLOSED;
+  }
+
+  /**
+   * The calls of this client, oldest first: an extension beyond ServiceNow's API. ServiceNow's methods
+   * (getStatus(), mute(), hangupCall()…) act on the "current call": the active one, or the ringing one
+   * when none is active. Today a client holds one call at a time.
+   */
+  get calls(): readonly NotifyCall[] {
+    return this.#calls.calls;
+  }
+
+  /** The active call (neither held nor ringing unanswered), or null. An extension beyond ServiceNow's API. */
+  get activeCall(): NotifyCall | null {
+    return this.#calls.active;
   }
 
   /** The registration state (`offline`, `initializing`, `online`, `destroyed`). Not in ServiceNow's API. */
@@ -387,12 +233,12 @@ export class NotifyClient {
 
   /** Whether the current call is muted. Not in ServiceNow's API. */
   isMuted(): boolean {
-    return this.#muted;
+    return this.#calls.current()?.call.muted ?? false;
   }
 
   /** The session row of this client once online. Not in ServiceNow's API. */
   getSession(): Readonly<NotifySession> | null {
-    return this.#session;
+    return this.#phone?.row ?? null;
   }
 
   /**
@@ -402,18 +248,16 @@ export class NotifyClient {
    */
   getAvailableClients(callback?: (clients: AvailableClient[]) => void): Promise<AvailableClient[]> {
     if (!this.#usable()) return Promise.resolve([]);
-    return this.#listAvailable().then(
-      (clients) => {
-        const list = this.#others(clients);
-        safeCall('getAvailableClients callback', callback, list);
-        return list;
-      },
-      (error: unknown) => {
-        this.#reportError(toNotifyError(error, 'BACKEND_ERROR'));
-        safeCall('getAvailableClients callback', callback, []);
+    const list = listAvailableClients(
+      (cursor) => this.#backend.listAvailableClients(cursor),
+      this.#life.signal,
+    )
+      .then((clients) => this.#others(clients))
+      .catch((error: unknown) => {
+        if (!this.#destroyed) this.#reportError(toNotifyError(error, 'BACKEND_ERROR'));
         return [];
-      },
-    );
+      });
+    return answer(list, 'getAvailableClients callback', callback);
   }
 
   /**
@@ -424,20 +268,12 @@ export class NotifyClient {
    */
   watchAvailableClients(callback: (clients: AvailableClient[]) => void): () => void {
     if (!this.#usable()) return () => undefined;
-    const watch = new AbortController();
-    const stop = () => watch.abort();
-    this.#watches.signal.addEventListener('abort', stop, { once: true });
-    this.#backend
-      .watchAvailableClients((clients) => {
-        if (!watch.signal.aborted)
-          safeCall('watchAvailableClients callback', callback, this.#others(clients));
-      }, watch.signal)
-      // Only loading the stream's code can fail (the stream itself reconnects).
-      .catch((error: unknown) => this.#reportError(toNotifyError(error, 'BACKEND_UNREACHABLE')));
-    return () => {
-      this.#watches.signal.removeEventListener('abort', stop);
-      stop();
-    };
+    return watchAvailableClients(
+      this.#backend,
+      this.#life.signal,
+      (clients) => safeCall('watchAvailableClients callback', callback, this.#others(clients)),
+      (error) => this.#reportError(toNotifyError(error, 'BACKEND_UNREACHABLE')),
+    );
   }
 
   /**
@@ -448,16 +284,15 @@ export class NotifyClient {
    */
   getParentId(callId: string, callback?: (result: ParentIdResult) => void): Promise<ParentIdResult> {
     if (!this.#usable()) return Promise.resolve({ parentId: null, error: 'destroyed' });
+    let result: Promise<ParentIdResult>;
     if (typeof callId !== 'string' || !callId) {
       this.#report('INVALID_ARGUMENT', 'getParentId: callId is required.');
-      const result = { parentId: null, error: 'callId is required' };
-      safeCall('getParentId callback', callback, result);
-      return Promise.resolve(result);
+      result = Promise.resolve({ parentId: null, error: 'callId is required' });
+    } else {
+      const lookup = (callSid: string) => this.#backend.getParentId(callSid);
+      result = findParent(lookup, callId, this.#life.signal, (error) => this.#reportError(error));
     }
-    return this.#resolveParentId(callId, true).then((result) => {
-      safeCall('getParentId callback', callback, result);
-      return result;
-    });
+    return answer(result, 'getParentId callback', callback);
   }
 
   /**
@@ -466,28 +301,12 @@ export class NotifyClient {
    */
   forwardCall(argument: ForwardTarget): void {
     if (!this.#usable()) return;
-    if (
-      !argument ||
-      (argument.type !== 'number' && argument.type !== 'userId') ||
-      typeof argument.id !== 'string'
-    ) {
-      return this.#report('INVALID_ARGUMENT', 'forwardCall: pass {type: "number"|"userId", id}.');
-    }
-    if (argument.type === 'number' && !E164_PATTERN.test(argument.id)) {
-      return this.#report('INVALID_NUMBER', `forwardCall: "${argument.id}" is not an E.164 number.`);
-    }
-    if (
-      argument.dtmf !== undefined &&
-      (typeof argument.dtmf !== 'string' || !DTMF_PATTERN.test(argument.dtmf))
-    ) {
-      return this.#report('INVALID_DTMF', `forwardCall: "${String(argument.dtmf)}" is not DTMF.`);
-    }
-    const callSid = this.#call?.callSid ?? this.#driver?.getCallSid();
-    if (this.#callState.state !== Status.OPEN || !callSid) {
+    const target = forwardTarget(argument);
+    if (target instanceof NotifyError) return this.#reportError(target);
+    const callSid = this.#calls.current()?.call.callId;
+    if (this.getStatus() !== Status.OPEN || !callSid) {
       return this.#report('INVALID_STATE', 'forwardCall: there is no open call.');
     }
-    const target: ForwardTarget = { type: argument.type, id: argument.id };
-    if (argument.dtmf) target.dtmf = argument.dtmf;
     this.#backend
       .forwardCall(callSid, target)
       .catch((error: unknown) => this.#reportError(toNotifyError(error, 'BACKEND_ERROR')));
@@ -500,7 +319,7 @@ export class NotifyClient {
   setClientAvailable(available: boolean | string): void {
     if (!this.#usable()) return;
     const flag = available === true || available === 'true';
-    const session = this.#session;
+    const session = this.#phone?.row;
     if (!session || this.#device.state !== DeviceState.ONLINE) {
       this.#pendingAvailability = flag;
       return;
@@ -519,12 +338,12 @@ export class NotifyClient {
    */
   destroy(): void {
     if (!this.#usable()) return;
-    this.#generation += 1;
-    this.#clearTokenTimers();
-    this.#watches.abort();
-    if (this.#call) this.#endCall('disconnect');
+    const phone = this.#phone;
+    this.#phone = null;
+    this.#life.abort();
+    this.#calls.endAll();
     this.#device.transition(DeviceState.DESTROYED);
-    void this.#teardown();
+    void phone?.close();
   }
 
   /**
@@ -539,25 +358,17 @@ export class NotifyClient {
 
   // ---- internals ----
 
-  async #listAvailable(): Promise<AvailableClient[]> {
-    let all: AvailableClient[] = [];
-    let cursor: string | null | undefined;
-    for (let pages = 20; pages--;) {
-      const page = await this.#backend.listAvailableClients(cursor);
-      if (Array.isArray(page)) return all.concat(page);
-      all = all.concat(page.clients);
-      if (!(cursor = page.next)) break;
-    }
-    return all;
-  }
-
   #others(clients: AvailableClient[]): AvailableClient[] {
-    const ownIdentity = this.#session?.identity;
+    const ownIdentity = this.#phone?.row?.identity;
     return clients.filter((client) => !ownIdentity || client.identity !== ownIdentity);
   }
 
   #notifyObservers(): void {
     for (const fn of [...this.#stateObservers]) safeCall('state observer', fn);
+  }
+
+  get #driver(): VendorDriver | null {
+    return this.#phone?.driver ?? null;
   }
 
   get #destroyed(): boolean {
@@ -570,25 +381,20 @@ export class NotifyClient {
     return false;
   }
 
-  #emit<K extends keyof NotifyClientEvents>(event: K, ...args: NotifyClientEvents[K]): void {
-    this.#emitter.emit(event, ...args);
-  }
-
   #report(code: NotifyErrorCode, message?: string): void {
     this.#reportError(new NotifyError(code, message));
   }
 
   #reportError(error: NotifyError): void {
     console.debug(`[notify] ERROR ${error.code}: ${error.message}`, error.cause ?? '');
-    this.#emit(STD_EVENTS.ERROR, error.message, error.code);
+    this.#emitter.emit(STD_EVENTS.ERROR, error.message, error.code);
     safeCall('onError', this.#config.onError, error.message, error.code);
   }
 
   #onDeviceState(to: DeviceState, from: DeviceState): void {
-    if (to === DeviceState.ONLINE) this.#startHeartbeat();
-    else this.#stopHeartbeat();
+    this.#phone?.beat(to === DeviceState.ONLINE);
     if (to === DeviceState.ONLINE) {
-      this.#emit(STD_EVENTS.ONLINE);
+      this.#emitter.emit(STD_EVENTS.ONLINE);
       safeCall('onReady', this.#config.onReady);
       // A setClientAvailable() made while not online (before init(), or while the registration was
       // lost) is applied on every return to ONLINE, not only the first.
@@ -596,308 +402,37 @@ export class NotifyClient {
       this.#pendingAvailability = undefined;
       if (pending !== undefined) this.setClientAvailable(pending);
     } else if (from === DeviceState.ONLINE) {
-      this.#emit(STD_EVENTS.OFFLINE);
+      this.#emitter.emit(STD_EVENTS.OFFLINE);
       safeCall('onOffline', this.#config.onOffline);
     }
   }
 
-  #onCallStatus(to: Status): void {
-    const call = this.#call;
-    if (!call || to === Status.CLOSED) return;
-    if (!call.announced) {
-      // An OPEN before CALL_INIT: #announce() reports it (CALL_INIT and onConnect with `open`) once.
-      if (to !== Status.OPEN) return;
-      this.#announce(call);
-    } else {
-      safeCall('onConnect', this.#config.onConnect, to);
-    }
-    if (to === Status.OPEN && !call.started) {
-      call.started = true;
-      this.#emit(STD_EVENTS.CALL_START, this.#callSid(call));
-    }
-  }
-
-  /** Emits CALL_INIT once per call, when the vendor call object exists. */
-  #announce(call: ActiveCall): void {
-    if (call.announced || this.#callState.state === Status.CLOSED) return;
-    call.announced = true;
-    this.#emit(STD_EVENTS.CALL_INIT, this.#callState.state, this.#callSid(call));
-    safeCall('onConnect', this.#config.onConnect, this.#callState.state);
-  }
-
-  #callSid(call: ActiveCall): string | undefined {
-    call.callSid ??= this.#driver?.getCallSid();
-    return call.callSid;
-  }
-
-  #endCall(reason: 'disconnect' | 'cancel' | 'reject'): void {
-    const call = this.#call;
-    if (!call) return;
-    const callSid = this.#callSid(call);
-    this.#call = null;
-    this.#muted = false;
-    this.#callState.transition(Status.CLOSED);
-    // A cancel that crosses pickupCall() (the vendor saw the caller give up after we accepted) ends a
-    // call that CALL_INIT already announced: report it as the disconnect it is for the page.
-    if (reason === 'cancel' && !call.announced) {
-      if (call.incomingAnnounced) this.#emit(STD_EVENTS.CALL_CANCEL, callSid);
-    } else if (call.announced || call.incomingAnnounced) {
-      this.#emit(STD_EVENTS.CALL_DISCONNECT, callSid);
-      safeCall('onDisconnect', this.#config.onDisconnect);
-    }
-  }
-
-  async #initialize(vendor: Vendor, callerId: string): Promise<void> {
-    const generation = ++this.#generation;
-    const stale = () => generation !== this.#generation || this.#destroyed;
+  async #start(vendor: Vendor, callerId: string): Promise<void> {
     this.#device.transition(DeviceState.INITIALIZING);
+    const previous = this.#phone;
+    const phone = (this.#phone = new PhoneSession(this.#backend, this.#config, this.#device, {
+      gone: () => this.#onSessionGone(phone),
+      error: (error) => this.#reportError(error),
+      attach: (driver) => this.#calls.attach(driver),
+    }));
     try {
-      await this.#teardown();
-      const created = await this.#backend.createSession({
-        callerId,
-        ...(this.#config.name ? { name: this.#config.name } : {}),
-      });
-      if (stale()) {
-        this.#backend.deleteSession(created.session.sys_id).catch(() => undefined);
-        return;
-      }
-      this.#session = { ...created.session };
-      this.#heartbeatMs =
-        typeof created.heartbeatSeconds === 'number' && created.heartbeatSeconds > 0
-          ? Math.max(MIN_HEARTBEAT_MS, created.heartbeatSeconds * 1000)
-          : 0;
-      this.#heartbeatStarted = false;
-      const factory = this.#config.driverFactory ?? createDriver;
-      const driver = await factory({
-        vendor,
-        autoLoadScriptResources: this.#config.autoLoadScriptResources === true,
-      });
-      if (stale()) {
-        driver.destroy();
-        return;
-      }
-      this.#attachDriver(driver);
-      await driver.register({ token: created.token, device: created.device ?? {} });
-      if (stale()) return;
-      this.#scheduleToken(this.#expiryOf(created));
-      this.#device.transition(DeviceState.ONLINE);
+      await previous?.close();
+      if (await phone.open(vendor, callerId)) this.#device.transition(DeviceState.ONLINE);
     } catch (error) {
-      if (stale()) return;
+      if (phone.closed) return;
       this.#reportError(toNotifyError(error, 'VENDOR_ERROR'));
-      await this.#teardown();
-      if (!stale()) this.#device.transition(DeviceState.OFFLINE);
+      await phone.close();
+      if (this.#phone === phone && !this.#destroyed) this.#device.transition(DeviceState.OFFLINE);
     }
   }
 
-  #expiryOf(token: { ttl: number; expiresAt: number | string }): number {
-    const at = token.expiresAt !== undefined ? expiryToMillis(token.expiresAt) : NaN;
-    return Number.isFinite(at) ? at : Date.now() + (token.ttl || 0) * 1000;
-  }
-
-  #attachDriver(driver: VendorDriver): void {
-    this.#driver = driver;
-    const on = driver.events;
-    this.#driverSubscriptions = [
-      on.on('registered', () => {
-        if (this.#device.state === DeviceState.OFFLINE && Date.now() < this.#expiresAt) {
-          this.#device.transition(DeviceState.ONLINE);
-        }
-      }),
-      on.on('unregistered', () => {
-        if (this.#device.state === DeviceState.ONLINE) this.#device.transition(DeviceState.OFFLINE);
-      }),
-      on.on('error', (error) => {
-        if (error.code === 'TOKEN_EXPIRED') this.#onTokenExpired();
-        else this.#reportError(error);
-      }),
-      on.on('tokenWillExpire', () => {
-        // The vendor's own warning is a backup for our timer. Twilio arms it at ttl minus 10 s on every
-        // `connected`, so a token shorter than that would re-fire it after each refresh: only act on it
-        // once our own refresh is due.
-        if (this.#config.forceRefreshToken !== false && Date.now() >= this.#refreshDueAt)
-          void this.#refreshToken();
-      }),
-      on.on('incoming', (info) => this.#onIncoming(info)),
-      on.on('callStatus', (status) => {
-        if (this.#call && status !== Status.CLOSED) this.#callState.transition(status);
-      }),
-      on.on('callDisconnected', () => this.#endCall('disconnect')),
-      on.on('callCanceled', () => this.#endCall('cancel')),
-      on.on('callRejected', () => this.#endCall('reject')),
-      on.on('callError', (error) => this.#reportError(error)),
-    ];
-  }
-
-  /**
-   * Heartbeats (`POST /sessions/:sysId/heartbeat` every `heartbeatSeconds` of the backend) while ONLINE, so
-   * that the backend can tell a live client from a tab that vanished without destroy(). They stop when the
-   * client goes OFFLINE or is destroyed. A heartbeat answered 404 means the backend expired the session (no
-   * heartbeat within its TTL, e.g. a suspended tab): the client goes OFFLINE with ERROR SESSION_EXPIRED
-   * and releases the device; init() starts a new session. Other failures are retried at the next beat.
-   */
-  #startHeartbeat(): void {
-    this.#stopHeartbeat();
-    const session = this.#session;
-    if (!session || !this.#heartbeatMs) return;
-    if (this.#heartbeatStarted) this.#beat(session);
-    this.#heartbeatStarted = true;
-    this.#heartbeatTimer = setInterval(() => this.#beat(session), this.#heartbeatMs);
-  }
-
-  #stopHeartbeat(): void {
-    clearInterval(this.#heartbeatTimer);
-    this.#heartbeatTimer = undefined;
-  }
-
-  #beat(session: NotifySession): void {
-    const generation = this.#generation;
-    this.#backend.heartbeat(session.sys_id).then(
-      () => undefined,
-      (error: unknown) => {
-        if (generation !== this.#generation || this.#session !== session) return;
-        const failure = toNotifyError(error, 'BACKEND_ERROR');
-        if (failure.code !== 'NOT_FOUND') {
-          console.debug('[notify] heartbeat failed, retrying at the next beat:', failure.message);
-          return;
-        }
-        this.#generation += 1;
-        this.#session = null; // the row is gone: nothing to delete
-        if (this.#call) this.#endCall('disconnect');
-        if (this.#device.state === DeviceState.ONLINE) this.#device.transition(DeviceState.OFFLINE);
-        this.#report('SESSION_EXPIRED');
-        void this.#teardown();
-      },
-    );
-  }
-
-  async #teardown(): Promise<void> {
-    this.#stopHeartbeat();
-    this.#clearTokenTimers();
-    for (const unsubscribe of this.#driverSubscriptions) unsubscribe();
-    this.#driverSubscriptions = [];
-    const driver = this.#driver;
-    this.#driver = null;
-    if (driver) {
-      try {
-        driver.destroy();
-      } catch (error) {
-        console.warn('[notify] driver.destroy() threw:', error);
-      }
-    }
-    const session = this.#session;
-    this.#session = null;
-    if (session) {
-      await this.#backend
-        .deleteSession(session.sys_id)
-        .catch((error: unknown) => console.warn('[notify] could not delete the session:', error));
-    }
-  }
-
-  #onIncoming(info: IncomingCallInfo): void {
-    if (this.#call) {
-      console.warn('[notify] incoming call ignored: a call is active.');
-      return;
-    }
-    const call: ActiveCall = {
-      direction: 'incoming',
-      callSid: info.callSid || undefined,
-      announced: false,
-      started: false,
-      incomingAnnounced: false,
-    };
-    this.#call = call;
-    this.#muted = false;
-    this.#callState.transition(Status.PENDING);
-    const sysId = info.params.sysId || info.params.callerSysId || undefined;
-    const isFromClient = info.from.startsWith('client:') || info.params.isFromClient === 'true';
-    const fire = (parentId: string | undefined) => {
-      if (this.#call !== call || this.#callState.state === Status.CLOSED) return;
-      call.incomingAnnounced = true;
-      // The SDK's To is the leg's own address (client:<identity>); the backend passes the number called.
-      const to = info.params.notifyNumber || info.to;
-      const args = [info.from, to, info.callSid, parentId, sysId, isFromClient] as const;
-      this.#emit(STD_EVENTS.INCOMING_CALL, ...args);
-      safeCall('onIncoming', this.#config.onIncoming, ...args);
-    };
-    if (this.#config.skipParentId === true) return fire(undefined);
-    if (info.params.parentId) return fire(info.params.parentId);
-    void this.#resolveParentId(info.callSid).then((result) => fire(result.parentId ?? undefined));
-  }
-
-  /** `report`: a refusal of the backend (FORBIDDEN: another user's call…) is also an ERROR event. */
-  async #resolveParentId(callSid: string, report = false): Promise<ParentIdResult> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const { parentId } = await this.#backend.getParentId(callSid);
-        if (parentId) return { parentId };
-      } catch (error) {
-        const failure = toNotifyError(error, 'BACKEND_ERROR');
-        if (report && !this.#destroyed) this.#reportError(failure);
-        return { parentId: null, error: failure.message };
-      }
-      if (attempt >= PARENT_ID_ATTEMPTS) return { parentId: null, error: 'The parent call is not known.' };
-      await delay(Math.min(PARENT_ID_MAX_WAIT_MS, PARENT_ID_FIRST_WAIT_MS * 2 ** (attempt - 1)));
-    }
-  }
-
-  /** Refresh before expiry (forceRefreshToken) and always watch the expiry itself. */
-  #scheduleToken(expiresAt: number): void {
-    this.#clearTokenTimers();
-    this.#expiresAt = expiresAt;
-    const remaining = Math.max(0, expiresAt - Date.now());
-    if (this.#config.forceRefreshToken !== false) {
-      const lead = Math.min(REFRESH_MARGIN_MS, remaining * 0.2);
-      this.#refreshDueAt = Date.now() + Math.max(0, remaining - lead);
-      this.#refreshTimer = setTimeout(() => void this.#refreshToken(), Math.max(0, remaining - lead));
-    }
-    this.#expiryTimer = setTimeout(() => this.#onTokenExpired(), remaining);
-  }
-
-  #clearTokenTimers(): void {
-    clearTimeout(this.#refreshTimer);
-    clearTimeout(this.#expiryTimer);
-    this.#refreshTimer = undefined;
-    this.#expiryTimer = undefined;
-  }
-
-  #refreshToken(): Promise<void> {
-    if (this.#refreshing) return this.#refreshing;
-    const session = this.#session;
-    const driver = this.#driver;
-    if (!session || !driver) return Promise.resolve();
-    const generation = this.#generation;
-    this.#refreshing = this.#backend
-      .refreshToken(session.sys_id)
-      .then(
-        (result) => {
-          if (generation !== this.#generation || this.#driver !== driver) return;
-          driver.updateToken(result.token);
-          this.#scheduleToken(this.#expiryOf(result));
-          if (this.#device.state === DeviceState.OFFLINE) this.#device.transition(DeviceState.ONLINE);
-        },
-        (error: unknown) => {
-          if (generation !== this.#generation) return;
-          this.#reportError(toNotifyError(error, 'BACKEND_ERROR'));
-          const remaining = this.#expiresAt - Date.now();
-          if (remaining > 0) {
-            clearTimeout(this.#refreshTimer);
-            this.#refreshTimer = setTimeout(
-              () => void this.#refreshToken(),
-              Math.min(REFRESH_RETRY_MS, remaining / 2),
-            );
-          }
-        },
-      )
-      .finally(() => {
-        this.#refreshing = null;
-      });
-    return this.#refreshing;
-  }
-
-  #onTokenExpired(): void {
-    if (this.#device.state !== DeviceState.ONLINE) return;
-    this.#clearTokenTimers();
-    this.#device.transition(DeviceState.OFFLINE);
-    this.#report('TOKEN_EXPIRED');
+  /** A heartbeat found the session expired on the backend (see Heartbeat): offline, device released. */
+  #onSessionGone(phone: PhoneSession): void {
+    if (this.#phone !== phone) return;
+    this.#phone = null;
+    this.#calls.endAll();
+    if (this.#device.state === DeviceState.ONLINE) this.#device.transition(DeviceState.OFFLINE);
+    this.#report('SESSION_EXPIRED');
+    void phone.close(true); // the row is gone: nothing to delete
   }
 }

@@ -11,20 +11,31 @@ export interface IncomingCallInfo {
   params: Record<string, string>;
 }
 
-/** Events every driver emits. Call events concern the driver's single current call. */
+/**
+ * One call as a driver knows it: an opaque object the driver creates for each call (an incoming invite, an
+ * outgoing connect()) and the client hands back to address that call. Drivers may use their vendor's own
+ * call object (Twilio: the SDK's `Call`); the client never looks inside.
+ */
+export type CallHandle = object;
+
+/**
+ * Events every driver emits. Every call event carries the call's handle as its last argument, so a vendor
+ * can carry several calls at once. A driver may report the status of an outgoing call before connect()
+ * resolves; such an event carries the handle connect() will resolve to.
+ */
 export interface VendorDriverEvents {
   registered: [];
   unregistered: [];
   error: [error: NotifyError];
   tokenWillExpire: [];
-  incoming: [call: IncomingCallInfo];
-  /** A non-final status change of the current call (CLOSED comes as one of the end events). */
-  callStatus: [status: Status];
-  callAccepted: [];
-  callDisconnected: [];
-  callCanceled: [];
-  callRejected: [];
-  callError: [error: NotifyError];
+  incoming: [info: IncomingCallInfo, call: CallHandle];
+  /** A non-final status change of a call (CLOSED comes as one of the end events). */
+  callStatus: [status: Status, call: CallHandle];
+  callAccepted: [call: CallHandle];
+  callDisconnected: [call: CallHandle];
+  callCanceled: [call: CallHandle];
+  callRejected: [call: CallHandle];
+  callError: [error: NotifyError, call: CallHandle];
 }
 
 export interface RegisterOptions {
@@ -34,8 +45,11 @@ export interface RegisterOptions {
 }
 
 /**
- * The vendor abstraction (after mediasoup-client's HandlerInterface): NotifyClient only talks to
- * this interface and never touches vendor objects. One call at a time.
+ * The vendor abstraction (after mediasoup-client's HandlerInterface, and twilio-voice.js's split of `Device`
+ * and `Call`): NotifyClient only talks to this interface and never touches vendor objects. The driver is
+ * the device (registration, token); calls are addressed by their CallHandle, always the last argument, so
+ * one driver can carry several calls (a SIP user agent holds many dialogs). A vendor that takes one media
+ * call at a time (the Twilio SDK) rejects a second invite itself, so the client never sees it.
  */
 export interface VendorDriver {
   readonly name: string;
@@ -44,20 +58,20 @@ export interface VendorDriver {
   register(options: RegisterOptions): Promise<void>;
   unregister(): Promise<void>;
   updateToken(token: string): void;
-  /** Places an outgoing call; resolves once the vendor call object exists. */
-  connect(params: Record<string, string>): Promise<void>;
-  /** Accepts the pending incoming call. */
-  accept(): Promise<void>;
-  /** Rejects the pending incoming call. */
-  reject(): void;
-  /** Ends the current call. */
-  hangup(): void;
-  sendDigits(digits: string): void;
-  mute(muted: boolean): void;
-  isMuted(): boolean;
-  /** The vendor's identifier of the current call, once known. */
-  getCallSid(): string | undefined;
-  /** Unregisters, ends any call, releases media. Final. */
+  /** Places an outgoing call; resolves to its handle once the vendor call exists. */
+  connect(params: Record<string, string>): Promise<CallHandle>;
+  /** Accepts an incoming call (announced by `incoming`). */
+  accept(call: CallHandle): Promise<void>;
+  /** Rejects an incoming call. */
+  reject(call: CallHandle): void;
+  /** Ends a call. */
+  hangup(call: CallHandle): void;
+  sendDigits(digits: string, call: CallHandle): void;
+  mute(muted: boolean, call: CallHandle): void;
+  isMuted(call: CallHandle): boolean;
+  /** The vendor's identifier of a call (Twilio: CallSid; SIP: Call-ID), once known. */
+  getCallSid(call: CallHandle): string | undefined;
+  /** Unregisters, ends every call, releases media. Final. */
   destroy(): void;
 }
 

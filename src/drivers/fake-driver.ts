@@ -1,11 +1,18 @@
 import { Status } from '../client/constants.js';
 import { TypedEmitter } from '../client/emitter.js';
 import { NotifyError } from '../client/errors.js';
-import type { IncomingCallInfo, RegisterOptions, VendorDriver, VendorDriverEvents } from './driver.js';
+import type {
+  CallHandle,
+  IncomingCallInfo,
+  RegisterOptions,
+  VendorDriver,
+  VendorDriverEvents,
+} from './driver.js';
 
 type Direction = 'incoming' | 'outgoing';
 
-interface FakeCall {
+/** A fake call; it is also the call's handle. */
+export interface FakeCall {
   callSid: string;
   direction: Direction;
   status: Status;
@@ -15,7 +22,9 @@ interface FakeCall {
 
 /**
  * A driver with no vendor behind it, for client tests. Methods record what they were asked in
- * `log`; the remote side is settled by hand (`ring()`, `answer()`, `remoteHangup()`, …).
+ * `log`; the remote side is settled by hand (`ring()`, `answer()`, `remoteHangup()`, …), on the
+ * latest call unless a call is given (so are its VendorDriver methods, for tests that call them directly).
+ * It carries any number of calls.
  */
 export class FakeDriver implements VendorDriver {
   readonly name = 'fake';
@@ -30,8 +39,14 @@ export class FakeDriver implements VendorDriver {
   destroyed = false;
   token: string | null = null;
   registerOptions: RegisterOptions | null = null;
-  call: FakeCall | null = null;
+  /** The calls not ended, oldest first. */
+  readonly calls: FakeCall[] = [];
   #sidCounter = 0;
+
+  /** The latest call not ended. */
+  get call(): FakeCall | null {
+    return this.calls.at(-1) ?? null;
+  }
 
   async register(options: RegisterOptions): Promise<void> {
     this.#record('register', options);
@@ -54,57 +69,61 @@ export class FakeDriver implements VendorDriver {
     this.token = token;
   }
 
-  async connect(params: Record<string, string>): Promise<void> {
+  async connect(params: Record<string, string>): Promise<CallHandle> {
     this.#record('connect', params);
     await Promise.resolve();
     if (this.connectError) throw this.connectError;
-    this.call = {
+    const call: FakeCall = {
       callSid: this.#nextSid(),
       direction: 'outgoing',
       status: Status.CONNECTING,
       muted: false,
       params,
     };
-    this.events.emit('callStatus', Status.CONNECTING);
+    this.calls.push(call);
+    this.events.emit('callStatus', Status.CONNECTING, call);
+    return call;
   }
 
-  async accept(): Promise<void> {
-    this.#record('accept');
-    if (this.call?.direction !== 'incoming') throw new NotifyError('INVALID_STATE', 'No incoming call.');
-    this.#setStatus(Status.CONNECTING);
+  async accept(call: CallHandle | null = this.call): Promise<void> {
+    this.#record('accept', call);
+    const fake = this.#live(call);
+    if (fake?.direction !== 'incoming') throw new NotifyError('INVALID_STATE', 'No incoming call.');
+    this.#setStatus(Status.CONNECTING, fake);
   }
 
-  reject(): void {
-    this.#record('reject');
-    this.#end('callRejected');
+  reject(call: CallHandle | null = this.call): void {
+    this.#record('reject', call);
+    this.#end('callRejected', this.#live(call));
   }
 
-  hangup(): void {
-    this.#record('hangup');
-    this.#end('callDisconnected');
+  hangup(call: CallHandle | null = this.call): void {
+    this.#record('hangup', call);
+    this.#end('callDisconnected', this.#live(call));
   }
 
-  sendDigits(digits: string): void {
-    this.#record('sendDigits', digits);
+  sendDigits(digits: string, call: CallHandle | null = this.call): void {
+    this.#record('sendDigits', digits, call);
   }
 
-  mute(muted: boolean): void {
-    this.#record('mute', muted);
-    if (this.call) this.call.muted = muted;
+  mute(muted: boolean, call: CallHandle | null = this.call): void {
+    this.#record('mute', muted, call);
+    const fake = this.#live(call);
+    if (fake) fake.muted = muted;
   }
 
-  isMuted(): boolean {
-    return this.call?.muted ?? false;
+  isMuted(call: CallHandle | null = this.call): boolean {
+    return this.#live(call)?.muted ?? false;
   }
 
-  getCallSid(): string | undefined {
-    return this.call?.callSid;
+  getCallSid(call: CallHandle | null = this.call): string | undefined {
+    return this.#live(call)?.callSid;
   }
 
   destroy(): void {
     this.#record('destroy');
     this.destroyed = true;
-    if (this.call) this.#end('callDisconnected');
+    for (const call of [...this.calls]) this.#end('callDisconnected', call);
     this.registered = false;
   }
 
@@ -118,50 +137,50 @@ export class FakeDriver implements VendorDriver {
   /** An incoming call arrives. */
   receive(info: Partial<IncomingCallInfo> = {}): string {
     const callSid = info.callSid ?? this.#nextSid();
-    this.call = {
+    const call: FakeCall = {
       callSid,
       direction: 'incoming',
       status: Status.PENDING,
       muted: false,
       params: info.params ?? {},
     };
-    this.events.emit('incoming', {
-      callSid,
-      from: info.from ?? '+15550001111',
-      to: info.to ?? 'client:fake',
-      params: info.params ?? {},
-    });
+    this.calls.push(call);
+    this.events.emit(
+      'incoming',
+      { callSid, from: info.from ?? '+15550001111', to: info.to ?? 'client:fake', params: info.params ?? {} },
+      call,
+    );
     return callSid;
   }
 
-  ring(): void {
-    this.#setStatus(Status.RINGING);
+  ring(call = this.call): void {
+    this.#setStatus(Status.RINGING, call);
   }
 
   /** The call is established (outgoing answered, or incoming media connected after accept). */
-  answer(): void {
-    if (!this.call) return;
-    this.call.status = Status.OPEN;
-    this.events.emit('callAccepted');
-    this.events.emit('callStatus', Status.OPEN);
+  answer(call = this.call): void {
+    if (!call) return;
+    call.status = Status.OPEN;
+    this.events.emit('callAccepted', call);
+    this.events.emit('callStatus', Status.OPEN, call);
   }
 
-  reconnecting(): void {
-    this.#setStatus(Status.RECONNECTING);
+  reconnecting(call = this.call): void {
+    this.#setStatus(Status.RECONNECTING, call);
   }
 
-  remoteHangup(): void {
-    this.#end('callDisconnected');
+  remoteHangup(call = this.call): void {
+    this.#end('callDisconnected', call);
   }
 
   /** The caller gives up before the incoming call is accepted. */
-  remoteCancel(): void {
-    this.#end('callCanceled');
+  remoteCancel(call = this.call): void {
+    this.#end('callCanceled', call);
   }
 
-  failCall(error = new NotifyError('CALL_FAILED')): void {
-    this.events.emit('callError', error);
-    this.#end('callDisconnected');
+  failCall(error = new NotifyError('CALL_FAILED'), call = this.call): void {
+    if (call) this.events.emit('callError', error, call);
+    this.#end('callDisconnected', call);
   }
 
   fail(error: NotifyError): void {
@@ -177,16 +196,22 @@ export class FakeDriver implements VendorDriver {
     this.events.emit('unregistered');
   }
 
-  #setStatus(status: Status): void {
-    if (!this.call) return;
-    this.call.status = status;
-    this.events.emit('callStatus', status);
+  /** The fake call behind a handle, if it has not ended. */
+  #live(call: CallHandle | null): FakeCall | undefined {
+    return this.calls.find((fake) => fake === call);
   }
 
-  #end(event: 'callDisconnected' | 'callCanceled' | 'callRejected'): void {
-    if (!this.call) return;
-    this.call = null;
-    this.events.emit(event);
+  #setStatus(status: Status, call: FakeCall | null): void {
+    if (!call) return;
+    call.status = status;
+    this.events.emit('callStatus', status, call);
+  }
+
+  #end(event: 'callDisconnected' | 'callCanceled' | 'callRejected', call: FakeCall | null | undefined): void {
+    const index = call ? this.calls.indexOf(call) : -1;
+    if (!call || index < 0) return;
+    this.calls.splice(index, 1);
+    this.events.emit(event, call);
   }
 
   #nextSid(): string {

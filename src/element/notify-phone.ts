@@ -210,7 +210,7 @@ export class NotifyPhone extends LitElement {
   /** Overrides of the visible strings (i18n); any subset of `NotifyPhoneStrings`. Attribute: JSON. */
   strings: Partial<NotifyPhoneStrings> = {};
 
-  /** Bearer token (or a function returning one) for the backend; property only. */
+  /** Bearer token (or a function returning one) for the backend; property only; a new value applies at once. */
   authToken: NotifyConfig['authToken'] = undefined;
 
   /**
@@ -331,7 +331,8 @@ export class NotifyPhone extends LitElement {
       forceRefreshToken: this.forceRefreshToken,
       skipParentId: this.skipParentId,
       ...(this.backend ? { backendUrl: this.backend } : {}),
-      ...(this.authToken ? { authToken: this.authToken } : {}),
+      // Read at every request, so a new token reaches the running client (no restart, no dropped call).
+      authToken: () => this.authToken,
       ...(this.displayName ? { name: this.displayName } : {}),
       ...this.config,
     };

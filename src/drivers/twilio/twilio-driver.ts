@@ -1,7 +1,7 @@
 import { Status } from '../../client/constants.js';
 import { TypedEmitter } from '../../client/emitter.js';
 import { NotifyError, type NotifyErrorCode } from '../../client/errors.js';
-import type { RegisterOptions, VendorDriver, VendorDriverEvents } from '../driver.js';
+import type { CallHandle, RegisterOptions, VendorDriver, VendorDriverEvents } from '../driver.js';
 import { loadTwilioSdk, type TwilioSdkModule } from './load-sdk.js';
 
 type TwilioDevice = InstanceType<TwilioSdkModule['Device']>;
@@ -50,7 +50,12 @@ export function mapTwilioError(error: unknown): NotifyError {
   return new NotifyError('VENDOR_ERROR', `Twilio error: ${text}`, { cause: error });
 }
 
-/** The Twilio Voice SDK 2.x driver: maps VendorDriver onto `Device` and `Call`. */
+/**
+ * The Twilio Voice SDK 2.x driver: maps VendorDriver onto `Device` and `Call`; a call's handle is the SDK's
+ * `Call`. The SDK holds one media call at a time (held or consulted calls live on the server, as conference
+ * participants): while a call is live or being placed, a second invite is rejected here and never reaches
+ * the client, and the methods act only on the live call.
+ */
 export class TwilioDriver implements VendorDriver {
   readonly name = 'twilio';
   readonly events = new TypedEmitter<VendorDriverEvents>();
@@ -131,7 +136,7 @@ export class TwilioDriver implements VendorDriver {
     this.#device?.updateToken(token);
   }
 
-  async connect(params: Record<string, string>): Promise<void> {
+  async connect(params: Record<string, string>): Promise<CallHandle> {
     if (!this.#device) throw new NotifyError('NOT_INITIALIZED');
     let call: TwilioCall;
     this.#connecting = true;
@@ -148,29 +153,35 @@ export class TwilioDriver implements VendorDriver {
     }
     this.#watch(call);
     this.#emitStatus(call);
+    return call;
   }
 
-  async accept(): Promise<void> {
-    const call = this.#call;
+  async accept(handle: CallHandle): Promise<void> {
+    const call = this.#live(handle);
     if (!call) throw new NotifyError('INVALID_STATE', 'There is no incoming call to accept.');
     call.accept();
     this.#emitStatus(call);
   }
 
-  reject(): void {
-    this.#call?.reject();
+  reject(handle: CallHandle): void {
+    this.#live(handle)?.reject();
   }
 
-  hangup(): void {
-    this.#call?.disconnect();
+  hangup(handle: CallHandle): void {
+    this.#live(handle)?.disconnect();
+  }
+
+  /** The SDK call behind a handle while it is the live one. */
+  #live(handle: CallHandle): TwilioCall | null {
+    return handle === this.#call ? this.#call : null;
   }
 
   /**
    * Queues digits on the current call: a run of digits goes to the SDK at once when nothing is playing,
    * otherwise when the digits before it have been played; `w` waits 500 ms. Cleared when the call ends.
    */
-  sendDigits(digits: string): void {
-    if (!this.#call) return;
+  sendDigits(digits: string, handle: CallHandle): void {
+    if (!this.#live(handle)) return;
     this.#dtmf += digits;
     if (this.#dtmfTimer === undefined) this.#playDtmf();
   }
@@ -186,7 +197,7 @@ export class TwilioDriver implements VendorDriver {
         call.sendDigits(run);
       } catch (error) {
         this.#dtmf = '';
-        this.events.emit('callError', mapTwilioError(error));
+        this.events.emit('callError', mapTwilioError(error), call);
         return;
       }
     }
@@ -202,16 +213,16 @@ export class TwilioDriver implements VendorDriver {
     this.#dtmf = '';
   }
 
-  mute(muted: boolean): void {
-    this.#call?.mute(muted);
+  mute(muted: boolean, handle: CallHandle): void {
+    this.#live(handle)?.mute(muted);
   }
 
-  isMuted(): boolean {
-    return this.#call?.isMuted() ?? false;
+  isMuted(handle: CallHandle): boolean {
+    return this.#live(handle)?.isMuted() ?? false;
   }
 
-  getCallSid(): string | undefined {
-    return this.#call?.parameters?.CallSid || undefined;
+  getCallSid(handle: CallHandle): string | undefined {
+    return this.#live(handle)?.parameters?.CallSid || undefined;
   }
 
   destroy(): void {
@@ -230,12 +241,16 @@ export class TwilioDriver implements VendorDriver {
     }
     this.#watch(call);
     const parameters = call.parameters ?? {};
-    this.events.emit('incoming', {
-      callSid: parameters.CallSid ?? '',
-      from: parameters.From ?? '',
-      to: parameters.To ?? '',
-      params: Object.fromEntries(call.customParameters ?? new Map<string, string>()),
-    });
+    this.events.emit(
+      'incoming',
+      {
+        callSid: parameters.CallSid ?? '',
+        from: parameters.From ?? '',
+        to: parameters.To ?? '',
+        params: Object.fromEntries(call.customParameters ?? new Map<string, string>()),
+      },
+      call,
+    );
   }
 
   #watch(call: TwilioCall): void {
@@ -247,19 +262,19 @@ export class TwilioDriver implements VendorDriver {
       ended = true;
       this.#call = null;
       this.#clearDtmf();
-      this.events.emit(event);
+      this.events.emit(event, call);
     };
     // The driver's events are about its current call only: a call it no longer holds (replaced, or
     // released by destroy()) must not change or end the call the client has now.
     const current = () => this.#call === call;
     const status = (value: Status) => {
-      if (current()) this.events.emit('callStatus', value);
+      if (current()) this.events.emit('callStatus', value, call);
     };
     call.on('ringing', () => status(Status.RINGING));
     call.on('accept', () => {
       if (!current()) return;
-      this.events.emit('callAccepted');
-      this.events.emit('callStatus', Status.OPEN);
+      this.events.emit('callAccepted', call);
+      this.events.emit('callStatus', Status.OPEN, call);
     });
     call.on('reconnecting', () => status(Status.RECONNECTING));
     call.on('reconnected', () => status(Status.OPEN));
@@ -268,13 +283,13 @@ export class TwilioDriver implements VendorDriver {
     call.on('reject', () => end('callRejected'));
     call.on('error', (error: unknown) => {
       if (!current()) return;
-      this.events.emit('callError', mapTwilioError(error));
+      this.events.emit('callError', mapTwilioError(error), call);
       if (call.status() === 'closed') end('callDisconnected');
     });
   }
 
   #emitStatus(call: TwilioCall): void {
     const status = STATUS_MAP[call.status()];
-    if (status && status !== Status.CLOSED) this.events.emit('callStatus', status);
+    if (status && status !== Status.CLOSED) this.events.emit('callStatus', status, call);
   }
 }

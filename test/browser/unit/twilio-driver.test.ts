@@ -113,7 +113,10 @@ function record(driver: TwilioDriver) {
     'callRejected',
     'callError',
   ];
-  for (const name of names) driver.events.on(name, (...args: unknown[]) => seen.push([name, ...args]));
+  // Call events end with the call's handle (the SDK's Call); the expectations below are about the rest.
+  const withoutHandle = (args: unknown[]) => args.filter((arg) => !(arg instanceof FakeCall));
+  for (const name of names)
+    driver.events.on(name, (...args: unknown[]) => seen.push([name, ...withoutHandle(args)]));
   return seen;
 }
 
@@ -164,10 +167,10 @@ describe('TwilioDriver (on a fake window.Twilio)', () => {
     call.parameters.CallSid = 'CA1';
     call.emit('ringing');
     call.emit('accept');
-    expect(driver.getCallSid()).to.equal('CA1');
-    driver.sendDigits('12#');
-    driver.mute(true);
-    expect(driver.isMuted()).to.equal(true);
+    expect(driver.getCallSid(call)).to.equal('CA1');
+    driver.sendDigits('12#', call);
+    driver.mute(true, call);
+    expect(driver.isMuted(call)).to.equal(true);
     call.emit('disconnect');
     call.emit('disconnect');
     expect(call.digits).to.deep.equal(['12#']);
@@ -193,9 +196,9 @@ describe('TwilioDriver (on a fake window.Twilio)', () => {
       call.digits.push(digits);
       sentAt.push([digits, performance.now() - start]);
     };
-    driver.sendDigits('1');
-    driver.sendDigits('2');
-    driver.sendDigits('3w4');
+    driver.sendDigits('1', call);
+    driver.sendDigits('2', call);
+    driver.sendDigits('3w4', call);
     // The SDK's sender would replace "1" if "2" were inserted now: only "1" has gone out.
     expect(call.digits).to.deep.equal(['1']);
     await waitUntil(() => call.digits.length === 3, 'not every digit reached the SDK', { timeout: 3000 });
@@ -206,7 +209,7 @@ describe('TwilioDriver (on a fake window.Twilio)', () => {
     expect(sentAt[2][1]).to.be.within(225 + 460 + 500, 2000);
 
     // "4" is still playing: "56" waits, and the end of the call drops it.
-    driver.sendDigits('56');
+    driver.sendDigits('56', call);
     call.emit('disconnect');
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(call.digits).to.deep.equal(['1', '23', '4']);
@@ -215,7 +218,7 @@ describe('TwilioDriver (on a fake window.Twilio)', () => {
     await driver.connect({ To: '+15551234567' });
     const next = FakeDevice.last.call!;
     next.emit('accept');
-    driver.sendDigits('9');
+    driver.sendDigits('9', next);
     expect(next.digits).to.deep.equal(['9']);
     expect(seen.filter(([name]) => name === 'callError')).to.deep.equal([]);
   });
@@ -229,7 +232,7 @@ describe('TwilioDriver (on a fake window.Twilio)', () => {
     call.sendDigits = () => {
       throw new Error('Illegal character passed into sendDigits');
     };
-    driver.sendDigits('A1');
+    driver.sendDigits('A1', call);
     expect(seen.map(([name]) => name)).to.include('callError');
   });
 
@@ -241,7 +244,7 @@ describe('TwilioDriver (on a fake window.Twilio)', () => {
     call.parameters = { CallSid: 'CA2', From: 'client:s_x', To: 'client:s_me' };
     call.customParameters.set('parentId', 'P1');
     FakeDevice.last.emit('incoming', call);
-    await driver.accept();
+    await driver.accept(call);
     call.emit('error', { code: 31208, message: 'denied' });
     call.emit('cancel');
     expect(seen[0]).to.deep.equal([
@@ -301,6 +304,25 @@ describe('TwilioDriver (on a fake window.Twilio)', () => {
     expect(seen.map((e) => e[0])).to.deep.equal(['callStatus']);
     FakeDevice.last.call!.emit('accept');
     expect(seen.at(-1)).to.deep.equal(['callStatus', Status.OPEN]);
+  });
+
+  it('addresses calls by handle: connect() resolves to it, every call event carries it, another handle is not acted on', async () => {
+    const driver = new TwilioDriver({ autoLoadScriptResources: false });
+    await driver.register({ token: 't', device: {} });
+    const handles: unknown[] = [];
+    driver.events.on('callStatus', (_status, handle) => handles.push(handle));
+    driver.events.on('callDisconnected', (handle) => handles.push(handle));
+    const handle = await driver.connect({ To: '+15551234567' });
+    const call = FakeDevice.last.call!;
+    expect(handle).to.equal(call);
+    const stranger = new FakeCall();
+    driver.mute(true, stranger);
+    driver.hangup(stranger);
+    expect(call.muted).to.equal(false);
+    expect(call.status()).to.equal('connecting');
+    driver.hangup(handle);
+    expect(call.status()).to.equal('closed');
+    expect(handles).to.deep.equal([call, call]);
   });
 
   it('maps 31205 (JWT expired) to TOKEN_EXPIRED', () => {

@@ -1,0 +1,284 @@
+import type { NotifyClientEvents, NotifyConfig } from './config.js';
+import { STD_EVENTS, Status } from './constants.js';
+import { safeCall, type TypedEmitter } from './emitter.js';
+import type { CallHandle, IncomingCallInfo, VendorDriver } from '../drivers/driver.js';
+import { toNotifyError, type NotifyError } from './errors.js';
+import { NotifyCall, type NotifyCallInit } from './notify-call.js';
+import type { ParentIdResult, resolveParentId } from './parent-id.js';
+import type { NotifyBackend } from './backend.js';
+
+/** A call and what ServiceNow's events already said about it. */
+export interface Leg {
+  call: NotifyCall;
+  /** CALL_INIT was emitted. */
+  announced: boolean;
+  /** CALL_START was emitted. */
+  started: boolean;
+  /** INCOMING_CALL was emitted. */
+  incomingAnnounced: boolean;
+  /** Aborted when the call ends (stops its parent-id look-up). */
+  ended: AbortController;
+  /** The driver's handle of the call: from the invite, or for an outgoing call from its first event. */
+  handle?: CallHandle;
+}
+
+/** resolveParentId(), its code loaded on first use (it is needed only once a call rings); never rejects. */
+export const findParent = (...args: Parameters<typeof resolveParentId>): Promise<ParentIdResult> =>
+  import('./parent-id.js').then(
+    ({ resolveParentId }) => resolveParentId(...args),
+    (error: unknown) => ({ parentId: null, error: String(error) }),
+  );
+
+/** An incoming call ringing, not answered yet. */
+export const ringing = (call: NotifyCall) => call.direction === 'incoming' && call.status === Status.PENDING;
+
+/** What a CallBook needs from its client. */
+export interface CallBookHost {
+  backend: NotifyBackend;
+  /** A call was created or changed status (before the STD_EVENT it causes). */
+  changed(): void;
+  report(error: NotifyError): void;
+  /** The driver of the current session, if any. */
+  driver(): VendorDriver | null;
+}
+
+/**
+ * The calls of a NotifyClient and ServiceNow's view of them: which is the "current call" of its API, and
+ * the STD_EVENTS (INCOMING_CALL, CALL_INIT, CALL_START, CALL_CANCEL, CALL_DISCONNECT) with the Geneva-era
+ * callbacks that each call's life causes, each once.
+ */
+export class CallBook {
+  #legs: Leg[] = [];
+
+  readonly #emitter: TypedEmitter<NotifyClientEvents>;
+  readonly #config: NotifyConfig;
+  readonly #host: CallBookHost;
+
+  constructor(emitter: TypedEmitter<NotifyClientEvents>, config: NotifyConfig, host: CallBookHost) {
+    this.#emitter = emitter;
+    this.#config = config;
+    this.#host = host;
+  }
+
+  /** Subscribes to the call events of a session's driver; returns the unsubscribe functions. */
+  attach(driver: VendorDriver): (() => void)[] {
+    const on = driver.events;
+    return [
+      on.on('incoming', (info, handle) => this.#incoming(info, handle)),
+      on.on('callStatus', (status, handle) => {
+        if (status !== Status.CLOSED) this.#legOf(handle)?.call.transition(status);
+      }),
+      on.on('callDisconnected', (handle) => this.#end(this.#legOf(handle), 'disconnect')),
+      on.on('callCanceled', (handle) => this.#end(this.#legOf(handle), 'cancel')),
+      on.on('callRejected', (handle) => this.#end(this.#legOf(handle), 'reject')),
+      on.on('callError', (error) => this.#host.report(error)),
+    ];
+  }
+
+  /**
+   * The call of a driver's handle. A handle not seen before is the outgoing call being placed: a driver may
+   * report its first status before connect() resolves.
+   */
+  #legOf(handle: CallHandle): Leg | undefined {
+    const leg =
+      this.#legs.find((known) => known.handle === handle) ?? this.#legs.find((known) => !known.handle); // only an outgoing call lacks one
+    if (leg) leg.handle = handle;
+    return leg;
+  }
+
+  #driver(): VendorDriver | null {
+    return this.#host.driver();
+  }
+
+  /** Places an outgoing call on the driver (the client checked that there is one). */
+  dial(params: { To: string }, from: string): void {
+    const leg: Leg = this.#open({
+      direction: 'outgoing',
+      from,
+      to: params.To,
+      callId: () => leg.handle && this.#driver()?.getCallSid(leg.handle),
+    });
+    this.#driver()!
+      .connect(params)
+      .then(
+        (handle) => {
+          if (this.#has(leg)) {
+            leg.handle ??= handle;
+            return this.#announce(leg);
+          }
+          // hangupCall() (or destroy()) came while the vendor was still placing the call: the call it
+          // just created is nobody's any more, so end it instead of leaving it live with the microphone.
+          this.#driver()?.hangup(handle);
+        },
+        (error: unknown) => this.#fail(leg, error),
+      );
+  }
+
+  /** Answers a ringing call. */
+  answer(leg: Leg): void {
+    const handle = leg.handle!;
+    this.#driver()!
+      .accept(handle)
+      .then(
+        () => {
+          if (this.#has(leg)) this.#announce(leg);
+        },
+        (error: unknown) => this.#fail(leg, error, () => this.#driver()?.reject(handle)),
+      );
+  }
+
+  /**
+   * Mutes or unmutes a call; CALL_MUTE or CALL_UNMUTE. Here and in sendDigits() the call is past pending,
+   * so it has its handle (an outgoing call leaves pending through its first event).
+   */
+  mute(leg: Leg, muted: boolean): void {
+    this.#driver()?.mute(muted, leg.handle!);
+    leg.call.setMuted(muted);
+    this.#host.changed();
+    this.#emitter.emit(muted ? STD_EVENTS.CALL_MUTE : STD_EVENTS.CALL_UNMUTE);
+  }
+
+  sendDigits(leg: Leg, digits: string): void {
+    this.#driver()?.sendDigits(digits, leg.handle!);
+  }
+
+  /** Hangs up, or declines a ringing call. */
+  hangup(leg: Leg): void {
+    const declining = ringing(leg.call);
+    const handle = leg.handle;
+    try {
+      // Without a handle the vendor is still placing the call: dial() ends it once it exists.
+      if (handle) this.#driver()?.[declining ? 'reject' : 'hangup'](handle);
+    } catch (error) {
+      this.#host.report(toNotifyError(error));
+    }
+    // Drivers normally end the call synchronously; make sure it ends even if one does not.
+    this.#end(leg, declining ? 'reject' : 'disconnect');
+  }
+
+  #fail(leg: Leg, error: unknown, release?: () => void): void {
+    if (!this.#has(leg)) return;
+    this.#host.report(toNotifyError(error, 'CALL_FAILED'));
+    release?.();
+    this.#end(leg, 'disconnect');
+  }
+
+  get calls(): readonly NotifyCall[] {
+    return this.#legs.map((leg) => leg.call);
+  }
+
+  /** The active call: neither held nor ringing unanswered. */
+  get active(): NotifyCall | null {
+    return this.#legs.find(({ call }) => !call.held && !ringing(call))?.call ?? null;
+  }
+
+  /** The current call of ServiceNow's API: the active one, else the one ringing. */
+  current(): Leg | undefined {
+    const active = this.active;
+    return this.#legs.find(({ call }) => (active ? call === active : ringing(call)));
+  }
+
+  #has(leg: Leg): boolean {
+    return this.#legs.includes(leg);
+  }
+
+  /** A new call, PENDING. */
+  #open(init: NotifyCallInit): Leg {
+    const call = new NotifyCall(init);
+    const leg: Leg = {
+      call,
+      announced: false,
+      started: false,
+      incomingAnnounced: false,
+      ended: new AbortController(),
+    };
+    this.#legs.push(leg);
+    call.events.on('status', (status) => {
+      this.#host.changed();
+      this.#onStatus(leg, status);
+    });
+    this.#host.changed();
+    return leg;
+  }
+
+  /** Emits CALL_INIT once per call, when the vendor call object exists. */
+  #announce(leg: Leg): void {
+    const status = leg.call.status;
+    if (leg.announced || status === Status.CLOSED) return;
+    leg.announced = true;
+    this.#emitter.emit(STD_EVENTS.CALL_INIT, status, leg.call.callId);
+    safeCall('onConnect', this.#config.onConnect, status);
+  }
+
+  /**
+   * A call comes in (one at a time: another is ignored while a call exists). INCOMING_CALL follows once
+   * its parent call is known: from the call's parameters, else looked up until the call ends, unless
+   * `skipParentId`.
+   */
+  #incoming(info: IncomingCallInfo, handle: CallHandle): void {
+    if (this.#legs.length) {
+      console.warn('[notify] incoming call ignored: a call is active.');
+      return;
+    }
+    // The SDK's To is the leg's own address (client:<identity>); the backend passes the number called.
+    const to = info.params.notifyNumber || info.to;
+    const callId = () => info.callSid || this.#driver()?.getCallSid(handle);
+    const leg = this.#open({ direction: 'incoming', from: info.from, to, callId });
+    leg.handle = handle;
+    const sysId = info.params.sysId || info.params.callerSysId || undefined;
+    const isFromClient = info.from.startsWith('client:') || info.params.isFromClient === 'true';
+    const ring = (parentId: string | undefined) =>
+      this.#ring(leg, info.from, to, info.callSid, parentId, sysId, isFromClient);
+    if (this.#config.skipParentId === true) return ring(undefined);
+    if (info.params.parentId) return ring(info.params.parentId);
+    const lookup = (callSid: string) => this.#host.backend.getParentId(callSid);
+    void findParent(lookup, info.callSid, leg.ended.signal).then((result) =>
+      ring(result.parentId ?? undefined),
+    );
+  }
+
+  /** Emits INCOMING_CALL for a call still ringing. */
+  #ring(leg: Leg, ...args: NotifyClientEvents[typeof STD_EVENTS.INCOMING_CALL]): void {
+    if (!this.#has(leg) || leg.call.status === Status.CLOSED) return;
+    leg.incomingAnnounced = true;
+    leg.call.parentId = args[3];
+    this.#emitter.emit(STD_EVENTS.INCOMING_CALL, ...args);
+    safeCall('onIncoming', this.#config.onIncoming, ...args);
+  }
+
+  #end(leg: Leg | undefined, reason: 'disconnect' | 'cancel' | 'reject'): void {
+    if (!leg || !this.#has(leg)) return;
+    const callSid = leg.call.callId;
+    // Out of the list first: observers of the CLOSED status already see the call gone.
+    this.#legs = this.#legs.filter((other) => other !== leg);
+    leg.ended.abort();
+    leg.call.transition(Status.CLOSED);
+    // A cancel that crosses pickupCall() (the vendor saw the caller give up after we accepted) ends a
+    // call that CALL_INIT already announced: report it as the disconnect it is for the page.
+    if (reason === 'cancel' && !leg.announced) {
+      if (leg.incomingAnnounced) this.#emitter.emit(STD_EVENTS.CALL_CANCEL, callSid);
+    } else if (leg.announced || leg.incomingAnnounced) {
+      this.#emitter.emit(STD_EVENTS.CALL_DISCONNECT, callSid);
+      safeCall('onDisconnect', this.#config.onDisconnect);
+    }
+  }
+
+  endAll(): void {
+    for (const leg of this.#legs) this.#end(leg, 'disconnect');
+  }
+
+  #onStatus(leg: Leg, to: Status): void {
+    if (to === Status.CLOSED) return;
+    if (!leg.announced) {
+      // An OPEN before CALL_INIT: announce() reports it (CALL_INIT and onConnect with `open`) once.
+      if (to !== Status.OPEN) return;
+      this.#announce(leg);
+    } else {
+      safeCall('onConnect', this.#config.onConnect, to);
+    }
+    if (to === Status.OPEN && !leg.started) {
+      leg.started = true;
+      this.#emitter.emit(STD_EVENTS.CALL_START, leg.call.callId);
+    }
+  }
+}

@@ -1,0 +1,67 @@
+import type { AuthToken, NotifyBackend } from './backend.js';
+import { STD_EVENTS, type Status, type Vendor } from './constants.js';
+import type { DriverFactory } from '../drivers/driver.js';
+import type { NotifyErrorCode } from './errors.js';
+
+/** Listener arguments of every STD_EVENT. */
+export interface NotifyClientEvents {
+  [STD_EVENTS.ONLINE]: [];
+  [STD_EVENTS.OFFLINE]: [];
+  [STD_EVENTS.ERROR]: [message: string, code: NotifyErrorCode];
+  [STD_EVENTS.INCOMING_CALL]: [
+    from: string,
+    to: string,
+    callId: string,
+    parentId: string | undefined,
+    sysId: string | undefined,
+    isFromClient: boolean,
+  ];
+  [STD_EVENTS.CALL_INIT]: [status: Status, callId: string | undefined];
+  [STD_EVENTS.CALL_START]: [callId: string | undefined];
+  [STD_EVENTS.CALL_CANCEL]: [callId: string | undefined];
+  [STD_EVENTS.CALL_DISCONNECT]: [callId: string | undefined];
+  [STD_EVENTS.CALL_MUTE]: [];
+  [STD_EVENTS.CALL_UNMUTE]: [];
+}
+
+/** The configuration object; the client writes `vendor` and `callerId` back into it. */
+export interface NotifyConfig {
+  /** Vendor of the caller ID; set by setCallerId() in lazy mode. */
+  vendor?: Vendor | string;
+  /** Notify number in E.164; do not set directly, use setCallerId(). */
+  callerId?: string;
+  /** true: load the vendor SDK chunk; false (default): use the page's `window.Twilio`. */
+  autoLoadScriptResources?: boolean;
+  /** Refresh the token before it expires (default true). */
+  forceRefreshToken?: boolean;
+  /** true: fire INCOMING_CALL at once, without resolving the parent call. */
+  skipParentId?: boolean;
+  /** Base URL of the backend routes; default `'/api'`. */
+  backendUrl?: string;
+  /** Bearer token (or a function returning one) for the backend. */
+  authToken?: AuthToken;
+  /** Display name stored on the session row. */
+  name?: string;
+  /** Geneva-era handlers: the session is ready. */
+  onReady?: () => void;
+  /** Geneva-era handlers: the session is not active. */
+  onOffline?: () => void;
+  /** Geneva-era handlers: an error. */
+  onError?: (message: string, code?: NotifyErrorCode) => void;
+  /** Geneva-era handlers: a call status change of an incoming or outgoing call. */
+  onConnect?: (status: Status) => void;
+  /** Geneva-era handlers: the call disconnected. */
+  onDisconnect?: () => void;
+  /** Geneva-era handlers: a call is coming in (same arguments as INCOMING_CALL). */
+  onIncoming?: (...args: NotifyClientEvents[typeof STD_EVENTS.INCOMING_CALL]) => void;
+  /** @internal Replaces the HTTP backend (tests). */
+  backend?: NotifyBackend;
+  /** @internal Replaces the vendor driver factory (tests). */
+  driverFactory?: DriverFactory;
+}
+
+/** The target of call(): `phoneNumber` wins when both are given. */
+export interface CallIdentifier {
+  phoneNumber?: string;
+  userId?: string;
+}

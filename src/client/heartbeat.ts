@@ -1,0 +1,64 @@
+import { toNotifyError } from './errors.js';
+
+/** Shortest heartbeat interval accepted from a backend. */
+const MIN_INTERVAL_MS = 250;
+
+/**
+ * Heartbeats of one session (`POST /sessions/:sysId/heartbeat` every `heartbeatSeconds` of the backend)
+ * while the client is ONLINE, so the backend can tell a live client from a tab that vanished without
+ * destroy(). A heartbeat answered NOT_FOUND means the backend expired the session (e.g. a suspended tab):
+ * `onGone` runs once and the heartbeat stops for good. Other failures are retried at the next beat.
+ * `dispose()` (the session ends) stops it and drops the answers still in flight.
+ */
+export class Heartbeat {
+  readonly #intervalMs: number;
+  readonly #send: () => Promise<unknown>;
+  readonly #onGone: () => void;
+  readonly #life = new AbortController();
+  #timer: ReturnType<typeof setInterval> | undefined;
+  /** Beats ran before, so a return to ONLINE beats at once. */
+  #started = false;
+
+  /** @param seconds the backend's interval; absent or 0: the backend wants none. */
+  constructor(seconds: number | undefined, send: () => Promise<unknown>, onGone: () => void) {
+    this.#intervalMs =
+      typeof seconds === 'number' && seconds > 0 ? Math.max(MIN_INTERVAL_MS, seconds * 1000) : 0;
+    this.#send = send;
+    this.#onGone = onGone;
+  }
+
+  /** The client went ONLINE. */
+  start(): void {
+    this.stop();
+    if (!this.#intervalMs || this.#life.signal.aborted) return;
+    if (this.#started) this.#beat();
+    this.#started = true;
+    this.#timer = setInterval(() => this.#beat(), this.#intervalMs);
+  }
+
+  /** The client left ONLINE; an answer in flight still counts. */
+  stop(): void {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** Final: the session ended. */
+  dispose(): void {
+    this.stop();
+    this.#life.abort();
+  }
+
+  #beat(): void {
+    const life = this.#life.signal;
+    this.#send().catch((error: unknown) => {
+      if (life.aborted) return;
+      const failure = toNotifyError(error, 'BACKEND_ERROR');
+      if (failure.code !== 'NOT_FOUND') {
+        console.debug('[notify] heartbeat failed, retrying at the next beat:', failure.message);
+        return;
+      }
+      this.dispose();
+      this.#onGone();
+    });
+  }
+}

@@ -1,0 +1,82 @@
+import { expect, waitUntil } from '@open-wc/testing';
+import { STD_EVENTS, Status } from '../../../src/client/constants.js';
+import { CALLER_ID, onlineClient } from './helpers/setup.js';
+
+describe('NotifyCall (client.calls, client.activeCall)', () => {
+  it('an outgoing call: its own status, parties, id, times, mute and events; gone from calls once closed', async () => {
+    const { client, driver, names } = await onlineClient();
+    expect(client.calls).to.deep.equal([]);
+    expect(client.activeCall).to.equal(null);
+    client.call({ phoneNumber: '+15551234567' });
+    const call = client.activeCall!;
+    expect(client.calls).to.deep.equal([call]);
+    expect(call.direction).to.equal('outgoing');
+    expect(call.from).to.equal(CALLER_ID);
+    expect(call.to).to.equal('+15551234567');
+    expect(call.status).to.equal(Status.PENDING);
+    expect(call.held).to.equal(false);
+    expect(call.answeredAt).to.equal(null);
+    const statuses: string[] = [];
+    const mutes: boolean[] = [];
+    call.events.on('status', (to, from) => statuses.push(`${from}→${to}`));
+    call.events.on('mute', (muted) => mutes.push(muted));
+    await waitUntil(() => names().includes(STD_EVENTS.CALL_INIT));
+    expect(call.callId).to.equal(driver.call!.callSid);
+    driver.answer();
+    expect(call.answeredAt).to.be.a('number');
+    expect(call.answeredAt!).to.be.at.least(call.createdAt);
+    client.mute(true);
+    expect(call.muted).to.equal(true);
+    driver.remoteHangup();
+    expect(call.status).to.equal(Status.CLOSED);
+    expect(call.endedAt).to.be.at.least(call.answeredAt!);
+    expect(statuses).to.deep.equal(['pending→connecting', 'connecting→open', 'open→closed']);
+    expect(mutes).to.deep.equal([true]);
+    expect(client.calls).to.deep.equal([]);
+    expect(client.activeCall).to.equal(null);
+    client.destroy();
+  });
+
+  it('a ringing incoming call is the current call but not the active one until answered', async () => {
+    const { client, driver, backend, names } = await onlineClient();
+    backend.parentIds.CAin = 'parent-1';
+    driver.receive({ callSid: 'CAin', from: '+15559990000', to: 'client:me' });
+    const [call] = client.calls;
+    expect(call.direction).to.equal('incoming');
+    expect(call.from).to.equal('+15559990000');
+    expect(call.callId).to.equal('CAin');
+    expect(client.activeCall).to.equal(null);
+    expect(client.getStatus()).to.equal(Status.PENDING);
+    await waitUntil(() => names().includes(STD_EVENTS.INCOMING_CALL));
+    expect(call.parentId).to.equal('parent-1');
+    client.pickupCall();
+    await waitUntil(() => call.status === Status.CONNECTING);
+    expect(client.activeCall).to.equal(call);
+    client.hangupCall();
+    expect(call.status).to.equal(Status.CLOSED);
+    expect(client.calls).to.deep.equal([]);
+    client.destroy();
+  });
+
+  it("routes the driver's call events by handle: the end of an ignored second call leaves the open one alone", async () => {
+    const { client, driver, names } = await onlineClient();
+    client.call({ phoneNumber: '+15551234567' });
+    await waitUntil(() => names().includes(STD_EVENTS.CALL_INIT));
+    const outgoing = driver.call!;
+    driver.answer(outgoing);
+    const call = client.activeCall!;
+    // The client takes one call at a time (for now): a second invite is ignored…
+    driver.receive({ callSid: 'CAsecond' });
+    expect(client.calls).to.deep.equal([call]);
+    // …and its end (a handle the client does not hold) changes nothing.
+    driver.remoteCancel();
+    expect(call.status).to.equal(Status.OPEN);
+    expect(names()).to.not.include(STD_EVENTS.CALL_DISCONNECT);
+    client.sendDtmf('5');
+    expect(driver.log.find((e) => e.method === 'sendDigits')?.args).to.deep.equal(['5', outgoing]);
+    driver.remoteHangup(outgoing);
+    expect(call.status).to.equal(Status.CLOSED);
+    expect(names()).to.include(STD_EVENTS.CALL_DISCONNECT);
+    client.destroy();
+  });
+});
