@@ -74,7 +74,7 @@ const MUTATIONS: Mutation[] = [
     name: 'mute-does-nothing',
     bug: 'mute fires CALL_MUTE but the microphone keeps sending',
     file: 'src/drivers/twilio/twilio-driver.ts',
-    search: 'this.#call?.mute(muted);',
+    search: 'this.#live(handle)?.mute(muted);',
     replace: 'void muted;',
     browserTests: ['test/browser/e2e/notify-api-client.test.ts'],
   },
