@@ -12,8 +12,9 @@ describe('NotifyClient token handling', () => {
     await waitUntil(() => made.names().includes(STD_EVENTS.ONLINE));
     const started = Date.now();
     await waitUntil(() => made.driver.token === 'token-2', 'no refresh', { timeout: 2000 });
-    // 20% of the remaining lifetime is the lead for short tokens: about 400 ms.
-    expect(Date.now() - started).to.be.within(200, 600);
+    // 20% of the remaining lifetime is the lead for short tokens: about 400 ms (timed exactly with fake timers
+    // in test/node/client/token-renewal.test.ts; here only that it did not refresh at once).
+    expect(Date.now() - started).to.be.at.least(200);
     await waitUntil(() => made.driver.token === 'token-3', 'no second refresh', { timeout: 2000 });
     expect(made.backend.methods.filter((m) => m === 'refreshToken')).to.have.length(2);
     expect(made.client.getDeviceState()).to.equal('online');
