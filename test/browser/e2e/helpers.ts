@@ -2,6 +2,7 @@
  * Test seams for the end-to-end group: the stack's addresses, development sign-in, the emulator's
  * inspection API, and the page's RTCPeerConnections (recorded so a test can read real getStats()).
  */
+import { waitUntil } from '@open-wc/testing';
 import { toneMs, type AudioReading } from '../../../emulator/media/audio-meter.js';
 // @ts-expect-error served by the stack plugin at test time
 import { stack as served } from '/__stack.js';
@@ -198,4 +199,30 @@ export async function remoteTone(
 export async function pageHears(hz: number, pc?: RTCPeerConnection): Promise<boolean> {
   const { hz: heard } = await remoteTone(pc);
   return heard !== null && Math.abs(heard - hz) <= 25;
+}
+
+/** A client as far as tearing it down goes. */
+interface Destroyable {
+  getSession(): { identity: string } | null;
+  destroy(): void;
+}
+
+/**
+ * Destroys clients and waits until the emulator no longer has them registered, so that the next test starts
+ * from a settled stack (a positive signal, where a fixed pause would only guess).
+ */
+export async function destroyAndSettle(clients: Destroyable[], origin = stack.origin): Promise<void> {
+  const identities = clients.map((client) => client.getSession()?.identity).filter(Boolean) as string[];
+  for (const client of clients) client.destroy();
+  if (!identities.length) return;
+  const registered = async () => {
+    const response = await fetch(`${origin}/emulator/registrations`);
+    const { registrations } = (await response.json()) as { registrations: Array<{ identity: string }> };
+    return registrations.map((r) => r.identity);
+  };
+  await waitUntil(
+    async () => !(await registered()).some((identity) => identities.includes(identity)),
+    'a destroyed client stayed registered',
+    { timeout: 15000, interval: 50 },
+  );
 }

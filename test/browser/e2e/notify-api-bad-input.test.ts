@@ -5,7 +5,7 @@
  * code) with the exact code, getStatus() and notifyConfig unchanged; at the end the client still calls.
  */
 import { expect, waitUntil } from '@open-wc/testing';
-import { api, phone, recordEvents, signInUser, stack } from './helpers.js';
+import { api, phone, recordEvents, signInUser, stack, destroyAndSettle } from './helpers.js';
 // @ts-expect-error the built bundle has no types next to it at test time
 import { NotifyClient, STD_EVENTS, Status } from '/dist/notify-phone.js';
 
@@ -108,8 +108,7 @@ async function inCall(agent: Agent): Promise<{ callSid: string; number: string }
 describe('notify API: bad input gets its coded error and leaves the client usable', function () {
   this.timeout(90000);
   afterEach(async () => {
-    for (const agent of agents.splice(0)) agent.client.destroy();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await destroyAndSettle(agents.splice(0).map((agent) => agent.client));
   });
 
   it('wrong types: INVALID_ARGUMENT / INVALID_NUMBER / INVALID_DTMF, an unknown event name included', async () => {

@@ -12,6 +12,7 @@ import {
   recordEvents,
   signInUser,
   stack,
+  destroyAndSettle,
 } from './helpers.js';
 // @ts-expect-error the built bundle has no types next to it at test time
 import { NotifyClient, STD_EVENTS, Status } from '/dist/notify-phone.js';
@@ -55,8 +56,7 @@ const microphoneEnabled = () =>
 describe('notify API: client features through the real SDK', function () {
   this.timeout(90000);
   afterEach(async () => {
-    for (const client of clients.splice(0)) client.destroy();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await destroyAndSettle(clients.splice(0));
   });
 
   it('mute(true) / mute("true") / mute(false) fire CALL_MUTE / CALL_UNMUTE and switch the microphone', async () => {

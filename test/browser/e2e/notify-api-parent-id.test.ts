@@ -5,7 +5,7 @@
  * budget still yields the parent; a longer one yields `{error}` and INCOMING_CALL with parentId undefined.
  */
 import { expect, waitUntil } from '@open-wc/testing';
-import { dialFromPhone, recordEvents, signInUser, stack } from './helpers.js';
+import { dialFromPhone, recordEvents, signInUser, stack, destroyAndSettle } from './helpers.js';
 // @ts-expect-error the built bundle has no types next to it at test time
 import { NotifyClient, STD_EVENTS } from '/dist/notify-phone.js';
 
@@ -59,8 +59,7 @@ describe('notify API: getParentId with a slow Twilio (emulator parentCallbackDel
   this.timeout(60000);
   afterEach(async () => {
     await settings({ parentCallbackDelayMs: 0 });
-    for (const client of clients.splice(0)) client.destroy();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await destroyAndSettle(clients.splice(0));
   });
 
   it('a 1.5 s delay: INCOMING_CALL still carries the parent id, getParentId resolves after retries', async () => {

@@ -16,6 +16,7 @@ import {
   recordEvents,
   signInUser,
   stack,
+  destroyAndSettle,
 } from './helpers.js';
 import { toneMs } from '../../../emulator/media/audio-meter.js';
 // @ts-expect-error the built bundle has no types next to it at test time
@@ -65,8 +66,7 @@ async function phoneCall(number: string, callSid?: string) {
 describe('notify API: incoming calls to a Notify number', function () {
   this.timeout(90000);
   afterEach(async () => {
-    for (const agent of agents.splice(0)) agent.client.destroy();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await destroyAndSettle(agents.splice(0).map((agent) => agent.client));
   });
 
   it('rings every available client; the first pickup gets the call, audio both ways, DTMF; the other gets CALL_CANCEL', async () => {
@@ -189,8 +189,7 @@ describe('notify API: incoming calls to a Notify number', function () {
 describe('notify API: browser to browser', function () {
   this.timeout(90000);
   afterEach(async () => {
-    for (const agent of agents.splice(0)) agent.client.destroy();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await destroyAndSettle(agents.splice(0).map((agent) => agent.client));
   });
 
   it('call({userId}) rings that user with sysId and isFromClient; audio both ways and DTMF across the bridge', async () => {
@@ -243,8 +242,7 @@ describe('notify API: browser to browser', function () {
 describe('notify API: forwardCall', function () {
   this.timeout(90000);
   afterEach(async () => {
-    for (const agent of agents.splice(0)) agent.client.destroy();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await destroyAndSettle(agents.splice(0).map((agent) => agent.client));
   });
 
   async function answeredIncoming(agent: Agent) {

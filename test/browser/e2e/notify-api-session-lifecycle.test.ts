@@ -4,7 +4,7 @@
  * heartbeats) expires and is neither listed nor rung; the deprecated `Vendor.TWILIO` works end to end.
  */
 import { expect, waitUntil } from '@open-wc/testing';
-import { api, recordEvents, signInUser, stack, type EmulatorLeg } from './helpers.js';
+import { api, recordEvents, signInUser, stack, type EmulatorLeg, destroyAndSettle } from './helpers.js';
 // @ts-expect-error served by the stack plugin at test time (starts the short-session stack)
 import { stack as withShortSessions } from '/__stack.js?shortSessions';
 // @ts-expect-error the built bundle has no types next to it at test time
@@ -94,8 +94,7 @@ const listed = async (agent: Agent, user: { sys_id: string }) =>
 describe('notify API: session lifecycle', function () {
   this.timeout(90000);
   afterEach(async () => {
-    for (const agent of agents.splice(0)) agent.client.destroy();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await destroyAndSettle(agents.splice(0).map((agent) => agent.client));
   });
 
   it('destroy() during a call unregisters, releases the microphone and removes the session row', async () => {

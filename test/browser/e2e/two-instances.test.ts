@@ -15,6 +15,7 @@ import {
   type ApiBody,
   type EmulatorLeg,
   type PhoneCall,
+  destroyAndSettle,
 } from './helpers.js';
 // @ts-expect-error served by the stack plugin at test time; the query starts the two-instance stack
 import { stack as served } from '/__stack.js?twoInstances';
@@ -91,8 +92,10 @@ describe('two backend instances on one PostgreSQL', function () {
   });
 
   afterEach(async () => {
-    for (const agent of agents.splice(0)) agent.client.destroy();
-    await sleep(300);
+    await destroyAndSettle(
+      agents.splice(0).map((agent) => agent.client),
+      two.origin,
+    );
   });
 
   /** A backend request as a signed-in user, to one instance. */
