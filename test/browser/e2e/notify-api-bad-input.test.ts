@@ -5,7 +5,7 @@
  * code) with the exact code, getStatus() and notifyConfig unchanged; at the end the client still calls.
  */
 import { expect, waitUntil } from '@open-wc/testing';
-import { api, phone, recordEvents, signInUser, stack, destroyAndSettle } from './helpers.js';
+import { api, heardPageMs, phone, recordEvents, signInUser, stack, destroyAndSettle } from './helpers.js';
 // @ts-expect-error the built bundle has no types next to it at test time
 import { NotifyClient, STD_EVENTS, Status } from '/dist/notify-phone.js';
 
@@ -338,7 +338,13 @@ describe('notify API: bad input gets its coded error and leaves the client usabl
     expect(forward.status).to.equal(403);
     expect(forward.body.error?.code).to.equal('FORBIDDEN');
 
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Settled, not slept on: after A's refused attempts the phone still hears B for another half second.
+    const heardBefore = heardPageMs((await phone(number)).calls.at(-1));
+    await waitUntil(
+      async () => heardPageMs((await phone(number)).calls.at(-1)) >= heardBefore + 500,
+      'B’s call stopped carrying B’s voice',
+      TIMEOUT,
+    );
     expect(b.client.getStatus()).to.equal(Status.OPEN);
     expect(count(b.log, STD_EVENTS.CALL_DISCONNECT)).to.equal(0);
     expect(errors(b)).to.deep.equal([]);
