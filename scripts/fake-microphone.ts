@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pcm16MonoWav } from '../emulator/media/wav.js';
 
 /** The tone the browser's fake microphone plays in every test, demo check and benchmark. */
 export const FAKE_MICROPHONE_HZ = 1000;
@@ -19,25 +20,12 @@ const AMPLITUDE = 0.3 * 32767;
 export function fakeMicrophoneWav(): string {
   const path = join(tmpdir(), 'notify-phone', `fake-microphone-${FAKE_MICROPHONE_HZ}hz.wav`);
   if (existsSync(path)) return path;
-  const samples = (SAMPLE_RATE * PERIOD_MS) / 1000;
+  const samples = new Int16Array((SAMPLE_RATE * PERIOD_MS) / 1000);
   const toneSamples = (SAMPLE_RATE * TONE_MS) / 1000;
-  const wav = Buffer.alloc(44 + samples * 2);
-  wav.write('RIFF', 0, 'ascii');
-  wav.writeUInt32LE(36 + samples * 2, 4);
-  wav.write('WAVEfmt ', 8, 'ascii');
-  wav.writeUInt32LE(16, 16); // fmt chunk size
-  wav.writeUInt16LE(1, 20); // PCM
-  wav.writeUInt16LE(1, 22); // mono
-  wav.writeUInt32LE(SAMPLE_RATE, 24);
-  wav.writeUInt32LE(SAMPLE_RATE * 2, 28); // byte rate
-  wav.writeUInt16LE(2, 32); // block align
-  wav.writeUInt16LE(16, 34); // bits per sample
-  wav.write('data', 36, 'ascii');
-  wav.writeUInt32LE(samples * 2, 40);
   for (let i = 0; i < toneSamples; i++) {
-    const sample = AMPLITUDE * Math.sin((2 * Math.PI * FAKE_MICROPHONE_HZ * i) / SAMPLE_RATE);
-    wav.writeInt16LE(Math.round(sample), 44 + i * 2);
+    samples[i] = Math.round(AMPLITUDE * Math.sin((2 * Math.PI * FAKE_MICROPHONE_HZ * i) / SAMPLE_RATE));
   }
+  const wav = pcm16MonoWav(samples, SAMPLE_RATE);
   mkdirSync(join(tmpdir(), 'notify-phone'), { recursive: true });
   // Written under a temporary name and renamed, so a concurrent run never reads half a file.
   const partial = `${path}.${process.pid}`;

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { pcm16MonoWav } from '../media/wav.js';
 
 /** The 15 sounds Device fetches at construction (and again on updateOptions). */
 export const SDK_SOUNDS = [
@@ -12,22 +13,7 @@ export const SDK_SOUNDS = [
 
 /** 100 ms of 8 kHz 16-bit mono silence as a WAV file; decodeAudioData sniffs the format, not the extension. */
 export function silentWav(durationMs = 100, sampleRate = 8000): Buffer {
-  const dataBytes = Math.round((sampleRate * durationMs) / 1000) * 2;
-  const wav = Buffer.alloc(44 + dataBytes);
-  wav.write('RIFF', 0, 'ascii');
-  wav.writeUInt32LE(36 + dataBytes, 4);
-  wav.write('WAVE', 8, 'ascii');
-  wav.write('fmt ', 12, 'ascii');
-  wav.writeUInt32LE(16, 16); // fmt chunk size
-  wav.writeUInt16LE(1, 20); // PCM
-  wav.writeUInt16LE(1, 22); // mono
-  wav.writeUInt32LE(sampleRate, 24);
-  wav.writeUInt32LE(sampleRate * 2, 28); // byte rate
-  wav.writeUInt16LE(2, 32); // block align
-  wav.writeUInt16LE(16, 34); // bits per sample
-  wav.write('data', 36, 'ascii');
-  wav.writeUInt32LE(dataBytes, 40);
-  return wav;
+  return pcm16MonoWav(new Int16Array(Math.round((sampleRate * durationMs) / 1000)), sampleRate);
 }
 
 /**
