@@ -29,6 +29,8 @@ describe('<Dial><Conference>', () => {
   let emulator: RunningEmulator;
   let backend: Awaited<ReturnType<typeof startFakeBackend>>;
   let rest: twilio.Twilio;
+  /** The conference the next caller joins. */
+  let room = 'room';
   const cleanups: Array<() => unknown> = [];
 
   before(async () => {
@@ -36,13 +38,15 @@ describe('<Dial><Conference>', () => {
     backend = await startFakeBackend(account.authToken, (params, path) => {
       if (path.startsWith('/conference-events')) return { twiml: '<Response/>' };
       if (path.startsWith('/after')) return { twiml: '<Response><Hangup/></Response>' };
-      const room = params.From === 'client:alice' ? 'mixed-room' : params.To === NOTIFY_NUMBER ? 'room' : 'x';
-      const endOnExit = params.From === MODERATOR ? ' endConferenceOnExit="true"' : '';
+      if (path.startsWith('/hold-music'))
+        return { twiml: '<Response><Play loop="0">/sounds/hold</Play></Response>' };
+      const moderator = params.From === MODERATOR;
+      const endOnExit = moderator ? ' endConferenceOnExit="true" participantLabel="moderator"' : '';
       return {
         twiml:
           `<Response><Dial action="/after"><Conference beep="false" waitUrl=""${endOnExit} ` +
           `statusCallback="/conference-events" statusCallbackEvent="start end join leave mute hold">` +
-          `${params.From === MODERATOR ? 'moderated' : room}</Conference></Dial></Response>`,
+          `${room}</Conference></Dial></Response>`,
       };
     });
     emulator = await startEmulator({
@@ -190,6 +194,232 @@ describe('<Dial><Conference>', () => {
       assert.equal(end.params.CallSidEndingConference, sidC);
     },
   );
+
+  /** A werift "browser" places a call (From client:alice) and plays the page's tone once connected. */
+  async function browserDialsIn(): Promise<{ peer: BrowserPeer; callSid: string }> {
+    const client = new SignalingClient(emulator.url);
+    const peer = new BrowserPeer();
+    cleanups.push(
+      () => client.close(),
+      () => peer.close(),
+    );
+    await client.opened();
+    await client.listen(mintToken(emulator.account, { identity: 'alice' }));
+    client.send('invite', { callsid: 'TJSconference-test', sdp: await peer.offer(), twilio: { params: '' } });
+    const callSid = (await client.next('ringing')).payload.callsid as string;
+    const answer = await client.next('answer');
+    await peer.accept(answer.payload.sdp);
+    await peer.connected();
+    peer.startAudio(PAGE_TONE_HZ);
+    return { peer, callSid };
+  }
+
+  const holdMs = (reading: AudioReading) => HOLD_TONES_HZ.reduce((sum, hz) => sum + toneMs(reading, hz), 0);
+
+  it(
+    'carries real audio to and from a browser leg; hold plays the hold tone and takes it out of the mix',
+    { timeout: 30_000 },
+    async () => {
+      room = 'mixed-room';
+      const [a, b] = [PHONES.a[0], PHONES.b[0]];
+      const { peer, callSid } = await browserDialsIn();
+      const { sid } = (await waitFor(() => conferenceOf(callSid), 5000, 'the browser in the conference'))!;
+      const sidA = await dialIn(a);
+      const sidB = await dialIn(b);
+      // B muted: A and the browser hear each other alone.
+      await participant(sid, sidB).update({ muted: true });
+      await rises(async () => toneMs(await phoneReading(a), PAGE_TONE_HZ), 'A hears the browser');
+      await rises(async () => toneMs(peer.heard.reading(), 440), 'the browser hears A');
+      await participant(sid, sidB).update({ muted: false });
+      await participant(sid, sidA).update({ muted: true });
+      await rises(async () => toneMs(peer.heard.reading(), 550), 'the browser hears B');
+      await participant(sid, sidA).update({ muted: false });
+      await participant(sid, sidB).update({ muted: true });
+
+      // The browser on hold (default hold audio): it hears the hold tone, A no longer hears it.
+      const held = await participant(sid, callSid).update({ hold: true });
+      assert.equal(held.hold, true);
+      await rises(async () => holdMs(peer.heard.reading()), 'the held browser hears the hold tone');
+      await staysFlat(
+        async () => toneMs(peer.heard.reading(), 440),
+        async () => holdMs(peer.heard.reading()),
+        'the held browser does not hear A',
+      );
+      await staysFlat(
+        async () => toneMs(await phoneReading(a), PAGE_TONE_HZ),
+        async () => (await phoneReading(a)).silentMs,
+        'A does not hear the held browser',
+      );
+      const listed = await rest.conferences(sid).participants.list({ hold: true });
+      assert.deepEqual(
+        listed.map((p) => p.callSid),
+        [callSid],
+      );
+      await participant(sid, callSid).update({ hold: false });
+      await rises(async () => toneMs(peer.heard.reading(), 440), 'the resumed browser hears A again');
+      await rises(async () => toneMs(await phoneReading(a), PAGE_TONE_HZ), 'A hears the resumed browser');
+
+      // A HoldUrl whose TwiML plays the built-in hold sound (fetched, signed) gives the hold tone too.
+      await participant(sid, sidA).update({
+        hold: true,
+        holdUrl: `${backend.base}/hold-music`,
+        holdMethod: 'POST',
+      });
+      await rises(async () => holdMs(await phoneReading(a)), 'A hears the HoldUrl hold music');
+      const holdRequest = backend.requests.find((r) => r.path === '/hold-music');
+      assert.equal(holdRequest?.signatureValid, true);
+      assert.equal(holdRequest?.params.CallSid, sidA);
+      assert.equal(holdRequest?.params.ConferenceSid, sid);
+
+      await rest.conferences(sid).update({ status: 'completed' });
+      const ended = await rest.conferences(sid).fetch();
+      assert.equal(ended.status, 'completed');
+      assert.equal(ended.reasonConferenceEnded, 'conference-ended-via-api');
+      assert.deepEqual(await rest.conferences(sid).participants.list(), []);
+      await waitFor(() => events(sid).includes('conference-end') || undefined, 5000, 'conference-end');
+      assert.deepEqual(
+        events(sid).filter((e) => /hold|end/.test(e)),
+        [
+          `participant-hold ${callSid}`,
+          `participant-unhold ${callSid}`,
+          `participant-hold ${sidA}`,
+          'conference-end',
+        ],
+      );
+      // Every leg's <Dial action> ran (DialCallStatus=answered) and its <Hangup/> ended the call.
+      await waitFor(
+        () =>
+          backend.requests.filter(
+            (r) => r.path === '/after' && [callSid, sidA, sidB].includes(r.params.CallSid),
+          ).length === 3 || undefined,
+        5000,
+        'the three action requests',
+      );
+      const actions = backend.requests.filter((r) => r.path === '/after' && r.params.CallSid === sidA);
+      assert.equal(actions[0]?.params.DialCallStatus, 'answered');
+      await waitFor(async () => (await rest.calls(sidA).fetch()).status === 'completed', 5000, 'A completed');
+    },
+  );
+
+  it(
+    'ends the conference when an endConferenceOnExit participant leaves; REST removes a participant',
+    { timeout: 30_000 },
+    async () => {
+      room = 'moderated';
+      const [a, c] = [PHONES.a[0], PHONES.c[0]];
+      const sidModerator = await dialIn(MODERATOR);
+      const sidA = await dialIn(a);
+      const sidC = await dialIn(c);
+      const { sid } = (await conferenceOf(sidA))!;
+      // A participant is addressed by its label too.
+      const moderator = await participant(sid, 'moderator').fetch();
+      assert.equal(moderator.callSid, sidModerator);
+      assert.equal(moderator.endConferenceOnExit, true);
+      assert.equal(moderator.label, 'moderator');
+
+      // Removing C takes it out of the conference; its TwiML goes on (<Dial action>), the conference stays.
+      await participant(sid, sidC).remove();
+      await waitFor(
+        () => backend.requests.find((r) => r.path === '/after' && r.params.CallSid === sidC),
+        5000,
+        "C's action request",
+      );
+      assert.deepEqual(
+        (await rest.conferences(sid).participants.list()).map((p) => p.callSid),
+        [sidModerator, sidA],
+      );
+      assert.equal((await rest.conferences(sid).fetch()).status, 'in-progress');
+
+      await inspect(emulator, `${phonePath(MODERATOR)}/hangup`, { method: 'POST' });
+      await waitFor(
+        async () => (await rest.conferences(sid).fetch()).status === 'completed',
+        5000,
+        'the end',
+      );
+      const ended = await rest.conferences(sid).fetch();
+      assert.equal(ended.reasonConferenceEnded, 'participant-with-end-conference-on-exit-left');
+      assert.equal(ended.callSidEndingConference, sidModerator);
+      const action = await waitFor(
+        () => backend.requests.find((r) => r.path === '/after' && r.params.CallSid === sidA),
+        5000,
+        "A's action request",
+      );
+      assert.equal(action.params.DialCallStatus, 'answered');
+      await waitFor(async () => (await rest.calls(sidA).fetch()).status === 'completed', 5000, 'A hung up');
+      await waitFor(() => events(sid).includes('conference-end') || undefined, 5000, 'conference-end');
+      assert.deepEqual(events(sid).slice(-4), [
+        `participant-leave ${sidC}`,
+        `participant-leave ${sidModerator}`,
+        `participant-leave ${sidA}`,
+        'conference-end',
+      ]);
+      const list = await rest.conferences.list({ friendlyName: 'moderated', status: 'completed' });
+      assert.deepEqual(
+        list.map((conference) => conference.sid),
+        [sid],
+      );
+      assert.deepEqual(await rest.conferences.list({ friendlyName: 'moderated', status: 'in-progress' }), []);
+    },
+  );
+
+  it('answers bad requests with Twilio-shaped errors', { timeout: 20_000 }, async () => {
+    room = 'errors';
+    const sidA = await dialIn(PHONES.a[0]);
+    const { sid } = (await conferenceOf(sidA))!;
+    const restError = async (call: () => Promise<unknown>) => {
+      const error = (await call().then(
+        () => assert.fail('expected an error'),
+        (e: unknown) => e,
+      )) as { status: number; code: number };
+      return [error.status, error.code];
+    };
+    const unknownSid = `CF${'0'.repeat(32)}`;
+    assert.deepEqual(await restError(() => rest.conferences(unknownSid).fetch()), [404, 20404]);
+    assert.deepEqual(await restError(() => rest.conferences('room').fetch()), [404, 20404]);
+    assert.deepEqual(await restError(() => participant(sid, `CA${'0'.repeat(32)}`).fetch()), [404, 20404]);
+    assert.deepEqual(
+      await restError(() => participant(unknownSid, sidA).update({ hold: true })),
+      [404, 20404],
+    );
+    assert.deepEqual(await restError(() => participant(sid, `CA${'1'.repeat(32)}`).remove()), [404, 20404]);
+    assert.deepEqual(
+      await restError(() => rest.conferences(sid).update({ status: 'init' as 'completed' })),
+      [400, 20001],
+    );
+    // twilio-node only sends booleans, so a bad Hold is sent by hand.
+    const auth = `Basic ${Buffer.from(`${emulator.account.apiKeySid}:${emulator.account.apiKeySecret}`).toString('base64')}`;
+    const path = `/2010-04-01/Accounts/${emulator.account.accountSid}/Conferences/${sid}/Participants/${sidA}.json`;
+    const bad = await emulator.app.inject({
+      method: 'POST',
+      url: path,
+      headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'Hold=maybe',
+    });
+    assert.equal(bad.statusCode, 400);
+    assert.equal(bad.json().code, 20001);
+    assert.equal(bad.json().status, 400);
+    assert.match(bad.json().more_info, /20001/);
+    const badUrl = await emulator.app.inject({
+      method: 'POST',
+      url: path,
+      headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'Hold=true&HoldUrl=not-a-url',
+    });
+    assert.equal(badUrl.statusCode, 400);
+    assert.equal(badUrl.json().code, 21205);
+    const unauthenticated = await emulator.app.inject({ method: 'GET', url: path });
+    assert.equal(unauthenticated.statusCode, 401);
+    assert.equal(unauthenticated.json().code, 20003);
+    const after = await participant(sid, sidA).fetch();
+    assert.equal(after.hold, false, 'refused updates leave the participant unchanged');
+    assert.equal(after.muted, false);
+    // The built-in hold sound is served as a WAV file.
+    const sound = await emulator.app.inject({ method: 'GET', url: '/sounds/hold' });
+    assert.equal(sound.statusCode, 200);
+    assert.equal(sound.headers['content-type'], 'audio/wav');
+    assert.equal(sound.rawPayload.length, 44 + 8000 * 2, 'a second of 16-bit 8 kHz audio');
+    await inspect(emulator, `${phonePath(PHONES.a[0])}/hangup`, { method: 'POST' });
+  });
 });
 
 const emptyReading: AudioReading = {
@@ -216,5 +446,3 @@ async function staysFlat(
   await rises(meanwhile, `${what}: the listener hears something meanwhile`);
   assert.equal((await flat()) - start, 0, what);
 }
-
-export { BrowserPeer, mintToken, SignalingClient, HOLD_TONES_HZ, PAGE_TONE_HZ };
