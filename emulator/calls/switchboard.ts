@@ -272,7 +272,8 @@ export class Switchboard implements CallRouter, SessionDirectory {
     this.phones.endAll();
   }
 
-  private dialDeps(): DialDeps {
+  /** What dialling needs (also REST Participants create, which dials into a conference). */
+  dialDeps(): DialDeps {
     return {
       account: this.options.account,
       registry: this.registry,

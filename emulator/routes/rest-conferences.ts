@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Conference, Participant } from '../calls/conference.js';
+import { dialIntoConference } from '../calls/conference-dial-out.js';
+import type { StatusCallbackSpec } from '../twiml/verbs.js';
 import type { Switchboard } from '../calls/switchboard.js';
 import { API, basicAuth, notFound, page, restError, rfc2822 } from './rest-auth.js';
 
@@ -7,6 +9,20 @@ const CONFERENCE_SID = /^CF[0-9a-fA-F]{32}$/;
 const STATUSES = ['init', 'in-progress', 'completed'];
 
 type Body = Record<string, string> | undefined;
+/** Form bodies with repeated keys (twilio-node sends arrays that way). */
+type ListBody = Record<string, string | string[]> | undefined;
+
+const E164 = /^\+[1-9]\d{1,14}$/;
+const CLIENT = /^client:[\w.@+-]+$/;
+const HTTP_URL = /^https?:\/\//;
+
+/** The values of a repeated (or space-separated) form parameter. */
+const listOf = (value: string | string[] | undefined): string[] =>
+  (Array.isArray(value) ? value : value === undefined ? [] : [value])
+    .flatMap((v) => v.split(/[\s,]+/))
+    .filter(Boolean);
+const single = (value: string | string[] | undefined): string | undefined =>
+  Array.isArray(value) ? value[value.length - 1] : value;
 type ConferenceParams = { accountSid: string; conferenceSid: string };
 type ParticipantParams = ConferenceParams & { participant: string };
 
@@ -41,7 +57,20 @@ function conferenceJson(conference: Conference, accountSid: string) {
   };
 }
 
-function participantJson(participant: Participant, accountSid: string) {
+type ParticipantFields = Pick<
+  Participant,
+  | 'callSid'
+  | 'conferenceSid'
+  | 'dateCreated'
+  | 'dateUpdated'
+  | 'endConferenceOnExit'
+  | 'hold'
+  | 'label'
+  | 'muted'
+  | 'startConferenceOnEnter'
+>;
+
+function participantJson(participant: ParticipantFields, accountSid: string, status = 'connected') {
   const base = `/2010-04-01/Accounts/${accountSid}/Conferences/${participant.conferenceSid}`;
   return {
     account_sid: accountSid,
@@ -57,7 +86,7 @@ function participantJson(participant: Participant, accountSid: string) {
     muted: participant.muted,
     queue_time: '0',
     start_conference_on_enter: participant.startConferenceOnEnter,
-    status: 'connected',
+    status,
     uri: `${base}/Participants/${participant.callSid}.json`,
   };
 }
@@ -66,7 +95,8 @@ function participantJson(participant: Participant, accountSid: string) {
  * The REST Conferences resource (list with FriendlyName/Status filters, fetch, update `Status=completed`) and
  * its Participants (list with Muted/Hold filters, fetch by CallSid or label, update Muted/Hold/HoldUrl/
  * HoldMethod/EndConferenceOnExit, delete = remove from the conference), with the Calls resource's auth and
- * errors. Conferences cannot be created (as on Twilio); creating participants is not emulated (400).
+ * errors. Conferences cannot be created (as on Twilio); creating a participant dials a phone or client into
+ * a conference given by SID or friendly name (conference-dial-out.ts).
  */
 export async function restConferenceRoutes(
   app: FastifyInstance,
@@ -194,10 +224,83 @@ export async function restConferenceRoutes(
     },
   );
 
-  app.post<{ Params: { accountSid: string; conferenceSid: string } }>(
+  app.post<{ Params: ConferenceParams; Body: ListBody }>(
     `${API}/Conferences/:conferenceSid/Participants.json`,
     { preHandler },
-    async (_request, reply) =>
-      restError(reply, 400, 20001, 'Adding conference participants through REST is not emulated yet'),
+    async (request, reply) => {
+      const body = request.body ?? {};
+      const from = single(body.From);
+      const to = single(body.To);
+      if (!from) return restError(reply, 400, 21603, "A 'From' phone number is required.");
+      if (!to) return restError(reply, 400, 21604, "A 'To' phone number is required.");
+      if (!E164.test(to) && !CLIENT.test(to)) {
+        return restError(reply, 400, 21211, `Invalid 'To' Phone Number: ${to} (+E164 or client:identity)`);
+      }
+      const flags: Record<string, boolean | undefined> = {};
+      for (const name of ['Muted', 'StartConferenceOnEnter', 'EndConferenceOnExit']) {
+        const value = formBool(single(body[name]));
+        if (value === null) return invalid(reply, name, single(body[name])!);
+        flags[name] = value;
+      }
+      const urls = ['StatusCallback', 'ConferenceStatusCallback'].map((name) => single(body[name]));
+      if (urls.some((url) => url !== undefined && !HTTP_URL.test(url))) {
+        return restError(
+          reply,
+          400,
+          21205,
+          'StatusCallback and ConferenceStatusCallback must be http(s) URLs',
+        );
+      }
+      const spec = (url: string | undefined, method: string | string[] | undefined, events: string[]) =>
+        url
+          ? ({
+              url,
+              method: single(method)?.toUpperCase() === 'GET' ? 'GET' : 'POST',
+              events,
+            } as StatusCallbackSpec)
+          : undefined;
+      const { conferenceSid } = request.params;
+      // Create addresses the conference by SID or by friendly name (which opens it if needed).
+      let conference: Conference | undefined;
+      if (CONFERENCE_SID.test(conferenceSid)) {
+        conference = conferences.get(conferenceSid);
+        if (!conference || conference.status === 'completed') return notFound(reply);
+      } else {
+        const events = listOf(body.ConferenceStatusCallbackEvent);
+        conference = conferences.open(
+          conferenceSid,
+          spec(urls[1], body.ConferenceStatusCallbackMethod, events.length ? events : ['start', 'end']),
+        );
+      }
+      const timeout = Number(single(body.Timeout) ?? 60);
+      const events = listOf(body.StatusCallbackEvent);
+      const options = {
+        label: single(body.Label),
+        muted: flags.Muted ?? false,
+        startConferenceOnEnter: flags.StartConferenceOnEnter ?? true,
+        endConferenceOnExit: flags.EndConferenceOnExit ?? false,
+      };
+      const callSid = dialIntoConference(
+        conference,
+        {
+          ...options,
+          from,
+          to,
+          timeout: Number.isFinite(timeout) ? Math.min(600, Math.max(5, timeout)) : 60,
+          statusCallback: spec(urls[0], body.StatusCallbackMethod, events.length ? events : ['completed']),
+        },
+        switchboard.dialDeps(),
+      );
+      const now = new Date();
+      const created = {
+        ...options,
+        callSid,
+        conferenceSid: conference.sid,
+        hold: false,
+        dateCreated: now,
+        dateUpdated: now,
+      };
+      return reply.code(201).send(participantJson(created, account.accountSid, 'queued'));
+    },
   );
 }

@@ -96,6 +96,9 @@ describe('<Dial><Conference>', () => {
     return callSid;
   }
 
+  const basicAuth = () =>
+    `Basic ${Buffer.from(`${emulator.account.apiKeySid}:${emulator.account.apiKeySecret}`).toString('base64')}`;
+
   const participant = (conferenceSid: string, callSid: string) =>
     rest.conferences(conferenceSid).participants(callSid);
 
@@ -362,17 +365,79 @@ describe('<Dial><Conference>', () => {
     },
   );
 
+  it(
+    'adds a participant through REST: the phone rings, joins when it answers and is heard',
+    { timeout: 30_000 },
+    async () => {
+      room = 'dial-out';
+      const [a, c] = [PHONES.a[0], PHONES.c[0]];
+      const busy = '+15551110077';
+      await inspect(emulator, phonePath(busy), { method: 'PUT', body: { answer: 'busy' } });
+      const sidA = await dialIn(a);
+      const { sid } = (await conferenceOf(sidA))!;
+      const created = await rest.conferences('dial-out').participants.create({
+        from: NOTIFY_NUMBER,
+        to: c,
+        label: 'customer',
+        endConferenceOnExit: true,
+        statusCallback: `${backend.base}/call-status`,
+        statusCallbackEvent: ['ringing', 'answered', 'completed'],
+      });
+      assert.equal(created.conferenceSid, sid, 'the friendly name finds the live conference');
+      assert.equal(created.status, 'queued');
+      assert.equal(created.label, 'customer');
+      await waitFor(
+        async () => (await conferenceOf(created.callSid))?.sid === sid || undefined,
+        5000,
+        'C joins',
+      );
+      await rises(async () => toneMs(await phoneReading(a), 700), 'A hears C');
+      assert.equal((await rest.calls(created.callSid).fetch()).direction, 'outbound-api');
+      assert.equal((await participant(sid, 'customer').fetch()).callSid, created.callSid);
+
+      const refused = await rest.conferences(sid).participants.create({ from: NOTIFY_NUMBER, to: busy });
+      await waitFor(async () => (await rest.calls(refused.callSid).fetch()).status === 'busy', 5000, 'busy');
+      assert.equal((await rest.conferences(sid).participants.list()).length, 2, 'a busy phone never joins');
+
+      await inspect(emulator, `${phonePath(c)}/hangup`, { method: 'POST' });
+      await waitFor(
+        async () => (await rest.conferences(sid).fetch()).status === 'completed',
+        5000,
+        'the end',
+      );
+      const progress = () =>
+        backend.requests
+          .filter((r) => r.path === '/call-status' && r.params.CallSid === created.callSid)
+          .map((r) => r.params.CallStatus);
+      await waitFor(() => progress().length >= 3 || undefined, 5000, 'call-progress callbacks');
+      assert.deepEqual(progress(), ['ringing', 'in-progress', 'completed']);
+      assert.deepEqual(
+        await restError(() => rest.conferences(sid).participants.create({ from: NOTIFY_NUMBER, to: c })),
+        [404, 20404],
+      );
+      const post = (payload: string) =>
+        emulator.app.inject({
+          method: 'POST',
+          url: `/2010-04-01/Accounts/${emulator.account.accountSid}/Conferences/other/Participants.json`,
+          headers: { authorization: basicAuth(), 'content-type': 'application/x-www-form-urlencoded' },
+          payload,
+        });
+      assert.equal((await post('To=%2B15551110003')).json().code, 21603);
+      assert.equal((await post('From=%2B15550003333')).json().code, 21604);
+      assert.equal((await post('From=%2B15550003333&To=nobody')).json().code, 21211);
+      assert.equal((await post('From=%2B15550003333&To=%2B15551110003&Muted=perhaps')).json().code, 20001);
+      assert.deepEqual(
+        await rest.conferences.list({ friendlyName: 'other' }),
+        [],
+        'refused: no conference opened',
+      );
+    },
+  );
+
   it('answers bad requests with Twilio-shaped errors', { timeout: 20_000 }, async () => {
     room = 'errors';
     const sidA = await dialIn(PHONES.a[0]);
     const { sid } = (await conferenceOf(sidA))!;
-    const restError = async (call: () => Promise<unknown>) => {
-      const error = (await call().then(
-        () => assert.fail('expected an error'),
-        (e: unknown) => e,
-      )) as { status: number; code: number };
-      return [error.status, error.code];
-    };
     const unknownSid = `CF${'0'.repeat(32)}`;
     assert.deepEqual(await restError(() => rest.conferences(unknownSid).fetch()), [404, 20404]);
     assert.deepEqual(await restError(() => rest.conferences('room').fetch()), [404, 20404]);
@@ -387,7 +452,7 @@ describe('<Dial><Conference>', () => {
       [400, 20001],
     );
     // twilio-node only sends booleans, so a bad Hold is sent by hand.
-    const auth = `Basic ${Buffer.from(`${emulator.account.apiKeySid}:${emulator.account.apiKeySecret}`).toString('base64')}`;
+    const auth = basicAuth();
     const path = `/2010-04-01/Accounts/${emulator.account.accountSid}/Conferences/${sid}/Participants/${sidA}.json`;
     const bad = await emulator.app.inject({
       method: 'POST',
@@ -421,6 +486,15 @@ describe('<Dial><Conference>', () => {
     await inspect(emulator, `${phonePath(PHONES.a[0])}/hangup`, { method: 'POST' });
   });
 });
+
+/** [HTTP status, Twilio code] of the RestException a twilio-node call throws. */
+async function restError(call: () => Promise<unknown>): Promise<[number, number]> {
+  const error = (await call().then(
+    () => assert.fail('expected an error'),
+    (e: unknown) => e,
+  )) as { status: number; code: number };
+  return [error.status, error.code];
+}
 
 const emptyReading: AudioReading = {
   levelDbfs: -Infinity,
