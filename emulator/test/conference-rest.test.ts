@@ -196,6 +196,10 @@ describe('<Dial><Conference>: ending, REST Conferences and Participants', () => 
     const after = await participant(sid, sidA).fetch();
     assert.equal(after.hold, false, 'refused updates leave the participant unchanged');
     assert.equal(after.muted, false);
+    // A phone's tone is validated by the inspection API.
+    const badTone = await inspect(emulator, phonePath(PHONES.c[0]), { method: 'PUT', body: { toneHz: 5 } });
+    assert.equal(badTone.status, 400);
+    assert.equal((await inspect(emulator, phonePath(PHONES.c[0]))).body.behaviour.toneHz, PHONES.c[1]);
     // The built-in hold sound is served as a WAV file.
     const sound = await emulator.app.inject({ method: 'GET', url: '/sounds/hold' });
     assert.equal(sound.statusCode, 200);
