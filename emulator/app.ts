@@ -4,8 +4,10 @@ import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify'
 import type { TwilioAccount } from '../scripts/dev-account.js';
 import { Switchboard } from './calls/switchboard.js';
 import { allowOrigins } from './routes/cors.js';
+import { inspectConferenceRoutes } from './routes/inspect-conferences.js';
 import { inspectRoutes } from './routes/inspect.js';
 import { restCallRoutes } from './routes/rest-calls.js';
+import { restConferenceRoutes } from './routes/rest-conferences.js';
 import { soundRoutes } from './routes/sounds.js';
 import { PStreamConnection } from './signaling/pstream-connection.js';
 
@@ -101,10 +103,12 @@ export const emulatorPlugin: FastifyPluginAsync<EmulatorOptions> = async (app, o
   });
   await app.register(soundRoutes);
   await app.register(inspectRoutes, { switchboard });
+  await app.register(inspectConferenceRoutes, { switchboard });
   await app.register(async (rest) => {
     // The REST API takes form bodies; skip the parser when the host app already registered one globally.
     if (!rest.hasContentTypeParser('application/x-www-form-urlencoded')) await rest.register(formbody);
     await rest.register(restCallRoutes, { switchboard });
+    await rest.register(restConferenceRoutes, { switchboard });
   });
 };
 

@@ -28,7 +28,7 @@ export class PhoneAttempt implements DialAttempt {
     private readonly phones: PhoneDirectory,
     number: string,
     readonly callSid: string,
-    parentCallSid: string,
+    parentCallSid: string | undefined,
     from: string,
   ) {
     this.phone = phones.startCall(number, callSid, parentCallSid, from);

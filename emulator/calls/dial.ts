@@ -7,7 +7,9 @@ import type { DialTarget, DialVerb } from '../twiml/verbs.js';
 import type { SessionDirectory } from './browser-session.js';
 import type { CallRegistry, CallStatus } from './call-registry.js';
 import { IncomingClientLeg } from './client-leg.js';
+import type { ConferenceDirectory } from './conference.js';
 import { PhoneAttempt, type DialAttempt } from './dial-attempt.js';
+import { joinConference } from './join-conference.js';
 import { watchStatusCallbacks } from './status-callbacks.js';
 
 /** The caller's side of a `<Dial>`: the parent leg it belongs to and its media. */
@@ -32,7 +34,11 @@ export interface DialDeps {
   bridges?: Map<string, () => DialAttempt>;
   /** The instance's settings; `parentCallbackDelayMs` delays the child legs' status callbacks. */
   settings?: { readonly parentCallbackDelayMs: number };
+  /** The account's conferences, for `<Dial><Conference>`. */
+  conferences?: ConferenceDirectory;
 }
+
+type RingTarget = Exclude<DialTarget, { kind: 'conference' }>;
 
 type Settled = { attempt: DialAttempt; outcome: RingOutcome | 'no-answer' | 'canceled' };
 
@@ -47,7 +53,7 @@ const UNANSWERED: Record<string, CallStatus & DialResult['status']> = {
   canceled: 'canceled',
 };
 
-function startAttempt(call: DialingCall, verb: DialVerb, target: DialTarget, deps: DialDeps): DialAttempt {
+function startAttempt(call: DialingCall, verb: DialVerb, target: RingTarget, deps: DialDeps): DialAttempt {
   const sid = newSid('CA');
   const from = verb.callerId ?? call.from;
   const to = target.kind === 'number' ? target.number : `client:${target.identity}`;
@@ -80,7 +86,14 @@ function startAttempt(call: DialingCall, verb: DialVerb, target: DialTarget, dep
  */
 export async function dial(call: DialingCall, verb: DialVerb, deps: DialDeps): Promise<DialResult> {
   const { registry } = deps;
-  if (!verb.callerId && call.from.startsWith('client:') && verb.targets.some((t) => t.kind === 'number')) {
+  const conference = verb.targets.find((target) => target.kind === 'conference');
+  if (conference) {
+    if (deps.conferences) return joinConference(call, conference, deps.conferences);
+    call.record('error', { code: 13201, message: 'Dial: conferences are not available here' });
+    return { status: 'failed', durationSeconds: 0, bridged: false };
+  }
+  const targets = verb.targets.filter((target): target is RingTarget => target.kind !== 'conference');
+  if (!verb.callerId && call.from.startsWith('client:') && targets.some((t) => t.kind === 'number')) {
     // A client leg dialling a number must present a callerId (Twilio error 13214).
     call.record('error', {
       code: 13214,
@@ -88,7 +101,7 @@ export async function dial(call: DialingCall, verb: DialVerb, deps: DialDeps): P
     });
     return { status: 'failed', durationSeconds: 0, bridged: false };
   }
-  const attempts = verb.targets.map((target) => startAttempt(call, verb, target, deps));
+  const attempts = targets.map((target) => startAttempt(call, verb, target, deps));
   const signal = call.signal; // this document's signal; a redirect of the call aborts it
 
   const giveUp = new Promise<'no-answer' | 'canceled'>((resolve) => {
@@ -136,7 +149,7 @@ export async function dial(call: DialingCall, verb: DialVerb, deps: DialDeps): P
     }),
   );
   call.record('bridged', { callSid: winner.callSid });
-  const target = verb.targets[attempts.indexOf(winner)];
+  const target = targets[attempts.indexOf(winner)];
   if (target?.kind === 'number' && target.sendDigits) winner.playDigits(target.sendDigits);
 
   const aborted = new Promise<void>((resolve) =>

@@ -3,6 +3,8 @@ import { PhoneDirectory } from '../phones/virtual-phone.js';
 import type { CallRouter, Payload, PStreamConnection } from '../signaling/pstream-connection.js';
 import type { BrowserSession, SessionDirectory } from './browser-session.js';
 import { CallRegistry, isFinal } from './call-registry.js';
+import { ConferenceDirectory } from './conference.js';
+import { holdAudioLoader } from './hold-audio.js';
 import type { DialDeps } from './dial.js';
 import { IncomingPstnCall } from './incoming-call.js';
 import { OutgoingCall, type CallEvent } from './outgoing-call.js';
@@ -70,8 +72,12 @@ export class Switchboard implements CallRouter, SessionDirectory {
   private readonly bridges = new Map<string, () => DialAttempt>();
   /** This instance's settings (the inspection API changes them; new calls read them). */
   readonly settings: EmulatorSettings = { parentCallbackDelayMs: 0 };
+  /** The account's conferences (`<Dial><Conference>`, REST Conferences and Participants). */
+  readonly conferences: ConferenceDirectory;
 
-  constructor(private readonly options: SwitchboardOptions) {}
+  constructor(private readonly options: SwitchboardOptions) {
+    this.conferences = new ConferenceDirectory(options.account, holdAudioLoader(options.account));
+  }
 
   get account(): TwilioAccount {
     return this.options.account;
@@ -261,11 +267,13 @@ export class Switchboard implements CallRouter, SessionDirectory {
   async close(): Promise<void> {
     for (const session of new Set(this.sessions.values())) session.terminate();
     for (const parent of this.parents.values()) parent.terminate();
+    this.conferences.endAll(); // the legs left above; this only stops conferences nobody joined by TwiML
     for (const connection of this.connections) connection.close();
     this.phones.endAll();
   }
 
-  private dialDeps(): DialDeps {
+  /** What dialling needs (also REST Participants create, which dials into a conference). */
+  dialDeps(): DialDeps {
     return {
       account: this.options.account,
       registry: this.registry,
@@ -273,6 +281,7 @@ export class Switchboard implements CallRouter, SessionDirectory {
       sessions: this,
       bridges: this.bridges,
       settings: this.settings,
+      conferences: this.conferences,
     };
   }
 }

@@ -1,5 +1,6 @@
 import type { PhoneCall } from '../phones/virtual-phone.js';
 import type { MediaLeg } from './media-leg.js';
+import type { AudioMixer } from './mixer.js';
 
 /** One side of a bridged call: a browser (terminated on a werift leg) or a virtual phone. */
 export type MediaEnd = { kind: 'browser'; media: MediaLeg } | { kind: 'phone'; phone: PhoneCall };
@@ -67,4 +68,27 @@ export function connectMedia(
     };
   }
   return () => undefined;
+}
+
+/**
+ * Connects one end to a conference mixer as member `id`: what it sends is mixed for the others and it hears
+ * its mix. Digits are not relayed in a conference. Returns the function that takes it out again.
+ */
+export function attachToMixer(end: MediaEnd, mixer: AudioMixer, id: string, muted: boolean): () => void {
+  if (end.kind === 'browser') {
+    const { media } = end;
+    mixer.add(id, (payload, seq, ts, marker) => void media.sendAudio(payload, seq, ts, marker), { muted });
+    media.listener = { onAudio: (packet) => mixer.receive(id, packet.payload) };
+    return () => {
+      mixer.remove(id);
+      media.listener = {};
+    };
+  }
+  const { phone } = end;
+  mixer.add(id, (payload) => phone.receiveAudio(payload), { muted });
+  phone.connectAudio((payload) => (mixer.receive(id, payload), true));
+  return () => {
+    mixer.remove(id);
+    phone.disconnectAudio();
+  };
 }

@@ -19,12 +19,12 @@ export class TonePlayer {
   private timer: NodeJS.Timeout | undefined;
   private sequenceNumber = randomInt(0, 0x10000);
   private timestamp = randomInt(0, 0x100000000);
-  private readonly frames = new ToneFrames();
   private first = true;
 
   constructor(
     private readonly sink: FrameSink,
     private readonly onSent: () => void,
+    private readonly frames: { next(): Buffer } = new ToneFrames(),
   ) {}
 
   start(): void {

@@ -1,4 +1,5 @@
 import { AudioMeter } from '../media/audio-meter.js';
+import { PHONE_TONE_HZ, ToneFrames } from '../media/g711.js';
 import { TonePlayer, type FrameSink } from '../media/tone-player.js';
 
 /** How a virtual phone answers the next calls it receives. */
@@ -15,9 +16,15 @@ export const isPhoneAnswer = (value: unknown): value is PhoneAnswer =>
 export interface PhoneBehaviour {
   answer: PhoneAnswer;
   answerDelayMs: number;
+  /** The tone the phone plays into its calls (440 Hz by default); distinct tones tell phones apart. */
+  toneHz: number;
 }
 
-export const DEFAULT_BEHAVIOUR: PhoneBehaviour = { answer: 'answer', answerDelayMs: 300 };
+export const DEFAULT_BEHAVIOUR: PhoneBehaviour = {
+  answer: 'answer',
+  answerDelayMs: 300,
+  toneHz: PHONE_TONE_HZ,
+};
 
 /** A busy or rejecting phone still takes a moment, like a network round trip, before it says so. */
 const REFUSAL_DELAY_MS = 100;
@@ -47,6 +54,7 @@ export class PhoneCall {
     readonly from: string,
     /** True when the phone placed the call (it calls a Notify number) rather than being dialled. */
     readonly isCaller = false,
+    readonly toneHz = PHONE_TONE_HZ,
   ) {}
 
   /** Rings with the given behaviour; never settles for `no-answer` (the dialler's timeout ends it). */
@@ -69,7 +77,7 @@ export class PhoneCall {
   /** Connects the phone's speaker and microphone to a media path: it starts playing its tone. */
   connectAudio(sink: FrameSink): void {
     this.player?.stop();
-    this.player = new TonePlayer(sink, () => this.audioPacketsSent++);
+    this.player = new TonePlayer(sink, () => this.audioPacketsSent++, new ToneFrames(this.toneHz));
     this.player.start();
   }
 
@@ -123,6 +131,7 @@ export class PhoneCall {
       parentCallSid: this.parentCallSid ?? null,
       state: this.state,
       from: this.from,
+      toneHz: this.toneHz,
       digits: this.digits,
       digitsSentByTwilio: this.digitsSentByTwilio,
       audioPacketsReceived: this.audioPacketsReceived,
@@ -154,7 +163,14 @@ export class PhoneDirectory {
     from: string,
     isCaller = false,
   ): PhoneCall {
-    const call = new PhoneCall(number, callSid, parentCallSid, from, isCaller);
+    const call = new PhoneCall(
+      number,
+      callSid,
+      parentCallSid,
+      from,
+      isCaller,
+      this.behaviourOf(number).toneHz,
+    );
     this.calls.set(number, [...(this.calls.get(number) ?? []), call]);
     return call;
   }

@@ -67,25 +67,32 @@ export async function inspectRoutes(app: FastifyInstance, opts: { switchboard: S
     };
   });
 
-  app.put<{ Params: { number: string }; Body: { answer?: unknown; answerDelayMs?: unknown } }>(
-    '/emulator/phones/:number',
-    async (request, reply) => {
-      const { number } = request.params;
-      const { answer, answerDelayMs } = request.body ?? {};
-      if (!E164.test(number)) return reply.code(400).send(badRequest('the number must be E.164'));
-      if (answer !== undefined && !isPhoneAnswer(answer)) {
-        return reply.code(400).send(badRequest("answer must be 'answer', 'busy', 'no-answer' or 'reject'"));
-      }
-      if (answerDelayMs !== undefined && (typeof answerDelayMs !== 'number' || answerDelayMs < 0)) {
-        return reply.code(400).send(badRequest('answerDelayMs must be a non-negative number'));
-      }
-      const behaviour = switchboard.phones.setBehaviour(number, {
-        ...(answer !== undefined ? { answer } : {}),
-        ...(answerDelayMs !== undefined ? { answerDelayMs } : {}),
-      });
-      return { number, behaviour };
-    },
-  );
+  app.put<{
+    Params: { number: string };
+    Body: { answer?: unknown; answerDelayMs?: unknown; toneHz?: unknown };
+  }>('/emulator/phones/:number', async (request, reply) => {
+    const { number } = request.params;
+    const { answer, answerDelayMs, toneHz } = request.body ?? {};
+    if (!E164.test(number)) return reply.code(400).send(badRequest('the number must be E.164'));
+    if (answer !== undefined && !isPhoneAnswer(answer)) {
+      return reply.code(400).send(badRequest("answer must be 'answer', 'busy', 'no-answer' or 'reject'"));
+    }
+    if (answerDelayMs !== undefined && (typeof answerDelayMs !== 'number' || answerDelayMs < 0)) {
+      return reply.code(400).send(badRequest('answerDelayMs must be a non-negative number'));
+    }
+    if (
+      toneHz !== undefined &&
+      (typeof toneHz !== 'number' || !Number.isFinite(toneHz) || toneHz < 100 || toneHz > 3000)
+    ) {
+      return reply.code(400).send(badRequest('toneHz must be a number from 100 to 3000'));
+    }
+    const behaviour = switchboard.phones.setBehaviour(number, {
+      ...(toneHz !== undefined ? { toneHz } : {}),
+      ...(answer !== undefined ? { answer } : {}),
+      ...(answerDelayMs !== undefined ? { answerDelayMs } : {}),
+    });
+    return { number, behaviour };
+  });
 
   app.post<{ Params: { number: string }; Body: { to?: unknown } }>(
     '/emulator/phones/:number/dial',

@@ -1,20 +1,8 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
 import type { CallLeg, CallStatus } from '../calls/call-registry.js';
 import type { Switchboard } from '../calls/switchboard.js';
 import { parseTwiml, type Verb } from '../twiml/verbs.js';
-
-const API = '/2010-04-01/Accounts/:accountSid';
-
-/** Twilio's error body for the 2010 API: `{code, message, more_info, status}`. */
-function restError(reply: FastifyReply, status: number, code: number, message: string) {
-  return reply
-    .code(status)
-    .send({ code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status });
-}
-
-/** RFC 2822 in Twilio's spelling, which twilio-node parses with `ddd, DD MMM YYYY HH:mm:ss [+0000]`. */
-const rfc2822 = (date: Date | undefined) => (date ? date.toUTCString().replace('GMT', '+0000') : null);
+import { API, basicAuth, page, restError, rfc2822 } from './rest-auth.js';
 
 /** The REST status enum has no `initiated`; a dialled leg that has not rung yet reads as queued. */
 const restStatus = (status: CallStatus) => (status === 'initiated' ? 'queued' : status);
@@ -57,9 +45,6 @@ function callJson(leg: CallLeg, accountSid: string) {
   };
 }
 
-const safeEqual = (a: string, b: string) =>
-  a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
-
 /**
  * The REST Calls resource (list, fetch, and update with `Status`, `Twiml` or `Url`), with HTTP Basic auth
  * as the account (AC…/auth token) or an API key (SK…/secret). Creating calls is not emulated yet and
@@ -72,24 +57,7 @@ export async function restCallRoutes(
   const { switchboard } = opts;
   const { account } = switchboard;
 
-  const authenticate = async (
-    request: FastifyRequest<{ Params: { accountSid: string } }>,
-    reply: FastifyReply,
-  ) => {
-    const [scheme, encoded] = (request.headers.authorization ?? '').split(' ');
-    const [user = '', password = ''] =
-      scheme === 'Basic' && encoded ? Buffer.from(encoded, 'base64').toString('utf8').split(/:(.*)/s) : [];
-    const valid =
-      (user === account.accountSid && safeEqual(password, account.authToken)) ||
-      (user === account.apiKeySid && safeEqual(password, account.apiKeySecret));
-    if (!valid) {
-      reply.header('WWW-Authenticate', 'Basic realm="Twilio API"');
-      return restError(reply, 401, 20003, 'Authenticate');
-    }
-    if (request.params.accountSid !== account.accountSid) {
-      return restError(reply, 404, 20404, 'The requested resource was not found');
-    }
-  };
+  const authenticate = basicAuth(account);
 
   app.get<{ Params: { accountSid: string }; Querystring: Record<string, string> }>(
     `${API}/Calls.json`,
@@ -103,22 +71,8 @@ export async function restCallRoutes(
         .filter((leg) => !q.ParentCallSid || leg.parentSid === q.ParentCallSid)
         .filter((leg) => !q.Status || restStatus(leg.status) === q.Status)
         .reverse(); // newest first, as Twilio lists
-      const pageSize = Math.min(1000, Math.max(1, Number(q.PageSize) || 50));
-      const page = Math.max(0, Number(q.Page) || 0);
-      const slice = calls.slice(page * pageSize, (page + 1) * pageSize);
-      const base = `/2010-04-01/Accounts/${account.accountSid}/Calls.json`;
-      const hasNext = (page + 1) * pageSize < calls.length;
-      return {
-        calls: slice.map((leg) => callJson(leg, account.accountSid)),
-        start: page * pageSize,
-        end: page * pageSize + Math.max(0, slice.length - 1),
-        page,
-        page_size: pageSize,
-        uri: `${base}?PageSize=${pageSize}&Page=${page}`,
-        first_page_uri: `${base}?PageSize=${pageSize}&Page=0`,
-        next_page_uri: hasNext ? `${base}?PageSize=${pageSize}&Page=${page + 1}` : null,
-        previous_page_uri: page > 0 ? `${base}?PageSize=${pageSize}&Page=${page - 1}` : null,
-      };
+      const json = calls.map((leg) => callJson(leg, account.accountSid));
+      return page('calls', json, `/2010-04-01/Accounts/${account.accountSid}/Calls.json`, q);
     },
   );
 

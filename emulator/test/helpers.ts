@@ -13,7 +13,9 @@ import {
 import { createDevAccount, type TwilioAccount } from '../../scripts/dev-account.js';
 import { buildEmulator, type EmulatorOptions } from '../app.js';
 import { createLocalCertificate, type LocalCertificate } from '../cert.js';
+import { AudioMeter } from '../media/audio-meter.js';
 import { digitToEvent, encodeTelephoneEvent } from '../media/dtmf.js';
+import { ToneFrames } from '../media/g711.js';
 
 /** Parsed JSON that tests walk freely; the assertions, not the types, check its shape. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -177,12 +179,19 @@ export class BrowserPeer {
   });
   readonly transceiver: RTCRtpTransceiver = this.pc.addTransceiver('audio', { direction: 'sendrecv' });
   rtpReceived = 0;
+  /** What the "browser" heard (PCMU packets only). */
+  readonly heard = new AudioMeter();
   private sequenceNumber = 1000;
   private timestamp = 50_000;
   private audioTimer: NodeJS.Timeout | undefined;
 
   constructor() {
-    this.transceiver.onTrack.subscribe((track) => track.onReceiveRtp.subscribe(() => this.rtpReceived++));
+    this.transceiver.onTrack.subscribe((track) =>
+      track.onReceiveRtp.subscribe((packet) => {
+        this.rtpReceived++;
+        if (packet.header.payloadType === 0) this.heard.push(packet.payload);
+      }),
+    );
   }
 
   async offer(): Promise<string> {
@@ -209,15 +218,17 @@ export class BrowserPeer {
     await this.pc.connectionStateChange.watch((state) => state === 'connected', timeoutMs);
   }
 
-  /** 20 ms PCMU frames of μ-law silence (0xff), like an idle microphone. */
-  startAudio(): void {
+  /** 20 ms PCMU frames of μ-law silence (0xff), like an idle microphone, or of a tone (e.g. the page's 1000 Hz). */
+  startAudio(toneHz?: number): void {
+    const tone = toneHz ? new ToneFrames(toneHz) : undefined;
     this.audioTimer = setInterval(() => {
       const header = new RtpHeader({
         sequenceNumber: this.sequenceNumber++,
         timestamp: (this.timestamp += 160),
         payloadType: 0,
       });
-      this.transceiver.sender.sendRtp(new RtpPacket(header, Buffer.alloc(160, 0xff))).catch(() => undefined);
+      const payload = tone ? tone.next() : Buffer.alloc(160, 0xff);
+      this.transceiver.sender.sendRtp(new RtpPacket(header, payload)).catch(() => undefined);
     }, 20);
   }
 

@@ -52,6 +52,74 @@ describe('parseTwiml', () => {
   });
 });
 
+describe('parseTwiml: <Conference> and <Play>', () => {
+  it('reads Conference with Twilio defaults and its attributes', () => {
+    const [plain] = parseTwiml('<Response><Dial><Conference> room 1 </Conference></Dial></Response>');
+    assert.deepEqual(plain?.verb === 'Dial' && plain.targets, [
+      {
+        kind: 'conference',
+        name: 'room 1',
+        muted: false,
+        beep: 'true',
+        startConferenceOnEnter: true,
+        endConferenceOnExit: false,
+        waitUrl: undefined,
+        participantLabel: undefined,
+        maxParticipants: 250,
+        statusCallback: undefined,
+      },
+    ]);
+    const [full] = parseTwiml(
+      '<Response><Dial><Conference muted="true" beep="false" startConferenceOnEnter="false" ' +
+        'endConferenceOnExit="true" waitUrl="" participantLabel="agent" maxParticipants="3" ' +
+        'statusCallback="/events" statusCallbackMethod="GET" statusCallbackEvent="join leave hold">r</Conference></Dial></Response>',
+    );
+    assert.deepEqual(full?.verb === 'Dial' && full.targets[0], {
+      kind: 'conference',
+      name: 'r',
+      muted: true,
+      beep: 'false',
+      startConferenceOnEnter: false,
+      endConferenceOnExit: true,
+      waitUrl: '',
+      participantLabel: 'agent',
+      maxParticipants: 3,
+      statusCallback: { url: '/events', method: 'GET', events: ['join', 'leave', 'hold'] },
+    });
+    const [events] = parseTwiml(
+      '<Response><Dial><Conference statusCallback="/e">r</Conference></Dial></Response>',
+    );
+    assert.deepEqual(
+      events?.verb === 'Dial' && events.targets[0]?.statusCallback?.events,
+      ['start', 'end'],
+      "Twilio's default conference events",
+    );
+  });
+
+  it('rejects bad Conference attributes and mixed nouns with 12200', () => {
+    const bad = [
+      '<Conference beep="loud">r</Conference>',
+      '<Conference muted="yes">r</Conference>',
+      '<Conference statusCallback="/e" statusCallbackEvent="start explode">r</Conference>',
+      '<Conference></Conference>',
+      '<Conference>r</Conference><Number>+15551230001</Number>',
+    ];
+    for (const nouns of bad) {
+      assert.throws(() => parseTwiml(`<Response><Dial>${nouns}</Dial></Response>`), TwimlSchemaError, nouns);
+    }
+  });
+
+  it('reads Play with its loop (0 = until the call ends)', () => {
+    assert.deepEqual(
+      parseTwiml('<Response><Play loop="0">/sounds/hold</Play><Play>x.wav</Play></Response>'),
+      [
+        { verb: 'Play', url: '/sounds/hold', loop: 0 },
+        { verb: 'Play', url: 'x.wav', loop: 1 },
+      ],
+    );
+  });
+});
+
 describe('signWebhook', () => {
   it('produces signatures twilio.validateRequest accepts', () => {
     const url = 'https://127.0.0.1:8443/api/twilio/voice?x=1';

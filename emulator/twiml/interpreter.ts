@@ -2,7 +2,8 @@ import type { DialVerb, Verb } from './verbs.js';
 
 /** Dial outcome in the terms of the `<Dial action>` request. */
 export interface DialResult {
-  status: 'completed' | 'busy' | 'no-answer' | 'failed' | 'canceled';
+  /** `answered`: a `<Conference>` participant left the conference (Twilio's value for conferences). */
+  status: 'completed' | 'answered' | 'busy' | 'no-answer' | 'failed' | 'canceled';
   callSid?: string;
   durationSeconds: number;
   bridged: boolean;
@@ -41,12 +42,19 @@ export type TwimlOutcome =
 /** <Say> is not synthesised; it takes about as long as speaking it would (~15 characters a second). */
 const SAY_MS_PER_CHARACTER = 65;
 const SAY_MAX_MS = 10_000;
+/** <Play> does not fetch its audio, so it cannot know the length: each loop counts as one second. */
+const PLAY_MS = 1_000;
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, ms);
     signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
   });
+
+const untilAborted = (signal: AbortSignal) =>
+  new Promise<void>((resolve) =>
+    signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true }),
+  );
 
 /** Relative URLs in TwiML (statusCallback, action) resolve against the document that contained them. */
 function withAbsoluteUrls(verb: DialVerb, baseUrl: string): DialVerb {
@@ -96,6 +104,13 @@ export async function runTwiml(
           Math.min(SAY_MAX_MS, verb.text.length * SAY_MS_PER_CHARACTER * Math.max(1, verb.loop)),
           signal,
         );
+        break;
+      case 'Play':
+        // The audio is not fetched or played to the caller; each loop takes PLAY_MS, and loop="0" lasts
+        // until the call ends (how a hold-music document behaves).
+        await host.answer();
+        host.record('play', { url: verb.url, loop: verb.loop });
+        await (verb.loop === 0 ? untilAborted(signal) : sleep(verb.loop * PLAY_MS, signal));
         break;
       case 'Pause':
         host.record('pause', { length: verb.length });

@@ -7,6 +7,8 @@ export type Verb =
   | { verb: 'Hangup' }
   | { verb: 'Reject'; reason: 'rejected' | 'busy' }
   | { verb: 'Redirect'; url: string; method: 'GET' | 'POST' }
+  /** `loop` 0 plays until the call ends. The emulator does not fetch the audio; see the README. */
+  | { verb: 'Play'; url: string; loop: number }
   | DialVerb;
 
 export interface DialVerb {
@@ -28,7 +30,38 @@ export interface StatusCallbackSpec {
 
 export type DialTarget =
   | { kind: 'number'; number: string; sendDigits?: string; statusCallback?: StatusCallbackSpec }
-  | { kind: 'client'; identity: string; parameters: [string, string][]; statusCallback?: StatusCallbackSpec };
+  | { kind: 'client'; identity: string; parameters: [string, string][]; statusCallback?: StatusCallbackSpec }
+  | ConferenceTarget;
+
+/** `<Dial><Conference>`: the leg joins the account's conference of that friendly name. */
+export interface ConferenceTarget {
+  kind: 'conference';
+  name: string;
+  muted: boolean;
+  /** Parsed and validated; the emulator never plays a beep. */
+  beep: 'true' | 'false' | 'onEnter' | 'onExit';
+  startConferenceOnEnter: boolean;
+  endConferenceOnExit: boolean;
+  /** Not fetched: a waiting participant hears silence whatever it says. */
+  waitUrl?: string;
+  participantLabel?: string;
+  maxParticipants: number;
+  /** Conference events (`start end join leave mute hold`), not call progress. */
+  statusCallback?: StatusCallbackSpec;
+}
+
+/** Conference statusCallbackEvent keywords; Twilio's default when none are given is `start end`. */
+export const CONFERENCE_EVENTS = [
+  'start',
+  'end',
+  'join',
+  'leave',
+  'mute',
+  'hold',
+  'modify',
+  'speaker',
+  'announcement',
+];
 
 /** Twilio's code for TwiML that parses but does not match the schema (wrong verb, nesting or attribute value). */
 export class TwimlSchemaError extends Error {
@@ -38,6 +71,47 @@ export class TwimlSchemaError extends Error {
 const method = (value: string | undefined): 'GET' | 'POST' =>
   value?.toUpperCase() === 'GET' ? 'GET' : 'POST';
 const bool = (value: string | undefined): boolean => value === 'true';
+
+/** A boolean attribute with a default; anything but true/false is a schema error, as Twilio warns (13219). */
+function strictBool(el: XmlElement, name: string, fallback: boolean): boolean {
+  const value = el.attributes[name];
+  if (value === undefined) return fallback;
+  if (value !== 'true' && value !== 'false') {
+    throw new TwimlSchemaError(`<${el.name} ${name}="${value}"> must be true or false`);
+  }
+  return value === 'true';
+}
+
+const BEEPS = ['true', 'false', 'onEnter', 'onExit'] as const;
+
+function conferenceTarget(el: XmlElement): ConferenceTarget {
+  const a = el.attributes;
+  const name = textOf(el).trim();
+  if (!name) throw new TwimlSchemaError('<Conference> needs a name');
+  const beep = a.beep ?? 'true';
+  if (!(BEEPS as readonly string[]).includes(beep)) {
+    throw new TwimlSchemaError(`<Conference beep="${beep}"> must be true, false, onEnter or onExit`);
+  }
+  const events = (a.statusCallbackEvent ?? 'start end').split(/[\s,]+/).filter(Boolean);
+  const unknown = events.filter((event) => !CONFERENCE_EVENTS.includes(event));
+  if (unknown.length)
+    throw new TwimlSchemaError(`unknown conference statusCallbackEvent ${unknown.join(' ')}`);
+  const max = Number(a.maxParticipants ?? 250);
+  return {
+    kind: 'conference',
+    name,
+    muted: strictBool(el, 'muted', false),
+    beep: beep as ConferenceTarget['beep'],
+    startConferenceOnEnter: strictBool(el, 'startConferenceOnEnter', true),
+    endConferenceOnExit: strictBool(el, 'endConferenceOnExit', false),
+    waitUrl: a.waitUrl,
+    participantLabel: a.participantLabel,
+    maxParticipants: Number.isInteger(max) ? Math.min(250, Math.max(2, max)) : 250,
+    statusCallback: a.statusCallback
+      ? { url: a.statusCallback, method: method(a.statusCallbackMethod), events }
+      : undefined,
+  };
+}
 
 function statusCallback(el: XmlElement): StatusCallbackSpec | undefined {
   const url = el.attributes.statusCallback;
@@ -63,6 +137,7 @@ function dialTarget(el: XmlElement): DialTarget {
       .map((child): [string, string] => [child.attributes.name ?? '', child.attributes.value ?? '']);
     return { kind: 'client', identity, parameters, statusCallback: statusCallback(el) };
   }
+  if (el.name === 'Conference') return conferenceTarget(el);
   throw new TwimlSchemaError(`<Dial> cannot contain <${el.name}> in the emulator`);
 }
 
@@ -79,6 +154,10 @@ function toVerb(el: XmlElement): Verb {
       return { verb: 'Reject', reason: a.reason === 'busy' ? 'busy' : 'rejected' };
     case 'Redirect':
       return { verb: 'Redirect', url: textOf(el), method: method(a.method) };
+    case 'Play': {
+      const loop = Number(a.loop ?? 1);
+      return { verb: 'Play', url: textOf(el).trim(), loop: Number.isInteger(loop) && loop >= 0 ? loop : 1 };
+    }
     case 'Dial': {
       const nested = childElements(el);
       const plain = textOf(el);
@@ -88,6 +167,9 @@ function toVerb(el: XmlElement): Verb {
           ? [dialTarget(numberElement(plain))]
           : [];
       if (!targets.length) throw new TwimlSchemaError('<Dial> has nothing to dial');
+      if (targets.length > 1 && targets.some((target) => target.kind === 'conference')) {
+        throw new TwimlSchemaError('<Conference> must be the only noun of its <Dial>');
+      }
       const timeout = Number(a.timeout ?? 30);
       return {
         verb: 'Dial',
