@@ -65,9 +65,9 @@ const MUTATIONS: Mutation[] = [
   {
     name: 'duration-dropped-postgres',
     bug: 'the PostgreSQL store drops the call duration when it updates a row',
-    file: 'server/store/postgres.ts',
-    search: '          call.duration ?? null,',
-    replace: '          null,',
+    file: 'server/store/postgres-calls.ts',
+    search: '      call.duration ?? null,',
+    replace: '      null,',
     browserTests: ['test/browser/e2e/two-instances.test.ts'],
   },
   {

@@ -1,0 +1,118 @@
+import type pg from 'pg';
+import { newSysId } from '../ids.js';
+import {
+  mergeCall,
+  reportedDuration,
+  type CallRecord,
+  type CallReport,
+  type CallUpsertResult,
+} from './store.js';
+
+// The call queries of the postgres store: notify_call rows, merged report by report (`mergeCall`).
+// Each function runs on the client it is given; the store decides the transaction.
+
+type Queryable = pg.Pool | pg.PoolClient;
+
+interface CallRow extends Omit<CallRecord, 'created_at' | 'updated_at'> {
+  created_at: Date;
+  updated_at: Date;
+}
+
+const CALL_COLUMNS = `sys_id, call_sid, parent_call_sid, parent_sys_id, session, direction, "from", "to", status,
+  duration, created_at, updated_at`;
+
+const toCall = (row: CallRow): CallRecord => ({
+  ...row,
+  created_at: row.created_at.toISOString(),
+  updated_at: row.updated_at.toISOString(),
+});
+
+const now = () => new Date().toISOString();
+
+/** Inside a transaction. */
+export async function upsertCall(client: pg.PoolClient, report: CallReport): Promise<CallUpsertResult> {
+  // A parent and its children serialise on the parent's CallSid, so a child inserted while its parent is
+  // being inserted elsewhere is still linked by one of the two transactions.
+  await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
+    `notify-call:${report.parent_call_sid ?? report.call_sid}`,
+  ]);
+  if (report.parent_call_sid) {
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`notify-call:${report.call_sid}`]);
+  }
+  const parent = report.parent_call_sid
+    ? await client.query<{ sys_id: string }>('SELECT sys_id FROM notify_call WHERE call_sid = $1', [
+        report.parent_call_sid,
+      ])
+    : undefined;
+  const parentSysId = parent?.rows[0]?.sys_id ?? null;
+  const at = now();
+  const inserted = await client.query<CallRow>(
+    `INSERT INTO notify_call (${CALL_COLUMNS})
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)
+     ON CONFLICT (call_sid) DO NOTHING
+     RETURNING ${CALL_COLUMNS}`,
+    [
+      newSysId(),
+      report.call_sid,
+      report.parent_call_sid ?? null,
+      parentSysId,
+      report.session ?? null,
+      report.direction,
+      report.from,
+      report.to,
+      report.status,
+      reportedDuration(report),
+      at,
+    ],
+  );
+  if (inserted.rows[0]) {
+    const call = toCall(inserted.rows[0]);
+    // Children whose callbacks arrived before this parent learn its sys_id now.
+    await client.query(
+      'UPDATE notify_call SET parent_sys_id = $1 WHERE parent_call_sid = $2 AND parent_sys_id IS NULL',
+      [call.sys_id, call.call_sid],
+    );
+    return { call, changed: true };
+  }
+  const { rows } = await client.query<CallRow>(
+    `SELECT ${CALL_COLUMNS} FROM notify_call WHERE call_sid = $1 FOR UPDATE`,
+    [report.call_sid],
+  );
+  const existing = toCall(rows[0]!);
+  const patch = mergeCall(existing, report, parentSysId);
+  if (!patch) return { call: existing, changed: false };
+  const call: CallRecord = { ...existing, ...patch, updated_at: at };
+  await client.query(
+    `UPDATE notify_call SET parent_call_sid = $1, parent_sys_id = $2, session = $3, "to" = $4, status = $5,
+       duration = $6, updated_at = $7
+     WHERE sys_id = $8`,
+    [
+      call.parent_call_sid,
+      call.parent_sys_id,
+      call.session,
+      call.to,
+      call.status,
+      call.duration ?? null,
+      at,
+      call.sys_id,
+    ],
+  );
+  return { call, changed: true };
+}
+
+export async function getCall(db: Queryable, callSid: string): Promise<CallRecord | undefined> {
+  const { rows } = await db.query<CallRow>(`SELECT ${CALL_COLUMNS} FROM notify_call WHERE call_sid = $1`, [
+    callSid,
+  ]);
+  return rows[0] && toCall(rows[0]);
+}
+
+export async function listCalls(db: Queryable, filter: { session?: string }): Promise<CallRecord[]> {
+  const { rows } = filter.session
+    ? await db.query<CallRow>(
+        `SELECT ${CALL_COLUMNS} FROM notify_call WHERE session = $1 ORDER BY created_at, seq`,
+        [filter.session],
+      )
+    : await db.query<CallRow>(`SELECT ${CALL_COLUMNS} FROM notify_call ORDER BY created_at, seq`);
+  return rows.map(toCall);
+}

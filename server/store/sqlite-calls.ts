@@ -1,0 +1,71 @@
+import type Database from 'better-sqlite3';
+import { newSysId } from '../ids.js';
+import {
+  mergeCall,
+  reportedDuration,
+  type CallRecord,
+  type CallReport,
+  type CallUpsertResult,
+} from './store.js';
+
+// The call queries of the sqlite store: notify_call rows, merged report by report (`mergeCall`).
+
+const now = () => new Date().toISOString();
+
+export function getCall(db: Database.Database, callSid: string): CallRecord | undefined {
+  return db.prepare('SELECT * FROM notify_call WHERE call_sid = ?').get(callSid) as CallRecord | undefined;
+}
+
+/** One transaction: better-sqlite3 is synchronous, so nothing else writes between the read and the write. */
+export function upsertCall(db: Database.Database, report: CallReport): CallUpsertResult {
+  return db.transaction((): CallUpsertResult => {
+    const parentSysId = report.parent_call_sid ? (getCall(db, report.parent_call_sid)?.sys_id ?? null) : null;
+    const existing = getCall(db, report.call_sid);
+    const at = now();
+    if (!existing) {
+      const call: CallRecord = {
+        sys_id: newSysId(),
+        call_sid: report.call_sid,
+        parent_call_sid: report.parent_call_sid ?? null,
+        parent_sys_id: parentSysId,
+        session: report.session ?? null,
+        direction: report.direction,
+        from: report.from,
+        to: report.to,
+        status: report.status,
+        duration: reportedDuration(report),
+        created_at: at,
+        updated_at: at,
+      };
+      db.prepare(
+        `INSERT INTO notify_call (sys_id, call_sid, parent_call_sid, parent_sys_id, session, direction,
+           "from", "to", status, duration, created_at, updated_at)
+         VALUES (@sys_id, @call_sid, @parent_call_sid, @parent_sys_id, @session, @direction,
+           @from, @to, @status, @duration, @created_at, @updated_at)`,
+      ).run(call);
+      // Children whose callbacks arrived before this parent learn its sys_id now.
+      db.prepare(
+        'UPDATE notify_call SET parent_sys_id = ? WHERE parent_call_sid = ? AND parent_sys_id IS NULL',
+      ).run(call.sys_id, call.call_sid);
+      return { call, changed: true };
+    }
+    const patch = mergeCall(existing, report, parentSysId);
+    if (!patch) return { call: existing, changed: false };
+    const call: CallRecord = { ...existing, ...patch, updated_at: at };
+    db.prepare(
+      `UPDATE notify_call SET parent_call_sid = @parent_call_sid, parent_sys_id = @parent_sys_id,
+         session = @session, "to" = @to, status = @status, duration = @duration, updated_at = @updated_at
+       WHERE sys_id = @sys_id`,
+    ).run({ ...call, duration: call.duration ?? null });
+    return { call, changed: true };
+  })();
+}
+
+export function listCalls(db: Database.Database, filter: { session?: string } = {}): CallRecord[] {
+  if (filter.session) {
+    return db
+      .prepare('SELECT * FROM notify_call WHERE session = ? ORDER BY created_at, rowid')
+      .all(filter.session) as CallRecord[];
+  }
+  return db.prepare('SELECT * FROM notify_call ORDER BY created_at, rowid').all() as CallRecord[];
+}
