@@ -294,15 +294,8 @@ export class PostgresStore implements NotifyStore {
     return this.deleteStaleSessions('infinity', { user: userSysId });
   }
 
-  async onSignOut(listener: SignOutListener): Promise<() => Promise<void>> {
-    const remove = this.#signOuts.add(listener);
-    try {
-      await this.#listen();
-    } catch (error) {
-      remove();
-      throw error;
-    }
-    return async () => remove();
+  onSignOut(listener: SignOutListener): Promise<() => Promise<void>> {
+    return this.#subscribe(() => this.#signOuts.add(listener));
   }
 
   async createSession(session: NewClientSession, limits: SessionLimits = {}): Promise<ClientSession> {
@@ -389,8 +382,13 @@ export class PostgresStore implements NotifyStore {
     await this.#pool.query('SELECT 1');
   }
 
-  async onPresence(listener: PresenceListener): Promise<() => Promise<void>> {
-    const remove = this.#presence.add(listener);
+  onPresence(listener: PresenceListener): Promise<() => Promise<void>> {
+    return this.#subscribe(() => this.#presence.add(listener));
+  }
+
+  /** Adds a listener, then makes sure the LISTEN connection is open; a failed open takes the listener back. */
+  async #subscribe(add: () => () => void): Promise<() => Promise<void>> {
+    const remove = add();
     try {
       await this.#listen();
     } catch (error) {
