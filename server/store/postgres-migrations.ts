@@ -120,4 +120,13 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   CREATE INDEX notify_client_session_ring
     ON notify_client_session (number, available, ring_key, "user", connected_at DESC);
   `,
+  // 7: calls as objects (docs/decisions.md, "Hold, transfer and three-way through conferences"): the conference a
+  // leg belongs to, and the sessions that take a second call while on one (notifyConfig.callWaiting 'ring').
+  `
+  ALTER TABLE notify_call ADD COLUMN conference TEXT;
+  CREATE INDEX notify_call_conference ON notify_call (conference) WHERE conference IS NOT NULL;
+  CREATE TABLE notify_call_waiting (
+    session TEXT PRIMARY KEY REFERENCES notify_client_session (sys_id) ON DELETE CASCADE
+  );
+  `,
 ];

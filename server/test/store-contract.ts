@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { newSysId, sessionIdentity } from '../ids.js';
 import type { NotifyStore, PresenceEvent } from '../store/store.js';
 import { describeRoutingContract } from './store-contract-routing.js';
+import { describeCallsContract } from './store-contract-calls.js';
 
 /**
  * The behaviour every `NotifyStore` must have, written against the interface only so that the PostgreSQL
@@ -463,4 +464,5 @@ export function describeStoreContract(
     });
   });
   describeRoutingContract(name, open, options);
+  describeCallsContract(name, open, options);
 }

@@ -81,8 +81,11 @@ describe('PostgresStore migrations', { skip }, () => {
       const client = new pg.Client({ connectionString: PG_URL });
       await client.connect();
       try {
-        // Later migrations (5: host identities and sign-out; 6: ring_key and its index) are undone too.
-        await client.query(`DROP TABLE ${schema}.notify_host_identity;
+        // Later migrations (5: host identities and sign-out; 6: ring_key and its index; 7: conferences and
+        // call waiting) are undone too.
+        await client.query(`DROP TABLE ${schema}.notify_call_waiting;
+          ALTER TABLE ${schema}.notify_call DROP COLUMN conference;
+          DROP TABLE ${schema}.notify_host_identity;
           ALTER TABLE ${schema}.sys_user DROP COLUMN signed_out_at, DROP COLUMN token_generation;
           ALTER TABLE ${schema}.notify_client_session DROP COLUMN ring_key;
           ALTER TABLE ${schema}.notify_call DROP COLUMN duration`);

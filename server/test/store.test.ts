@@ -99,7 +99,10 @@ describe('SqliteStore on a file', () => {
       await current.close();
       // Back to version 5 as it shipped: no host identity table, no sign-out columns (nor version 7's ring_key).
       const raw = new Database(file);
-      raw.exec(`DROP INDEX notify_client_session_ring;
+      raw.exec(`DROP TABLE notify_call_waiting;
+        DROP INDEX notify_call_conference;
+        ALTER TABLE notify_call DROP COLUMN conference;
+        DROP INDEX notify_client_session_ring;
         ALTER TABLE notify_client_session DROP COLUMN ring_key;
         DROP TABLE notify_host_identity;
         ALTER TABLE sys_user DROP COLUMN signed_out_at;
@@ -134,7 +137,10 @@ describe('SqliteStore on a file', () => {
       await current.close();
       // Back to version 4 as it shipped: notify_call without duration (and no later migration's ring_key).
       const raw = new Database(file);
-      raw.exec(`DROP INDEX notify_client_session_ring;
+      raw.exec(`DROP TABLE notify_call_waiting;
+        DROP INDEX notify_call_conference;
+        ALTER TABLE notify_call DROP COLUMN conference;
+        DROP INDEX notify_client_session_ring;
         ALTER TABLE notify_client_session DROP COLUMN ring_key;
         DROP TABLE notify_host_identity;
         ALTER TABLE sys_user DROP COLUMN signed_out_at;
@@ -192,6 +198,9 @@ describe('SqliteStore on a file', () => {
       await current.close();
       // Back to version 6 as it shipped: no ring_key, no ring index.
       const raw = new Database(file);
+      raw.exec(`DROP TABLE notify_call_waiting;
+        DROP INDEX notify_call_conference;
+        ALTER TABLE notify_call DROP COLUMN conference;`);
       raw.exec('DROP INDEX notify_client_session_ring');
       raw.exec('ALTER TABLE notify_client_session DROP COLUMN ring_key');
       raw.pragma('user_version = 6');
