@@ -212,16 +212,13 @@ export class CallControl {
   async transfer(params: { To: string }, from: string): Promise<NotifyCall> {
     const held = this.#active();
     if (!held) throw new NotifyError('INVALID_STATE', 'transferCall: there is no active call.');
-    if (this.#consultOf(held))
+    if (this.#host.legs().some((leg) => leg.call.consultFor)) {
       throw new NotifyError('INVALID_STATE', 'transferCall: a transfer is already started.');
+    }
     await this.#park(held);
     const consult = this.#host.dial(params, from);
     consult.call.consultFor = held.call;
     return consult.call;
-  }
-
-  #consultOf(held: Leg): Leg | undefined {
-    return this.#host.legs().find((leg) => leg.call.consultFor === held.call);
   }
 
   /** The consultation call in progress and the held call it is for. */
