@@ -33,6 +33,27 @@ describe('call control (hold, resume, call waiting, transfer, added parties) on 
     made.client.destroy();
   });
 
+  it('a vendor that holds in the media path (VendorDriver.hold, e.g. SIP): the driver holds, the leg stays, no server', async () => {
+    const made = await onlineClient();
+    const { call, leg } = await openCall(made);
+    const held: Array<[boolean, unknown]> = [];
+    made.driver.hold = async (on, handle) => {
+      held.push([on, handle]);
+    };
+    expect(await call.hold()).to.equal(true);
+    expect(call.held).to.equal(true);
+    expect(await call.resume()).to.equal(true);
+    expect(call.held).to.equal(false);
+    expect(held).to.deep.equal([
+      [true, leg],
+      [false, leg],
+    ]);
+    expect(actions(made)).to.deep.equal([]);
+    expect(made.driver.calls).to.deep.equal([leg]);
+    expect(made.client.activeCall).to.equal(call);
+    made.client.destroy();
+  });
+
   it('resume: a new media leg with notifyResume; its progress does not move the call; open, the call is back', async () => {
     const made = await onlineClient();
     const { call } = await openCall(made);
