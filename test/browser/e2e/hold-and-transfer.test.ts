@@ -329,6 +329,22 @@ describe('calls as objects: warm transfer and three-way calls', function () {
     expect(heardPageMs(await lastCall(customer))).to.equal(pageBefore);
   });
 
+  it('a call held and resumed before, then warm-transferred to a number: completed', async () => {
+    const agent = await online();
+    const customer = await tonePhone(520);
+    const held = await callPhone(agent, customer);
+    expect(await held.hold()).to.equal(true);
+    expect(await held.resume()).to.equal(true);
+    await hearsMore(customer, stack.pageToneHz, 300, 'the customer never heard the agent again');
+    const target = await tonePhone(TARGET_HZ);
+    const consult = await agent.client.transferCall({ type: 'number', id: target });
+    await hearsHoldTone(customer);
+    await waitUntil(() => consult.status === Status.OPEN, 'the consultation never opened', TIMEOUT);
+    await hearsMore(target, stack.pageToneHz, 300, 'the consulted phone never heard the agent');
+    expect([await agent.client.completeTransfer(), errors(agent.log)]).to.deep.equal([true, []]);
+    await hearsMore(customer, TARGET_HZ, 400, 'the customer never heard the consulted phone');
+  });
+
   it('warm transfer cancelled: the consultation ends and the caller is back with the agent', async () => {
     const agent = await online();
     const customer = await tonePhone(520);
