@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { newSysId, sessionIdentity } from '../ids.js';
 import type { NotifyStore, PresenceEvent } from '../store/store.js';
+import { describeHistoryContract } from './store-contract-history.js';
 import { describeRoutingContract } from './store-contract-routing.js';
 
 /**
@@ -463,4 +464,5 @@ export function describeStoreContract(
     });
   });
   describeRoutingContract(name, open, options);
+  describeHistoryContract(name, open, options);
 }
