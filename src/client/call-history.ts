@@ -117,6 +117,7 @@ export async function readCallHistory(
   if (!backend.listCallHistory) {
     throw new NotifyError('NOT_FOUND', 'getCallHistory: this backend has no call history (GET /calls).');
   }
+  signal.throwIfAborted();
   const page = await backend.listCallHistory(options);
   signal.throwIfAborted();
   const calls = Array.isArray(page?.calls) ? page.calls.flatMap((c) => entry(c) ?? []) : [];

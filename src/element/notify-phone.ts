@@ -707,10 +707,7 @@ export class NotifyPhone extends LitElement {
           <span class="track" aria-hidden="true"></span>${t.available}
         </button>
         ${this.#renderAgents(t)}
-        <notify-call-history
-          part="history"
-          exportparts="history-entry,redial-button,missed-count"
-        ></notify-call-history>
+        <notify-call-history part="history" .client=${this.#controller.client}></notify-call-history>
         <slot name="footer"></slot>
       </div>
       ${

@@ -32,7 +32,7 @@ export interface HistoryStrings {
 export const historyStrings: HistoryStrings = {
   recentCalls: 'Recent calls',
   missedCount: '{count} missed',
-  announceMissed: '{count} missed calls',
+  announceMissed: 'Missed calls: {count}',
   noCalls: 'No calls yet',
   outgoing: 'Outgoing',
   incoming: 'Incoming',
@@ -169,7 +169,8 @@ export class NotifyCallHistory extends LitElement {
     // The phone re-renders on its own changes only: follow its state for the call-back buttons.
     host?.addEventListener('notify-call-init', this.#update);
     host?.addEventListener('notify-offline', this.#update);
-    if (host?.online) void this.refresh();
+    // `client` was set before this element was defined: Lit applies it in the first update.
+    if (host?.online) void this.updateComplete.then(this.#refresh);
   }
 
   override disconnectedCallback(): void {
@@ -272,7 +273,8 @@ export class NotifyCallHistory extends LitElement {
     const missed = this.missed;
     return html`<details part="history" @toggle=${this.#onToggle}>
         <summary>
-          ${t.recentCalls}${
+          ${t.recentCalls}
+          ${
             missed
               ? html`<span part="missed-count" class="badge"
                   >${format(t.missedCount, { count: missed })}</span
