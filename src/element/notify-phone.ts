@@ -113,6 +113,7 @@ const ACTIVATING_TARGETS: ReadonlySet<string> = new Set(['button', 'summary', 'a
  * @csspart forward-agents - The agent list in the forward dialog.
  * @csspart forward-agents-empty - The text shown in the dialog when no agent is available.
  * @csspart forward-cancel-button - Closes the forward dialog.
+ * @csspart history - The recent calls (`<notify-call-history>`): the list with call-back buttons and the missed-call count.
  *
  * @cssproperty --notify-phone-color-scheme - `light`, `dark`, or `light dark` (default: follow `prefers-color-scheme`).
  * @cssproperty --notify-phone-background - Background of the phone.

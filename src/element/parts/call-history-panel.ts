@@ -24,8 +24,10 @@ export interface HistoryStrings {
   outgoing: string;
   incoming: string;
   unknownCaller: string;
-  /** The label of a call-back button (`{name}`). */
+  /** The visible text of a call-back button. */
   callBack: string;
+  /** The accessible name of a call-back button (`{name}`); keep `callBack` in it. */
+  callBackLabel: string;
   outcome: Record<CallOutcome, string>;
 }
 
@@ -37,7 +39,8 @@ export const historyStrings: HistoryStrings = {
   outgoing: 'Outgoing',
   incoming: 'Incoming',
   unknownCaller: 'Unknown',
-  callBack: 'Call {name}',
+  callBack: 'Call',
+  callBackLabel: 'Call {name}',
   outcome: {
     answered: 'Answered',
     missed: 'Missed',
@@ -101,6 +104,13 @@ export class NotifyCallHistory extends LitElement {
       padding: 0;
       list-style: none;
     }
+    li > div {
+      flex: 1;
+      min-inline-size: 0;
+    }
+    li > button {
+      flex: none;
+    }
     li {
       display: flex;
       gap: var(--_gap);
@@ -111,6 +121,7 @@ export class NotifyCallHistory extends LitElement {
     .who {
       display: block;
       font-weight: 600;
+      overflow-wrap: anywhere;
     }
     .meta,
     .empty {
@@ -239,17 +250,21 @@ export class NotifyCallHistory extends LitElement {
         ? { phoneNumber: call.number }
         : null;
     const started = new Date(call.startedAt);
+    // Today's calls by their time, older ones by their date too.
+    const today = started.toDateString() === new Date().toDateString();
+    const when = started.toLocaleString(
+      [],
+      today ? { timeStyle: 'short' } : { dateStyle: 'short', timeStyle: 'short' },
+    );
     const meta = [t.outcome[call.outcome], call.duration ? clock(call.duration) : ''].filter(Boolean);
     return html`<li part="history-entry" class=${call.outcome}>
       <div>
         <span class="who">${who}</span>
         <p class="meta">
-          <span>${call.direction === 'outbound' ? '↗' : '↙'}</span>
+          <span aria-hidden="true">${call.direction === 'outbound' ? '↗' : '↙'}</span>
           <span class="visually-hidden">${call.direction === 'outbound' ? t.outgoing : t.incoming},</span>
           ${meta.join(' · ')} ·
-          <time datetime=${call.startedAt}
-            >${started.toLocaleString([], { dateStyle: 'short', timeStyle: 'short' })}</time
-          >
+          <time datetime=${call.startedAt}>${when}</time>
         </p>
       </div>
       ${
@@ -257,10 +272,11 @@ export class NotifyCallHistory extends LitElement {
           ? html`<button
               part="redial-button"
               type="button"
+              aria-label=${format(t.callBackLabel, { name: who })}
               ?disabled=${!phone?.online || phone.inCall}
               @click=${() => phone?.call(target)}
             >
-              ${format(t.callBack, { name: who })}
+              ${t.callBack}
             </button>`
           : nothing
       }

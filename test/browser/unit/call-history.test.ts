@@ -162,14 +162,25 @@ describe('<notify-phone> recent calls', () => {
     const { q, summary, entries } = ctx;
     expect(summary().textContent!.replace(/\s+/g, ' ').trim()).to.equal('Recent calls 2 missed');
     expect(q('[role="status"]')!.textContent!.trim()).to.equal('Missed calls: 2');
-    const time = (n: number) =>
-      new Date(entry(n).startedAt).toLocaleString([], { dateStyle: 'short', timeStyle: 'short' });
+    const time = (n: number) => {
+      const at = new Date(entry(n).startedAt);
+      const today = at.toDateString() === new Date().toDateString();
+      return at.toLocaleString(
+        [],
+        today ? { timeStyle: 'short' } : { dateStyle: 'short', timeStyle: 'short' },
+      );
+    };
     expect(entries()).to.deep.equal([
-      `+15559990004 ↙ Incoming, Missed · ${time(4)} Call +15559990004`,
-      `Bob ↙ Incoming, Answered · 1:05 · ${time(3)} Call Bob`,
+      `+15559990004 ↙ Incoming, Missed · ${time(4)} Call`,
+      `Bob ↙ Incoming, Answered · 1:05 · ${time(3)} Call`,
       `Unknown ↙ Incoming, Missed · ${time(2)}`,
-      `+15551230000 ↗ Outgoing, Busy · ${time(1)} Call +15551230000`,
+      `+15551230000 ↗ Outgoing, Busy · ${time(1)} Call`,
     ]);
+    expect(
+      [...ctx.panel().shadowRoot!.querySelectorAll('[part="redial-button"]')].map((b) =>
+        b.getAttribute('aria-label'),
+      ),
+    ).to.deep.equal(['Call +15559990004', 'Call Bob', 'Call +15551230000']);
     expect(q('time')!.getAttribute('datetime')).to.equal(entry(4).startedAt);
     // Seen: opening the list clears the count, also after a reload of the page (remembered).
     summary().click();
@@ -197,15 +208,17 @@ describe('<notify-phone> recent calls', () => {
   });
 
   it('calls back a number or a colleague with one press, from the keyboard too', async () => {
-    const { driver, q, summary, el } = await phone([
+    const ctx = await phone([
       entry(2, { colleague: { sys_id: 'u2'.padEnd(32, '0'), name: 'Bob' }, number: null }),
       entry(1, { number: '+15551239999' }),
     ]);
+    const { driver, q, summary, el } = ctx;
     summary().focus();
     await sendKeys({ press: 'Enter' });
     await waitUntil(() => q<HTMLDetailsElement>('details')!.open, 'Enter did not open the list');
     await sendKeys({ press: 'Tab' });
-    expect(q('[part="redial-button"]')!.textContent!.trim()).to.equal('Call Bob');
+    expect(q('[part="redial-button"]')!.getAttribute('aria-label')).to.equal('Call Bob');
+    expect(ctx.panel().shadowRoot!.activeElement).to.equal(q('[part="redial-button"]'));
     await sendKeys({ press: 'Enter' });
     await waitUntil(() => driver.methods.includes('connect'), 'no call placed');
     expect(driver.log.find((e) => e.method === 'connect')!.args[0]).to.deep.equal({
