@@ -4,6 +4,9 @@ import { nodeResolve } from '@rollup/plugin-node-resolve';
 import replace from '@rollup/plugin-replace';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
+import { readFileSync } from 'node:fs';
+import { dirname, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { minifyCssTemplates } from './scripts/rollup-minify-css.mjs';
 
 /** The id the bundles import the SDK chunk by; `output.paths` turns it into the file next to them. */
@@ -22,15 +25,26 @@ const externalSdk = () => ({
   },
 });
 
-const ts = () =>
+const ts = (outDir = 'dist') =>
   typescript({
     tsconfig: './tsconfig.json',
     declaration: false,
     declarationDir: undefined,
     sourceMap: true,
-    outDir: 'dist',
+    // The maps carry our sources: the package has no src/ for them to point at.
+    inlineSources: true,
+    outDir,
     include: ['src/**/*.ts'],
   });
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+/** The packages our sources import at run time: external in the build for bundlers (the app resolves them). */
+const dependencies = Object.keys(
+  JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')).dependencies,
+);
+/** @param {string} id */
+const isDependency = (id) => dependencies.some((name) => id === name || id.startsWith(`${name}/`));
 
 const common = () => [
   replace({ preventAssignment: true, values: { 'process.env.NODE_ENV': JSON.stringify('production') } }),
@@ -46,6 +60,29 @@ const min = () => terser({ format: { comments: false }, ecma: 2020, module: true
 
 /** @type {import('rollup').RollupOptions[]} */
 export default [
+  {
+    // The build for bundlers (package exports `.` and `./client`): one file per module, unminified (the
+    // app minifies), and lit, @twilio/voice-sdk and eventsource-parser left as imports, so the app's
+    // bundler resolves them from node_modules once for the app and us. `import('./sdk.js')` of
+    // load-sdk.ts stays a dynamic import of a module re-exporting '@twilio/voice-sdk': the app splits
+    // the SDK into its own lazy chunk. See docs/decisions.md, "Two builds".
+    input: { index: 'src/index.ts', 'client/index': 'src/client/index.ts' },
+    external: isDependency,
+    plugins: [ts('dist/esm'), minifyCssTemplates()],
+    output: {
+      dir: 'dist/esm',
+      format: 'es',
+      preserveModules: true,
+      preserveModulesRoot: 'src',
+      sourcemap: true,
+      // The TypeScript plugin's paths are one level off with preserveModules; point them at src/ again.
+      sourcemapPathTransform: (source, map) => {
+        const file = resolve(dirname(map), source);
+        const at = file.lastIndexOf(`${sep}src${sep}`);
+        return at < 0 ? source : relative(dirname(map), resolve(root, file.slice(at + 1)));
+      },
+    },
+  },
   {
     input: 'src/index.ts',
     // The chunks import what they share with the entry from it (no extra shared chunk or facade).

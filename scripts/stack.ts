@@ -36,6 +36,11 @@ export interface StackOptions {
   /** Origins (other than the stack's own) allowed to call the backend, e.g. a test runner's page. */
   corsOrigins?: string[];
   logger?: boolean;
+  /**
+   * More directories served from the stack's origin, e.g. a page bundled by the package consumer test
+   * (`{ prefix: '/consumer/', root: '/tmp/…/public' }`): its scripts are then 'self' under the demo CSP.
+   */
+  staticDirs?: Array<{ prefix: string; root: string }>;
 }
 
 export interface Stack {
@@ -119,6 +124,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     index: 'index.html',
   });
   await app.register(fastifyStatic, { root: `${root}dist`, prefix: '/dist/', decorateReply: false });
+  for (const dir of options.staticDirs ?? []) {
+    await app.register(fastifyStatic, { root: dir.root, prefix: dir.prefix, decorateReply: false });
+  }
   // Framework files for the demos (demo/legacy.html, demo/vue.html), straight from their npm packages.
   for (const [name, dir] of [
     ['jquery', 'node_modules/jquery/dist'],

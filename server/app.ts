@@ -19,6 +19,7 @@ import { strictBodyValidator } from './validation.js';
 import { BackendMetrics } from './metrics.js';
 import { authRoutes, DEMO_GROUP } from './routes/auth.js';
 import { callRoutes } from './routes/calls.js';
+import { callControlRoutes } from './routes/call-control.js';
 import { callerIdRoutes } from './routes/caller-ids.js';
 import { healthRoutes } from './routes/health.js';
 import { registerRateLimits } from './rate-limits.js';
@@ -269,6 +270,7 @@ export const notifyBackend: FastifyPluginAsync<ServerOptions> = async (app, opti
     await browserFacing.register(callerIdRoutes, ctx);
     await browserFacing.register(sessionRoutes, ctx);
     await browserFacing.register(callRoutes, ctx);
+    await browserFacing.register(callControlRoutes, ctx);
     await browserFacing.register(presenceRoutes, ctx);
   });
   await app.register(async (twilioFacing) => {

@@ -21,6 +21,7 @@ export const ERRORS = {
   INVALID_NAME: { statusCode: 400, message: 'The name is empty, too long or holds invisible characters.' },
   BAD_REQUEST: { statusCode: 400, message: 'The request could not be read.' },
   NO_COMPATIBLE_VENDOR: { statusCode: 409, message: 'This number has no compatible telephony vendor.' },
+  INVALID_STATE: { statusCode: 409, message: 'The call is not in a state that allows this.' },
   URI_TOO_LONG: { statusCode: 414, message: 'The request URL (or one of its path parameters) is too long.' },
   PAYLOAD_TOO_LARGE: { statusCode: 413, message: 'The request body is too large.' },
   UNSUPPORTED_MEDIA_TYPE: { statusCode: 415, message: 'This content type is not accepted here.' },

@@ -70,6 +70,25 @@ export async function availableSessionsOfUser(
   return sessions.filter((s) => s.available).slice(0, MAX_DIAL_TARGETS);
 }
 
+/** How far back a live leg makes its session busy: older legs lost their final callback, not a live call. */
+const BUSY_WINDOW_MS = 12 * 60 * 60 * 1000;
+
+/**
+ * Without the sessions on a call that take no second one (`notifyConfig.callWaiting` 'busy', the default):
+ * a call goes to the agents who are free, and rings nobody when nobody is (the caller hears why).
+ */
+export async function notBusy(ctx: BackendContext, sessions: ClientSession[]): Promise<ClientSession[]> {
+  if (!sessions.length) return sessions;
+  const since = new Date(Date.now() - BUSY_WINDOW_MS).toISOString();
+  const busy = new Set(
+    await ctx.store.busySessions(
+      sessions.map((s) => s.sys_id),
+      since,
+    ),
+  );
+  return sessions.filter((session) => !busy.has(session.sys_id));
+}
+
 /**
  * Appends `<Dial><Client>…</Client>…</Dial>` ringing every session; `parameters` reach each SDK as the
  * call's custom parameters. Each child leg reports its status to `/twilio/status`, which records it in

@@ -4,9 +4,10 @@ import type { BackendContext } from '../context.js';
 import { NotifyError } from '../errors.js';
 import { isE164, isSysId } from '../ids.js';
 import { allowedCallerId } from '../caller-id.js';
-import { availableSessionsOfUser, dialClients } from '../routing.js';
+import { availableSessionsOfUser, dialClients, notBusy } from '../routing.js';
 import { callHistoryPage } from '../call-history.js';
 import { errorResponses, userSchema } from '../schemas.js';
+import { ownCall, otherParty } from '../calls/parties.js';
 import {
   CALL_STATUSES,
   CallDirection,
@@ -173,14 +174,14 @@ export const callRoutes: FastifyPluginAsync<BackendContext> = async (app, ctx) =
     async (request) => {
       const user = currentUser(request);
       const { type, id, dtmf } = request.body;
-      const call = await ctx.store.getCall(request.params.callSid);
-      if (!call?.session) throw new NotifyError('NOT_FOUND', 'No such call.');
-      const session = await ctx.store.getSession(call.session);
-      if (!session || session.user !== user.sys_id) throw new NotifyError('FORBIDDEN');
       // A leg that has ended (e.g. the user's declined or cancelled ring of a call a colleague took) is no
       // longer party to anything: its parent now belongs to whoever answered.
+      const { call, session } = await ownCall(ctx, request, request.params.callSid, { live: false });
       if (isTerminalStatus(call.status))
         throw new NotifyError('BAD_REQUEST', 'The call has ended and cannot be forwarded.');
+      if (call.conference) {
+        throw new NotifyError('INVALID_STATE', 'The call is in a conference: complete a transfer instead.');
+      }
       // The user may have lost the number since the session started (as for outgoing calls and tokens).
       await allowedCallerId(ctx.store, user.sys_id, session.number);
 
@@ -198,7 +199,10 @@ export const callRoutes: FastifyPluginAsync<BackendContext> = async (app, ctx) =
         );
       } else {
         if (!isSysId(id)) throw new NotifyError('VALIDATION_FAILED', 'id must be a user sys_id.');
-        const callees = await availableSessionsOfUser(ctx.store, user.sys_id, id, ctx.liveSince());
+        const callees = await notBusy(
+          ctx,
+          await availableSessionsOfUser(ctx.store, user.sys_id, id, ctx.liveSince()),
+        );
         if (!callees.length) throw new NotifyError('BAD_REQUEST', 'That user has no available client.');
         dialClients(
           ctx,
@@ -209,21 +213,11 @@ export const callRoutes: FastifyPluginAsync<BackendContext> = async (app, ctx) =
         );
       }
 
-      const rest = ctx.twilioRest();
-      // Only a child leg Twilio reported (an inbound <Dial><Client> leg) has a parent to move; a leg the
-      // client placed is a parent itself, and its other party is found through REST.
-      let other = (call.direction === CallDirection.INBOUND && call.parent_call_sid) || undefined;
+      let other: string | undefined;
       try {
-        if (!other) {
-          const [child] = await rest.calls.list({
-            parentCallSid: call.call_sid,
-            status: 'in-progress',
-            limit: 1,
-          });
-          other = child?.sid;
-        }
+        other = await otherParty(ctx, call);
         if (!other) throw new NotifyError('BAD_REQUEST', 'The call has no connected party to forward.');
-        await rest.calls(other).update({ twiml: twiml.toString() });
+        await ctx.twilioRest().calls(other).update({ twiml: twiml.toString() });
       } catch (error) {
         if (error instanceof NotifyError) throw error;
         request.log.warn({ err: error }, 'forwarding through the REST API failed');

@@ -42,7 +42,7 @@ export const sessionRoutes: FastifyPluginAsync<BackendContext> = async (app, ctx
     return session;
   }
 
-  app.post<{ Body: { callerId: string; name?: string } }>(
+  app.post<{ Body: { callerId: string; name?: string; callWaiting?: 'ring' | 'busy' } }>(
     '/sessions',
     {
       schema: {
@@ -52,6 +52,12 @@ export const sessionRoutes: FastifyPluginAsync<BackendContext> = async (app, ctx
           properties: {
             callerId: { type: 'string', maxLength: 32 },
             name: { type: 'string', maxLength: 100 },
+            callWaiting: {
+              type: 'string',
+              enum: ['ring', 'busy'],
+              description:
+                "While on a call: 'ring' offers this session another call, 'busy' (default) rings the other agents instead.",
+            },
           },
         },
         response: {
@@ -95,6 +101,7 @@ export const sessionRoutes: FastifyPluginAsync<BackendContext> = async (app, ctx
         },
         { maxPerUser: ctx.maxSessionsPerUser },
       );
+      if (request.body.callWaiting === 'ring') await ctx.store.setCallWaiting(session.sys_id, true);
       const minted = mintVoiceToken(ctx.account, session.identity, ctx.tokenTtlSeconds);
       reply.code(201);
       return {

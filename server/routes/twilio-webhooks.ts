@@ -13,7 +13,9 @@ import {
   type ClientSession,
   type NotifyStore,
 } from '../store/store.js';
-import { availableSessionsOfUser, dialClients, sessionsToRing } from '../routing.js';
+import { availableSessionsOfUser, dialClients, notBusy, sessionsToRing } from '../routing.js';
+import { joinConferenceTwiml, liveConference, listParticipants, setHold } from '../calls/conference.js';
+import { onConferenceEvent, type ConferenceEvent } from '../calls/conference-events.js';
 import { isValidWebhook, voiceResponse, type WebhookParams } from '../twilio.js';
 
 /** The parameters of a voice or status webhook that the backend reads (Twilio sends more). */
@@ -25,6 +27,8 @@ interface VoiceParams {
   CallStatus?: string;
   Direction?: string;
   ParentCallSid?: string;
+  /** connect() parameter of a client resuming its held call: the call's id (server/routes/call-control.ts). */
+  notifyResume?: string;
 }
 
 const CLIENT_PREFIX = 'client:';
@@ -163,7 +167,10 @@ export const twilioWebhookRoutes: FastifyPluginAsync<BackendContext> = async (ap
       status: status(params.CallStatus, 'ringing'),
     });
     if (number.vendor !== Vendor.TWILIO_DIRECT) return say(TWIML_MESSAGES.noVendor);
-    const sessions = await sessionsToRing(ctx.store, number.number, params.CallSid, ctx.liveSince());
+    const sessions = await notBusy(
+      ctx,
+      await sessionsToRing(ctx.store, number.number, params.CallSid, ctx.liveSince()),
+    );
     if (!sessions.length) return say(TWIML_MESSAGES.nobodyAvailable);
     const twiml = voiceResponse();
     dialClients(
@@ -232,6 +239,7 @@ export const twilioWebhookRoutes: FastifyPluginAsync<BackendContext> = async (ap
     });
     const number = await ctx.store.findNumberForUser(session.number, session.user);
     if (!number || number.vendor !== Vendor.TWILIO_DIRECT) return say(TWIML_MESSAGES.callerIdRevoked);
+    if (params.notifyResume) return resumeHeldCall(session, params.CallSid, params.notifyResume);
 
     const target = dialTarget(params.To);
     switch (target.kind) {
@@ -249,11 +257,9 @@ export const twilioWebhookRoutes: FastifyPluginAsync<BackendContext> = async (ap
       }
       case 'client': {
         // `client:<user sys_id>` (call({userId})): every available session of that colleague rings.
-        const callees = await availableSessionsOfUser(
-          ctx.store,
-          session.user,
-          target.identity,
-          ctx.liveSince(),
+        const callees = await notBusy(
+          ctx,
+          await availableSessionsOfUser(ctx.store, session.user, target.identity, ctx.liveSince()),
         );
         if (!callees.length) return say(TWIML_MESSAGES.clientUnavailable);
         const twiml = voiceResponse();
@@ -270,6 +276,51 @@ export const twilioWebhookRoutes: FastifyPluginAsync<BackendContext> = async (ap
         return say(TWIML_MESSAGES.invalidTo);
     }
   }
+
+  /**
+   * The agent's leg joins its held call's conference again (resume, server/routes/call-control.ts): only the
+   * user's own call, only while its conference is live; the parties on hold are resumed as the agent joins.
+   * Anything else hangs the new leg up, which the client reads as the end of the held call.
+   */
+  async function resumeHeldCall(session: ClientSession, legSid: string, heldCallSid: string) {
+    const held = await ctx.store.getCall(heldCallSid);
+    const owner = held?.session ? await ctx.store.getSession(held.session) : undefined;
+    const hangup = voiceResponse();
+    hangup.hangup();
+    if (!held?.conference || owner?.user !== session.user) return hangup;
+    const sid = await liveConference(ctx, held.conference);
+    if (!sid) return hangup;
+    await ctx.store.setCallConference(legSid, held.conference);
+    const waiting = (await listParticipants(ctx, sid)).filter((p) => p.hold).map((p) => p.callSid);
+    await setHold(ctx, sid, waiting, false);
+    return joinConferenceTwiml(ctx, held.conference);
+  }
+
+  app.post<{ Body: ConferenceEvent }>(
+    '/twilio/conference',
+    {
+      config: twilioTraffic,
+      schema: {
+        description:
+          'Conference status callbacks of the calls moved into conferences (hold, transfer, three-way).',
+        body: {
+          type: 'object',
+          required: ['ConferenceSid', 'FriendlyName', 'StatusCallbackEvent'],
+          properties: {
+            ConferenceSid: { type: 'string', pattern: '^CF[0-9a-fA-F]{32}$' },
+            FriendlyName: { type: 'string', maxLength: 128 },
+            StatusCallbackEvent: { type: 'string', maxLength: 64 },
+            CallSid: { type: 'string', maxLength: 64 },
+          },
+        },
+        response: { 204: { type: 'null' } },
+      },
+    },
+    async (request, reply) => {
+      await onConferenceEvent(ctx, request.body);
+      return reply.code(204).send();
+    },
+  );
 
   app.post<{ Body: VoiceParams & { CallStatus: CallStatus; CallDuration?: unknown } }>(
     '/twilio/status',

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { newSysId } from '../ids.js';
 import {
+  LIVE_CALL_STATUSES,
   mergeCall,
   reportedDuration,
   type CallRecord,
@@ -21,7 +22,7 @@ interface CallRow extends Omit<CallRecord, 'created_at' | 'updated_at'> {
 }
 
 const CALL_COLUMNS = `sys_id, call_sid, parent_call_sid, parent_sys_id, session, "user", direction, "from", "to",
-  status, duration, created_at, updated_at`;
+  status, duration, conference, created_at, updated_at`;
 
 const toCall = (row: CallRow): CallRecord => ({
   ...row,
@@ -65,7 +66,7 @@ export async function upsertCall(client: pg.PoolClient, report: CallReport): Pro
   const at = now();
   const inserted = await client.query<CallRow>(
     `INSERT INTO notify_call (${CALL_COLUMNS})
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, $12, $12)
      ON CONFLICT (call_sid) DO NOTHING
      RETURNING ${CALL_COLUMNS}`,
     [
@@ -135,6 +136,43 @@ export async function listCalls(db: Queryable, filter: { session?: string }): Pr
       )
     : await db.query<CallRow>(`SELECT ${CALL_COLUMNS} FROM notify_call ORDER BY created_at, seq`);
   return rows.map(toCall);
+}
+
+export async function setCallConference(db: Queryable, callSid: string, conference: string): Promise<void> {
+  await db.query('UPDATE notify_call SET conference = $1 WHERE call_sid = $2', [conference, callSid]);
+}
+
+export async function listConferenceCalls(db: Queryable, conference: string): Promise<CallRecord[]> {
+  const { rows } = await db.query<CallRow>(
+    `SELECT ${CALL_COLUMNS} FROM notify_call WHERE conference = $1 ORDER BY created_at, sys_id`,
+    [conference],
+  );
+  return rows.map(toCall);
+}
+
+export async function setCallWaiting(db: Queryable, session: string, ring: boolean): Promise<void> {
+  await db.query(
+    ring
+      ? 'INSERT INTO notify_call_waiting (session) VALUES ($1) ON CONFLICT DO NOTHING'
+      : 'DELETE FROM notify_call_waiting WHERE session = $1',
+    [session],
+  );
+}
+
+/** See NotifyStore.busySessions; notify_call_session and notify_call_conference serve the probes. */
+export async function busySessions(db: Queryable, sessions: string[], since: string): Promise<string[]> {
+  if (!sessions.length) return [];
+  const { rows } = await db.query<{ session: string }>(
+    `SELECT s.session FROM unnest($1::text[]) AS s(session)
+     WHERE NOT EXISTS (SELECT 1 FROM notify_call_waiting w WHERE w.session = s.session)
+       AND (EXISTS (SELECT 1 FROM notify_call c
+              WHERE c.session = s.session AND c.status = ANY($2) AND c.updated_at >= $3)
+         OR EXISTS (SELECT 1 FROM notify_call own JOIN notify_call other ON other.conference = own.conference
+              WHERE own.session = s.session AND own.conference IS NOT NULL AND own.updated_at >= $3
+                AND other.status = ANY($2) AND other.updated_at >= $3))`,
+    [sessions, LIVE_CALL_STATUSES, since],
+  );
+  return rows.map((row) => row.session);
 }
 
 /** See `NotifyStore.listCallHistory`; three indexed reads (legs, their parents, their children). */

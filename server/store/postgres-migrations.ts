@@ -120,7 +120,16 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   CREATE INDEX notify_client_session_ring
     ON notify_client_session (number, available, ring_key, "user", connected_at DESC);
   `,
-  // 7: call history (GET /calls). A leg records the user of its session: sessions are deleted when their
+  // 7: calls as objects (docs/decisions.md, "Hold, transfer and three-way through conferences"): the conference a
+  // leg belongs to, and the sessions that take a second call while on one (notifyConfig.callWaiting 'ring').
+  `
+  ALTER TABLE notify_call ADD COLUMN conference TEXT;
+  CREATE INDEX notify_call_conference ON notify_call (conference) WHERE conference IS NOT NULL;
+  CREATE TABLE notify_call_waiting (
+    session TEXT PRIMARY KEY REFERENCES notify_client_session (sys_id) ON DELETE CASCADE
+  );
+  `,
+  // 8: call history (GET /calls). A leg records the user of its session: sessions are deleted when their
   // client goes away, the user's history must outlive them. Legs of sessions already gone stay nobody's.
   `
   ALTER TABLE notify_call ADD COLUMN "user" TEXT;

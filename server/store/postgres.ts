@@ -366,6 +366,22 @@ export class PostgresStore implements NotifyStore {
     return calls.listCalls(this.#pool, filter);
   }
 
+  async setCallConference(callSid: string, conference: string): Promise<void> {
+    return calls.setCallConference(this.#pool, callSid, conference);
+  }
+
+  async listConferenceCalls(conference: string): Promise<CallRecord[]> {
+    return calls.listConferenceCalls(this.#pool, conference);
+  }
+
+  async setCallWaiting(session: string, ring: boolean): Promise<void> {
+    return calls.setCallWaiting(this.#pool, session, ring);
+  }
+
+  async busySessions(sessions: string[], since: string): Promise<string[]> {
+    return calls.busySessions(this.#pool, sessions, since);
+  }
+
   async listCallHistory(
     userSysId: string,
     page: { limit?: number; before?: CallCursor } = {},

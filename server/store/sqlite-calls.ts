@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { newSysId } from '../ids.js';
 import {
+  LIVE_CALL_STATUSES,
   mergeCall,
   reportedDuration,
   type CallRecord,
@@ -53,6 +54,7 @@ export function upsertCall(db: Database.Database, report: CallReport): CallUpser
         to: report.to,
         status: report.status,
         duration: reportedDuration(report),
+        conference: null,
         created_at: at,
         updated_at: at,
       };
@@ -88,6 +90,40 @@ export function listCalls(db: Database.Database, filter: { session?: string } = 
       .all(filter.session) as CallRecord[];
   }
   return db.prepare('SELECT * FROM notify_call ORDER BY created_at, rowid').all() as CallRecord[];
+}
+
+export function setCallConference(db: Database.Database, callSid: string, conference: string): void {
+  db.prepare('UPDATE notify_call SET conference = ? WHERE call_sid = ?').run(conference, callSid);
+}
+
+export function listConferenceCalls(db: Database.Database, conference: string): CallRecord[] {
+  return db
+    .prepare('SELECT * FROM notify_call WHERE conference = ? ORDER BY created_at, rowid')
+    .all(conference) as CallRecord[];
+}
+
+export function setCallWaiting(db: Database.Database, session: string, ring: boolean): void {
+  if (ring) db.prepare('INSERT OR IGNORE INTO notify_call_waiting (session) VALUES (?)').run(session);
+  else db.prepare('DELETE FROM notify_call_waiting WHERE session = ?').run(session);
+}
+
+const LIVE = LIVE_CALL_STATUSES.map((status) => `'${status}'`).join(', ');
+
+/** See NotifyStore.busySessions; notify_call_session and notify_call_conference serve the probes. */
+export function busySessions(db: Database.Database, sessions: string[], since: string): string[] {
+  if (!sessions.length) return [];
+  return db
+    .prepare(
+      `SELECT s.value FROM json_each(@ids) s
+       WHERE NOT EXISTS (SELECT 1 FROM notify_call_waiting w WHERE w.session = s.value)
+         AND (EXISTS (SELECT 1 FROM notify_call c
+                WHERE c.session = s.value AND c.status IN (${LIVE}) AND c.updated_at >= @since)
+           OR EXISTS (SELECT 1 FROM notify_call own JOIN notify_call other ON other.conference = own.conference
+                WHERE own.session = s.value AND own.conference IS NOT NULL AND own.updated_at >= @since
+                  AND other.status IN (${LIVE}) AND other.updated_at >= @since))`,
+    )
+    .pluck()
+    .all({ ids: JSON.stringify(sessions), since }) as string[];
 }
 
 /** See `NotifyStore.listCallHistory`; three indexed reads (legs, their parents, their children). */

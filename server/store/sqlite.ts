@@ -282,6 +282,22 @@ export class SqliteStore implements NotifyStore {
     return calls.listCalls(this.#db, filter);
   }
 
+  async setCallConference(callSid: string, conference: string): Promise<void> {
+    return calls.setCallConference(this.#db, callSid, conference);
+  }
+
+  async listConferenceCalls(conference: string): Promise<CallRecord[]> {
+    return calls.listConferenceCalls(this.#db, conference);
+  }
+
+  async setCallWaiting(session: string, ring: boolean): Promise<void> {
+    return calls.setCallWaiting(this.#db, session, ring);
+  }
+
+  async busySessions(sessions: string[], since: string): Promise<string[]> {
+    return calls.busySessions(this.#db, sessions, since);
+  }
+
   async listCallHistory(
     userSysId: string,
     page: { limit?: number; before?: CallCursor } = {},

@@ -31,6 +31,9 @@ export function isCallStatus(value: string): value is CallStatus {
   return (CALL_STATUSES as readonly string[]).includes(value);
 }
 
+/** The statuses of a leg that is still up. */
+export const LIVE_CALL_STATUSES: readonly CallStatus[] = CALL_STATUSES.slice(0, 4);
+
 export function isTerminalStatus(status: CallStatus): boolean {
   return CALL_STATUSES.indexOf(status) >= CALL_STATUSES.indexOf('completed');
 }
@@ -94,6 +97,11 @@ export interface CallRecord {
    * then. Optional in the type so that records built elsewhere need not carry it; stores always set it.
    */
   duration?: number | null;
+  /**
+   * The friendly name of the conference the leg belongs to, once a hold, transfer or added party moved its
+   * call into one (server/routes/call-control.ts); null for a plain bridged call. Optional like duration.
+   */
+  conference?: string | null;
   /**
    * sys_id of the sys_user whose session the leg belongs to, recorded with `session` (and filled in once,
    * like it): sessions are deleted when their client goes away, a user's call history must not be. Optional
@@ -351,6 +359,18 @@ export interface NotifyStore {
   upsertCall(report: CallReport): Promise<CallUpsertResult>;
   getCall(callSid: string): Promise<CallRecord | undefined>;
   listCalls(filter?: { session?: string }): Promise<CallRecord[]>;
+  /** Records the conference a leg belongs to (`notify_call.conference`); no row, nothing happens. */
+  setCallConference(callSid: string, conference: string): Promise<void>;
+  /** The legs recorded in a conference, oldest first. */
+  listConferenceCalls(conference: string): Promise<CallRecord[]>;
+  /** Whether a session takes a second call while on one (`notifyConfig.callWaiting` 'ring'); default no. */
+  setCallWaiting(session: string, ring: boolean): Promise<void>;
+  /**
+   * Of `sessions`, the ones on a call that take no second call (call waiting off): one of their legs is live,
+   * or a conference one of their legs belongs to (a held call) still has a live leg. Only legs updated since
+   * `since` count, so that a lost final status callback never keeps an agent busy for good.
+   */
+  busySessions(sessions: string[], since: string): Promise<string[]>;
   /**
    * The user's call history, newest first ((created_at, sys_id) descending), one bounded page
    * (`DEFAULT_PAGE_SIZE` unless `page.limit` says otherwise), strictly before `page.before`: every leg whose

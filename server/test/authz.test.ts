@@ -147,6 +147,27 @@ for (const backend of ['sqlite', 'postgres'] as const) {
     const asBob = async () => bearer(bobToken);
     const asAlice = async () => bearer(aliceToken);
 
+    /** The actions on one of the user's own calls: forward, hold, transfer, add a party, conference state. */
+    const callActions: Array<Pick<Case, 'method' | 'url' | 'payload'>> = [
+      {
+        method: 'POST',
+        url: () => `/calls/${aliceCall}/forward`,
+        payload: { type: 'number', id: '+15551234567' },
+      },
+      { method: 'POST', url: () => `/calls/${aliceCall}/hold`, payload: { hold: true } },
+      {
+        method: 'POST',
+        url: () => `/calls/${aliceCall}/transfer`,
+        payload: { consultCallSid: aliceCall },
+      },
+      {
+        method: 'POST',
+        url: () => `/calls/${aliceCall}/participants`,
+        payload: { type: 'number', id: '+15551234567' },
+      },
+      { method: 'GET', url: () => `/calls/${aliceCall}/conference` },
+      { method: 'POST', url: () => `/calls/${aliceCall}/end`, payload: {} },
+    ];
     const userRoutes: Array<Pick<Case, 'method' | 'url' | 'payload'>> = [
       { method: 'GET', url: () => '/me' },
       { method: 'GET', url: () => `/caller-ids/${encodeURIComponent(DEMO_NUMBER)}` },
@@ -158,6 +179,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       { method: 'DELETE', url: () => `/sessions/${aliceSession}` },
       { method: 'GET', url: () => `/calls/${aliceCall}/parent` },
       { method: 'GET', url: () => '/calls' },
+      ...callActions,
       { method: 'GET', url: () => '/presence' },
       { method: 'POST', url: () => '/auth/sign-out' },
     ];
@@ -301,6 +323,13 @@ for (const backend of ['sqlite', 'postgres'] as const) {
         status: 403,
         code: 'FORBIDDEN',
       },
+      ...callActions.map((route): Case => ({
+        ...route,
+        name: "bob, alice's call",
+        headers: asBob,
+        status: 403,
+        code: 'FORBIDDEN',
+      })),
       {
         name: "alice, bob's session",
         method: 'PATCH',
@@ -318,13 +347,14 @@ for (const backend of ['sqlite', 'postgres'] as const) {
           ['PATCH', () => `/sessions/${aliceSession}`, { available: false }],
           ['DELETE', () => `/sessions/${aliceSession}`, undefined],
           ['GET', () => `/calls/${aliceCall}/parent`, undefined],
+          ...callActions.map((route) => [route.method, route.url, route.payload] as const),
         ] as const
       ).map(([method, url, payload]): Case => ({
         name: "alice's sys_id as host subject, alice's session",
         method,
         url,
         headers: async () => bearer(impostorToken),
-        ...(payload && { payload }),
+        ...(payload !== undefined && { payload: payload as unknown }),
         status: 403,
         code: 'FORBIDDEN',
       })),

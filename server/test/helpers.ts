@@ -54,12 +54,13 @@ export async function createSession(
   app: TestApp,
   who: SignedIn,
   callerId = DEMO_NUMBER,
+  options: { callWaiting?: 'ring' | 'busy' } = {},
 ): Promise<CreatedSession> {
   const res = await app.inject({
     method: 'POST',
     url: '/sessions',
     headers: who.headers,
-    payload: { callerId },
+    payload: { callerId, ...options },
   });
   if (res.statusCode !== 201) throw new Error(`session failed: ${res.statusCode} ${res.body}`);
   return res.json() as CreatedSession;

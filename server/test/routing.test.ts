@@ -47,8 +47,10 @@ describe('call routing: incoming calls, client-to-client calls, forwarding', () 
     app = await makeApp({ account, twilioApiBaseUrl: rest.url });
     alice = await signIn(app, 'alice');
     bob = await signIn(app, 'bob');
-    aliceS = await createSession(app, alice);
-    bobS = await createSession(app, bob);
+    // These sessions take part in many calls whose legs never get a final callback here (they stay live):
+    // with call waiting on they stay ringable. The busy rule has its own tests (routing.test.ts).
+    aliceS = await createSession(app, alice, DEMO_NUMBER, { callWaiting: 'ring' });
+    bobS = await createSession(app, bob, DEMO_NUMBER, { callWaiting: 'ring' });
   });
   after(async () => {
     await app.close();
@@ -217,5 +219,42 @@ describe('call routing: incoming calls, client-to-client calls, forwarding', () 
     const noParty = await forward(alice, { type: 'number', id: '+15551112222' }, placedAgain);
     assert.equal(noParty.statusCode, 400, noParty.body);
     assert.equal(rest.updates.length, updatesBefore);
+  });
+
+  it("does not ring an agent on a call (callWaiting 'busy', the default) unless that agent asked for call waiting", async () => {
+    const carol = await signIn(app, 'carol');
+    const dave = await signIn(app, 'dave');
+    const carolS = await createSession(app, carol);
+    const daveS = await createSession(app, dave, DEMO_NUMBER, { callWaiting: 'ring' });
+    const ringing = async () => identities((await webhook('/twilio/voice', incoming())).body);
+    assert.ok((await ringing()).includes(carolS.session.identity));
+    // Carol and Dave are each on a call now (a live leg of their session).
+    for (const [session, sid] of [
+      [carolS, callSid(++n)],
+      [daveS, callSid(++n)],
+    ] as const) {
+      await webhook('/twilio/voice', {
+        CallSid: sid,
+        From: `client:${session.session.identity}`,
+        To: CALLER,
+      });
+      await webhook('/twilio/status', {
+        CallSid: sid,
+        From: `client:${session.session.identity}`,
+        To: CALLER,
+        CallStatus: 'in-progress',
+      });
+    }
+    const rung = await ringing();
+    assert.ok(!rung.includes(carolS.session.identity), 'a busy agent rang');
+    assert.ok(rung.includes(daveS.session.identity), 'an agent with call waiting did not ring');
+    // A colleague calling Carol hears that she is not available.
+    const toCarol = await webhook('/twilio/voice', {
+      CallSid: callSid(++n),
+      From: `client:${aliceS.session.identity}`,
+      To: `client:${carol.user.sys_id}`,
+    });
+    assert.match(toCarol.body, /not available/);
+    assert.doesNotMatch(toCarol.body, /<Dial/);
   });
 });

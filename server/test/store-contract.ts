@@ -4,6 +4,7 @@ import { newSysId, sessionIdentity } from '../ids.js';
 import type { NotifyStore, PresenceEvent } from '../store/store.js';
 import { describeHistoryContract } from './store-contract-history.js';
 import { describeRoutingContract } from './store-contract-routing.js';
+import { describeCallsContract } from './store-contract-calls.js';
 
 /**
  * The behaviour every `NotifyStore` must have, written against the interface only so that the PostgreSQL
@@ -464,5 +465,6 @@ export function describeStoreContract(
     });
   });
   describeRoutingContract(name, open, options);
+  describeCallsContract(name, open, options);
   describeHistoryContract(name, open, options);
 }

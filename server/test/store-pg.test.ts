@@ -81,9 +81,11 @@ describe('PostgresStore migrations', { skip }, () => {
       const client = new pg.Client({ connectionString: PG_URL });
       await client.connect();
       try {
-        // Later migrations (5: host identities and sign-out; 6: ring_key and its index; 7: the call's user,
-        // its index dropped with the column) are undone too.
-        await client.query(`DROP TABLE ${schema}.notify_host_identity;
+        // Later migrations (5: host identities and sign-out; 6: ring_key and its index; 7: conferences and
+        // call waiting; 8: the call's user, its index dropped with the column) are undone too.
+        await client.query(`DROP TABLE ${schema}.notify_call_waiting;
+          ALTER TABLE ${schema}.notify_call DROP COLUMN conference;
+          DROP TABLE ${schema}.notify_host_identity;
           ALTER TABLE ${schema}.sys_user DROP COLUMN signed_out_at, DROP COLUMN token_generation;
           ALTER TABLE ${schema}.notify_client_session DROP COLUMN ring_key;
           ALTER TABLE ${schema}.notify_call DROP COLUMN duration, DROP COLUMN "user"`);
@@ -122,7 +124,7 @@ describe('PostgresStore migrations', { skip }, () => {
     }
   });
 
-  it('migrates a version 6 schema: legs of live sessions get their user, legs of gone ones none', async () => {
+  it('migrates a version 7 schema: legs of live sessions get their user, legs of gone ones none', async () => {
     const schema = testSchema();
     try {
       const current = await PostgresStore.open({ connectionString: PG_URL, schema });
@@ -141,12 +143,12 @@ describe('PostgresStore migrations', { skip }, () => {
       await current.upsertCall({ ...base, call_sid: 'CA1', session: sysId, status: 'completed' });
       await current.upsertCall({ ...base, call_sid: 'CA2', session: newSysId(), status: 'completed' });
       await current.close();
-      // Back to version 6 as it shipped: notify_call without its user (the index goes with the column).
+      // Back to version 7 as it shipped: notify_call without its user (the index goes with the column).
       const client = new pg.Client({ connectionString: PG_URL });
       await client.connect();
       try {
         await client.query(`ALTER TABLE ${schema}.notify_call DROP COLUMN "user"`);
-        await client.query(`DELETE FROM ${schema}.notify_schema_migrations WHERE version > 6`);
+        await client.query(`DELETE FROM ${schema}.notify_schema_migrations WHERE version > 7`);
       } finally {
         await client.end();
       }

@@ -10,8 +10,8 @@ import { SCHEMA_VERSION, SqliteStore } from '../store/sqlite.js';
 import { describeStoreContract } from './store-contract.js';
 import { describeIdentityContract } from './store-identity-contract.js';
 
-/** Undoes migration 8 (notify_call's user), for the tests that take a database back to an older version. */
-const UNDO_VERSION_8 = `DROP INDEX notify_call_user; ALTER TABLE notify_call DROP COLUMN "user";`;
+/** Undoes migration 9 (notify_call's user), for the tests that take a database back to an older version. */
+const UNDO_VERSION_9 = `DROP INDEX notify_call_user; ALTER TABLE notify_call DROP COLUMN "user";`;
 
 describeStoreContract('sqlite :memory:', async () => new SqliteStore(':memory:'));
 describeIdentityContract('sqlite :memory:', async () => new SqliteStore(':memory:'));
@@ -102,7 +102,10 @@ describe('SqliteStore on a file', () => {
       await current.close();
       // Back to version 5 as it shipped: no host identity table, no sign-out columns (nor version 7's ring_key).
       const raw = new Database(file);
-      raw.exec(`${UNDO_VERSION_8}
+      raw.exec(`${UNDO_VERSION_9}
+        DROP TABLE notify_call_waiting;
+        DROP INDEX notify_call_conference;
+        ALTER TABLE notify_call DROP COLUMN conference;
         DROP INDEX notify_client_session_ring;
         ALTER TABLE notify_client_session DROP COLUMN ring_key;
         DROP TABLE notify_host_identity;
@@ -138,7 +141,10 @@ describe('SqliteStore on a file', () => {
       await current.close();
       // Back to version 4 as it shipped: notify_call without duration (and no later migration's ring_key).
       const raw = new Database(file);
-      raw.exec(`${UNDO_VERSION_8}
+      raw.exec(`${UNDO_VERSION_9}
+        DROP TABLE notify_call_waiting;
+        DROP INDEX notify_call_conference;
+        ALTER TABLE notify_call DROP COLUMN conference;
         DROP INDEX notify_client_session_ring;
         ALTER TABLE notify_client_session DROP COLUMN ring_key;
         DROP TABLE notify_host_identity;
@@ -197,7 +203,10 @@ describe('SqliteStore on a file', () => {
       await current.close();
       // Back to version 6 as it shipped: no ring_key, no ring index.
       const raw = new Database(file);
-      raw.exec(UNDO_VERSION_8);
+      raw.exec(UNDO_VERSION_9);
+      raw.exec(`DROP TABLE notify_call_waiting;
+        DROP INDEX notify_call_conference;
+        ALTER TABLE notify_call DROP COLUMN conference;`);
       raw.exec('DROP INDEX notify_client_session_ring');
       raw.exec('ALTER TABLE notify_client_session DROP COLUMN ring_key');
       raw.pragma('user_version = 6');
@@ -224,7 +233,7 @@ describe('SqliteStore on a file', () => {
     }
   });
 
-  it('migrates a version 7 database: legs of live sessions get their user, legs of gone ones none', async () => {
+  it('migrates a version 8 database: legs of live sessions get their user, legs of gone ones none', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'notify-store-'));
     try {
       const file = join(dir, 'notify.db');
@@ -244,10 +253,10 @@ describe('SqliteStore on a file', () => {
       await current.upsertCall({ ...base, call_sid: 'CA1', session: sysId, status: 'completed' });
       await current.upsertCall({ ...base, call_sid: 'CA2', session: newSysId(), status: 'completed' });
       await current.close();
-      // Back to version 7 as it shipped: notify_call without its user.
+      // Back to version 8 as it shipped: notify_call without its user.
       const raw = new Database(file);
-      raw.exec(UNDO_VERSION_8);
-      raw.pragma('user_version = 7');
+      raw.exec(UNDO_VERSION_9);
+      raw.pragma('user_version = 8');
       raw.close();
 
       const store = new SqliteStore(file);

@@ -55,10 +55,16 @@ export interface ForwardTarget {
   dtmf?: string;
 }
 
+export type CallAction = 'hold' | 'transfer' | 'participants' | 'conference' | 'end';
+
 /** What NotifyClient needs from a backend. HttpNotifyBackend speaks docs/architecture.md. */
 export interface NotifyBackend {
   lookupCallerId(number: string): Promise<{ number: string; vendor: string | null }>;
-  createSession(request: { callerId: string; name?: string }): Promise<CreateSessionResult>;
+  createSession(request: {
+    callerId: string;
+    name?: string;
+    callWaiting?: 'ring';
+  }): Promise<CreateSessionResult>;
   refreshToken(sessionSysId: string): Promise<TokenResult>;
   /** Tells the backend the session is alive. Rejects with NOT_FOUND once the session expired. */
   heartbeat(sessionSysId: string): Promise<void>;
@@ -76,6 +82,11 @@ export interface NotifyBackend {
   /** Resolves the parent call; `parentId` null while it is not known yet. */
   getParentId(callSid: string): Promise<{ parentId: string | null }>;
   forwardCall(callSid: string, target: ForwardTarget): Promise<void>;
+  /**
+   * Hold, warm transfer and added parties of one of the user's calls (`/calls/:callSid/<action>`, GET when
+   * there is no body): see server/routes/call-control.ts. Resolves to the response body.
+   */
+  callAction(callSid: string, action: CallAction, body?: object): Promise<unknown>;
   setAvailability(sessionSysId: string, available: boolean): Promise<void>;
   /**
    * One page of the signed-in user's call history (`GET /calls`, our extension; see call-history.ts for
@@ -137,7 +148,7 @@ export class HttpNotifyBackend implements NotifyBackend {
     );
   }
 
-  createSession(request: { callerId: string; name?: string }) {
+  createSession(request: { callerId: string; name?: string; callWaiting?: 'ring' }) {
     return this.#request<CreateSessionResult>('POST', '/sessions', request);
   }
 
@@ -191,6 +202,10 @@ export class HttpNotifyBackend implements NotifyBackend {
 
   async forwardCall(callSid: string, target: ForwardTarget) {
     await this.#request('POST', `/calls/${encodeURIComponent(callSid)}/forward`, target);
+  }
+
+  callAction(callSid: string, action: CallAction, body?: object) {
+    return this.#request(body ? 'POST' : 'GET', `/calls/${encodeURIComponent(callSid)}/${action}`, body);
   }
 
   async setAvailability(sessionSysId: string, available: boolean) {

@@ -3,7 +3,8 @@ import { STD_EVENTS, Status } from './constants.js';
 import { safeCall, type TypedEmitter } from './emitter.js';
 import type { CallHandle, IncomingCallInfo, VendorDriver } from '../drivers/driver.js';
 import { toNotifyError, type NotifyError } from './errors.js';
-import { NotifyCall, type NotifyCallInit } from './notify-call.js';
+import { NotifyCall, type CallControls, type NotifyCallInit } from './notify-call.js';
+import type { CallControl } from './call-control.js';
 import type { ParentIdResult, resolveParentId } from './parent-id.js';
 import type { NotifyBackend } from './backend.js';
 
@@ -18,8 +19,20 @@ export interface Leg {
   incomingAnnounced: boolean;
   /** Aborted when the call ends (stops its parent-id look-up). */
   ended: AbortController;
-  /** The driver's handle of the call: from the invite, or for an outgoing call from its first event. */
+  /** The driver's handle of the call's media leg: from the invite, or for a placed one from its first event. */
   handle?: CallHandle;
+  /** A media leg is being placed for the call (dial, or joining its conference again) and has no handle yet. */
+  placing?: boolean;
+  /** The media leg is released on purpose (hold, moving into a conference): its end does not end the call. */
+  moving?: boolean;
+  /** Joining its conference again: the new media leg's progress does not change the call's status. */
+  rejoining?: boolean;
+  /** Called once the new media leg is open (call-control.ts waits on it). */
+  onRejoined?: () => void;
+  /** The media leg is a participant of the call's conference (it joined again). */
+  conferenced?: boolean;
+  /** Watches a parked call (held, no media leg) on the server, and stops that watch. */
+  parked?: AbortController;
 }
 
 /** resolveParentId(), its code loaded on first use (it is needed only once a call rings); never rejects. */
@@ -66,24 +79,98 @@ export class CallBook {
     return [
       on.on('incoming', (info, handle) => this.#incoming(info, handle)),
       on.on('callStatus', (status, handle) => {
-        if (status !== Status.CLOSED) this.#legOf(handle)?.call.transition(status);
+        const leg = this.#legOf(handle);
+        if (!leg || status === Status.CLOSED) return;
+        if (!leg.rejoining) return leg.call.transition(status);
+        if (status === Status.OPEN) this.#rejoined(leg);
       }),
-      on.on('callDisconnected', (handle) => this.#end(this.#legOf(handle), 'disconnect')),
-      on.on('callCanceled', (handle) => this.#end(this.#legOf(handle), 'cancel')),
-      on.on('callRejected', (handle) => this.#end(this.#legOf(handle), 'reject')),
+      on.on('callDisconnected', (handle) => this.#ended(handle, 'disconnect')),
+      on.on('callCanceled', (handle) => this.#ended(handle, 'cancel')),
+      on.on('callRejected', (handle) => this.#ended(handle, 'reject')),
       on.on('callError', (error) => this.#host.report(error)),
     ];
   }
 
   /**
-   * The call of a driver's handle. A handle not seen before is the outgoing call being placed: a driver may
+   * The call of a driver's handle. A handle not seen before is the media leg being placed: a driver may
    * report its first status before connect() resolves.
    */
   #legOf(handle: CallHandle): Leg | undefined {
+    if (this.#released.has(handle)) return undefined;
     const leg =
-      this.#legs.find((known) => known.handle === handle) ?? this.#legs.find((known) => !known.handle); // only an outgoing call lacks one
+      this.#legs.find((known) => known.handle === handle) ??
+      this.#legs.find((known) => known.placing && !known.handle);
     if (leg) leg.handle = handle;
     return leg;
+  }
+
+  /** A media leg ended: its call ends, unless the leg was released on purpose (hold, a move). */
+  #ended(handle: CallHandle, reason: 'disconnect' | 'cancel' | 'reject'): void {
+    const leg = this.#legOf(handle);
+    if (!leg || leg.handle !== handle) return;
+    leg.handle = undefined;
+    if (!leg.moving) this.#end(leg, leg.rejoining ? 'disconnect' : reason);
+  }
+
+  /** The media leg joined the call's conference again: the call is back (resumed, or in a three-way call). */
+  #rejoined(leg: Leg): void {
+    leg.rejoining = false;
+    leg.conferenced = true;
+    leg.parked?.abort();
+    leg.parked = undefined;
+    leg.call.setHeld(false);
+    if (leg.call.muted) this.#driver()?.mute(true, leg.handle!);
+    leg.onRejoined?.();
+  }
+
+  #controlModule?: Promise<CallControl>;
+  /** Media legs hung up on purpose: nothing they report concerns any call any more. */
+  readonly #released = new WeakSet<CallHandle>();
+
+  /** Hold, resume, transfers and added parties: loaded on first use (call-control.ts). */
+  control(): Promise<CallControl> {
+    return (this.#controlModule ??= import('./call-control.js').then(
+      ({ CallControl }) =>
+        new CallControl({
+          legs: () => this.#legs,
+          legOfCall: (call) => this.#legs.find((leg) => leg.call === call),
+          driver: () => this.#driver(),
+          backend: this.#host.backend,
+          report: (error) => this.#host.report(error),
+          end: (leg) => this.#end(leg, 'disconnect'),
+          dial: (params, from) => this.dial(params, from),
+          accept: (leg) => this.#accept(leg),
+          has: (leg) => this.#has(leg),
+          dropMedia: (leg) => {
+            const handle = leg.handle;
+            leg.handle = undefined;
+            leg.conferenced = false;
+            if (!handle) return;
+            this.#released.add(handle);
+            this.#driver()?.hangup(handle);
+          },
+        }),
+    ));
+  }
+
+  /** What each NotifyCall's own methods do. */
+  readonly #controls: CallControls = {
+    answer: (call) => this.run((control) => control.answer(call), false),
+    hangup: (call) => {
+      const leg = this.#legs.find((known) => known.call === call);
+      if (leg) this.hangup(leg);
+    },
+    hold: (call, held) => this.run((control) => control.hold(call, held), false),
+  };
+
+  /** Runs a call-control action; `failed` after reporting its error. */
+  run<T>(action: (control: CallControl) => Promise<T>, failed: T): Promise<T> {
+    return this.control()
+      .then(action)
+      .catch((error: unknown) => {
+        this.#host.report(toNotifyError(error));
+        return failed;
+      });
   }
 
   #driver(): VendorDriver | null {
@@ -91,17 +178,21 @@ export class CallBook {
   }
 
   /** Places an outgoing call on the driver (the client checked that there is one). */
-  dial(params: { To: string }, from: string): void {
+  dial(params: { To: string }, from: string): Leg {
+    let callSid: string | undefined;
     const leg: Leg = this.#open({
       direction: 'outgoing',
       from,
       to: params.To,
-      callId: () => leg.handle && this.#driver()?.getCallSid(leg.handle),
+      // Kept once known: the call keeps its id when its media leg is replaced (hold, conference).
+      callId: () => (callSid ??= leg.handle && this.#driver()?.getCallSid(leg.handle)),
     });
+    leg.placing = true;
     this.#driver()!
       .connect(params)
       .then(
         (handle) => {
+          leg.placing = false;
           if (this.#has(leg)) {
             leg.handle ??= handle;
             return this.#announce(leg);
@@ -112,18 +203,29 @@ export class CallBook {
         },
         (error: unknown) => this.#fail(leg, error),
       );
+    return leg;
   }
 
-  /** Answers a ringing call. */
+  /** Answers a ringing call; a call active at the time is put on hold first (call-control.ts). */
   answer(leg: Leg): void {
+    if (this.active) void this.#controls.answer(leg.call);
+    else void this.#accept(leg);
+  }
+
+  /** Accepts a ringing call on the driver; true once accepted. */
+  #accept(leg: Leg): Promise<boolean> {
     const handle = leg.handle!;
-    this.#driver()!
+    return this.#driver()!
       .accept(handle)
       .then(
         () => {
           if (this.#has(leg)) this.#announce(leg);
+          return true;
         },
-        (error: unknown) => this.#fail(leg, error, () => this.#driver()?.reject(handle)),
+        (error: unknown) => {
+          this.#fail(leg, error, () => this.#driver()?.reject(handle));
+          return false;
+        },
       );
   }
 
@@ -142,10 +244,11 @@ export class CallBook {
     this.#driver()?.sendDigits(digits, leg.handle!);
   }
 
-  /** Hangs up, or declines a ringing call. */
+  /** Hangs up, or declines a ringing call. A held call's parties are released by its conference's rules. */
   hangup(leg: Leg): void {
     const declining = ringing(leg.call);
     const handle = leg.handle;
+    if (leg.parked) void this.control().then((control) => control.release(leg));
     try {
       // Without a handle the vendor is still placing the call: dial() ends it once it exists.
       if (handle) this.#driver()?.[declining ? 'reject' : 'hangup'](handle);
@@ -167,9 +270,9 @@ export class CallBook {
     return this.#legs.map((leg) => leg.call);
   }
 
-  /** The active call: neither held nor ringing unanswered. */
+  /** The active call: neither held (nor being held) nor ringing unanswered. */
   get active(): NotifyCall | null {
-    return this.#legs.find(({ call }) => !call.held && !ringing(call))?.call ?? null;
+    return this.#legs.find((leg) => !leg.call.held && !leg.moving && !ringing(leg.call))?.call ?? null;
   }
 
   /** The current call of ServiceNow's API: the active one, else the one ringing. */
@@ -178,13 +281,18 @@ export class CallBook {
     return this.#legs.find(({ call }) => (active ? call === active : ringing(call)));
   }
 
+  /** The incoming call ringing (announced or not), if any. */
+  ringing(): Leg | undefined {
+    return this.#legs.find(({ call }) => ringing(call));
+  }
+
   #has(leg: Leg): boolean {
     return this.#legs.includes(leg);
   }
 
   /** A new call, PENDING. */
   #open(init: NotifyCallInit): Leg {
-    const call = new NotifyCall(init);
+    const call = new NotifyCall(init, this.#controls);
     const leg: Leg = {
       call,
       announced: false,
@@ -197,6 +305,7 @@ export class CallBook {
       this.#host.changed();
       this.#onStatus(leg, status);
     });
+    call.events.on('hold', () => this.#host.changed());
     this.#host.changed();
     return leg;
   }
@@ -211,13 +320,17 @@ export class CallBook {
   }
 
   /**
-   * A call comes in (one at a time: another is ignored while a call exists). INCOMING_CALL follows once
-   * its parent call is known: from the call's parameters, else looked up until the call ends, unless
-   * `skipParentId`.
+   * A call comes in. INCOMING_CALL follows once its parent call is known: from the call's parameters, else
+   * looked up until the call ends, unless `skipParentId`. During a call it is a waiting call with
+   * `callWaiting: 'ring'`, and declined otherwise (the backend rings busy agents only when they asked for it;
+   * this covers a call that crossed the one that made us busy).
    */
   #incoming(info: IncomingCallInfo, handle: CallHandle): void {
-    if (this.#legs.length) {
-      console.warn('[notify] incoming call ignored: a call is active.');
+    if (
+      this.#legs.length &&
+      (this.#config.callWaiting !== 'ring' || this.#legs.some((l) => ringing(l.call)))
+    ) {
+      this.#driver()?.reject(handle);
       return;
     }
     // The SDK's To is the leg's own address (client:<identity>); the backend passes the number called.
@@ -252,6 +365,7 @@ export class CallBook {
     // Out of the list first: observers of the CLOSED status already see the call gone.
     this.#legs = this.#legs.filter((other) => other !== leg);
     leg.ended.abort();
+    leg.parked?.abort();
     leg.call.transition(Status.CLOSED);
     // A cancel that crosses pickupCall() (the vendor saw the caller give up after we accepted) ends a
     // call that CALL_INIT already announced: report it as the disconnect it is for the page.
@@ -264,7 +378,10 @@ export class CallBook {
   }
 
   endAll(): void {
-    for (const leg of this.#legs) this.#end(leg, 'disconnect');
+    for (const leg of this.#legs) {
+      if (leg.parked) this.hangup(leg);
+      this.#end(leg, 'disconnect');
+    }
   }
 
   #onStatus(leg: Leg, to: Status): void {

@@ -36,6 +36,12 @@ export interface NotifyConfig {
   forceRefreshToken?: boolean;
   /** true: fire INCOMING_CALL at once, without resolving the parent call. */
   skipParentId?: boolean;
+  /**
+   * Ours, not ServiceNow's: what a call that comes in during a call does. `'busy'` (default): the backend
+   * treats this agent as busy, so the other available agents ring (or the caller hears that nobody is
+   * available); `'ring'`: it is announced as a waiting call, and answering it puts the current call on hold.
+   */
+  callWaiting?: 'ring' | 'busy';
   /** Base URL of the backend routes; default `'/api'`. */
   backendUrl?: string;
   /** Bearer token (or a function returning one) for the backend. */

@@ -8,6 +8,15 @@ export interface NotifyCallEvents {
   status: [to: Status, from: Status];
   /** The call was muted or unmuted. */
   mute: [muted: boolean];
+  /** The server confirmed the call on hold (`true`) or resumed (`false`). */
+  hold: [held: boolean];
+}
+
+/** What a NotifyCall's methods do, given by its client. @internal */
+export interface CallControls {
+  answer(call: NotifyCall): Promise<boolean>;
+  hangup(call: NotifyCall): void;
+  hold(call: NotifyCall, held: boolean): Promise<boolean>;
 }
 
 /** What a NotifyCall is created from. @internal */
@@ -32,20 +41,23 @@ export class NotifyCall {
   readonly to: string;
   /** The parent call (incoming calls whose parent the backend knows). */
   parentId: string | undefined;
+  /** The call this one consults for a warm transfer (`NotifyClient.transferCall()`), if it is a consultation. */
+  consultFor: NotifyCall | undefined;
   /** `Date.now()` when the call was created, first open, and closed. */
   readonly createdAt = Date.now();
   answeredAt: number | null = null;
   endedAt: number | null = null;
-  /** Always false until hold lands. */
-  readonly held = false;
+  #held = false;
   readonly events = new TypedEmitter<NotifyCallEvents>();
   readonly #state: StateMachine<Status>;
   readonly #readCallId: () => string | undefined;
+  readonly #controls: CallControls;
   #callId: string | undefined;
   #muted = false;
 
   /** @internal created by NotifyClient */
-  constructor(init: NotifyCallInit) {
+  constructor(init: NotifyCallInit, controls: CallControls) {
+    this.#controls = controls;
     this.direction = init.direction;
     this.from = init.from;
     this.to = init.to;
@@ -68,6 +80,41 @@ export class NotifyCall {
 
   get muted(): boolean {
     return this.#muted;
+  }
+
+  /** On hold, as the server confirmed it: the other parties hear hold audio, nothing is sent from here. */
+  get held(): boolean {
+    return this.#held;
+  }
+
+  /**
+   * Answers this incoming call; a call active at the time is put on hold first (call waiting). Resolves
+   * true once answered, false after an ERROR (see NotifyClient).
+   */
+  answer(): Promise<boolean> {
+    return this.#controls.answer(this);
+  }
+
+  /** Hangs up, or declines the call while it rings. */
+  hangup(): void {
+    this.#controls.hangup(this);
+  }
+
+  /** Puts the call on hold; resolves true once the server confirmed it, false after an ERROR. */
+  hold(): Promise<boolean> {
+    return this.#controls.hold(this, true);
+  }
+
+  /** Resumes the held call (a call active at the time is put on hold first); true once audio is back. */
+  resume(): Promise<boolean> {
+    return this.#controls.hold(this, false);
+  }
+
+  /** @internal */
+  setHeld(held: boolean): void {
+    if (this.#held === held) return;
+    this.#held = held;
+    this.events.emit('hold', held);
   }
 
   /** @internal NotifyClient moves the call on; a closed call stays closed. */

@@ -20,8 +20,9 @@ import {
 } from './constants.js';
 import { TypedEmitter, answer, safeCall } from './emitter.js';
 import { NotifyError, toNotifyError, type NotifyErrorCode } from './errors.js';
-import { CallBook, findParent, ringing } from './calls.js';
+import { CallBook, findParent } from './calls.js';
 import type { NotifyCall } from './notify-call.js';
+import type { CallCommands } from './call-control.js';
 import type { ParentIdResult } from './parent-id.js';
 import { DEVICE_TRANSITIONS, StateMachine } from './state.js';
 import { callParams, callerIdNumber, forwardTarget } from './targets.js';
@@ -165,11 +166,14 @@ export class NotifyClient {
     this.#calls.dial(params, this.#config.callerId ?? '');
   }
 
-  /** Answers the incoming call announced by INCOMING_CALL. No incoming call: INVALID_STATE. */
+  /**
+   * Answers the incoming call announced by INCOMING_CALL; during a call (call waiting) that call is put on
+   * hold first. No incoming call: INVALID_STATE.
+   */
   pickupCall(): void {
     if (!this.#usable()) return;
-    const leg = this.#calls.current();
-    if (!leg || !ringing(leg.call) || !this.#driver) {
+    const leg = this.#calls.ringing();
+    if (!leg || !this.#driver) {
       return this.#report('INVALID_STATE', 'pickupCall: there is no incoming call to answer.');
     }
     this.#calls.answer(leg);
@@ -217,7 +221,8 @@ export class NotifyClient {
   /**
    * The calls of this client, oldest first: an extension beyond ServiceNow's API. ServiceNow's methods
    * (getStatus(), mute(), hangupCall()…) act on the "current call": the active one, or the ringing one
-   * when none is active. Today a client holds one call at a time.
+   * when none is active. Several calls at once: a held call, a waiting call (`callWaiting: 'ring'`), a
+   * consultation call; each NotifyCall has its own answer(), hangup(), hold() and resume().
    */
   get calls(): readonly NotifyCall[] {
     return this.#calls.calls;
@@ -332,6 +337,41 @@ export class NotifyClient {
   }
 
   /**
+   * Ours: starts a warm transfer of the active call to a number or a colleague (`{type, id}` as forwardCall):
+   * the call goes on hold and a consultation call is placed, resolved as a NotifyCall (null after an ERROR).
+   * Then completeTransfer() or cancelTransfer(). A blind transfer stays forwardCall().
+   */
+  transferCall(target: ForwardTarget): Promise<NotifyCall | null> {
+    return this.#control('transfer', target);
+  }
+
+  /** Ours: the consulted party joins the held call, which goes on without us. True once done. */
+  completeTransfer(): Promise<boolean> {
+    return this.#control('completeTransfer');
+  }
+
+  /** Ours: ends the consultation call and resumes the held call. True once the held call is back. */
+  cancelTransfer(): Promise<boolean> {
+    return this.#control('cancelTransfer');
+  }
+
+  /** Ours: adds a number or a colleague (`{type, id}`) to the active call: a three-way call. */
+  addToCall(target: ForwardTarget): Promise<boolean> {
+    return this.#control('add', target);
+  }
+
+  /** Runs a call-control command (call-control.ts, loaded on first use); its error is reported. */
+  #control<K extends keyof CallCommands>(name: K, target?: ForwardTarget): Promise<CallCommands[K]> {
+    const failed = (name === 'transfer' ? null : false) as CallCommands[K];
+    if (!this.#usable()) return Promise.resolve(failed);
+    return this.#calls.run(
+      (control) =>
+        control.command(name, target, this.#device.state === DeviceState.ONLINE, this.#config.callerId),
+      failed,
+    );
+  }
+
+  /**
    * Sets whether this client takes calls (`available` on its session row). `true`/`"true"` is
    * available. Before init() the value is kept and applied once online.
    */
@@ -428,8 +468,19 @@ export class NotifyClient {
 
   async #start(vendor: Vendor, callerId: string): Promise<void> {
     this.#device.transition(DeviceState.INITIALIZING);
+    // The registration's code (session, token renewal, heartbeat, driver factory) loads with the first init().
+    let Session: typeof PhoneSession;
+    try {
+      ({ PhoneSession: Session } = await import('./session.js'));
+    } catch (error) {
+      if (this.#destroyed) return;
+      this.#reportError(toNotifyError(error, 'BACKEND_UNREACHABLE'));
+      this.#device.transition(DeviceState.OFFLINE);
+      return;
+    }
+    if (this.#destroyed) return;
     const previous = this.#phone;
-    const phone = (this.#phone = new PhoneSession(this.#backend, this.#config, this.#device, {
+    const phone = (this.#phone = new Session(this.#backend, this.#config, this.#device, {
       gone: () => this.#onSessionGone(phone),
       error: (error) => this.#reportError(error),
       attach: (driver) => this.#calls.attach(driver),

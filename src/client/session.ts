@@ -67,7 +67,11 @@ export class PhoneSession {
     const backend = this.#backend;
     const config = this.#config;
     const hooks = this.#hooks;
-    const created = await backend.createSession({ callerId, ...(config.name ? { name: config.name } : {}) });
+    const created = await backend.createSession({
+      callerId,
+      ...(config.name ? { name: config.name } : {}),
+      ...(config.callWaiting === 'ring' ? { callWaiting: 'ring' } : {}),
+    });
     if (this.closed) {
       backend.deleteSession(created.session.sys_id).catch(() => undefined);
       return false;

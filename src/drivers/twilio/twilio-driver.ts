@@ -52,25 +52,27 @@ export function mapTwilioError(error: unknown): NotifyError {
 
 /**
  * The Twilio Voice SDK 2.x driver: maps VendorDriver onto `Device` and `Call`; a call's handle is the SDK's
- * `Call`. The SDK holds one media call at a time (held or consulted calls live on the server, as conference
- * participants): while a call is live or being placed, a second invite is rejected here and never reaches
- * the client, and the methods act only on the live call.
+ * `Call`. The SDK holds one media call at a time: held calls live on the server as conference participants
+ * (the client releases their media leg), so a second SDK call is only placed or accepted once the first has
+ * been released. Invites that come during a call are passed on (`allowIncomingWhileBusy`): the client
+ * decides (call waiting).
  */
 export class TwilioDriver implements VendorDriver {
   readonly name = 'twilio';
   readonly events = new TypedEmitter<VendorDriverEvents>();
   #device: TwilioDevice | null = null;
-  #call: TwilioCall | null = null;
+  /** The SDK calls not ended yet (a waiting invite beside the live call), the newest last. */
+  readonly #calls = new Set<TwilioCall>();
   /** While register() runs, its rejection reports device errors (no duplicate `error` event). */
   #registering = false;
   readonly #autoLoad: boolean;
   /** Digits of the current call not handed to the SDK yet, and the timer of the digits playing. */
   #dtmf = '';
   #dtmfTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The call the queued digits are for. */
+  #dtmfCall: TwilioCall | null = null;
   /** destroy() was called (it may come while register() or connect() still waits on the SDK). */
   #destroyed = false;
-  /** connect() waits for the SDK's call object: an incoming call now would be a second call. */
-  #connecting = false;
 
   constructor(options: { autoLoadScriptResources: boolean }) {
     this.#autoLoad = options.autoLoadScriptResources;
@@ -85,6 +87,7 @@ export class TwilioDriver implements VendorDriver {
       codecPreferences: ['opus', 'pcmu'],
       closeProtection: false,
       logLevel: 'warn',
+      allowIncomingWhileBusy: true,
       ...deviceConfig,
     } as unknown as ConstructorParameters<TwilioSdkModule['Device']>[1];
     const device = new sdk.Device(token, options);
@@ -139,13 +142,10 @@ export class TwilioDriver implements VendorDriver {
   async connect(params: Record<string, string>): Promise<CallHandle> {
     if (!this.#device) throw new NotifyError('NOT_INITIALIZED');
     let call: TwilioCall;
-    this.#connecting = true;
     try {
       call = await this.#device.connect({ params });
     } catch (error) {
       throw mapTwilioError(error);
-    } finally {
-      this.#connecting = false;
     }
     if (this.#destroyed) {
       call.disconnect();
@@ -171,9 +171,9 @@ export class TwilioDriver implements VendorDriver {
     this.#live(handle)?.disconnect();
   }
 
-  /** The SDK call behind a handle while it is the live one. */
+  /** The SDK call behind a handle while it has not ended. */
   #live(handle: CallHandle): TwilioCall | null {
-    return handle === this.#call ? this.#call : null;
+    return this.#calls.has(handle as TwilioCall) ? (handle as TwilioCall) : null;
   }
 
   /**
@@ -181,14 +181,17 @@ export class TwilioDriver implements VendorDriver {
    * otherwise when the digits before it have been played; `w` waits 500 ms. Cleared when the call ends.
    */
   sendDigits(digits: string, handle: CallHandle): void {
-    if (!this.#live(handle)) return;
+    const call = this.#live(handle);
+    if (!call) return;
+    if (call !== this.#dtmfCall) this.#clearDtmf();
+    this.#dtmfCall = call;
     this.#dtmf += digits;
     if (this.#dtmfTimer === undefined) this.#playDtmf();
   }
 
   #playDtmf(): void {
     this.#dtmfTimer = undefined;
-    const call = this.#call;
+    const call = this.#dtmfCall;
     const run = /^(w|[^w]+)/.exec(this.#dtmf)?.[0];
     if (!call || !run) return;
     this.#dtmf = this.#dtmf.slice(run.length);
@@ -227,18 +230,14 @@ export class TwilioDriver implements VendorDriver {
 
   destroy(): void {
     this.#destroyed = true;
-    this.#call?.disconnect();
-    this.#call = null;
+    for (const call of [...this.#calls]) call.disconnect();
+    this.#calls.clear();
     this.#clearDtmf();
     this.#device?.destroy();
     this.#device = null;
   }
 
   #onIncoming(call: TwilioCall): void {
-    if (this.#call || this.#connecting) {
-      call.reject();
-      return;
-    }
     this.#watch(call);
     const parameters = call.parameters ?? {};
     this.events.emit(
@@ -254,19 +253,19 @@ export class TwilioDriver implements VendorDriver {
   }
 
   #watch(call: TwilioCall): void {
-    this.#call = call;
-    this.#clearDtmf();
+    this.#calls.add(call);
     let ended = false;
     const end = (event: 'callDisconnected' | 'callCanceled' | 'callRejected') => {
-      if (ended || this.#call !== call) return;
+      if (ended || !this.#calls.delete(call)) return;
       ended = true;
-      this.#call = null;
-      this.#clearDtmf();
+      if (this.#dtmfCall === call) {
+        this.#clearDtmf();
+        this.#dtmfCall = null;
+      }
       this.events.emit(event, call);
     };
-    // The driver's events are about its current call only: a call it no longer holds (replaced, or
-    // released by destroy()) must not change or end the call the client has now.
-    const current = () => this.#call === call;
+    // A call the driver released (destroy()) reports nothing more.
+    const current = () => this.#calls.has(call);
     const status = (value: Status) => {
       if (current()) this.events.emit('callStatus', value, call);
     };

@@ -58,18 +58,20 @@ describe('NotifyCall (client.calls, client.activeCall)', () => {
     client.destroy();
   });
 
-  it("routes the driver's call events by handle: the end of an ignored second call leaves the open one alone", async () => {
+  it("routes the driver's call events by handle: a second invite declined (callWaiting 'busy') leaves the open one alone", async () => {
     const { client, driver, names } = await onlineClient();
     client.call({ phoneNumber: '+15551234567' });
     await waitUntil(() => names().includes(STD_EVENTS.CALL_INIT));
     const outgoing = driver.call!;
     driver.answer(outgoing);
     const call = client.activeCall!;
-    // The client takes one call at a time (for now): a second invite is ignored…
+    // callWaiting 'busy' (the default): a second invite is declined on the driver, and its end (a handle
+    // the client does not hold) changes nothing.
     driver.receive({ callSid: 'CAsecond' });
     expect(client.calls).to.deep.equal([call]);
-    // …and its end (a handle the client does not hold) changes nothing.
-    driver.remoteCancel();
+    expect(
+      driver.log.filter((e) => e.method === 'reject').map((e) => (e.args[0] as { callSid: string }).callSid),
+    ).to.deep.equal(['CAsecond']);
     expect(call.status).to.equal(Status.OPEN);
     expect(names()).to.not.include(STD_EVENTS.CALL_DISCONNECT);
     client.sendDtmf('5');

@@ -402,6 +402,7 @@ describe('NotifyClient', () => {
       const { client, backend } = makeClient();
       client.setCallerId(CALLER_ID);
       client.init();
+      await waitUntil(() => backend.methods.includes('createSession'));
       client.destroy();
       await waitUntil(() => backend.methods.includes('deleteSession'));
       expect(backend.sessions.size).to.equal(0);

@@ -290,20 +290,28 @@ describe('TwilioDriver (on a fake window.Twilio)', () => {
     expect(device.call!.status()).to.equal('closed');
   });
 
-  it('rejects an incoming call while connect() is in flight; it never reaches the client', async () => {
+  it('passes an invite that comes while connect() is in flight on to the client (call waiting decides), as its own call', async () => {
     const driver = new TwilioDriver({ autoLoadScriptResources: false });
     await driver.register({ token: 't', device: {} });
+    expect((FakeDevice.last.options as { allowIncomingWhileBusy?: boolean }).allowIncomingWhileBusy).to.equal(
+      true,
+    );
     const seen = record(driver);
     const connecting = driver.connect({ To: '+15551234567' });
     const incoming = new FakeCall();
     incoming.parameters = { CallSid: 'CA9', From: '+15550009999', To: 'client:s_me' };
     FakeDevice.last.emit('incoming', incoming);
-    await connecting;
+    const outgoing = await connecting;
+    expect(incoming.status()).to.equal('pending');
+    expect(seen.map((e) => e[0])).to.deep.equal(['incoming', 'callStatus']);
+    // Each call's events carry its own handle: the invite's end does not touch the outgoing call.
+    const ends: unknown[] = [];
+    driver.events.on('callCanceled', (handle) => ends.push(handle));
     incoming.emit('cancel');
-    expect(incoming.status()).to.equal('closed');
-    expect(seen.map((e) => e[0])).to.deep.equal(['callStatus']);
+    expect(ends).to.deep.equal([incoming]);
     FakeDevice.last.call!.emit('accept');
     expect(seen.at(-1)).to.deep.equal(['callStatus', Status.OPEN]);
+    expect(driver.getCallSid(outgoing)).to.equal(FakeDevice.last.call!.parameters.CallSid || undefined);
   });
 
   it('addresses calls by handle: connect() resolves to it, every call event carries it, another handle is not acted on', async () => {

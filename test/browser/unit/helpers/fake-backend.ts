@@ -2,6 +2,7 @@ import type { CallHistoryEntry, CallHistoryPage } from '../../../../src/client/c
 import type {
   AvailableClient,
   AvailableClientsPage,
+  CallAction,
   CreateSessionResult,
   ForwardTarget,
   NotifyBackend,
@@ -176,6 +177,16 @@ export class FakeBackend implements NotifyBackend {
 
   async forwardCall(callSid: string, target: ForwardTarget) {
     this.#record('forwardCall', callSid, target);
+  }
+
+  /** Answers of callAction() by action (a NotifyError is thrown); conference state: `{live: true}`. */
+  callActionResults: Partial<Record<CallAction, unknown>> = {};
+
+  async callAction(callSid: string, action: CallAction, body?: object) {
+    this.#record('callAction', callSid, action, body);
+    const result = this.callActionResults[action] ?? (action === 'conference' ? { live: true } : {});
+    if (result instanceof NotifyError) throw result;
+    return result;
   }
 
   async setAvailability(sessionSysId: string, available: boolean) {

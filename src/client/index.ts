@@ -1,0 +1,28 @@
+/**
+ * The package's `./client` entry (dist/esm/client/index.js): NotifyClient and its types without the
+ * element or Lit, for pages that draw their own UI.
+ */
+export { NotifyClient } from './notify-client.js';
+export type { CallIdentifier, NotifyClientEvents, NotifyConfig, ParentIdResult } from './notify-client.js';
+export type { NotifyCall, NotifyCallEvents } from './notify-call.js';
+export { STD_EVENTS, Status, Vendor, DeviceState } from './constants.js';
+export type { StdEvent } from './constants.js';
+export { NOTIFY_ERRORS, NotifyError, isNotifyErrorCode } from './errors.js';
+export type { NotifyErrorCode } from './errors.js';
+export { HttpNotifyBackend } from './backend.js';
+export type {
+  AvailableClient,
+  AvailableClientsPage,
+  CreateSessionResult,
+  ForwardTarget,
+  NotifyBackend,
+  NotifySession,
+  TokenResult,
+} from './backend.js';
+export type {
+  CallHandle,
+  VendorDriver,
+  VendorDriverEvents,
+  DriverFactory,
+  IncomingCallInfo,
+} from '../drivers/driver.js';

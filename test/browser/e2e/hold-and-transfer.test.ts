@@ -1,0 +1,357 @@
+/**
+ * Calls as objects through the real stack: hold and resume (the held party hears the hold tone, never the agent;
+ * resume brings audio back both ways), call waiting under both policies, warm transfer completed and cancelled
+ * to a number and to an agent, and a three-way call. Twilio's model: the backend moves a call into its
+ * conference (REST redirect), holds participants with the account's hold audio, and the page's SDK leg leaves
+ * on hold and joins again on resume. What each party hears is measured: the virtual phones' audio meters
+ * (tones by frequency) and the page's Web Audio analyser.
+ */
+import { expect, waitUntil } from '@open-wc/testing';
+import {
+  api,
+  destroyAndSettle,
+  dialFromPhone,
+  heardPageMs,
+  pageHears,
+  peerConnections,
+  phone,
+  recordEvents,
+  signInUser,
+  stack,
+  type PhoneCall,
+} from './helpers.js';
+import { toneMs } from '../../../emulator/media/audio-meter.js';
+// @ts-expect-error the built bundle has no types next to it at test time
+import { NotifyClient, STD_EVENTS, Status } from '/dist/notify-phone.js';
+
+type Client = InstanceType<typeof NotifyClient>;
+type EventLog = ReturnType<typeof recordEvents>;
+interface Agent {
+  client: Client;
+  log: EventLog;
+  token: string;
+  user: { sys_id: string; name: string };
+}
+
+const TIMEOUT = { timeout: 20000, interval: 50 };
+/** The emulator's hold audio alternates these two tones every 500 ms (emulator/media/hold-music.ts). */
+const HOLD_TONES = [660, 880];
+const count = (log: EventLog, event: string) => log.filter((entry) => entry.event === event).length;
+let phoneSeq = 0;
+/** A fresh virtual phone number per use, so that phone state never leaks between tests. */
+const newPhone = () => `+1555330${String(Date.now() % 1000).padStart(3, '0')}${phoneSeq++ % 10}`;
+
+const agents: Agent[] = [];
+
+async function online(config: object = {}): Promise<Agent> {
+  const { token, user } = await signInUser(`hold-${Math.random().toString(36).slice(2, 8)}`);
+  const client: Client = new NotifyClient(
+    { autoLoadScriptResources: true, backendUrl: stack.backendUrl, authToken: token, ...config },
+    true,
+  );
+  const log = recordEvents(client, STD_EVENTS);
+  await new Promise<void>((resolve) => client.setCallerId(stack.demoNumber, () => resolve()));
+  client.init();
+  await waitUntil(() => count(log, STD_EVENTS.ONLINE) > 0, 'the client never came ONLINE', TIMEOUT);
+  const agent = { client, log, token, user };
+  agents.push(agent);
+  return agent;
+}
+
+/** A virtual phone that plays its own tone, so that who hears whom can be told apart. */
+async function tonePhone(toneHz: number): Promise<string> {
+  const number = newPhone();
+  const response = await fetch(`${stack.origin}/emulator/phones/${encodeURIComponent(number)}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ toneHz }),
+  });
+  expect(response.status).to.be.lessThan(300);
+  return number;
+}
+
+/** The phone's latest call. */
+async function lastCall(number: string): Promise<PhoneCall | undefined> {
+  return (await phone(number)).calls.at(-1);
+}
+
+/** Milliseconds the phone's latest call heard of a tone. */
+async function heard(number: string, hz: number): Promise<number> {
+  const call = await lastCall(number);
+  return call ? toneMs(call.audio, hz) : 0;
+}
+
+/** Waits until the phone has heard `ms` more of the tone than it had when this was called. */
+async function hearsMore(number: string, hz: number, ms = 400, what = `${number} never heard ${hz} Hz`) {
+  const before = await heard(number, hz);
+  await waitUntil(async () => (await heard(number, hz)) >= before + ms, what, TIMEOUT);
+}
+
+/** Waits until the phone hears the hold tone (both of its tones, some more of each). */
+async function hearsHoldTone(number: string) {
+  for (const hz of HOLD_TONES) await hearsMore(number, hz, 300, `${number} never heard the hold tone`);
+}
+
+/** Places a call from the agent to a phone and waits until audio flows both ways. */
+async function callPhone(agent: Agent, number: string) {
+  agent.client.call({ phoneNumber: number });
+  await waitUntil(() => agent.client.getStatus() === Status.OPEN, 'the call never opened', TIMEOUT);
+  await waitUntil(
+    async () => heardPageMs(await lastCall(number)) > 300,
+    'the phone never heard the page',
+    TIMEOUT,
+  );
+  return agent.client.activeCall!;
+}
+
+afterEach(async () => {
+  await destroyAndSettle(agents.splice(0).map((agent) => agent.client));
+});
+
+describe('calls as objects: hold and resume', function () {
+  this.timeout(90000);
+
+  it('holds on the server: the phone hears the hold tone and nothing of the page; resume brings audio back both ways', async () => {
+    const agent = await online();
+    const number = await tonePhone(520);
+    const call = await callPhone(agent, number);
+    await waitUntil(() => pageHears(520), 'the page never heard the phone', TIMEOUT);
+    const log = agent.log;
+    const eventsBefore = log.length;
+
+    const holds: boolean[] = [];
+    call.events.on('hold', (held: boolean) => holds.push(held));
+    expect(await call.hold()).to.equal(true);
+    expect(call.held).to.equal(true);
+    expect(call.status).to.equal(Status.OPEN);
+    expect(agent.client.activeCall).to.equal(null);
+    expect(agent.client.calls).to.deep.equal([call]);
+    await hearsHoldTone(number);
+    // The agent's microphone reaches the phone no more: its leg left (the page's connection is closed).
+    const pageBefore = heardPageMs(await lastCall(number));
+    await hearsMore(number, HOLD_TONES[0]!, 600);
+    expect(heardPageMs(await lastCall(number))).to.equal(pageBefore);
+    expect(peerConnections.at(-1)!.connectionState).to.equal('closed');
+    // The phone's call is alive, in the call's conference on the server.
+    expect((await lastCall(number))!.state).to.equal('in-progress');
+    const state = await api(agent.token, 'GET', `/calls/${call.callId}/conference`);
+    expect(state.body.conference).to.equal(`notify-${call.callId}`);
+    expect(state.body.live).to.equal(true);
+    expect((state.body.participants as Array<{ hold: boolean }>).map((p) => p.hold)).to.deep.equal([true]);
+
+    expect(await call.resume()).to.equal(true);
+    expect(call.held).to.equal(false);
+    expect(agent.client.activeCall).to.equal(call);
+    expect(holds).to.deep.equal([true, false]);
+    await hearsMore(number, stack.pageToneHz, 400, 'the phone never heard the page again');
+    await waitUntil(() => pageHears(520), 'the page never heard the phone again', TIMEOUT);
+    // Hold and resume are no ServiceNow events: nothing was fired meanwhile.
+    expect(log.slice(eventsBefore)).to.deep.equal([]);
+    expect(call.callId).to.match(/^CA[0-9a-f]{32}$/);
+
+    agent.client.hangupCall();
+    expect(count(log, STD_EVENTS.CALL_DISCONNECT)).to.equal(1);
+    // The agent left: the conference ended and the phone's call with it.
+    await waitUntil(
+      async () => (await lastCall(number))!.state === 'completed',
+      'the phone stayed in the call',
+      TIMEOUT,
+    );
+  });
+
+  it('refuses what the state does not allow, with a coded error, and changes nothing', async () => {
+    const agent = await online();
+    const number = await tonePhone(520);
+    const call = await callPhone(agent, number);
+    const errors = () => agent.log.filter((e) => e.event === STD_EVENTS.ERROR).map((e) => e.args[1]);
+    expect(await call.resume()).to.equal(false);
+    expect(await agent.client.completeTransfer()).to.equal(false);
+    expect(await agent.client.cancelTransfer()).to.equal(false);
+    expect(await agent.client.transferCall({ type: 'number', id: '555' })).to.equal(null);
+    expect(await agent.client.addToCall({ type: 'elsewhere', id: '+15551234567' })).to.equal(false);
+    expect(errors()).to.deep.equal([
+      'INVALID_STATE',
+      'INVALID_STATE',
+      'INVALID_STATE',
+      'INVALID_NUMBER',
+      'INVALID_ARGUMENT',
+    ]);
+    expect(call.held).to.equal(false);
+    expect(agent.client.activeCall).to.equal(call);
+    // Another user's call: the backend refuses every action on it.
+    const other = await signInUser(`mallory-${Math.random().toString(36).slice(2, 8)}`);
+    for (const [method, action, body] of [
+      ['POST', 'hold', { hold: true }],
+      ['POST', 'participants', { type: 'number', id: '+15551234567' }],
+      ['POST', 'transfer', { consultCallSid: call.callId }],
+      ['POST', 'end', {}],
+      ['GET', 'conference', undefined],
+    ] as const) {
+      const refused = await api(other.token, method, `/calls/${call.callId}/${action}`, body);
+      expect([action, refused.status, refused.body.error?.code]).to.deep.equal([action, 403, 'FORBIDDEN']);
+    }
+    expect(call.held).to.equal(false);
+    expect((await lastCall(number))!.state).to.equal('in-progress');
+    await hearsMore(number, stack.pageToneHz, 300, 'the phone stopped hearing the page');
+    agent.client.hangupCall();
+    await call.hold().then((ok: boolean) => expect(ok).to.equal(false));
+    expect(errors().at(-1)).to.equal('INVALID_STATE');
+  });
+});
+
+describe('calls as objects: call waiting', function () {
+  this.timeout(90000);
+
+  it("'ring': a call during a call is announced; answering it holds the first, which resumes after", async () => {
+    const agent = await online({ callWaiting: 'ring' });
+    const first = await tonePhone(520);
+    const firstCall = await callPhone(agent, first);
+    const caller = await tonePhone(610);
+    await dialFromPhone(caller, stack.demoNumber);
+    await waitUntil(
+      () => count(agent.log, STD_EVENTS.INCOMING_CALL) === 1,
+      'no waiting call announced',
+      TIMEOUT,
+    );
+    const waiting = agent.client.calls.find((c: { direction: string }) => c.direction === 'incoming');
+    expect(waiting.status).to.equal(Status.PENDING);
+    expect(agent.client.activeCall).to.equal(firstCall);
+    expect(agent.client.getStatus()).to.equal(Status.OPEN);
+
+    agent.client.pickupCall();
+    await waitUntil(() => waiting.status === Status.OPEN, 'the waiting call was never answered', TIMEOUT);
+    expect(firstCall.held).to.equal(true);
+    expect(agent.client.activeCall).to.equal(waiting);
+    await hearsHoldTone(first);
+    await hearsMore(caller, stack.pageToneHz, 400, 'the waiting caller never heard the page');
+    await waitUntil(() => pageHears(610), 'the page never heard the waiting caller', TIMEOUT);
+
+    waiting.hangup();
+    await waitUntil(() => waiting.status === Status.CLOSED, 'the waiting call never ended', TIMEOUT);
+    expect(await firstCall.resume()).to.equal(true);
+    await hearsMore(first, stack.pageToneHz, 400, 'the first phone never heard the page again');
+    await waitUntil(() => pageHears(520), 'the page never heard the first phone again', TIMEOUT);
+    agent.client.hangupCall();
+  });
+
+  it("'busy' (the default): a call during a call rings the free agent, never the busy one", async () => {
+    const busy = await online();
+    const free = await online();
+    await callPhone(busy, await tonePhone(520));
+    const caller = await tonePhone(610);
+    await dialFromPhone(caller, stack.demoNumber);
+    await waitUntil(
+      () => count(free.log, STD_EVENTS.INCOMING_CALL) === 1,
+      'the free agent never rang',
+      TIMEOUT,
+    );
+    expect(count(busy.log, STD_EVENTS.INCOMING_CALL)).to.equal(0);
+    expect(busy.client.calls.length).to.equal(1);
+    free.client.pickupCall();
+    await hearsMore(caller, stack.pageToneHz, 300, 'the caller never reached the free agent');
+    expect(count(busy.log, STD_EVENTS.INCOMING_CALL)).to.equal(0);
+  });
+});
+
+describe('calls as objects: warm transfer and three-way calls', function () {
+  this.timeout(120000);
+
+  it('warm transfer to a number, completed: the caller and the consulted phone talk, the agent has left', async () => {
+    const agent = await online();
+    const customer = await tonePhone(520);
+    const held = await callPhone(agent, customer);
+    const target = await tonePhone(610);
+    const consult = await agent.client.transferCall({ type: 'number', id: target });
+    expect(consult.consultFor).to.equal(held);
+    expect(held.held).to.equal(true);
+    await hearsHoldTone(customer);
+    await waitUntil(() => consult.status === Status.OPEN, 'the consultation never opened', TIMEOUT);
+    await hearsMore(target, stack.pageToneHz, 300, 'the consulted phone never heard the agent');
+    // The customer hears the hold tone during the consultation, never the consulted phone.
+    expect(await heard(customer, 610)).to.equal(0);
+
+    expect(await agent.client.completeTransfer()).to.equal(true);
+    expect(agent.client.calls).to.deep.equal([]);
+    expect(held.status).to.equal(Status.CLOSED);
+    await hearsMore(customer, 610, 400, 'the customer never heard the consulted phone');
+    await hearsMore(target, 520, 400, 'the consulted phone never heard the customer');
+    const pageBefore = heardPageMs(await lastCall(customer));
+    await hearsMore(customer, 610, 400);
+    expect(heardPageMs(await lastCall(customer))).to.equal(pageBefore);
+  });
+
+  it('warm transfer cancelled: the consultation ends and the caller is back with the agent', async () => {
+    const agent = await online();
+    const customer = await tonePhone(520);
+    const held = await callPhone(agent, customer);
+    const target = await tonePhone(610);
+    const consult = await agent.client.transferCall({ type: 'number', id: target });
+    await waitUntil(() => consult.status === Status.OPEN, 'the consultation never opened', TIMEOUT);
+    await hearsMore(target, stack.pageToneHz, 300, 'the consulted phone never heard the agent');
+    expect(await agent.client.cancelTransfer()).to.equal(true);
+    expect(consult.status).to.equal(Status.CLOSED);
+    expect(held.held).to.equal(false);
+    await waitUntil(
+      async () => (await lastCall(target))!.state === 'completed',
+      'the consulted phone stayed on',
+      TIMEOUT,
+    );
+    await hearsMore(customer, stack.pageToneHz, 400, 'the customer never heard the agent again');
+    await waitUntil(() => pageHears(520), 'the agent never heard the customer again', TIMEOUT);
+    expect(await heard(customer, 610)).to.equal(0);
+    agent.client.hangupCall();
+  });
+
+  it('warm transfer to an agent, completed: the caller talks with the colleague', async () => {
+    const agent = await online();
+    const colleague = await online();
+    const customer = await tonePhone(520);
+    await callPhone(agent, customer);
+    const consult = await agent.client.transferCall({ type: 'userId', id: colleague.user.sys_id });
+    await waitUntil(
+      () => count(colleague.log, STD_EVENTS.INCOMING_CALL) === 1,
+      'the colleague never rang',
+      TIMEOUT,
+    );
+    colleague.client.pickupCall();
+    await waitUntil(() => consult.status === Status.OPEN, 'the consultation never opened', TIMEOUT);
+    expect(await agent.client.completeTransfer()).to.equal(true);
+    expect(agent.client.calls).to.deep.equal([]);
+    // The colleague's call goes on, now with the customer: audio both ways.
+    expect(colleague.client.getStatus()).to.equal(Status.OPEN);
+    await hearsMore(customer, stack.pageToneHz, 400, 'the customer never heard the colleague');
+    await waitUntil(() => pageHears(520), 'the colleague never heard the customer', TIMEOUT);
+    colleague.client.hangupCall();
+    await waitUntil(
+      async () => (await lastCall(customer))!.state === 'completed',
+      'the customer stayed on',
+      TIMEOUT,
+    );
+  });
+
+  it('three-way: everyone hears everyone; one leaves and the other two keep talking', async () => {
+    const agent = await online();
+    const customer = await tonePhone(520);
+    const call = await callPhone(agent, customer);
+    const third = await tonePhone(610);
+    expect(await agent.client.addToCall({ type: 'number', id: third })).to.equal(true);
+    expect(agent.client.activeCall).to.equal(call);
+    await hearsMore(customer, 610, 400, 'the customer never heard the third party');
+    await hearsMore(customer, stack.pageToneHz, 400, 'the customer never heard the agent');
+    await hearsMore(third, 520, 400, 'the third party never heard the customer');
+    await hearsMore(third, stack.pageToneHz, 400, 'the third party never heard the agent');
+    const response = await fetch(`${stack.origin}/emulator/phones/${encodeURIComponent(third)}/hangup`, {
+      method: 'POST',
+    });
+    expect(response.status).to.be.lessThan(300);
+    await hearsMore(customer, stack.pageToneHz, 400, 'the agent and the customer stopped talking');
+    await waitUntil(() => pageHears(520), 'the agent no longer hears the customer', TIMEOUT);
+    expect(call.status).to.equal(Status.OPEN);
+    agent.client.hangupCall();
+    await waitUntil(
+      async () => (await lastCall(customer))!.state === 'completed',
+      'the customer stayed on',
+      TIMEOUT,
+    );
+  });
+});
