@@ -169,25 +169,30 @@ export class NotifyCallHistory extends LitElement {
   /** Only the newest read counts: an older one finishing later is dropped. */
   #reads = 0;
   readonly #refresh = () => this.refresh();
+  /** A call ended (or the phone came online): read again, with a fresh round of re-reads if needed. */
+  readonly #onChange = () => {
+    this.#settle = 0;
+    void this.refresh();
+  };
 
   override connectedCallback(): void {
     super.connectedCallback();
     const host = (this.getRootNode() as ShadowRoot).host as NotifyPhone | undefined;
     this.#phone = host ?? null;
     for (const type of ['notify-online', 'notify-call-disconnect', 'notify-call-cancel']) {
-      host?.addEventListener(type, this.#refresh);
+      host?.addEventListener(type, this.#onChange);
     }
     // The phone re-renders on its own changes only: follow its state for the call-back buttons.
     host?.addEventListener('notify-call-init', this.#update);
     host?.addEventListener('notify-offline', this.#update);
     // `client` was set before this element was defined: Lit applies it in the first update.
-    if (host?.online) void this.updateComplete.then(this.#refresh);
+    if (host?.online) void this.updateComplete.then(this.#onChange);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     for (const type of ['notify-online', 'notify-call-disconnect', 'notify-call-cancel']) {
-      this.#phone?.removeEventListener(type, this.#refresh);
+      this.#phone?.removeEventListener(type, this.#onChange);
     }
     this.#phone?.removeEventListener('notify-call-init', this.#update);
     this.#phone?.removeEventListener('notify-offline', this.#update);
@@ -215,8 +220,6 @@ export class NotifyCallHistory extends LitElement {
     const unsettled = page.calls.some((c) => c.outcome === 'active') && !phone.inCall;
     if (unsettled && this.#settle < SETTLE_DELAYS_MS.length) {
       this.#timer = setTimeout(this.#refresh, SETTLE_DELAYS_MS[this.#settle++]);
-    } else if (!unsettled) {
-      this.#settle = 0;
     }
   }
 

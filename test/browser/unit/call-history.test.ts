@@ -207,6 +207,16 @@ describe('<notify-phone> recent calls', () => {
     expect(q('[role="status"]')!.textContent!.trim()).to.equal('Missed calls: 1');
   });
 
+  it('re-reads while a call still reads as active (its last status callback pending)', async () => {
+    const { backend, q, entries } = await phone([entry(1, { outcome: 'active', duration: null })]);
+    await waitUntil(() => entries()[0]?.includes('In progress'), 'the active call was not listed');
+    const reads = backend.historyQueries.length;
+    backend.history = [entry(1, { direction: 'inbound', outcome: 'missed', duration: 0 })];
+    await waitUntil(() => q('[part="missed-count"]') !== null, 'the settled call was never read');
+    expect(backend.historyQueries.length).to.be.greaterThan(reads);
+    expect(entries()[0]).to.contain('Missed');
+  });
+
   it('calls back a number or a colleague with one press, from the keyboard too', async () => {
     const ctx = await phone([
       entry(2, { colleague: { sys_id: 'u2'.padEnd(32, '0'), name: 'Bob' }, number: null }),
