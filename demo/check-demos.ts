@@ -37,6 +37,21 @@ async function phoneCall(
   return (response.json() as { calls: Array<{ state: string; digitsSentByTwilio?: string }> }).calls.at(-1);
 }
 
+/**
+ * Waits until the phone at `number` receives the page's audio: ICE, DTLS and SRTP are up, so in-band DTMF
+ * goes out (digits sent before that would be lost).
+ */
+async function mediaUp(stack: Stack, number: string): Promise<void> {
+  await until(`${number} receives the page's audio`, async () => {
+    const response = await stack.app.inject({
+      method: 'GET',
+      url: `/emulator/phones/${encodeURIComponent(number)}`,
+    });
+    const body = response.json() as { calls: Array<{ audioPacketsReceived: number }> };
+    return (body.calls.at(-1)?.audioPacketsReceived ?? 0) > 0;
+  });
+}
+
 async function until(what: string, check: () => Promise<boolean>): Promise<void> {
   const end = Date.now() + TIMEOUT;
   while (Date.now() < end) {
@@ -53,7 +68,7 @@ async function callThroughElement(page: Page, stack: Stack, number: string): Pro
   await phone.locator('[part~="number-input"]').fill(number);
   await phone.locator('[part~="number-input"]').press('Enter');
   await page.locator('notify-phone[status="open"]').waitFor({ timeout: TIMEOUT });
-  await page.waitForTimeout(1500); // media up before in-band DTMF
+  await mediaUp(stack, number);
   for (const key of ['1', '2', '3']) await phone.locator(`[data-key="${key}"]`).click();
   await until(`${number} heard 123`, async () => (await heard(stack, number)) === '123');
   await phone.locator('[part~="hangup-button"]').click();
@@ -122,7 +137,7 @@ async function checkDemos(browser: Browser, stack: Stack): Promise<void> {
         await logged('second ONLINE listener');
         await page.locator('#callNumberBtn').click();
         await logged('CALL_START');
-        await page.waitForTimeout(1500);
+        await mediaUp(stack, '+18001112223');
         await page.locator('#dtmfBtn').click();
         await until('+18001112223 heard 1246', async () => (await heard(stack, '+18001112223')) === '1246');
         // mute("true") mutes.
@@ -225,6 +240,8 @@ async function fixtureBundle(): Promise<string> {
           if (el.callerId && /^\\+/.test(el.callerId)) await until(() => el.online);
           return { el, driver, until };
         };
+        // The call timer's text, for shots that show a running call.
+        window.timer = (el) => el.shadowRoot.querySelector('[part~="timer"]')?.textContent.trim();
       `,
       resolveDir: root,
       loader: 'ts',
@@ -275,7 +292,7 @@ async function screenshots(browser: Browser): Promise<void> {
       `const { el, driver, until } = await mountPhone({ 'caller-id': '+15550100001' });
        el.call('+15551234567'); await until(() => driver.call); driver.answer(); await el.updateComplete;
        for (const k of ['1', '2', '3', '#']) el.shadowRoot.querySelector('[data-key="' + k + '"]').click();
-       el.mute(true); await new Promise((r) => setTimeout(r, 2100));`,
+       el.mute(true); await until(() => timer(el) >= '0:02');`,
     ],
     ['error', 'light', `const { el } = await mountPhone({ 'caller-id': '555-CALL' });`],
     [
@@ -283,7 +300,7 @@ async function screenshots(browser: Browser): Promise<void> {
       'dark',
       `const { el, driver, until } = await mountPhone({ 'caller-id': '+15550100001' });
        el.call('+15551234567'); await until(() => driver.call); driver.answer();
-       await new Promise((r) => setTimeout(r, 1100));`,
+       await until(() => timer(el) >= '0:01');`,
     ],
     [
       'forward-dialog',

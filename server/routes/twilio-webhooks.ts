@@ -317,7 +317,10 @@ export const twilioWebhookRoutes: FastifyPluginAsync<BackendContext> = async (ap
       },
     },
     async (request, reply) => {
-      await onConferenceEvent(ctx, request.body);
+      // A conference that ended meanwhile (404 from REST) is nothing to act on; Twilio needs no retry either way.
+      await onConferenceEvent(ctx, request.body).catch((error: unknown) =>
+        request.log.warn({ err: error }, 'conference callback: could not act on it'),
+      );
       return reply.code(204).send();
     },
   );

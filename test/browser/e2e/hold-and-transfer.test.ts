@@ -11,6 +11,7 @@ import {
   api,
   destroyAndSettle,
   dialFromPhone,
+  emulatorLegs,
   heardPageMs,
   pageHears,
   peerConnections,
@@ -37,6 +38,12 @@ const TIMEOUT = { timeout: 20000, interval: 50 };
 /** The emulator's hold audio alternates these two tones every 500 ms (emulator/media/hold-music.ts). */
 const HOLD_TONES = [660, 880];
 const count = (log: EventLog, event: string) => log.filter((entry) => entry.event === event).length;
+const errors = (log: EventLog) =>
+  log.filter((entry) => entry.event === STD_EVENTS.ERROR).map((entry) => entry.args);
+/** A consulted phone's tone: far from the hold tones (660/880 Hz), the page's (1 kHz) and the customers' (520 Hz). */
+const TARGET_HZ = 1800;
+/** A frame or two of a mix can read as any frequency: a party that was really heard was heard for far longer. */
+const NEVER_HEARD_MS = 100;
 let phoneSeq = 0;
 /** A fresh virtual phone number per use, so that phone state never leaks between tests. */
 const newPhone = () => `+1555330${String(Date.now() % 1000).padStart(3, '0')}${phoneSeq++ % 10}`;
@@ -159,6 +166,48 @@ describe('calls as objects: hold and resume', function () {
     );
   });
 
+  it('holds an incoming call (the caller is the parent leg): hold tone, resume, and the caller hanging up while held ends the call', async () => {
+    const agent = await online();
+    const caller = await tonePhone(520);
+    await dialFromPhone(caller, stack.demoNumber);
+    await waitUntil(() => count(agent.log, STD_EVENTS.INCOMING_CALL) === 1, 'the call never rang', TIMEOUT);
+    agent.client.pickupCall();
+    await waitUntil(() => agent.client.getStatus() === Status.OPEN, 'the call never opened', TIMEOUT);
+    const call = agent.client.activeCall!;
+    await hearsMore(caller, stack.pageToneHz, 300, 'the caller never heard the page');
+    expect(await call.hold()).to.equal(true);
+    await hearsHoldTone(caller);
+    expect(await call.resume()).to.equal(true);
+    await hearsMore(caller, stack.pageToneHz, 400, 'the caller never heard the page again');
+    await waitUntil(() => pageHears(520), 'the page never heard the caller again', TIMEOUT);
+    // Held again, the caller gives up: the parked call ends here too (CALL_DISCONNECT once).
+    expect(await call.hold()).to.equal(true);
+    await hearsHoldTone(caller);
+    const response = await fetch(`${stack.origin}/emulator/phones/${encodeURIComponent(caller)}/hangup`, {
+      method: 'POST',
+    });
+    expect(response.status).to.be.lessThan(300);
+    await waitUntil(() => call.status === Status.CLOSED, 'the held call never ended', TIMEOUT);
+    expect(count(agent.log, STD_EVENTS.CALL_DISCONNECT)).to.equal(1);
+    expect(agent.client.calls).to.deep.equal([]);
+  });
+
+  it('hanging up a held call releases its party: the phone call ends', async () => {
+    const agent = await online();
+    const number = await tonePhone(520);
+    const call = await callPhone(agent, number);
+    expect(await call.hold()).to.equal(true);
+    await hearsHoldTone(number);
+    call.hangup();
+    expect(call.status).to.equal(Status.CLOSED);
+    expect(count(agent.log, STD_EVENTS.CALL_DISCONNECT)).to.equal(1);
+    await waitUntil(
+      async () => (await lastCall(number))!.state === 'completed',
+      'the held phone stayed on',
+      TIMEOUT,
+    );
+  });
+
   it('refuses what the state does not allow, with a coded error, and changes nothing', async () => {
     const agent = await online();
     const number = await tonePhone(520);
@@ -260,7 +309,7 @@ describe('calls as objects: warm transfer and three-way calls', function () {
     const agent = await online();
     const customer = await tonePhone(520);
     const held = await callPhone(agent, customer);
-    const target = await tonePhone(610);
+    const target = await tonePhone(TARGET_HZ);
     const consult = await agent.client.transferCall({ type: 'number', id: target });
     expect(consult.consultFor).to.equal(held);
     expect(held.held).to.equal(true);
@@ -268,15 +317,15 @@ describe('calls as objects: warm transfer and three-way calls', function () {
     await waitUntil(() => consult.status === Status.OPEN, 'the consultation never opened', TIMEOUT);
     await hearsMore(target, stack.pageToneHz, 300, 'the consulted phone never heard the agent');
     // The customer hears the hold tone during the consultation, never the consulted phone.
-    expect(await heard(customer, 610)).to.equal(0);
+    expect(await heard(customer, TARGET_HZ)).to.be.below(NEVER_HEARD_MS);
 
-    expect(await agent.client.completeTransfer()).to.equal(true);
+    expect([await agent.client.completeTransfer(), errors(agent.log)]).to.deep.equal([true, []]);
     expect(agent.client.calls).to.deep.equal([]);
     expect(held.status).to.equal(Status.CLOSED);
-    await hearsMore(customer, 610, 400, 'the customer never heard the consulted phone');
+    await hearsMore(customer, TARGET_HZ, 400, 'the customer never heard the consulted phone');
     await hearsMore(target, 520, 400, 'the consulted phone never heard the customer');
     const pageBefore = heardPageMs(await lastCall(customer));
-    await hearsMore(customer, 610, 400);
+    await hearsMore(customer, TARGET_HZ, 400);
     expect(heardPageMs(await lastCall(customer))).to.equal(pageBefore);
   });
 
@@ -284,7 +333,7 @@ describe('calls as objects: warm transfer and three-way calls', function () {
     const agent = await online();
     const customer = await tonePhone(520);
     const held = await callPhone(agent, customer);
-    const target = await tonePhone(610);
+    const target = await tonePhone(TARGET_HZ);
     const consult = await agent.client.transferCall({ type: 'number', id: target });
     await waitUntil(() => consult.status === Status.OPEN, 'the consultation never opened', TIMEOUT);
     await hearsMore(target, stack.pageToneHz, 300, 'the consulted phone never heard the agent');
@@ -298,7 +347,7 @@ describe('calls as objects: warm transfer and three-way calls', function () {
     );
     await hearsMore(customer, stack.pageToneHz, 400, 'the customer never heard the agent again');
     await waitUntil(() => pageHears(520), 'the agent never heard the customer again', TIMEOUT);
-    expect(await heard(customer, 610)).to.equal(0);
+    expect(await heard(customer, TARGET_HZ)).to.be.below(NEVER_HEARD_MS);
     agent.client.hangupCall();
   });
 
@@ -314,8 +363,16 @@ describe('calls as objects: warm transfer and three-way calls', function () {
       TIMEOUT,
     );
     colleague.client.pickupCall();
-    await waitUntil(() => consult.status === Status.OPEN, 'the consultation never opened', TIMEOUT);
-    expect(await agent.client.completeTransfer()).to.equal(true);
+    // The agent's own leg opens at once (no answerOnBridge); the consultation is up once the colleague's is.
+    await waitUntil(
+      async () =>
+        (await emulatorLegs()).some(
+          (leg) => leg.parentSid === consult.callId && leg.status === 'in-progress',
+        ),
+      'the colleague never answered the consultation',
+      TIMEOUT,
+    );
+    expect([await agent.client.completeTransfer(), errors(agent.log)]).to.deep.equal([true, []]);
     expect(agent.client.calls).to.deep.equal([]);
     // The colleague's call goes on, now with the customer: audio both ways.
     expect(colleague.client.getStatus()).to.equal(Status.OPEN);
