@@ -209,7 +209,8 @@ export class NotifyCallHistory extends LitElement {
   /** Re-reads the newest calls (errors are the phone's: it shows them). */
   async refresh(): Promise<void> {
     const phone = this.#phone;
-    if (!phone?.online) return;
+    // A backend of the page's own without call history: no list, and no NOT_FOUND error nobody asked for.
+    if (!phone?.online || (phone.config.backend && !phone.config.backend.listCallHistory)) return;
     clearTimeout(this.#timer);
     const read = ++this.#reads;
     const page = await this.client?.getCallHistory({ limit: PAGE });

@@ -245,6 +245,29 @@ describe('<notify-phone> recent calls', () => {
     });
   });
 
+  it("shows no recent calls, and no error, with a page's own backend that has no call history", async () => {
+    const backend = new FakeBackend();
+    (backend as { listCallHistory?: unknown }).listCallHistory = undefined;
+    const driver = new FakeDriver();
+    const el = await fixture<NotifyPhone>(
+      html`<notify-phone
+        caller-id=${CALLER_ID}
+        skip-parent-id
+        .config=${{ backend, driverFactory: () => driver }}
+      ></notify-phone>`,
+    );
+    await waitUntil(() => el.online, 'element did not go online');
+    const panel = el.shadowRoot!.querySelector('notify-call-history')!;
+    await waitUntil(() => panel.shadowRoot !== null, 'the recent calls were never defined');
+    // A call ends (the panel reads again after each): still nothing read, nothing reported.
+    el.call('+15551234567');
+    await waitUntil(() => driver.call !== null);
+    el.hangupCall();
+    await el.updateComplete;
+    expect(panel.shadowRoot!.querySelector('[part="history"]')).to.equal(null);
+    expect(el.error).to.equal(null);
+  });
+
   it('shows an empty history, and is accessible open, with missed calls, in both schemes', async () => {
     const empty = await phone([]);
     empty.summary().click();
