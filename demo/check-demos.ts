@@ -224,9 +224,10 @@ async function fixtureBundle(): Promise<string> {
         import './src/element/define.ts';
         import { FakeDriver } from './src/drivers/fake-driver.ts';
         import { FakeBackend } from './test/browser/unit/helpers/fake-backend.ts';
-        window.mountPhone = async (attributes = {}) => {
+        window.mountPhone = async (attributes = {}, history = []) => {
           const backend = new FakeBackend();
           backend.clients = [{ sys_id: 'u2', name: 'Grace Hopper' }, { sys_id: 'u3', name: 'Alan Turing' }];
+          backend.history = history;
           const driver = new FakeDriver();
           const el = document.createElement('notify-phone');
           el.config = { backend, driverFactory: () => driver };
@@ -257,6 +258,22 @@ async function screenshots(browser: Browser): Promise<void> {
   const bundle = await fixtureBundle();
   const dir = `${root}docs/screenshots`;
   await mkdir(dir, { recursive: true });
+  // Recent calls: a missed call not yet seen, a colleague's call, a call placed that was not answered.
+  const minutesAgo = (m: number) => JSON.stringify(new Date(Date.now() - m * 60_000).toISOString());
+  const history = `[
+    { sys_id: 'h1', callSid: 'CA1', parentCallSid: 'CA0', direction: 'inbound', status: 'no-answer',
+      outcome: 'missed', duration: 0, startedAt: ${minutesAgo(3)}, number: '+15559876543', colleague: null },
+    { sys_id: 'h2', callSid: 'CA2', parentCallSid: 'CA9', direction: 'inbound', status: 'completed',
+      outcome: 'answered', duration: 312, startedAt: ${minutesAgo(42)}, number: null,
+      colleague: { sys_id: 'u2', name: 'Grace Hopper' } },
+    { sys_id: 'h3', callSid: 'CA3', parentCallSid: null, direction: 'outbound', status: 'completed',
+      outcome: 'answered', duration: 95, startedAt: ${minutesAgo(75)}, number: '+15551234567', colleague: null },
+    { sys_id: 'h4', callSid: 'CA4', parentCallSid: null, direction: 'outbound', status: 'completed',
+      outcome: 'unanswered', duration: 0, startedAt: ${minutesAgo(190)}, number: '+15550001234', colleague: null },
+  ]`;
+  const openHistory = `const { el, until } = await mountPhone({ 'caller-id': '+15550100001' }, ${history});
+       const panel = () => el.shadowRoot.querySelector('notify-call-history').shadowRoot;
+       await until(() => panel().querySelector('[part="missed-count"]'));`;
   const shots: Array<[string, 'light' | 'dark', string]> = [
     [
       'idle',
@@ -292,6 +309,21 @@ async function screenshots(browser: Browser): Promise<void> {
        el.call('+15551234567'); await until(() => driver.call); driver.answer(); await el.updateComplete;
        el.shadowRoot.querySelector('[part~="forward-button"]').click();
        await until(() => el.shadowRoot.querySelector('[part~="forward-agents"]'));`,
+    ],
+    ['history-missed', 'light', openHistory],
+    [
+      'history',
+      'light',
+      `${openHistory}
+       panel().querySelector('summary').click();
+       await until(() => !panel().querySelector('[part="missed-count"]'));`,
+    ],
+    [
+      'history-dark',
+      'dark',
+      `${openHistory}
+       panel().querySelector('summary').click();
+       await until(() => !panel().querySelector('[part="missed-count"]'));`,
     ],
   ];
   for (const [name, scheme, script] of shots) {

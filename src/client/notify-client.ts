@@ -7,6 +7,7 @@ import {
   type NotifyBackend,
   type NotifySession,
 } from './backend.js';
+import type { CallHistoryOptions, CallHistoryPage } from './call-history.js';
 import type { CallIdentifier, NotifyClientEvents, NotifyConfig } from './config.js';
 import {
   DTMF_PATTERN,
@@ -29,6 +30,7 @@ import type { Registration } from './registration.js';
 
 export type { CallIdentifier, NotifyClientEvents, NotifyConfig } from './config.js';
 export type { ParentIdResult } from './parent-id.js';
+export type { CallHistoryEntry, CallHistoryOptions, CallHistoryPage } from './call-history.js';
 
 /**
  * `SNC.Notify.Client`: the browser phone client, re-implemented on a vendor driver.
@@ -264,6 +266,23 @@ export class NotifyClient {
         return [];
       });
     return answer(list, 'getAvailableClients callback', callback);
+  }
+
+  /**
+   * The signed-in user's calls, newest first, one page (`options` `{limit?, cursor?}`; pass `next` as
+   * `cursor` for the following one): `callback(page)` and a Promise of it. Bad options (INVALID_ARGUMENT),
+   * a failed read or a destroyed client (DESTROYED) are emitted as ERROR and resolve an empty page with
+   * `error` set. Not in ServiceNow's API (an extension); needs no session. Its code (call-history.ts) is
+   * loaded on first use.
+   */
+  getCallHistory(
+    options?: CallHistoryOptions | ((page: CallHistoryPage) => void),
+    callback?: (page: CallHistoryPage) => void,
+  ): Promise<CallHistoryPage> {
+    const backend = this.#usable() && this.#backend;
+    return import('./call-history.js').then((m) =>
+      m.getCallHistory(backend, this.#life.signal, (e) => this.#reportError(e), options, callback),
+    );
   }
 
   /**

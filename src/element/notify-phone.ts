@@ -1,4 +1,4 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, adoptStyles, html, nothing, type PropertyValues } from 'lit';
 import type { AvailableClient, ForwardTarget } from '../client/backend.js';
 import { DeviceState, E164_PATTERN, Status, Vendor, normalizeVendor } from '../client/constants.js';
 import { NotifyError, toNotifyError, type NotifyErrorCode } from '../client/errors.js';
@@ -113,6 +113,7 @@ const ACTIVATING_TARGETS: ReadonlySet<string> = new Set(['button', 'summary', 'a
  * @csspart forward-agents - The agent list in the forward dialog.
  * @csspart forward-agents-empty - The text shown in the dialog when no agent is available.
  * @csspart forward-cancel-button - Closes the forward dialog.
+ * @csspart history - The recent calls (`<notify-call-history>`): the list with call-back buttons and the missed-call count.
  *
  * @cssproperty --notify-phone-color-scheme - `light`, `dark`, or `light dark` (default: follow `prefers-color-scheme`).
  * @cssproperty --notify-phone-background - Background of the phone.
@@ -305,7 +306,8 @@ export class NotifyPhone extends LitElement {
     this.toggleAttribute('in-call', this.inCall);
     if (!this.inCall && this._forwardDialog?.open) this._forwardDialog.close();
     // The forward dialog may be wanted now: have it ready before the button is pressed.
-    if (this.status === Status.OPEN) void this.#loadParts();
+    // Also once online: the recent calls (parts/call-history-panel.ts) read the history, count missed calls.
+    if (this.online || this.status === Status.OPEN) void this.#loadParts();
     if (this.#focusWasInside && !this.matches(':focus-within')) this.#refocus();
     // Client calls change state synchronously; run them after this update, not inside it.
     const restartOn = ['callerId', 'backend', 'vendor', 'lazyVendor', 'autoLoadScriptResources'] as const;
@@ -425,16 +427,19 @@ export class NotifyPhone extends LitElement {
       });
   }
 
-  /** Imports the rarely used UI once; a failed import is retried on the next use. */
+  /** Imports the UI not needed at first render once; a failed import is retried on the next use. */
   async #loadParts(): Promise<void> {
     if (this._parts) return;
     lazyParts ??= import('./parts/lazy-parts.js');
     try {
-      this._parts = await lazyParts;
+      const parts = await lazyParts;
+      // Their styles join the element's (adoptStyles sets the shadow root's whole list; twice is harmless).
+      adoptStyles(this.renderRoot as ShadowRoot, [...NotifyPhone.elementStyles, parts.lazyStyles]);
+      this._parts = parts;
     } catch (error) {
       // No error code fits a missing file of our own; the next click or toggle tries again.
       lazyParts = undefined;
-      console.warn('[notify-phone] the agent list and forward dialog could not be loaded:', error);
+      console.warn('[notify-phone] lazy-parts.js failed to load:', error);
     }
   }
 
@@ -703,6 +708,7 @@ export class NotifyPhone extends LitElement {
           <span class="track" aria-hidden="true"></span>${t.available}
         </button>
         ${this.#renderAgents(t)}
+        <notify-call-history part="history" .client=${this.#controller.client}></notify-call-history>
         <slot name="footer"></slot>
       </div>
       ${
