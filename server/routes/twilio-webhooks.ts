@@ -290,6 +290,16 @@ export const twilioWebhookRoutes: FastifyPluginAsync<BackendContext> = async (ap
     if (!held?.conference || owner?.user !== session.user) return hangup;
     const sid = await liveConference(ctx, held.conference);
     if (!sid) return hangup;
+    // The new leg belongs to the held call (its history entry, its conference), which the user owns.
+    await ctx.store.upsertCall({
+      call_sid: legSid,
+      parent_call_sid: held.call_sid,
+      session: session.sys_id,
+      direction: CallDirection.OUTBOUND,
+      from: `client:${session.identity}`,
+      to: '',
+      status: 'in-progress',
+    });
     await ctx.store.setCallConference(legSid, held.conference);
     const waiting = (await listParticipants(ctx, sid)).filter((p) => p.hold).map((p) => p.callSid);
     await setHold(ctx, sid, waiting, false);

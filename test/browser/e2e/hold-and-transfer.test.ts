@@ -158,6 +158,11 @@ describe('calls as objects: hold and resume', function () {
 
     agent.client.hangupCall();
     expect(count(log, STD_EVENTS.CALL_DISCONNECT)).to.equal(1);
+    // One call in the history, whatever legs hold and resume took.
+    const history = await api(agent.token, 'GET', '/calls');
+    expect(
+      (history.body.calls as Array<{ callSid: string; number: string }>).map((c) => [c.callSid, c.number]),
+    ).to.deep.equal([[call.callId, number]]);
     // The agent left: the conference ended and the phone's call with it.
     await waitUntil(
       async () => (await lastCall(number))!.state === 'completed',
