@@ -407,6 +407,72 @@ describe('calls as objects: warm transfer and three-way calls', function () {
     );
   });
 
+  it('warm transfer to an agent, cancelled: the colleague is released and the caller is back with the agent', async () => {
+    const agent = await online();
+    const colleague = await online();
+    const customer = await tonePhone(520);
+    const held = await callPhone(agent, customer);
+    const consult = await agent.client.transferCall({ type: 'userId', id: colleague.user.sys_id });
+    await waitUntil(
+      () => count(colleague.log, STD_EVENTS.INCOMING_CALL) === 1,
+      'the colleague never rang',
+      TIMEOUT,
+    );
+    colleague.client.pickupCall();
+    await waitUntil(
+      () => colleague.client.getStatus() === Status.OPEN,
+      'the colleague never answered',
+      TIMEOUT,
+    );
+    expect(await agent.client.cancelTransfer()).to.equal(true);
+    expect(consult.status).to.equal(Status.CLOSED);
+    await waitUntil(
+      () => count(colleague.log, STD_EVENTS.CALL_DISCONNECT) === 1,
+      'the colleague stayed in the consultation',
+      TIMEOUT,
+    );
+    expect(held.held).to.equal(false);
+    await hearsMore(customer, stack.pageToneHz, 400, 'the customer never heard the agent again');
+    expect(colleague.client.calls).to.deep.equal([]);
+    agent.client.hangupCall();
+  });
+
+  it('three-way with a colleague: the phone hears both pages; the colleague leaves and the call goes on', async () => {
+    const agent = await online();
+    const colleague = await online();
+    const customer = await tonePhone(520);
+    const call = await callPhone(agent, customer);
+    const adding = agent.client.addToCall({ type: 'userId', id: colleague.user.sys_id });
+    await waitUntil(
+      () => count(colleague.log, STD_EVENTS.INCOMING_CALL) === 1,
+      'the colleague never rang',
+      TIMEOUT,
+    );
+    colleague.client.pickupCall();
+    expect(await adding).to.equal(true);
+    await waitUntil(
+      () => colleague.client.getStatus() === Status.OPEN,
+      'the colleague never answered',
+      TIMEOUT,
+    );
+    // Both pages play the same tone: the phone hears it from the mix, and the colleague hears the phone.
+    await hearsMore(customer, stack.pageToneHz, 400, 'the customer never heard the agents');
+    await waitUntil(
+      () => pageHears(520, peerConnections.at(-1)),
+      'the colleague never heard the customer',
+      TIMEOUT,
+    );
+    colleague.client.hangupCall();
+    await hearsMore(customer, stack.pageToneHz, 400, 'the agent and the customer stopped talking');
+    expect(call.status).to.equal(Status.OPEN);
+    agent.client.hangupCall();
+    await waitUntil(
+      async () => (await lastCall(customer))!.state === 'completed',
+      'the customer stayed on',
+      TIMEOUT,
+    );
+  });
+
   it('three-way: everyone hears everyone; one leaves and the other two keep talking', async () => {
     const agent = await online();
     const customer = await tonePhone(520);
