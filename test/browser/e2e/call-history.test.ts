@@ -155,7 +155,12 @@ describe('call history end to end', function () {
       'the missed call was not shown as missed',
       TIMEOUT,
     );
-    expect(inPanel(el, '[part="missed-count"]')!.textContent).to.equal('1 missed');
+    // The count renders with the panel's next update after the entries.
+    await waitUntil(
+      () => inPanel(el, '[part="missed-count"]')?.textContent === '1 missed',
+      'the missed count never showed',
+      TIMEOUT,
+    );
     expect(inPanel(el, '[role="status"]')!.textContent!.trim()).to.equal('Missed calls: 1');
     const texts = [...panel(el)!.querySelectorAll('[part="history-entry"]')].map((li) =>
       li.textContent!.replace(/\s+/g, ' ').trim(),
