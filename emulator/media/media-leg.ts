@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import {
   RTCPeerConnection,
   RTCRtpCodecParameters,
@@ -35,6 +36,11 @@ const GATHERING_TIMEOUT_MS = 5_000;
  * media servers do (the SDK never trickles candidates, so SDP cannot be relayed between two browsers).
  * Full ICE rather than ICE-lite, because werift's ICE-lite mode never completes DTLS with Chrome.
  */
+/** One 20 ms PCMU frame, in RTP timestamp units (8 kHz). */
+const FRAME_SAMPLES = 160;
+/** A larger timestamp step than a second of audio is a change of source, not a gap in one. */
+const MAX_TIMESTAMP_STEP = 8000;
+
 export class MediaLeg {
   private readonly pc = new RTCPeerConnection({
     iceServers: [], // the default STUN server means DNS lookups that fail offline
@@ -47,6 +53,15 @@ export class MediaLeg {
   private telephoneEventTypes = new Set<number>();
   private closed = false;
   private digitQueue: Promise<void> = Promise.resolve();
+  /**
+   * The leg's own outgoing RTP numbering. Twilio's media servers re-originate RTP per leg, so what a browser
+   * receives stays in sequence when its source changes (a bridge, then a conference's mixer, then hold audio);
+   * passing each source's numbers through made the browser's jitter buffer drop the new source's packets as
+   * late whenever its sequence started below the old one's.
+   */
+  private outSequence = randomInt(0, 0x10000);
+  private outTimestamp = randomInt(0, 0x100000000);
+  private lastSourceTimestamp: number | undefined;
 
   /** Digits regenerated towards this leg's browser (RFC 4733), for inspection. */
   digitsSent = '';
@@ -103,9 +118,20 @@ export class MediaLeg {
   }
 
   /** Sends one audio frame; the sender stamps its own SSRC and the negotiated payload type. */
-  sendAudio(payload: Buffer, sequenceNumber: number, timestamp: number, marker = false): boolean {
+  sendAudio(payload: Buffer, _sequenceNumber: number, timestamp: number, marker = false): boolean {
     if (this.closed || !this.connected) return false;
-    const header = new RtpHeader({ sequenceNumber, timestamp, marker, payloadType: 0 });
+    // The source's own timestamp step (one 20 ms frame: 160), or one frame when the source changed.
+    const step = this.lastSourceTimestamp === undefined ? 0 : (timestamp - this.lastSourceTimestamp) >>> 0;
+    this.lastSourceTimestamp = timestamp;
+    this.outTimestamp =
+      (this.outTimestamp + (step > 0 && step <= MAX_TIMESTAMP_STEP ? step : FRAME_SAMPLES)) >>> 0;
+    this.outSequence = (this.outSequence + 1) & 0xffff;
+    const header = new RtpHeader({
+      sequenceNumber: this.outSequence,
+      timestamp: this.outTimestamp,
+      marker,
+      payloadType: 0,
+    });
     this.transceiver.sender.sendRtp(new RtpPacket(header, payload)).catch(() => undefined);
     return true;
   }
