@@ -267,6 +267,15 @@ describe('fault injection (/emulator/faults)', () => {
     assert.equal(view!.delayMs, 300);
     await inspect(emulator, '/emulator/faults', { method: 'DELETE' });
     assert.deepEqual(await activeFaults(), []);
+
+    // Inbound: what the client sends is handled that much later.
+    await fault('/signaling/delay', { identity: 'slow', delayMs: 300, direction: 'inbound' });
+    client.messages.length = 0;
+    const sentAt = Date.now();
+    client.send('register', { media: { audio: true } });
+    await client.next('ready');
+    assert.ok(Date.now() - sentAt >= 300, `ready after ${Date.now() - sentAt} ms`);
+    await inspect(emulator, '/emulator/faults', { method: 'DELETE' });
   });
 
   it(
