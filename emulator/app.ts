@@ -1,9 +1,16 @@
 import formbody from '@fastify/formbody';
 import websocket from '@fastify/websocket';
-import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyPluginAsync,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import type { TwilioAccount } from '../scripts/dev-account.js';
 import { Switchboard } from './calls/switchboard.js';
+import { SERVER_HEARTBEAT_INTERVAL_MS } from './limits.js';
 import { allowOrigins } from './routes/cors.js';
+import { faultRoutes } from './routes/faults.js';
 import { inspectConferenceRoutes } from './routes/inspect-conferences.js';
 import { inspectRoutes } from './routes/inspect.js';
 import { restCallRoutes } from './routes/rest-calls.js';
@@ -47,8 +54,10 @@ export interface EmulatorOptions {
    */
   corsOrigins?: string[] | (() => string[]);
   logger?: boolean | object;
-  /** @internal Heartbeat period (Twilio-like default 10 s); tests shorten it. */
+  /** @internal Heartbeat period (default SERVER_HEARTBEAT_INTERVAL_MS, limits.ts); tests shorten it. */
   heartbeatIntervalMs?: number;
+  /** @internal Silence after which a signaling socket is half-open and closed (default HALF_OPEN_TIMEOUT_MS). */
+  halfOpenTimeoutMs?: number;
   /** @internal How long a call waits for its SDK to come back after the socket drops (default 5 s). */
   reconnectGraceMs?: number;
 }
@@ -92,18 +101,30 @@ export const emulatorPlugin: FastifyPluginAsync<EmulatorOptions> = async (app, o
   await app.register(websocket);
   allowOrigins(app, ['/emulator/', '/sounds/', '/js/client/sounds/'], getter(opts.corsOrigins ?? []));
 
-  app.get('/signal', { websocket: true }, (socket) => {
+  const signal = {
+    websocket: true,
+    // A refuse fault for everyone answers the upgrade with 503, before any WebSocket exists.
+    preValidation: async (_request: FastifyRequest, reply: FastifyReply) => {
+      if (switchboard.faults.refuses(undefined)) {
+        return reply.code(503).send({ error: { code: 'SIGNALING_REFUSED', message: 'fault injected' } });
+      }
+    },
+  } as const;
+  app.get('/signal', signal, (socket) => {
     switchboard.add(
       new PStreamConnection(socket, {
         account: opts.account,
         router: switchboard,
-        heartbeatIntervalMs: opts.heartbeatIntervalMs ?? 10_000,
+        heartbeatIntervalMs: opts.heartbeatIntervalMs ?? SERVER_HEARTBEAT_INTERVAL_MS,
+        halfOpenTimeoutMs: opts.halfOpenTimeoutMs,
+        faults: switchboard.faults,
       }),
     );
   });
   await app.register(soundRoutes);
   await app.register(inspectRoutes, { switchboard });
   await app.register(inspectConferenceRoutes, { switchboard });
+  await app.register(faultRoutes, { faults: switchboard.faults });
   await app.register(async (rest) => {
     // The REST API takes form bodies; skip the parser when the host app already registered one globally.
     if (!rest.hasContentTypeParser('application/x-www-form-urlencoded')) await rest.register(formbody);

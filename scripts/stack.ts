@@ -8,6 +8,7 @@ import { emulatorPlugin } from '../emulator/app.js';
 import { createLocalCertificate } from '../emulator/cert.js';
 import { demoSecurityHeaders } from './demo-csp.js';
 import { createDevAccount, type TwilioAccount } from './dev-account.js';
+import { loadOrCreateDevSecrets } from './dev-secrets.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -29,6 +30,11 @@ export interface StackOptions {
    * The emulator's voice webhooks go to them in turn, as a load balancer would send them. Default 1.
    */
   instances?: number;
+  /**
+   * A file that keeps the Twilio dev account and the session secret across restarts (scripts/dev-secrets.ts),
+   * created on first start. Absent: a fresh account and secret for this run only (tests).
+   */
+  secretsFile?: string;
   /** Lifetime of the vendor tokens the backend mints. */
   tokenTtlSeconds?: number;
   /** Seconds a client session lives after its last heartbeat (backend default when absent). */
@@ -62,7 +68,10 @@ export interface Stack {
  * ordinary browser.
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const account = createDevAccount();
+  const secrets = options.secretsFile
+    ? loadOrCreateDevSecrets(options.secretsFile)
+    : { account: createDevAccount(), sessionSecret: randomBytes(32).toString('hex') };
+  const { account, sessionSecret } = secrets;
   const https = await createLocalCertificate();
   let origin = '';
   // Framework errors (a bad URL, an over-long id) in the backend's `{error}` shape, on every path.
@@ -75,7 +84,6 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   if (instances > 1 && !isPostgresUrl(database))
     throw new Error('Several backend instances need a shared PostgreSQL database (a postgres:// URL).');
   const prefixes = Array.from({ length: instances }, (_, i) => (i === 0 ? '/api' : `/api-${i + 1}`));
-  const sessionSecret = randomBytes(32).toString('hex');
 
   let nextInstance = 0;
   let nextStatusInstance = 0;

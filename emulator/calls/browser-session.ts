@@ -1,4 +1,12 @@
+import type { MediaLeg } from '../media/media-leg.js';
 import type { PStreamConnection } from '../signaling/pstream-connection.js';
+
+/** A live browser leg as fault injection sees it: whose it is, its socket now, its media. */
+export interface LiveLeg {
+  identity: string | undefined;
+  connection: PStreamConnection;
+  media: MediaLeg;
+}
 
 /**
  * A call leg that ends in an SDK (a browser). The switchboard routes every call-scoped PStream message to the
@@ -19,6 +27,8 @@ export interface BrowserSession {
   connectionLost(connection: PStreamConnection, graceMs: number): void;
   /** Ends the leg from the emulator's side (shutdown, REST update). */
   terminate(): void;
+  /** The leg while its media is set up and it has not ended; undefined otherwise. */
+  liveLeg(): LiveLeg | undefined;
 }
 
 /** How sessions find registered browsers and make themselves reachable by CallSid. */

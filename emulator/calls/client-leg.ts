@@ -4,7 +4,7 @@ import { MediaLeg } from '../media/media-leg.js';
 import type { RingOutcome } from '../phones/virtual-phone.js';
 import type { PStreamConnection } from '../signaling/pstream-connection.js';
 import { newReconnectToken } from '../sids.js';
-import type { BrowserSession, SessionDirectory } from './browser-session.js';
+import type { BrowserSession, LiveLeg, SessionDirectory } from './browser-session.js';
 import type { DialAttempt } from './dial-attempt.js';
 
 export interface ClientLegSpec {
@@ -149,6 +149,11 @@ export class IncomingClientLeg implements DialAttempt, BrowserSession {
       clearTimeout(this.graceTimer);
       this.graceTimer = setTimeout(() => this.hangupByClient(connection), graceMs);
     }
+  }
+
+  liveLeg(): LiveLeg | undefined {
+    if (this.state !== 'answered' || !this.winner) return undefined;
+    return { identity: this.spec.identity, ...this.winner };
   }
 
   /** Twilio ends this child leg on its own (REST update): the Dial sees the far end gone. */

@@ -11,7 +11,7 @@ import {
   type TwimlOutcome,
 } from '../twiml/interpreter.js';
 import type { DialVerb, Verb } from '../twiml/verbs.js';
-import type { BrowserSession } from './browser-session.js';
+import type { BrowserSession, LiveLeg } from './browser-session.js';
 import { dial, type DialDeps, type DialingCall } from './dial.js';
 
 export interface OutgoingCallDeps extends DialDeps {
@@ -216,6 +216,11 @@ export class OutgoingCall implements DialingCall, BrowserSession {
 
   terminate(): void {
     this.finish(this.answered ? 'completed' : 'canceled');
+  }
+
+  liveLeg(): LiveLeg | undefined {
+    if (this.ended) return undefined;
+    return { identity: this.connection.identity, connection: this.connection, media: this.media };
   }
 
   /** REST update with `Twiml`/`Url`: the current TwiML stops (a bridged leg is hung up) and this runs. */

@@ -1,7 +1,9 @@
 import type { TwilioAccount } from '../../scripts/dev-account.js';
+import { FaultBoard, type FaultTarget } from '../faults.js';
+import { RECONNECT_GRACE_MS } from '../limits.js';
 import { PhoneDirectory } from '../phones/virtual-phone.js';
 import type { CallRouter, Payload, PStreamConnection } from '../signaling/pstream-connection.js';
-import type { BrowserSession, SessionDirectory } from './browser-session.js';
+import type { BrowserSession, LiveLeg, SessionDirectory } from './browser-session.js';
 import { CallRegistry, isFinal } from './call-registry.js';
 import { ConferenceDirectory } from './conference.js';
 import { holdAudioLoader } from './hold-audio.js';
@@ -48,9 +50,6 @@ export interface EmulatorSettings {
   parentCallbackDelayMs: number;
 }
 
-/** The real server's behaviour for `reconnectTimeout: 0` is unknown; 5 s covers the SDK's quick retry. */
-const DEFAULT_RECONNECT_GRACE_MS = 5_000;
-
 const decodeParams = (twilio: unknown): Record<string, string> => {
   const raw = (twilio as { params?: unknown } | undefined)?.params;
   return typeof raw === 'string' ? Object.fromEntries(new URLSearchParams(raw)) : {};
@@ -74,6 +73,8 @@ export class Switchboard implements CallRouter, SessionDirectory {
   readonly settings: EmulatorSettings = { parentCallbackDelayMs: 0 };
   /** The account's conferences (`<Dial><Conference>`, REST Conferences and Participants). */
   readonly conferences: ConferenceDirectory;
+  /** Injected faults (routes/faults.ts); every connection asks it about delays and refusals. */
+  readonly faults = new FaultBoard(this);
 
   constructor(private readonly options: SwitchboardOptions) {
     this.conferences = new ConferenceDirectory(options.account, holdAudioLoader(options.account));
@@ -99,6 +100,23 @@ export class Switchboard implements CallRouter, SessionDirectory {
 
   add(connection: PStreamConnection): void {
     this.connections.add(connection);
+  }
+
+  /** Live browser legs (fault injection): the one with this CallSid, or every one of an identity. */
+  liveLegs(target: FaultTarget): LiveLeg[] {
+    const legs: LiveLeg[] = [];
+    for (const session of new Set(this.sessions.values())) {
+      const leg = session.liveLeg();
+      if (!leg) continue;
+      if (target.callSid !== undefined ? session.sid === target.callSid : leg.identity === target.identity)
+        legs.push(leg);
+    }
+    return legs;
+  }
+
+  /** Open signaling connections of an identity, registered or not (fault injection). */
+  connectionsOf(identity: string): PStreamConnection[] {
+    return [...this.connections].filter((c) => c.isOpen && c.identity === identity);
   }
 
   // ——— SessionDirectory ———
@@ -213,7 +231,7 @@ export class Switchboard implements CallRouter, SessionDirectory {
 
   closed(connection: PStreamConnection): void {
     this.connections.delete(connection);
-    const grace = this.options.reconnectGraceMs ?? DEFAULT_RECONNECT_GRACE_MS;
+    const grace = this.options.reconnectGraceMs ?? RECONNECT_GRACE_MS;
     for (const session of new Set(this.sessions.values())) session.connectionLost(connection, grace);
   }
 
@@ -265,6 +283,7 @@ export class Switchboard implements CallRouter, SessionDirectory {
 
   /** Ends every call and socket (server shutdown). */
   async close(): Promise<void> {
+    this.faults.endAll();
     for (const session of new Set(this.sessions.values())) session.terminate();
     for (const parent of this.parents.values()) parent.terminate();
     this.conferences.endAll(); // the legs left above; this only stops conferences nobody joined by TwiML

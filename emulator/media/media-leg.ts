@@ -8,6 +8,7 @@ import {
   type RtpPacket as RtpPacketType,
 } from 'werift';
 import { digitToEvent, DtmfDecoder, encodeTelephoneEvent } from './dtmf.js';
+import { UdpFilter, type BlackholeScope } from './udp-filter.js';
 
 /** What a media leg reports about the audio the browser sends; swapped when the leg is bridged elsewhere. */
 export interface MediaLegListener {
@@ -62,6 +63,7 @@ export class MediaLeg {
   private outSequence = randomInt(0, 0x10000);
   private outTimestamp = randomInt(0, 0x100000000);
   private lastSourceTimestamp: number | undefined;
+  private readonly udp = new UdpFilter();
 
   /** Digits regenerated towards this leg's browser (RFC 4733), for inspection. */
   digitsSent = '';
@@ -83,6 +85,17 @@ export class MediaLeg {
 
   get connected(): boolean {
     return this.pc.connectionState === 'connected';
+  }
+
+  /** Fault injection: drops this leg's RTP (or all its UDP) both ways until called with undefined. */
+  blackhole(scope: BlackholeScope | undefined): void {
+    this.udp.scope = scope;
+    this.udp.attach(this.pc);
+  }
+
+  /** The black-hole in force and the datagrams it dropped so far (inspection). */
+  get blackholeState(): { scope: BlackholeScope | null; dropped: number } {
+    return { scope: this.udp.scope ?? null, dropped: this.udp.dropped };
   }
 
   /** Answers a browser offer; resolves with SDP that already lists every local candidate. */
@@ -114,6 +127,7 @@ export class MediaLeg {
     for (const dtls of this.pc.dtlsTransports) {
       if (dtls.iceTransport.state !== 'connected') dtls.iceTransport.start().catch(() => undefined);
     }
+    this.udp.attach(this.pc); // a black-hole in force also covers sockets the restart may have added
     return sdp;
   }
 

@@ -1,6 +1,8 @@
 import type { WebSocket } from 'ws';
 import type { TwilioAccount } from '../../scripts/dev-account.js';
+import { HALF_OPEN_TIMEOUT_MS } from '../limits.js';
 import { verifyAccessToken, type VerifiedToken } from '../tokens.js';
+import { OrderedDelay } from './ordered-delay.js';
 
 /** A PStream message payload: a flat JSON object whose fields depend on `type`. */
 export type Payload = Record<string, unknown>;
@@ -16,12 +18,26 @@ export interface CallRouter {
   closed(connection: PStreamConnection): void;
 }
 
+/** What injected faults (faults.ts) decide for a connection, asked at every frame and every `listen`. */
+export interface SignalingFaults {
+  /** Extra milliseconds before a frame of this identity is sent or handled (0: none). */
+  delayMs(identity: string | undefined, direction: 'inbound' | 'outbound'): number;
+  /** True while new signaling connections of this identity are refused. */
+  refuses(identity: string | undefined): boolean;
+}
+
 export interface PStreamOptions {
   account: TwilioAccount;
   router: CallRouter;
   /** The SDK drops a socket that is silent for 15 s; Twilio-like servers send "\n" every 10 s. */
   heartbeatIntervalMs: number;
+  /** Nothing received for this long: the socket is half-open and is closed (default HALF_OPEN_TIMEOUT_MS). */
+  halfOpenTimeoutMs?: number;
+  faults?: SignalingFaults;
 }
+
+/** Why the emulator closed a connection itself (undefined: the client closed it, or it is open). */
+export type CloseReason = 'half-open' | 'fault-reset' | 'fault-close' | 'refused' | 'shutdown';
 
 /** The payload fields Twilio sends in `connected`; the SDK derives edge, region, Insights host and TTL. */
 const EDGE = { region: 'US_EAST_VIRGINIA', edge: 'ashburn', home: 'us1', gateway: 'emulator' } as const;
@@ -38,17 +54,36 @@ export class PStreamConnection {
   token: VerifiedToken | undefined;
   /** True between `register {audio:true}` → `ready` and unregister, expiry or close. */
   registered = false;
+  /** Set when the emulator closed the socket itself. */
+  closeReason: CloseReason | undefined;
+  /** True while a stall fault holds the socket: nothing read, nothing written, TCP left open. */
+  stalled = false;
   private readonly heartbeat: NodeJS.Timeout;
+  private readonly halfOpen: NodeJS.Timeout;
   private expiryTimer: NodeJS.Timeout | undefined;
   private open = true;
+  private listened = false;
+  private readonly inbound = new OrderedDelay();
+  private readonly outbound = new OrderedDelay();
 
   constructor(
     private readonly socket: WebSocket,
     private readonly options: PStreamOptions,
   ) {
     this.heartbeat = setInterval(() => this.sendRaw(HEARTBEAT), options.heartbeatIntervalMs);
+    // Refreshed by every frame received (the SDK echoes each heartbeat), so it fires only on silence.
+    this.halfOpen = setTimeout(
+      () => this.drop('half-open'),
+      options.halfOpenTimeoutMs ?? HALF_OPEN_TIMEOUT_MS,
+    );
     socket.on('message', (data, isBinary) => {
-      if (!isBinary) this.receive(data.toString());
+      if (isBinary || this.stalled) return;
+      this.halfOpen.refresh();
+      const frame = data.toString();
+      const delay = this.options.faults?.delayMs(this.identity, 'inbound') ?? 0;
+      this.inbound.run(delay, () => {
+        if (this.open) this.receive(frame);
+      });
     });
     socket.on('close', () => this.shutdown());
     socket.on('error', () => this.shutdown());
@@ -71,12 +106,59 @@ export class PStreamConnection {
   }
 
   close(): void {
+    this.closeReason ??= 'shutdown';
     this.shutdown();
     this.socket.close(1001, 'emulator shutting down');
   }
 
+  /**
+   * Ends the connection from the emulator's side. `fault-close` sends a close frame (1001, the SDK
+   * reconnects with backoff); every other reason drops the TCP connection without one, as a reset or a
+   * dead peer does (the SDK sees 1006 and reports 31005).
+   */
+  drop(reason: Exclude<CloseReason, 'shutdown'>): void {
+    if (!this.open) return;
+    this.closeReason = reason;
+    this.shutdown();
+    if (reason === 'fault-close') this.socket.close(1001, 'fault injected');
+    else this.socket.terminate();
+  }
+
+  /**
+   * Half-open on purpose: stops reading (the TCP socket is paused, so not even a close frame or FIN is
+   * seen) and writing (frames, heartbeats included, are discarded), while the connection stays open. The
+   * half-open expiry then closes it, unless {@link unstall} comes first.
+   */
+  stall(): void {
+    if (!this.open || this.stalled) return;
+    this.stalled = true;
+    this.rawSocket()?.pause();
+  }
+
+  /** The network path is back: what the peer sent meanwhile is read now, and frames flow again. */
+  unstall(): void {
+    if (!this.stalled) return;
+    this.stalled = false;
+    this.rawSocket()?.resume();
+  }
+
+  /** Forgets the registration without telling the client, which still believes it is registered. */
+  forgetRegistration(): boolean {
+    const was = this.open && this.registered;
+    this.registered = false;
+    return was;
+  }
+
+  /** ws keeps the TCP socket in `_socket`; no public API pauses reading. */
+  private rawSocket(): { pause(): void; resume(): void } | undefined {
+    return (this.socket as unknown as { _socket?: { pause(): void; resume(): void } })._socket;
+  }
+
   private sendRaw(frame: string): void {
-    if (this.open && this.socket.readyState === this.socket.OPEN) this.socket.send(frame);
+    const delay = this.options.faults?.delayMs(this.identity, 'outbound') ?? 0;
+    this.outbound.run(delay, () => {
+      if (this.open && !this.stalled && this.socket.readyState === this.socket.OPEN) this.socket.send(frame);
+    });
   }
 
   private receive(frame: string): void {
@@ -140,6 +222,13 @@ export class PStreamConnection {
       this.sendError(check.error.code, check.error.message);
       return;
     }
+    if (!this.listened && this.options.faults?.refuses(check.token.identity)) {
+      // A refused identity's new connection dies as soon as it says who it is, like a failed connect;
+      // a token update on a connection accepted earlier is not a new connection.
+      this.drop('refused');
+      return;
+    }
+    this.listened = true;
     this.token = check.token;
     clearTimeout(this.expiryTimer);
     const ttl = check.token.exp - Math.floor(Date.now() / 1000);
@@ -175,7 +264,10 @@ export class PStreamConnection {
     this.open = false;
     this.registered = false;
     clearInterval(this.heartbeat);
+    clearTimeout(this.halfOpen);
     clearTimeout(this.expiryTimer);
+    this.inbound.cancel();
+    this.outbound.cancel();
     this.options.router.closed(this);
   }
 }

@@ -39,6 +39,9 @@ describe('emulator CORS', () => {
       ['PUT', '/emulator/settings', { parentCallbackDelayMs: 1234 }],
       ['POST', '/emulator/phones/%2B15551230000/dial', { to: '+15005550006' }],
       ['POST', '/emulator/phones/%2B15551230000/hangup', undefined],
+      ['GET', '/emulator/faults', undefined],
+      ['POST', '/emulator/faults/signaling/refuse', { durationMs: 60_000 }],
+      ['DELETE', '/emulator/faults', undefined],
     ] as const) {
       const res = await app.inject({
         method,
@@ -52,6 +55,7 @@ describe('emulator CORS', () => {
     }
     assert.deepEqual(await settings(), before);
     assert.deepEqual((await app.inject({ method: 'GET', url: '/emulator/calls' })).json().calls ?? [], []);
+    assert.deepEqual((await app.inject({ method: 'GET', url: '/emulator/faults' })).json().faults, []);
   });
 
   it('allows a configured test page origin and its own origin, with credentials', async () => {

@@ -86,7 +86,8 @@ export async function inspect(
     url: path,
     ...(init.body !== undefined ? { payload: init.body as object } : {}),
   });
-  return { status: response.statusCode, body: response.json() as LooseJson };
+  // A 204 has no body.
+  return { status: response.statusCode, body: (response.body ? response.json() : {}) as LooseJson };
 }
 
 export interface PStreamMessage {
@@ -98,25 +99,48 @@ export interface PStreamMessage {
 export class SignalingClient {
   readonly messages: PStreamMessage[] = [];
   heartbeats = 0;
+  /** When each frame (heartbeats included) arrived, in ms since the epoch. */
+  readonly arrivals: number[] = [];
+  /** The close code once the socket closed (1006: dropped without a close frame). */
+  readonly closed: Promise<number>;
   private readonly ws: WebSocket;
   private waiters: Array<() => void> = [];
 
-  constructor(url: string) {
+  /** `echo: false` is a client that never answers heartbeats: a dead peer, as the server sees it. */
+  constructor(url: string, options: { echo?: boolean } = {}) {
     this.ws = new WebSocket(`${url.replace('https', 'wss')}/signal`, { rejectUnauthorized: false });
+    this.closed = new Promise((resolve) => this.ws.once('close', (code) => resolve(code)));
     this.ws.on('message', (data) => {
       const text = data.toString();
+      this.arrivals.push(Date.now());
       if (text === '\n') {
         this.heartbeats++;
-        this.ws.send('\n');
+        if (options.echo !== false) this.ws.send('\n');
       } else this.messages.push(JSON.parse(text) as PStreamMessage);
       for (const wake of this.waiters.splice(0)) wake();
     });
+  }
+
+  get isOpen(): boolean {
+    return this.ws.readyState === WebSocket.OPEN;
   }
 
   opened(): Promise<void> {
     return new Promise((resolve, reject) => {
       this.ws.once('open', () => resolve());
       this.ws.once('error', reject);
+    });
+  }
+
+  /** Resolves with the HTTP status when the server refuses the upgrade (rejects if it is accepted). */
+  refused(): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.ws.on('error', () => undefined); // aborting the refused handshake below also reports an error
+      this.ws.once('unexpected-response', (_request, response) => {
+        resolve(response.statusCode ?? 0);
+        this.ws.terminate();
+      });
+      this.ws.once('open', () => reject(new Error('the upgrade was accepted')));
     });
   }
 
