@@ -86,6 +86,23 @@ const MUTATIONS: Mutation[] = [
     replace: "if (a.kind === 'phone' && b.kind === 'phone' && a === b) {",
     browserTests: ['test/browser/e2e/notify-api-routing.test.ts'],
   },
+  {
+    name: 'hold-not-on-server',
+    bug: 'hold never reaches the conference participant: the caller hears silence instead of the hold tone',
+    file: 'server/calls/conference.ts',
+    search:
+      'await Promise.all(callSids.map((callSid) => conference.participants(callSid).update({ hold })));',
+    replace: 'void conference;',
+    browserTests: ['test/browser/e2e/hold-and-transfer.test.ts'],
+  },
+  {
+    name: 'busy-agent-rings',
+    bug: "an agent on a call is offered the next call although call waiting is 'busy'",
+    file: 'server/routing.ts',
+    search: 'return sessions.filter((session) => !busy.has(session.sys_id));',
+    replace: 'return busy.size >= 0 ? sessions : [];',
+    nodeTests: ['server/test/routing.test.ts'],
+  },
 ];
 
 const root = fileURLToPath(new URL('..', import.meta.url));

@@ -54,6 +54,11 @@ export interface RegisterOptions {
 export interface VendorDriver {
   readonly name: string;
   readonly events: TypedEmitter<VendorDriverEvents>;
+  /**
+   * The DTMF this vendor can send, as a pattern over a whole string (a subset of the client's `0-9 * # A-D w`);
+   * the client refuses other digits with INVALID_DTMF before anything is sent. Absent: every DTMF digit.
+   */
+  readonly dtmfPattern?: RegExp;
   /** Creates the vendor device and registers it; resolves when registered. */
   register(options: RegisterOptions): Promise<void>;
   unregister(): Promise<void>;

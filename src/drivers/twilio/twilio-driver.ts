@@ -53,6 +53,8 @@ export function mapTwilioError(error: unknown): NotifyError {
  */
 export class TwilioDriver implements VendorDriver {
   readonly name = 'twilio';
+  /** The SDK's `Call.sendDigits` refuses anything but these (A–D included): say so before sending any. */
+  readonly dtmfPattern = /^[0-9*#w]+$/;
   readonly events = new TypedEmitter<VendorDriverEvents>();
   #device: TwilioDevice | null = null;
   /** The SDK calls not ended yet (a waiting invite beside the live call), the newest last. */

@@ -255,6 +255,18 @@ describe('NotifyClient', () => {
       expect(client.getStatus()).to.equal(Status.OPEN);
     });
 
+    it('digits the vendor cannot send (its dtmfPattern) are INVALID_DTMF before any is sent', async () => {
+      const { client, driver, errors } = await openCall();
+      driver.dtmfPattern = /^[0-9*#w]+$/;
+      client.sendDtmf('1246A');
+      expect(errors()).to.deep.equal(['INVALID_DTMF']);
+      expect(driver.methods).to.not.include('sendDigits');
+      client.sendDtmf('1246');
+      expect(driver.log.filter((e) => e.method === 'sendDigits').map((e) => e.args[0])).to.deep.equal([
+        '1246',
+      ]);
+    });
+
     it('sendDtmf sends valid digits on the open call', async () => {
       const { client, driver } = await openCall();
       client.sendDtmf('12w#*A');
