@@ -40,7 +40,7 @@ const MUTATIONS: Mutation[] = [
   {
     name: 'forward-lookup-wrong-status',
     bug: 'forwarding a placed call looks for the child leg with the wrong status, so it finds no party',
-    file: 'server/routes/calls.ts',
+    file: 'server/calls/parties.ts',
     search: "status: 'in-progress',",
     replace: "status: 'ringing',",
     nodeTests: ['server/test/routing.test.ts'],
