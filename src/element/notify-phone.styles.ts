@@ -3,7 +3,8 @@ import { css } from 'lit';
 /*
  * Every color goes through a --notify-phone-* property whose default is light-dark(light, dark):
  * the scheme follows prefers-color-scheme unless --notify-phone-color-scheme (or the page's
- * color-scheme through it) says otherwise.
+ * color-scheme through it) says otherwise. The lazily loaded UI (agent list, dialog, second line) brings its
+ * own rules (parts/call-styles.ts).
  */
 export const styles = css`
   :host {
@@ -223,44 +224,6 @@ export const styles = css`
   }
   .agents-panel summary {
     padding: 0.25rem 0;
-  }
-  .agents {
-    margin: 0;
-    padding: 0;
-    list-style: none;
-  }
-  .agent {
-    display: flex;
-    gap: var(--_gap);
-    align-items: center;
-    justify-content: space-between;
-    padding-block: 0.25rem;
-  }
-  .empty {
-    margin: 0.25rem 0;
-    color: var(--_muted-fg);
-  }
-  dialog {
-    max-inline-size: min(24rem, 90vw);
-    padding: calc(var(--_gap) * 2);
-    border: 1px solid var(--_border);
-    border-radius: var(--_radius);
-    background: var(--_bg);
-    color: var(--_fg);
-  }
-  dialog[open] {
-    display: grid;
-    gap: var(--_gap);
-  }
-  dialog::backdrop {
-    background: rgb(0 0 0 / 0.4);
-  }
-  dialog form {
-    display: grid;
-    grid-template-columns: 1fr auto;
-  }
-  dialog label {
-    grid-column: 1 / -1;
   }
   @media (prefers-reduced-motion: reduce) {
     .track,

@@ -1,0 +1,100 @@
+import { css, type CSSResult } from 'lit';
+
+/**
+ * The styles of the lazily loaded UI (the agent list, the forward dialog, the second line), adopted by an
+ * element's shadow root when that UI first renders.
+ */
+const callStyles: CSSResult = css`
+  .agents {
+    margin: 0;
+    padding: 0;
+    list-style: none;
+  }
+  .agent {
+    display: flex;
+    gap: var(--_gap);
+    align-items: center;
+    justify-content: space-between;
+    padding-block: 0.25rem;
+  }
+  .empty {
+    margin: 0.25rem 0;
+    color: var(--_muted-fg);
+  }
+  dialog {
+    max-inline-size: min(24rem, 90vw);
+    padding: calc(var(--_gap) * 2);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    background: var(--_bg);
+    color: var(--_fg);
+  }
+  dialog[open] {
+    display: grid;
+    gap: var(--_gap);
+  }
+  dialog::backdrop {
+    background: rgb(0 0 0 / 0.4);
+  }
+  dialog form {
+    display: grid;
+    grid-template-columns: 1fr auto;
+  }
+  dialog label {
+    grid-column: 1 / -1;
+  }
+  .calls {
+    display: grid;
+    gap: calc(var(--_gap) / 2);
+    margin: 0;
+    padding: 0;
+    list-style: none;
+  }
+  .call {
+    display: flex;
+    flex-wrap: wrap;
+    gap: calc(var(--_gap) / 2) var(--_gap);
+    align-items: center;
+    padding: calc(var(--_gap) / 2) var(--_gap);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+  }
+  .call-party {
+    flex: 1 1 8rem;
+    font-variant-numeric: tabular-nums;
+    overflow-wrap: anywhere;
+  }
+  .call-state {
+    color: var(--_muted-fg);
+  }
+  .call button {
+    padding: 0.2rem 0.6rem;
+  }
+  .mode {
+    display: grid;
+    gap: 0.25rem;
+    margin: 0;
+    padding: var(--_gap);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+  }
+  .mode label {
+    display: flex;
+    gap: var(--_gap);
+    align-items: center;
+    color: var(--_fg);
+  }
+  .mode input {
+    flex: none;
+    margin: 0;
+  }
+`;
+
+const adopted = new WeakSet<ShadowRoot>();
+
+/** Adds the second line's styles to an element's shadow root, once (a constructed sheet: no inline style for CSP). */
+export function adoptCallStyles(root: ShadowRoot | HTMLElement | DocumentFragment): void {
+  if (!(root instanceof ShadowRoot) || adopted.has(root) || !callStyles.styleSheet) return;
+  adopted.add(root);
+  root.adoptedStyleSheets = [...root.adoptedStyleSheets, callStyles.styleSheet];
+}
