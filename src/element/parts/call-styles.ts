@@ -51,24 +51,43 @@ const callStyles: CSSResult = css`
     list-style: none;
   }
   .call {
-    display: flex;
-    flex-wrap: wrap;
-    gap: calc(var(--_gap) / 2) var(--_gap);
+    display: grid;
+    grid-template: 'party timer' 'state action' / minmax(0, 1fr) auto;
+    gap: 0 var(--_gap);
     align-items: center;
     padding: calc(var(--_gap) / 2) var(--_gap);
     border: 1px solid var(--_border);
     border-radius: var(--_radius);
   }
   .call-party {
-    flex: 1 1 8rem;
+    grid-area: party;
+    overflow: hidden;
     font-variant-numeric: tabular-nums;
-    overflow-wrap: anywhere;
+    white-space: nowrap;
+    text-overflow: ellipsis;
+  }
+  .call .timer {
+    grid-area: timer;
+    justify-self: end;
   }
   .call-state {
+    grid-area: state;
     color: var(--_muted-fg);
+    font-size: 0.875em;
   }
   .call button {
-    padding: 0.2rem 0.6rem;
+    grid-area: action;
+    padding: 0.1rem 0.6rem;
+  }
+  /* The list names every call: the line naming the active one would repeat it. */
+  .calls ~ [part~='remote'] {
+    display: none;
+  }
+  .more {
+    flex-wrap: wrap;
+  }
+  .more button {
+    flex: 1 1 auto;
   }
   .mode {
     display: grid;

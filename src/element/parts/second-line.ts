@@ -73,7 +73,7 @@ export function secondLine(
   if (consult) {
     controls = html`<div
       part="call-controls"
-      class="actions"
+      class="actions more"
       role="group"
       aria-label=${strings.moreCallControls}
     >
@@ -93,7 +93,7 @@ export function secondLine(
   } else if (openActive) {
     controls = html`<div
       part="call-controls"
-      class="actions"
+      class="actions more"
       role="group"
       aria-label=${strings.moreCallControls}
     >
