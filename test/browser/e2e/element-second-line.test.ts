@@ -5,7 +5,7 @@
  */
 import { expect, waitUntil } from '@open-wc/testing';
 import { dialFromPhone, heardPageMs, pageHears, signIn, stack } from './helpers.js';
-import { HOLD_TONES, hearsHoldTone, hearsMore, lastCall, tonePhone } from './tones.js';
+import { HOLD_TONES, heard, hearsHoldTone, hearsMore, lastCall, tonePhone } from './tones.js';
 import '/dist/notify-phone.js';
 
 const TIMEOUT = { timeout: 20000, interval: 50 };
@@ -52,6 +52,20 @@ async function callFromUi(el: Phone, number: string) {
     TIMEOUT,
   );
   await waitUntil(() => part(el, 'hold-button') !== null, 'no Hold button', TIMEOUT);
+}
+
+/** Types a number into the open dialog and submits it with its number button. */
+async function dialogNumber(el: Phone, number: string) {
+  const input = part(el, 'forward-input') as HTMLInputElement;
+  input.value = number;
+  part(el, 'forward-number-button')!.click();
+  await el.updateComplete;
+}
+
+/** Opens the forward dialog, or the add-to-call dialog, from its button. */
+async function openDialog(el: Phone, button: 'forward-button' | 'add-button') {
+  part(el, button)!.click();
+  await waitUntil(() => (part(el, 'forward-dialog') as HTMLDialogElement).open, 'no dialog', TIMEOUT);
 }
 
 afterEach(() => {
@@ -145,5 +159,64 @@ describe('<notify-phone> second line end to end', function () {
       'the first phone stayed in the call',
       TIMEOUT,
     );
+  });
+
+  it('warm transfer from the dialog: consult a phone while the caller hears the hold tone, then complete', async () => {
+    const el = await mountPhone();
+    const customer = await tonePhone(520);
+    await callFromUi(el, customer);
+    const target = await tonePhone(610);
+    await openDialog(el, 'forward-button');
+    const warm = part(el, 'transfer-mode')!.querySelectorAll<HTMLInputElement>('input[type="radio"]')[1]!;
+    warm.click();
+    await el.updateComplete;
+    await dialogNumber(el, target);
+    await waitUntil(
+      () => text(el, 'status') === `Consulting ${target}, caller on hold`,
+      'the element never showed the consultation',
+      TIMEOUT,
+    );
+    await hearsHoldTone(customer);
+    await waitUntil(
+      () => !(part(el, 'complete-transfer-button') as HTMLButtonElement | null)?.disabled,
+      'the consultation never opened',
+      TIMEOUT,
+    );
+    await hearsMore(target, stack.pageToneHz, 300, 'the consulted phone never heard the agent');
+    expect(listed(el)).to.deep.equal([`${customer} · On hold`, `${target} · Consulting`]);
+    // The customer hears the hold tone during the consultation, never the consulted phone.
+    expect(await heard(customer, 610)).to.equal(0);
+
+    part(el, 'complete-transfer-button')!.click();
+    await waitUntil(
+      () => !el.hasAttribute('in-call') && !el.hasAttribute('held'),
+      'still in a call',
+      TIMEOUT,
+    );
+    await hearsMore(customer, 610, 400, 'the customer never heard the consulted phone');
+    await hearsMore(target, 520, 400, 'the consulted phone never heard the customer');
+    await fetch(`${stack.origin}/emulator/phones/${encodeURIComponent(target)}/hangup`, { method: 'POST' });
+  });
+
+  it('adds a phone to the call from the Add to call dialog: everyone hears everyone', async () => {
+    const el = await mountPhone();
+    const customer = await tonePhone(520);
+    await callFromUi(el, customer);
+    const third = await tonePhone(610);
+    await openDialog(el, 'add-button');
+    expect(text(el, 'forward-number-button')).to.equal('Add');
+    await dialogNumber(el, third);
+    await hearsMore(customer, 610, 400, 'the customer never heard the third party');
+    await hearsMore(customer, stack.pageToneHz, 400, 'the customer never heard the agent');
+    await hearsMore(third, 520, 400, 'the third party never heard the customer');
+    await hearsMore(third, stack.pageToneHz, 400, 'the third party never heard the agent');
+    expect(el.getAttribute('status')).to.equal('open');
+    // The agent leaves; the other two keep talking.
+    part(el, 'hangup-button')!.click();
+    await waitUntil(() => !el.hasAttribute('in-call'), 'the element stayed in the call', TIMEOUT);
+    await hearsMore(customer, 610, 400, 'the customer and the third party stopped talking');
+    for (const number of [third, customer]) {
+      await fetch(`${stack.origin}/emulator/phones/${encodeURIComponent(number)}/hangup`, { method: 'POST' });
+    }
   });
 });
