@@ -302,6 +302,42 @@ describe('<notify-phone> warm transfer and add to call', () => {
     expect(el.inCall).to.equal(false);
   });
 
+  it('chooses a warm transfer with the keyboard (arrow keys in the radio group) and completes it', async () => {
+    const ctx = await phone();
+    const { el, driver } = ctx;
+    await openCall(ctx);
+    const caller = driver.call;
+    part(el, 'forward-button')!.focus();
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => dialog(el).open, 'the dialog did not open');
+    expect(focusedPart(el)).to.equal('forward-input');
+    await sendKeys({ down: 'Shift' });
+    await sendKeys({ press: 'Tab' });
+    await sendKeys({ up: 'Shift' });
+    expect(el.shadowRoot!.activeElement?.getAttribute('type')).to.equal('radio');
+    await sendKeys({ press: 'ArrowDown' });
+    await el.updateComplete;
+    expect(text(el, 'forward-number-button')).to.equal('Consult');
+    await sendKeys({ press: 'Tab' });
+    expect(focusedPart(el)).to.equal('forward-input');
+    await sendKeys({ type: '+17012345678' });
+    await sendKeys({ press: 'Enter' });
+    const consult = await newLeg(ctx, caller);
+    expect(consult.params).to.deep.equal({ To: '+17012345678' });
+    driver.answer(consult);
+    await waitUntil(() => part(el, 'complete-transfer-button') !== null, 'no Complete button');
+    await el.updateComplete;
+    part(el, 'complete-transfer-button')!.focus();
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => actions(ctx, 'transfer').length === 1, 'the transfer was not completed');
+    await waitUntil(() => !el.inCall, 'still in a call');
+    // The warm choice is kept for the next transfer.
+    await openCall(ctx);
+    part(el, 'forward-button')!.click();
+    await waitUntil(() => dialog(el).open);
+    expect(text(el, 'forward-number-button')).to.equal('Consult');
+  });
+
   it('the forward dialog still forwards blind by default (forwardCall)', async () => {
     const ctx = await phone();
     const { el, driver, backend } = ctx;
