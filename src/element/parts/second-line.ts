@@ -42,7 +42,8 @@ export function secondLine(
   let status: string | undefined;
   if (waiting) status = format(strings.statusWaiting, { caller: caller(waiting) });
   else if (consult) status = format(strings.statusConsulting, { caller: caller(consult) });
-  else if (held && !active) status = strings.statusHeld;
+  // A call ringing while every other call is held is an incoming call as usual (the default status says so).
+  else if (held && !active && !calls.some(isRinging)) status = strings.statusHeld;
 
   const state = dialogs.get(el) ?? { mode: 'transfer', warm: false };
   dialogs.set(el, state);

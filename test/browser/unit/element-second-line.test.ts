@@ -184,6 +184,26 @@ describe('<notify-phone> call waiting', () => {
     expect(focusedPart(el)).to.equal('hangup-button');
   });
 
+  it('a call that comes in while the only call is held rings as usual (the banner, Pick up), listed under it', async () => {
+    const ctx = await phone({ callWaiting: 'ring' });
+    const { el, driver } = ctx;
+    await openCall(ctx);
+    await holdFromUi(ctx);
+    driver.receive({ callSid: 'CAnext', from: '+15559990002' });
+    await waitUntil(() => part(el, 'pickup-button') !== null, 'no incoming banner');
+    expect(text(el, 'status')).to.equal('Incoming call from +15559990002');
+    expect(text(el, 'announcer')).to.equal('Incoming call from +15559990002');
+    expect(part(el, 'waiting')).to.equal(null);
+    expect(listed(el)).to.deep.equal(['+15551234567 · On hold', '+15559990002 · Ringing']);
+    await expect(el).to.be.accessible();
+    part(el, 'pickup-button')!.click();
+    await waitUntil(() => driver.methods.includes('accept'), 'not accepted');
+    driver.answer();
+    await waitUntil(() => el.status === Status.OPEN, 'the new call never opened');
+    await el.updateComplete;
+    expect(listed(el)).to.deep.equal(['+15551234567 · On hold', '+15559990002 · Active']);
+  });
+
   it("call-waiting='busy' (the default): a call during a call is declined and never shown", async () => {
     const ctx = await phone();
     const { el, driver } = ctx;
