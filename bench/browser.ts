@@ -11,7 +11,12 @@ import { log } from './lib.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.js';
 
 export const CHROMIUM = CHROMIUM_PATH;
-const PAGE_JS = readFileSync(fileURLToPath(new URL('./page/bench-page.js', import.meta.url)), 'utf8');
+const PAGE_FILES: Record<string, string> = Object.fromEntries(
+  ['bench-page.js', 'bench-calls.js'].map((name) => [
+    name,
+    readFileSync(fileURLToPath(new URL(`./page/${name}`, import.meta.url)), 'utf8'),
+  ]),
+);
 const BLANK =
   '<!doctype html><html><head><meta charset="utf-8"><title>bench</title></head><body></body></html>';
 
@@ -25,6 +30,17 @@ export interface BrowserOptions {
   renderPages: number;
   updates: number;
   cycles: number;
+  /** Calls held and resumed (each after a plain call set-up, the ratios' baseline). */
+  holdRuns: number;
+  /** Rounds of the call-memory run: each two calls (one held, resumed and warm-transferred, one consultation). */
+  transferCycles: number;
+}
+
+/** One call held and resumed: ms from call() to first audio, hold() to the hold tone, resume() to audio both ways. */
+export interface HoldRun {
+  plain: number;
+  hold: number;
+  resume: number;
 }
 
 export interface OverheadRun {
@@ -49,6 +65,16 @@ export interface BrowserResults {
   bare: OverheadRun[];
   floor: Array<{ connected: number; firstAudio: number }>;
   pickup: { ours: PickupRun[]; bare: PickupRun[]; error?: string };
+  hold: { runs: HoldRun[]; error?: string };
+  /** Heap and listeners of one page before and after `calls` calls with hold, resume and warm transfer. */
+  callMemory: {
+    calls: number;
+    heapBefore: number;
+    heapAfter: number;
+    listenersBefore: { window: number; document: number };
+    listenersAfter: { window: number; document: number };
+    error?: string;
+  };
   /** Why the overhead runs stopped early, if they did. */
   overheadError?: string;
   element: {
@@ -83,10 +109,11 @@ async function benchPage(browser: Browser, stack: Stack): Promise<Page> {
   const page = await context.newPage();
   await page.route('**/__bench/**', (route) => {
     const url = new URL(route.request().url());
-    if (url.pathname.endsWith('.js'))
+    const file = PAGE_FILES[url.pathname.split('/').pop()!];
+    if (file !== undefined)
       return route.fulfill({
         contentType: 'text/javascript',
-        body: PAGE_JS,
+        body: file,
         headers: { 'cache-control': 'no-store' },
       });
     return route.fulfill({ contentType: 'text/html', body: BLANK });
@@ -95,7 +122,9 @@ async function benchPage(browser: Browser, stack: Stack): Promise<Page> {
   // A document the stack itself serves, so Chromium's Local Network Access checks see a loopback page
   // (a route-fulfilled document is not, and its wss:// to 127.0.0.1 would be blocked).
   await page.goto(`${stack.origin}/healthz`);
-  await page.evaluate(`document.body.replaceChildren(); import('/__bench/bench-page.js').then(() => true)`);
+  await page.evaluate(
+    `document.body.replaceChildren(); import('/__bench/bench-page.js').then(() => import('/__bench/bench-calls.js')).then(() => true)`,
+  );
   return page;
 }
 
@@ -204,6 +233,10 @@ export async function runBrowser(options: BrowserOptions): Promise<BrowserResult
     // ---- inbound: pickupCall() vs call.accept(), interleaved in the same page ----
     const pickup = await runPickup(page, options);
 
+    // ---- hold and resume, and a page's memory after many calls with hold and transfer ----
+    const hold = await runHold(page, options);
+    const callMemory = await runCallMemory(browser, stack, options);
+
     // ---- floor: two RTCPeerConnections on loopback in the same page ----
     const floor: Array<{ connected: number; firstAudio: number }> = [];
     await call(page, 'window.bench.floor()'); // warm-up
@@ -241,6 +274,8 @@ export async function runBrowser(options: BrowserOptions): Promise<BrowserResult
       bare,
       floor,
       pickup,
+      hold,
+      callMemory,
       ...(overheadError ? { overheadError } : {}),
       element: {
         firstRenderCold,
@@ -318,5 +353,85 @@ async function runPickup(page: Page, options: BrowserOptions): Promise<BrowserRe
     const message = (error as Error).message.split('\n')[0]!;
     log(`pickup runs stopped: ${message}`);
     return { ours, bare, error: message };
+  }
+}
+
+/**
+ * Hold and resume on calls to a virtual phone, each after its own plain call set-up (the baseline of the
+ * same run): hold() → the phone hears the hold tone, resume() → audio both ways again. Twilio's model: the
+ * server holds the party in the call's conference, the page's leg leaves and joins again (docs/decisions.md).
+ */
+async function runHold(page: Page, options: BrowserOptions): Promise<BrowserResults['hold']> {
+  const runs: HoldRun[] = [];
+  try {
+    await call(page, 'window.bench.oursOnline()');
+    for (let i = 0; i < options.warmup + options.holdRuns; i++) {
+      const number = `+1555777${String(2000 + i).padStart(4, '0')}`;
+      await call(page, `window.benchCalls.answerAtOnce('${number}')`);
+      const run = await call<HoldRun>(page, `window.benchCalls.holdResume('${number}')`);
+      // oursEnd() destroyed the client: the next run brings a new one online.
+      await call(page, 'window.bench.oursOnline()');
+      if (i >= options.warmup) runs.push(run);
+      await new Promise((r) => setTimeout(r, 1000)); // the per-IP rate limiter (see the overhead runs)
+    }
+    await call(page, 'window.bench.reset()');
+    return { runs };
+  } catch (error) {
+    const message = (error as Error).message.split('\n')[0]!;
+    log(`hold runs stopped: ${message}`);
+    await call(page, 'window.bench.reset()').catch(() => undefined);
+    return { runs, error: message };
+  }
+}
+
+/** One fresh page, one client: heap and listeners around `transferCycles` rounds of two calls each. */
+async function runCallMemory(
+  browser: Browser,
+  stack: Stack,
+  options: BrowserOptions,
+): Promise<BrowserResults['callMemory']> {
+  const page = await benchPage(browser, stack);
+  const cdp = await page.context().newCDPSession(page);
+  const customer = '+15557773001';
+  const target = '+15557773002';
+  const calls = options.transferCycles * 2;
+  let heapBefore = 0;
+  let listenersBefore = { window: 0, document: 0 };
+  try {
+    await call(page, `window.bench.setup('bench-memory')`);
+    await call(page, `window.benchCalls.answerAtOnce('${customer}', '${target}')`);
+    await call(page, 'window.bench.oursOnline()');
+    await call(page, `window.benchCalls.transferCycles('${customer}', '${target}', 3)`); // warm-up
+    heapBefore = await heapUsed(cdp);
+    listenersBefore = await listenerCounts(cdp);
+    const started = performance.now();
+    const chunk = 10;
+    for (let done = 0; done < options.transferCycles; done += chunk) {
+      const n = Math.min(chunk, options.transferCycles - done);
+      await call(page, `window.benchCalls.transferCycles('${customer}', '${target}', ${n})`);
+      log(
+        `call memory: ${(done + n) * 2}/${calls} calls (${Math.round((performance.now() - started) / 1000)} s)`,
+      );
+    }
+    return {
+      calls,
+      heapBefore,
+      heapAfter: await heapUsed(cdp),
+      listenersBefore,
+      listenersAfter: await listenerCounts(cdp),
+    };
+  } catch (error) {
+    const message = (error as Error).message.split('\n')[0]!;
+    log(`call memory run stopped: ${message}`);
+    return {
+      calls,
+      heapBefore,
+      heapAfter: heapBefore ? await heapUsed(cdp) : 0,
+      listenersBefore,
+      listenersAfter: listenersBefore,
+      error: message,
+    };
+  } finally {
+    await page.context().close();
   }
 }

@@ -107,8 +107,28 @@ async function measure(): Promise<Results> {
   log('browser: overhead vs the bare SDK, floor, element');
   const browser: BrowserResults = await runBrowser(
     quick
-      ? { pairs: 3, pickupPairs: 3, warmup: 1, floorRuns: 3, renderPages: 2, updates: 50, cycles: 20 }
-      : { pairs: 40, pickupPairs: 24, warmup: 3, floorRuns: 30, renderPages: 15, updates: 1000, cycles: 200 },
+      ? {
+          pairs: 3,
+          pickupPairs: 3,
+          warmup: 1,
+          floorRuns: 3,
+          renderPages: 2,
+          updates: 50,
+          cycles: 20,
+          holdRuns: 2,
+          transferCycles: 5,
+        }
+      : {
+          pairs: 40,
+          pickupPairs: 24,
+          warmup: 3,
+          floorRuns: 30,
+          renderPages: 15,
+          updates: 1000,
+          cycles: 200,
+          holdRuns: 12,
+          transferCycles: 100,
+        },
   );
   const seconds = (performance.now() - started) / 1000;
   log(`done in ${seconds.toFixed(0)} s`);
@@ -334,6 +354,65 @@ if (pickup.ours.length && pickup.bare.length) {
       'possible: INCOMING_CALL waits for the parent call id from the backend (`skipParentId` off), the SDK does not.',
   );
 } else if (!pickup.error) out.push('Incoming calls were not measured in this run.');
+
+out.push('\n### Hold and resume, and memory after many calls with hold and transfer\n');
+const holdRuns = browser.hold.runs;
+if (browser.hold.error) out.push(`> The hold runs stopped early: ${browser.hold.error}\n`);
+if (holdRuns.length) {
+  const plain = summarize(holdRuns.map((r) => r.plain));
+  const row = (label: string, key: 'hold' | 'resume') => {
+    const s = summarize(holdRuns.map((r) => r[key]));
+    return [label, mspread(s), `${fmt(s.min)}–${fmt(s.max)}`, `${fmt(s.median / plain.median, 2)}×`];
+  };
+  out.push(
+    table(
+      [`measure (n = ${holdRuns.length})`, 'median (p25–p75) ms', 'min–max', '/ plain call set-up'],
+      [
+        [
+          'plain call: `call()` → first remote audio (baseline)',
+          mspread(plain),
+          `${fmt(plain.min)}–${fmt(plain.max)}`,
+          '1.00×',
+        ],
+        row('`hold()` → the held phone hears the hold tone', 'hold'),
+        row('`resume()` → audio both ways (page hears, phone hears the page)', 'resume'),
+      ],
+    ),
+  );
+  out.push(
+    "\nHold is server-side (docs/decisions.md §13): the backend holds the phone in the call's conference, then the " +
+      "page's leg leaves; resume is a new leg joining the conference, so it costs about one call set-up. Both are " +
+      "measured until the far end hears it (the phone's audio meter), not until the method resolves.\n",
+  );
+}
+const mem = browser.callMemory;
+if (mem.error) out.push(`> The call-memory run stopped early: ${mem.error}\n`);
+if (mem.heapBefore) {
+  const growth = mem.heapAfter - mem.heapBefore;
+  out.push(
+    table(
+      ['one page, one client', 'before', `after ${mem.calls} calls`, 'per call'],
+      [
+        [
+          'JS heap (after GC)',
+          `${fmt(mem.heapBefore / 1024)} KiB`,
+          `${fmt(mem.heapAfter / 1024)} KiB`,
+          `${fmt(growth / mem.calls / 1024, 2)} KiB`,
+        ],
+        [
+          'listeners on window / document',
+          `${mem.listenersBefore.window} / ${mem.listenersBefore.document}`,
+          `${mem.listenersAfter.window} / ${mem.listenersAfter.document}`,
+          '–',
+        ],
+      ],
+    ),
+  );
+  out.push(
+    `\nEach round: a call to a phone, held, resumed, warm-transferred to another phone (a consultation call, ` +
+      'completed), so two calls and three SDK legs; three warm-up rounds before the first reading.\n',
+  );
+}
 
 out.push('\n## The floor: two RTCPeerConnections on loopback in the same page\n');
 const fc = summarize(floor.map((f) => f.connected));

@@ -37,6 +37,21 @@ async function phoneCall(
   return (response.json() as { calls: Array<{ state: string; digitsSentByTwilio?: string }> }).calls.at(-1);
 }
 
+/**
+ * Waits until the phone at `number` receives the page's audio: ICE, DTLS and SRTP are up, so in-band DTMF
+ * goes out (digits sent before that would be lost).
+ */
+async function mediaUp(stack: Stack, number: string): Promise<void> {
+  await until(`${number} receives the page's audio`, async () => {
+    const response = await stack.app.inject({
+      method: 'GET',
+      url: `/emulator/phones/${encodeURIComponent(number)}`,
+    });
+    const body = response.json() as { calls: Array<{ audioPacketsReceived: number }> };
+    return (body.calls.at(-1)?.audioPacketsReceived ?? 0) > 0;
+  });
+}
+
 async function until(what: string, check: () => Promise<boolean>): Promise<void> {
   const end = Date.now() + TIMEOUT;
   while (Date.now() < end) {
@@ -53,7 +68,7 @@ async function callThroughElement(page: Page, stack: Stack, number: string): Pro
   await phone.locator('[part~="number-input"]').fill(number);
   await phone.locator('[part~="number-input"]').press('Enter');
   await page.locator('notify-phone[status="open"]').waitFor({ timeout: TIMEOUT });
-  await page.waitForTimeout(1500); // media up before in-band DTMF
+  await mediaUp(stack, number);
   for (const key of ['1', '2', '3']) await phone.locator(`[data-key="${key}"]`).click();
   await until(`${number} heard 123`, async () => (await heard(stack, number)) === '123');
   await phone.locator('[part~="hangup-button"]').click();
@@ -122,7 +137,7 @@ async function checkDemos(browser: Browser, stack: Stack): Promise<void> {
         await logged('second ONLINE listener');
         await page.locator('#callNumberBtn').click();
         await logged('CALL_START');
-        await page.waitForTimeout(1500);
+        await mediaUp(stack, '+18001112223');
         await page.locator('#dtmfBtn').click();
         await until('+18001112223 heard 1246', async () => (await heard(stack, '+18001112223')) === '1246');
         // mute("true") mutes.
@@ -209,9 +224,10 @@ async function fixtureBundle(): Promise<string> {
         import './src/element/define.ts';
         import { FakeDriver } from './src/drivers/fake-driver.ts';
         import { FakeBackend } from './test/browser/unit/helpers/fake-backend.ts';
-        window.mountPhone = async (attributes = {}) => {
+        window.mountPhone = async (attributes = {}, history = []) => {
           const backend = new FakeBackend();
           backend.clients = [{ sys_id: 'u2', name: 'Grace Hopper' }, { sys_id: 'u3', name: 'Alan Turing' }];
+          backend.history = history;
           const driver = new FakeDriver();
           const el = document.createElement('notify-phone');
           el.config = { backend, driverFactory: () => driver };
@@ -224,6 +240,10 @@ async function fixtureBundle(): Promise<string> {
           if (el.callerId && /^\\+/.test(el.callerId)) await until(() => el.online);
           return { el, driver, until };
         };
+        // The call timer's text, for shots that show a running call.
+        window.timer = (el) => el.shadowRoot.querySelector('[part~="timer"]')?.textContent.trim();
+        // The first listed call's timer (a held call has no timer in the status line).
+        window.callTimer = (el) => el.shadowRoot.querySelector('[part~="call-timer"]')?.textContent.trim();
       `,
       resolveDir: root,
       loader: 'ts',
@@ -242,6 +262,22 @@ async function screenshots(browser: Browser): Promise<void> {
   const bundle = await fixtureBundle();
   const dir = `${root}docs/screenshots`;
   await mkdir(dir, { recursive: true });
+  // Recent calls: a missed call not yet seen, a colleague's call, a call placed that was not answered.
+  const minutesAgo = (m: number) => JSON.stringify(new Date(Date.now() - m * 60_000).toISOString());
+  const history = `[
+    { sys_id: 'h1', callSid: 'CA1', parentCallSid: 'CA0', direction: 'inbound', status: 'no-answer',
+      outcome: 'missed', duration: 0, startedAt: ${minutesAgo(3)}, number: '+15559876543', colleague: null },
+    { sys_id: 'h2', callSid: 'CA2', parentCallSid: 'CA9', direction: 'inbound', status: 'completed',
+      outcome: 'answered', duration: 312, startedAt: ${minutesAgo(42)}, number: null,
+      colleague: { sys_id: 'u2', name: 'Grace Hopper' } },
+    { sys_id: 'h3', callSid: 'CA3', parentCallSid: null, direction: 'outbound', status: 'completed',
+      outcome: 'answered', duration: 95, startedAt: ${minutesAgo(75)}, number: '+15551234567', colleague: null },
+    { sys_id: 'h4', callSid: 'CA4', parentCallSid: null, direction: 'outbound', status: 'completed',
+      outcome: 'unanswered', duration: 0, startedAt: ${minutesAgo(190)}, number: '+15550001234', colleague: null },
+  ]`;
+  const openHistory = `const { el, until } = await mountPhone({ 'caller-id': '+15550100001' }, ${history});
+       const panel = () => el.shadowRoot.querySelector('notify-call-history').shadowRoot;
+       await until(() => panel().querySelector('[part="missed-count"]'));`;
   const shots: Array<[string, 'light' | 'dark', string]> = [
     [
       'idle',
@@ -261,7 +297,7 @@ async function screenshots(browser: Browser): Promise<void> {
        el.call('+15551234567'); await until(() => driver.call); driver.answer();
        await until(() => el.shadowRoot.querySelector('[part~="forward-button"]'));
        for (const k of ['1', '2', '3', '#']) el.shadowRoot.querySelector('[data-key="' + k + '"]').click();
-       el.mute(true); await new Promise((r) => setTimeout(r, 2100));`,
+       el.mute(true); await until(() => timer(el) >= '0:02');`,
     ],
     ['error', 'light', `const { el } = await mountPhone({ 'caller-id': '555-CALL' });`],
     [
@@ -270,7 +306,7 @@ async function screenshots(browser: Browser): Promise<void> {
       `const { el, driver, until } = await mountPhone({ 'caller-id': '+15550100001' });
        el.call('+15551234567'); await until(() => driver.call); driver.answer();
        await until(() => el.shadowRoot.querySelector('[part~="forward-button"]'));
-       await new Promise((r) => setTimeout(r, 1100));`,
+       await until(() => timer(el) >= '0:01');`,
     ],
     [
       'forward-dialog',
@@ -286,8 +322,7 @@ async function screenshots(browser: Browser): Promise<void> {
       'light',
       `const { el, driver, until } = await mountPhone({ 'caller-id': '+15550100001', 'skip-parent-id': '', 'call-waiting': 'ring' });
        el.call('+15551234567'); await until(() => driver.call); driver.answer();
-       await until(() => el.shadowRoot.querySelector('[part~="hold-button"]'));
-       await new Promise((r) => setTimeout(r, 1100));
+       await until(() => timer(el) >= '0:01');
        driver.receive({ from: '+15559876543' });
        await until(() => el.shadowRoot.querySelector('[part~="waiting"]'));`,
     ],
@@ -297,7 +332,7 @@ async function screenshots(browser: Browser): Promise<void> {
       `const { el, driver, until } = await mountPhone({ 'caller-id': '+15550100001' });
        el.call('+15551234567'); await until(() => driver.call); driver.answer();
        await until(() => el.shadowRoot.querySelector('[part~="hold-button"]'));
-       await el.holdCall(); await new Promise((r) => setTimeout(r, 1100));`,
+       await el.holdCall(); await until(() => callTimer(el) >= '0:01');`,
     ],
     [
       'consulting',
@@ -307,7 +342,7 @@ async function screenshots(browser: Browser): Promise<void> {
        el.call('+15551234567'); await until(() => driver.call); driver.answer();
        const caller = driver.call;
        await until(() => el.shadowRoot.querySelector('[part~="hold-button"]'));
-       await new Promise((r) => setTimeout(r, 1100));
+       await until(() => timer(el) >= '0:01');
        await el.transferCall({ type: 'userId', id: 'u2' });
        await until(() => driver.call && driver.call !== caller); driver.answer();
        await until(() => !el.shadowRoot.querySelector('[part~="complete-transfer-button"]').disabled);`,
@@ -317,13 +352,27 @@ async function screenshots(browser: Browser): Promise<void> {
       'light',
       `const { el, driver, until } = await mountPhone({ 'caller-id': '+15550100001', 'skip-parent-id': '', 'call-waiting': 'ring' });
        el.call('+15551234567'); await until(() => driver.call); driver.answer();
-       await until(() => el.shadowRoot.querySelector('[part~="hold-button"]'));
-       await new Promise((r) => setTimeout(r, 2100));
+       await until(() => timer(el) >= '0:02');
        driver.receive({ from: '+15559876543' });
        await until(() => el.shadowRoot.querySelector('[part~="answer-hold-button"]'));
        el.pickupCall(); await until(() => driver.methods.includes('accept')); driver.answer();
        await until(() => el.shadowRoot.querySelector('[part~="resume-button"]'));
-       await new Promise((r) => setTimeout(r, 1100));`,
+       await until(() => timer(el) >= '0:01');`,
+    ],
+    ['history-missed', 'light', openHistory],
+    [
+      'history',
+      'light',
+      `${openHistory}
+       panel().querySelector('summary').click();
+       await until(() => !panel().querySelector('[part="missed-count"]'));`,
+    ],
+    [
+      'history-dark',
+      'dark',
+      `${openHistory}
+       panel().querySelector('summary').click();
+       await until(() => !panel().querySelector('[part="missed-count"]'));`,
     ],
   ];
   for (const [name, scheme, script] of shots) {

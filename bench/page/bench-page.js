@@ -481,7 +481,14 @@ export async function reset() {
   return true;
 }
 
+/** The client of the current "ours" run (bench-calls.js drives it). */
+export function oursClient() {
+  return ours?.client ?? null;
+}
+
 window.bench = {
+  peers,
+  oursClient,
   reset,
   setup,
   oursOnline,

@@ -233,7 +233,15 @@ describe('status callbacks of parent legs (TwiML App and number StatusCallback)'
       });
       const callSid = (await signaling.next('ringing')).payload.callsid as string;
       await peer.accept((await signaling.next('answer')).payload.sdp);
-      await sleep(200);
+      // Answered before the hang-up (the in-progress callback is due), read from the emulator rather than slept on.
+      await waitFor(
+        async () => {
+          const calls = (await inspect(emulator, '/emulator/calls')).body.calls as LooseJson[];
+          return calls.find((l) => l.sid === callSid)?.status === 'in-progress' || undefined;
+        },
+        5000,
+        'the call answered',
+      );
       signaling.send('hangup', { callsid: callSid });
       const callbacks = await waitFor(
         () => (callbacksTo('/app-status').length === 3 ? callbacksTo('/app-status') : undefined),

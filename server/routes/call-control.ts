@@ -41,12 +41,18 @@ const conferenceAnswer = {
  * or a consultation.
  */
 export const callControlRoutes: FastifyPluginAsync<BackendContext> = async (app, ctx) => {
-  /** The user's own legs among a conference's participants (their rejoin legs), by CallSid. */
+  /**
+   * The user's own browser legs in a conference (the agent's rejoin legs), by CallSid. A leg's session is not
+   * enough: the far party of a call the agent placed is recorded with the agent's session too (it is the
+   * child of the agent's leg); a browser leg is the one whose address is the session's `client:` identity.
+   */
   async function ownLegs(request: FastifyRequest, name: string): Promise<Set<string>> {
     const user = currentUser(request).sys_id;
     const own = new Set<string>();
     for (const leg of await ctx.store.listConferenceCalls(name)) {
-      if (leg.session && (await ctx.store.getSession(leg.session))?.user === user) own.add(leg.call_sid);
+      const session = leg.session ? await ctx.store.getSession(leg.session) : undefined;
+      const address = session && `client:${session.identity}`;
+      if (session?.user === user && (leg.from === address || leg.to === address)) own.add(leg.call_sid);
     }
     return own;
   }

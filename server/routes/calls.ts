@@ -5,15 +5,50 @@ import { NotifyError } from '../errors.js';
 import { isE164, isSysId } from '../ids.js';
 import { allowedCallerId } from '../caller-id.js';
 import { availableSessionsOfUser, dialClients, notBusy } from '../routing.js';
-import { errorResponses } from '../schemas.js';
+import { callHistoryPage } from '../call-history.js';
+import { errorResponses, userSchema } from '../schemas.js';
 import { ownCall, otherParty } from '../calls/parties.js';
-import { isTerminalStatus } from '../store/store.js';
+import {
+  CALL_STATUSES,
+  CallDirection,
+  DEFAULT_PAGE_SIZE,
+  MAX_PAGE_SIZE,
+  isTerminalStatus,
+} from '../store/store.js';
 import { voiceResponse } from '../twilio.js';
 
 const callSidParams = {
   type: 'object',
   required: ['callSid'],
   properties: { callSid: { type: 'string', pattern: '^CA[0-9a-fA-F]{32}$' } },
+} as const;
+
+const callHistoryEntrySchema = {
+  type: 'object',
+  required: [
+    'sys_id',
+    'callSid',
+    'parentCallSid',
+    'direction',
+    'status',
+    'outcome',
+    'duration',
+    'startedAt',
+    'number',
+    'colleague',
+  ],
+  properties: {
+    sys_id: { type: 'string' },
+    callSid: { type: 'string' },
+    parentCallSid: { type: ['string', 'null'] },
+    direction: { type: 'string', enum: [CallDirection.INBOUND, CallDirection.OUTBOUND] },
+    status: { type: 'string', enum: [...CALL_STATUSES] },
+    outcome: { type: 'string', enum: ['answered', 'missed', 'unanswered', 'busy', 'failed', 'active'] },
+    duration: { type: ['integer', 'null'] },
+    startedAt: { type: 'string', format: 'date-time' },
+    number: { type: ['string', 'null'] },
+    colleague: { anyOf: [userSchema, { type: 'null' }] },
+  },
 } as const;
 
 interface ForwardBody {
@@ -27,6 +62,45 @@ interface ForwardBody {
  * parent notify_call row (ServiceNow's meaning), null while the parent is not known (yet).
  */
 export const callRoutes: FastifyPluginAsync<BackendContext> = async (app, ctx) => {
+  /**
+   * getCallHistory() (our extension): the signed-in user's calls, newest first, one bounded page; `next` is
+   * the opaque cursor of the next (older) page. Only legs of the user's own sessions (recorded on the leg,
+   * so history outlives the sessions); see `call-history.ts` for how legs become entries.
+   */
+  app.get<{ Querystring: { limit?: number; cursor?: string } }>(
+    '/calls',
+    {
+      preHandler: requireUser(ctx),
+      schema: {
+        description: "The signed-in user's call history, newest first.",
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            limit: { type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE },
+            cursor: { type: 'string', minLength: 1, maxLength: 1024 },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            required: ['calls', 'next'],
+            properties: {
+              calls: { type: 'array', items: callHistoryEntrySchema },
+              next: {
+                type: ['string', 'null'],
+                description: 'Pass as `cursor` for the next (older) page; null on the last page.',
+              },
+            },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) =>
+      callHistoryPage(ctx.store, currentUser(request).sys_id, request.query.limit, request.query.cursor),
+  );
+
   app.get<{ Params: { callSid: string } }>(
     '/calls/:callSid/parent',
     {

@@ -290,6 +290,16 @@ export const twilioWebhookRoutes: FastifyPluginAsync<BackendContext> = async (ap
     if (!held?.conference || owner?.user !== session.user) return hangup;
     const sid = await liveConference(ctx, held.conference);
     if (!sid) return hangup;
+    // The new leg belongs to the held call (its history entry, its conference), which the user owns.
+    await ctx.store.upsertCall({
+      call_sid: legSid,
+      parent_call_sid: held.call_sid,
+      session: session.sys_id,
+      direction: CallDirection.OUTBOUND,
+      from: `client:${session.identity}`,
+      to: '',
+      status: 'in-progress',
+    });
     await ctx.store.setCallConference(legSid, held.conference);
     const waiting = (await listParticipants(ctx, sid)).filter((p) => p.hold).map((p) => p.callSid);
     await setHold(ctx, sid, waiting, false);
@@ -317,7 +327,10 @@ export const twilioWebhookRoutes: FastifyPluginAsync<BackendContext> = async (ap
       },
     },
     async (request, reply) => {
-      await onConferenceEvent(ctx, request.body);
+      // A conference that ended meanwhile (404 from REST) is nothing to act on; Twilio needs no retry either way.
+      await onConferenceEvent(ctx, request.body).catch((error: unknown) =>
+        request.log.warn({ err: error }, 'conference callback: could not act on it'),
+      );
       return reply.code(204).send();
     },
   );

@@ -6,6 +6,8 @@ import {
   reportedDuration,
   type CallRecord,
   type CallReport,
+  type CallCursor,
+  type CallHistoryRow,
   type CallUpsertResult,
 } from './store.js';
 
@@ -19,8 +21,8 @@ interface CallRow extends Omit<CallRecord, 'created_at' | 'updated_at'> {
   updated_at: Date;
 }
 
-const CALL_COLUMNS = `sys_id, call_sid, parent_call_sid, parent_sys_id, session, direction, "from", "to", status,
-  duration, conference, created_at, updated_at`;
+const CALL_COLUMNS = `sys_id, call_sid, parent_call_sid, parent_sys_id, session, "user", direction, "from", "to",
+  status, duration, conference, created_at, updated_at`;
 
 const toCall = (row: CallRow): CallRecord => ({
   ...row,
@@ -29,6 +31,21 @@ const toCall = (row: CallRow): CallRecord => ({
 });
 
 const now = () => new Date().toISOString();
+
+/**
+ * Whose leg one of `session`'s is: the session's user or, the session already deleted (its client went
+ * away before the last status callback), the user an earlier leg of the same session recorded.
+ */
+async function sessionUser(db: Queryable, session: string | null | undefined): Promise<string | null> {
+  if (!session) return null;
+  const { rows } = await db.query<{ user: string | null }>(
+    `SELECT coalesce(
+       (SELECT "user" FROM notify_client_session WHERE sys_id = $1),
+       (SELECT "user" FROM notify_call WHERE session = $1 AND "user" IS NOT NULL LIMIT 1)) AS "user"`,
+    [session],
+  );
+  return rows[0]?.user ?? null;
+}
 
 /** Inside a transaction. */
 export async function upsertCall(client: pg.PoolClient, report: CallReport): Promise<CallUpsertResult> {
@@ -49,7 +66,7 @@ export async function upsertCall(client: pg.PoolClient, report: CallReport): Pro
   const at = now();
   const inserted = await client.query<CallRow>(
     `INSERT INTO notify_call (${CALL_COLUMNS})
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL, $11, $11)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, $12, $12)
      ON CONFLICT (call_sid) DO NOTHING
      RETURNING ${CALL_COLUMNS}`,
     [
@@ -58,6 +75,7 @@ export async function upsertCall(client: pg.PoolClient, report: CallReport): Pro
       report.parent_call_sid ?? null,
       parentSysId,
       report.session ?? null,
+      await sessionUser(client, report.session),
       report.direction,
       report.from,
       report.to,
@@ -80,12 +98,13 @@ export async function upsertCall(client: pg.PoolClient, report: CallReport): Pro
     [report.call_sid],
   );
   const existing = toCall(rows[0]!);
-  const patch = mergeCall(existing, report, parentSysId);
+  const user = existing.user ? null : await sessionUser(client, existing.session ?? report.session);
+  const patch = mergeCall(existing, report, parentSysId, user);
   if (!patch) return { call: existing, changed: false };
   const call: CallRecord = { ...existing, ...patch, updated_at: at };
   await client.query(
     `UPDATE notify_call SET parent_call_sid = $1, parent_sys_id = $2, session = $3, "to" = $4, status = $5,
-       duration = $6, updated_at = $7
+       duration = $6, updated_at = $7, "user" = $9
      WHERE sys_id = $8`,
     [
       call.parent_call_sid,
@@ -96,6 +115,7 @@ export async function upsertCall(client: pg.PoolClient, report: CallReport): Pro
       call.duration ?? null,
       at,
       call.sys_id,
+      call.user ?? null,
     ],
   );
   return { call, changed: true };
@@ -153,4 +173,45 @@ export async function busySessions(db: Queryable, sessions: string[], since: str
     [sessions, LIVE_CALL_STATUSES, since],
   );
   return rows.map((row) => row.session);
+}
+
+/** See `NotifyStore.listCallHistory`; three indexed reads (legs, their parents, their children). */
+export async function listCallHistory(
+  db: Queryable,
+  user: string,
+  limit: number,
+  before?: CallCursor,
+): Promise<CallHistoryRow[]> {
+  const { rows } = await db.query<CallRow>(
+    `SELECT ${CALL_COLUMNS} FROM notify_call c
+     WHERE c."user" = $1
+       AND ($2::timestamptz IS NULL OR (c.created_at, c.sys_id) < ($2::timestamptz, $3::text))
+       AND NOT EXISTS (
+         SELECT 1 FROM notify_call p WHERE p.call_sid = c.parent_call_sid AND p."user" = c."user")
+     ORDER BY c.created_at DESC, c.sys_id DESC
+     LIMIT $4`,
+    [user, before?.created_at ?? null, before?.sys_id ?? null, limit],
+  );
+  const legs = rows.map(toCall);
+  if (!legs.length) return [];
+  const parentSids = [...new Set(legs.flatMap((l) => (l.parent_call_sid ? [l.parent_call_sid] : [])))];
+  const parents = parentSids.length
+    ? (
+        await db.query<CallRow>(`SELECT ${CALL_COLUMNS} FROM notify_call WHERE call_sid = ANY($1)`, [
+          parentSids,
+        ])
+      ).rows.map(toCall)
+    : [];
+  const children = (
+    await db.query<CallRow>(
+      `SELECT ${CALL_COLUMNS} FROM notify_call WHERE parent_call_sid = ANY($1) ORDER BY created_at, seq`,
+      [legs.map((l) => l.call_sid)],
+    )
+  ).rows.map(toCall);
+  const parentBySid = new Map(parents.map((p) => [p.call_sid, p]));
+  return legs.map((leg) => ({
+    leg,
+    parent: (leg.parent_call_sid && parentBySid.get(leg.parent_call_sid)) || null,
+    children: children.filter((c) => c.parent_call_sid === leg.call_sid),
+  }));
 }

@@ -129,4 +129,11 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     session TEXT PRIMARY KEY REFERENCES notify_client_session (sys_id) ON DELETE CASCADE
   );
   `,
+  // 8: call history (GET /calls). A leg records the user of its session: sessions are deleted when their
+  // client goes away, the user's history must outlive them. Legs of sessions already gone stay nobody's.
+  `
+  ALTER TABLE notify_call ADD COLUMN "user" TEXT;
+  UPDATE notify_call c SET "user" = s."user" FROM notify_client_session s WHERE s.sys_id = c.session;
+  CREATE INDEX notify_call_user ON notify_call ("user", created_at DESC, sys_id DESC);
+  `,
 ];

@@ -1,25 +1,28 @@
 import pg from 'pg';
 import { PresenceFanout } from './presence.js';
-import type {
-  CallRecord,
-  CallReport,
-  CallUpsertResult,
-  ClientSession,
-  Group,
-  NewClientSession,
-  NotifyNumber,
-  NotifyStore,
-  PageRequest,
-  PresenceEvent,
-  PresenceListener,
-  HostClaims,
-  HostUser,
-  SignInState,
-  SignOutListener,
-  RingQuery,
-  SessionLimits,
-  StoreStats,
-  User,
+import {
+  pageSize,
+  type CallCursor,
+  type CallHistoryRow,
+  type CallRecord,
+  type CallReport,
+  type CallUpsertResult,
+  type ClientSession,
+  type Group,
+  type NewClientSession,
+  type NotifyNumber,
+  type NotifyStore,
+  type PageRequest,
+  type PresenceEvent,
+  type PresenceListener,
+  type HostClaims,
+  type HostUser,
+  type SignInState,
+  type SignOutListener,
+  type RingQuery,
+  type SessionLimits,
+  type StoreStats,
+  type User,
 } from './store.js';
 import * as calls from './postgres-calls.js';
 import * as directory from './postgres-directory.js';
@@ -377,6 +380,13 @@ export class PostgresStore implements NotifyStore {
 
   async busySessions(sessions: string[], since: string): Promise<string[]> {
     return calls.busySessions(this.#pool, sessions, since);
+  }
+
+  async listCallHistory(
+    userSysId: string,
+    page: { limit?: number; before?: CallCursor } = {},
+  ): Promise<CallHistoryRow[]> {
+    return calls.listCallHistory(this.#pool, userSysId, pageSize(page.limit), page.before);
   }
 
   async stats(): Promise<StoreStats> {

@@ -6,6 +6,8 @@ import {
   reportedDuration,
   type CallRecord,
   type CallReport,
+  type CallCursor,
+  type CallHistoryRow,
   type CallUpsertResult,
 } from './store.js';
 
@@ -15,6 +17,22 @@ const now = () => new Date().toISOString();
 
 export function getCall(db: Database.Database, callSid: string): CallRecord | undefined {
   return db.prepare('SELECT * FROM notify_call WHERE call_sid = ?').get(callSid) as CallRecord | undefined;
+}
+
+/**
+ * Whose leg one of `session`'s is: the session's user or, the session already deleted (its client went
+ * away before the last status callback), the user an earlier leg of the same session recorded.
+ */
+function sessionUser(db: Database.Database, session: string | null | undefined): string | null {
+  if (!session) return null;
+  const row = db
+    .prepare(
+      `SELECT coalesce(
+         (SELECT "user" FROM notify_client_session WHERE sys_id = @session),
+         (SELECT "user" FROM notify_call WHERE session = @session AND "user" IS NOT NULL LIMIT 1)) AS "user"`,
+    )
+    .get({ session }) as { user: string | null };
+  return row.user;
 }
 
 /** One transaction: better-sqlite3 is synchronous, so nothing else writes between the read and the write. */
@@ -30,6 +48,7 @@ export function upsertCall(db: Database.Database, report: CallReport): CallUpser
         parent_call_sid: report.parent_call_sid ?? null,
         parent_sys_id: parentSysId,
         session: report.session ?? null,
+        user: sessionUser(db, report.session),
         direction: report.direction,
         from: report.from,
         to: report.to,
@@ -40,9 +59,9 @@ export function upsertCall(db: Database.Database, report: CallReport): CallUpser
         updated_at: at,
       };
       db.prepare(
-        `INSERT INTO notify_call (sys_id, call_sid, parent_call_sid, parent_sys_id, session, direction,
+        `INSERT INTO notify_call (sys_id, call_sid, parent_call_sid, parent_sys_id, session, "user", direction,
            "from", "to", status, duration, created_at, updated_at)
-         VALUES (@sys_id, @call_sid, @parent_call_sid, @parent_sys_id, @session, @direction,
+         VALUES (@sys_id, @call_sid, @parent_call_sid, @parent_sys_id, @session, @user, @direction,
            @from, @to, @status, @duration, @created_at, @updated_at)`,
       ).run(call);
       // Children whose callbacks arrived before this parent learn its sys_id now.
@@ -51,14 +70,15 @@ export function upsertCall(db: Database.Database, report: CallReport): CallUpser
       ).run(call.sys_id, call.call_sid);
       return { call, changed: true };
     }
-    const patch = mergeCall(existing, report, parentSysId);
+    const user = existing.user ? null : sessionUser(db, existing.session ?? report.session);
+    const patch = mergeCall(existing, report, parentSysId, user);
     if (!patch) return { call: existing, changed: false };
     const call: CallRecord = { ...existing, ...patch, updated_at: at };
     db.prepare(
       `UPDATE notify_call SET parent_call_sid = @parent_call_sid, parent_sys_id = @parent_sys_id,
-         session = @session, "to" = @to, status = @status, duration = @duration, updated_at = @updated_at
+         session = @session, "user" = @user, "to" = @to, status = @status, duration = @duration, updated_at = @updated_at
        WHERE sys_id = @sys_id`,
-    ).run({ ...call, duration: call.duration ?? null });
+    ).run({ ...call, duration: call.duration ?? null, user: call.user ?? null });
     return { call, changed: true };
   })();
 }
@@ -104,4 +124,43 @@ export function busySessions(db: Database.Database, sessions: string[], since: s
     )
     .pluck()
     .all({ ids: JSON.stringify(sessions), since }) as string[];
+}
+
+/** See `NotifyStore.listCallHistory`; three indexed reads (legs, their parents, their children). */
+export function listCallHistory(
+  db: Database.Database,
+  user: string,
+  limit: number,
+  before?: CallCursor,
+): CallHistoryRow[] {
+  const legs = db
+    .prepare(
+      `SELECT c.* FROM notify_call c
+       WHERE c."user" = @user
+         AND (@at IS NULL OR (c.created_at, c.sys_id) < (@at, @id))
+         AND NOT EXISTS (
+           SELECT 1 FROM notify_call p WHERE p.call_sid = c.parent_call_sid AND p."user" = c."user")
+       ORDER BY c.created_at DESC, c.sys_id DESC
+       LIMIT @limit`,
+    )
+    .all({ user, at: before?.created_at ?? null, id: before?.sys_id ?? null, limit }) as CallRecord[];
+  if (!legs.length) return [];
+  const parentSids = [...new Set(legs.flatMap((l) => (l.parent_call_sid ? [l.parent_call_sid] : [])))];
+  const parents = parentSids.length
+    ? (db
+        .prepare(`SELECT * FROM notify_call WHERE call_sid IN (SELECT value FROM json_each(?))`)
+        .all(JSON.stringify(parentSids)) as CallRecord[])
+    : [];
+  const children = db
+    .prepare(
+      `SELECT * FROM notify_call WHERE parent_call_sid IN (SELECT value FROM json_each(?))
+       ORDER BY created_at, rowid`,
+    )
+    .all(JSON.stringify(legs.map((l) => l.call_sid))) as CallRecord[];
+  const parentBySid = new Map(parents.map((p) => [p.call_sid, p]));
+  return legs.map((leg) => ({
+    leg,
+    parent: (leg.parent_call_sid && parentBySid.get(leg.parent_call_sid)) || null,
+    children: children.filter((c) => c.parent_call_sid === leg.call_sid),
+  }));
 }

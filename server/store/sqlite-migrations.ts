@@ -129,4 +129,13 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     session TEXT PRIMARY KEY REFERENCES notify_client_session(sys_id) ON DELETE CASCADE
   );
   `,
+  // 9: call history (GET /calls). A leg records the user of its session: sessions are deleted when their
+  // client goes away, the user's history must outlive them. Legs of sessions already gone stay nobody's.
+  `
+  ALTER TABLE notify_call ADD COLUMN "user" TEXT;
+  UPDATE notify_call
+    SET "user" = (SELECT "user" FROM notify_client_session WHERE sys_id = notify_call.session)
+    WHERE session IS NOT NULL;
+  CREATE INDEX notify_call_user ON notify_call ("user", created_at, sys_id);
+  `,
 ];

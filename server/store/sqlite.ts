@@ -1,26 +1,29 @@
 import Database from 'better-sqlite3';
 import { ringKey } from '../ids.js';
 import { PresenceFanout } from './presence.js';
-import type {
-  CallRecord,
-  CallReport,
-  CallUpsertResult,
-  ClientSession,
-  Group,
-  NewClientSession,
-  NotifyNumber,
-  NotifyStore,
-  PageRequest,
-  PresenceEvent,
-  PresenceListener,
-  HostClaims,
-  HostUser,
-  SignInState,
-  SignOutListener,
-  RingQuery,
-  SessionLimits,
-  StoreStats,
-  User,
+import {
+  pageSize,
+  type CallCursor,
+  type CallHistoryRow,
+  type CallRecord,
+  type CallReport,
+  type CallUpsertResult,
+  type ClientSession,
+  type Group,
+  type NewClientSession,
+  type NotifyNumber,
+  type NotifyStore,
+  type PageRequest,
+  type PresenceEvent,
+  type PresenceListener,
+  type HostClaims,
+  type HostUser,
+  type SignInState,
+  type SignOutListener,
+  type RingQuery,
+  type SessionLimits,
+  type StoreStats,
+  type User,
 } from './store.js';
 import * as calls from './sqlite-calls.js';
 import * as directory from './sqlite-directory.js';
@@ -293,6 +296,13 @@ export class SqliteStore implements NotifyStore {
 
   async busySessions(sessions: string[], since: string): Promise<string[]> {
     return calls.busySessions(this.#db, sessions, since);
+  }
+
+  async listCallHistory(
+    userSysId: string,
+    page: { limit?: number; before?: CallCursor } = {},
+  ): Promise<CallHistoryRow[]> {
+    return calls.listCallHistory(this.#db, userSysId, pageSize(page.limit), page.before);
   }
 
   async stats(): Promise<StoreStats> {

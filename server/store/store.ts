@@ -102,8 +102,29 @@ export interface CallRecord {
    * call into one (server/routes/call-control.ts); null for a plain bridged call. Optional like duration.
    */
   conference?: string | null;
+  /**
+   * sys_id of the sys_user whose session the leg belongs to, recorded with `session` (and filled in once,
+   * like it): sessions are deleted when their client goes away, a user's call history must not be. Optional
+   * in the type like `duration`; stores always set it (null when no session is involved).
+   */
+  user?: string | null;
   created_at: string;
   updated_at: string;
+}
+
+/** Where a page of `listCallHistory` starts: strictly older than this leg in (created_at, sys_id) order. */
+export interface CallCursor {
+  created_at: string;
+  sys_id: string;
+}
+
+/** One entry of a user's call history, as the store reads it: the user's leg and the legs joined to it. */
+export interface CallHistoryRow {
+  leg: CallRecord;
+  /** The leg's parent (`parent_call_sid`), if recorded: for an incoming leg, the caller's side. */
+  parent: CallRecord | null;
+  /** Legs whose parent is this leg (what a call the user placed dialled), oldest first. */
+  children: CallRecord[];
 }
 
 /** What a webhook or status callback knows about one call leg. */
@@ -197,6 +218,12 @@ export interface RingQuery {
 
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 500;
+
+/** A requested page size made sane: `DEFAULT_PAGE_SIZE` when absent, within 1..`MAX_PAGE_SIZE`. */
+export function pageSize(limit: number | undefined): number {
+  const n = Number.isFinite(limit) ? Math.trunc(limit!) : DEFAULT_PAGE_SIZE;
+  return Math.min(Math.max(1, n), MAX_PAGE_SIZE);
+}
 
 export type PresenceListener = (event: PresenceEvent) => void;
 
@@ -344,6 +371,17 @@ export interface NotifyStore {
    * `since` count, so that a lost final status callback never keeps an agent busy for good.
    */
   busySessions(sessions: string[], since: string): Promise<string[]>;
+  /**
+   * The user's call history, newest first ((created_at, sys_id) descending), one bounded page
+   * (`DEFAULT_PAGE_SIZE` unless `page.limit` says otherwise), strictly before `page.before`: every leg whose
+   * `user` is this user, except a child leg whose parent is the user's too (a call the user placed to a
+   * number has two legs, both theirs: it is one entry, the child among the parent's `children`). Each with
+   * its parent and children. Index-driven (`notify_call_user`): the cost grows with the page.
+   */
+  listCallHistory(
+    userSysId: string,
+    page?: { limit?: number; before?: CallCursor },
+  ): Promise<CallHistoryRow[]>;
 
   /** For metrics: session counts and call counts by status (of every instance sharing the database). */
   stats(): Promise<StoreStats>;
@@ -372,6 +410,7 @@ export function mergeCall(
   existing: CallRecord,
   report: CallReport,
   parentSysId: string | null,
+  sessionUser: string | null = null,
 ): Partial<CallRecord> | undefined {
   const patch: Partial<CallRecord> = {};
   // A terminal status is final: a late or forged callback naming another one (canceled after completed)
@@ -382,6 +421,8 @@ export function mergeCall(
   if (!existing.parent_call_sid && report.parent_call_sid) patch.parent_call_sid = report.parent_call_sid;
   if (!existing.parent_sys_id && parentSysId) patch.parent_sys_id = parentSysId;
   if (!existing.session && report.session) patch.session = report.session;
+  // The user of the leg's session (looked up by the store), kept once known even after the session is gone.
+  if (!existing.user && sessionUser) patch.user = sessionUser;
   if (!existing.to && report.to) patch.to = report.to;
   const duration = contradicts ? null : reportedDuration(report);
   if (duration !== null && duration !== (existing.duration ?? null)) patch.duration = duration;

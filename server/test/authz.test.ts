@@ -178,6 +178,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       { method: 'GET', url: () => '/sessions/available' },
       { method: 'DELETE', url: () => `/sessions/${aliceSession}` },
       { method: 'GET', url: () => `/calls/${aliceCall}/parent` },
+      { method: 'GET', url: () => '/calls' },
       ...callActions,
       { method: 'GET', url: () => '/presence' },
       { method: 'POST', url: () => '/auth/sign-out' },
@@ -453,6 +454,26 @@ for (const backend of ['sqlite', 'postgres'] as const) {
         status: 400,
         code: 'VALIDATION_FAILED',
       },
+      ...(
+        [
+          ['cursor not ours', '/calls?cursor=bm9wZQ'],
+          [
+            'cursor with a bad time',
+            `/calls?cursor=${Buffer.from(JSON.stringify(['yesterday', aliceCall.slice(2).toLowerCase()])).toString('base64url')}`,
+          ],
+          ['empty cursor', '/calls?cursor='],
+          ['limit 0', '/calls?limit=0'],
+          ['limit too large', '/calls?limit=501'],
+          ['limit not a number', '/calls?limit=ten'],
+        ] as const
+      ).map(([name, url]): Case => ({
+        name,
+        method: 'GET',
+        url: () => url,
+        headers: asAlice,
+        status: 400,
+        code: 'VALIDATION_FAILED',
+      })),
       {
         name: 'dev sign-in off',
         method: 'POST',
@@ -559,6 +580,20 @@ for (const backend of ['sqlite', 'postgres'] as const) {
         headers: bearer(aliceToken),
       });
       assert.equal(res.statusCode, 200);
+      // Call history: Alice's call (answered, its child completed above) is hers only.
+      const history = async (token: string) => {
+        const list = await app.inject({ method: 'GET', url: '/calls', headers: bearer(token) });
+        assert.equal(list.statusCode, 200, list.body);
+        return list.json() as { calls: Array<{ callSid: string; outcome: string }>; next: string | null };
+      };
+      const aliceHistory = await history(aliceToken);
+      assert.deepEqual(
+        aliceHistory.calls.map((c) => [c.callSid, c.outcome]),
+        [[aliceCall, 'answered']],
+      );
+      assert.equal(aliceHistory.next, null);
+      assert.deepEqual(await history(bobToken), { calls: [], next: null });
+      assert.deepEqual(await history(impostorToken), { calls: [], next: null });
       const me = await app.inject({ method: 'GET', url: '/me', headers: bearer(aliceToken) });
       assert.deepEqual(me.json(), { user: { sys_id: aliceId, name: 'Alice' } });
       // Bob shares no group with Alice: he does not see her as available, and she does not see him.

@@ -156,8 +156,13 @@ describe('GET /presence (SQLite, one instance)', () => {
       streams.push(aliceStream);
       assert.equal(aliceStream.response.statusCode, 200);
       streams[0]!.close();
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      const again = await openSse(url, bobAuth);
+      // The server frees the slot when it sees the close: asked again until it has (a condition, not a pause).
+      let again = await openSse(url, bobAuth);
+      for (const deadline = Date.now() + 5000; again.response.statusCode === 429 && Date.now() < deadline;) {
+        again.close();
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        again = await openSse(url, bobAuth);
+      }
       streams.push(again);
       assert.equal(again.response.statusCode, 200);
     } finally {
@@ -206,7 +211,17 @@ describe('GET /presence (SQLite, one instance)', () => {
           await stream.waitFor((e) => e.event === 'availability' && isMine(e));
         }
         const calls = counts.calls - before;
-        await new Promise((resolve) => setTimeout(resolve, 50)); // any duplicate would be here by now
+        // Settled, not slept on: a later change reaches every stream after any duplicate of this one would
+        // (each stream is written in order), so once all have it, `mine` is complete.
+        const marker = await signIn(fanApp, `${changer}-marker`);
+        await createSession(fanApp, marker);
+        for (const stream of streams) {
+          await stream.waitFor(
+            (e) =>
+              e.event === 'availability' &&
+              (e.data as { client: { sys_id: string } }).client.sys_id === marker.user.sys_id,
+          );
+        }
         for (const stream of streams) {
           const mine = stream.events.filter(isMine);
           assert.deepEqual(

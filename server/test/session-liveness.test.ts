@@ -150,7 +150,24 @@ describe('the sweep of expired sessions', () => {
       // Closed: the interval is cleared, expired rows stay.
       const unswept = await makeApp({ store, sessionTtlSeconds: 60 });
       const late = await createSession(unswept, alice);
-      await sleep(1000);
+      // Settled, not slept on: a witness app with the closed one's TTL, on a store of its own, sweeps two of its
+      // sessions one after the other. The second was created after the first was swept, so more than twice the
+      // TTL has passed since `late` was: a sweep of the closed app (every 500 ms) still running would have
+      // found `late` expired and removed it.
+      const witnessStore = new SqliteStore(':memory:');
+      const witness = await makeApp({ store: witnessStore, sessionTtlSeconds: 0.6 });
+      try {
+        await witness.ready();
+        for (let i = 0; i < 2; i++) {
+          const { session } = await createSession(witness, await signIn(witness, `witness-${i}`));
+          const deadline = Date.now() + 10_000;
+          while ((await witnessStore.getSession(session.sys_id)) && Date.now() < deadline) await sleep(20);
+          assert.equal(await witnessStore.getSession(session.sys_id), undefined, 'the witness swept');
+        }
+      } finally {
+        await witness.close();
+        await witnessStore.close();
+      }
       assert.ok(await store.getSession(late.session.sys_id));
       await unswept.close();
       await unsubscribe();

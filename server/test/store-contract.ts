@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { newSysId, sessionIdentity } from '../ids.js';
 import type { NotifyStore, PresenceEvent } from '../store/store.js';
+import { describeHistoryContract } from './store-contract-history.js';
 import { describeRoutingContract } from './store-contract-routing.js';
 import { describeCallsContract } from './store-contract-calls.js';
 
@@ -465,4 +466,5 @@ export function describeStoreContract(
   });
   describeRoutingContract(name, open, options);
   describeCallsContract(name, open, options);
+  describeHistoryContract(name, open, options);
 }

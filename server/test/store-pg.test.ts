@@ -82,13 +82,13 @@ describe('PostgresStore migrations', { skip }, () => {
       await client.connect();
       try {
         // Later migrations (5: host identities and sign-out; 6: ring_key and its index; 7: conferences and
-        // call waiting) are undone too.
+        // call waiting; 8: the call's user, its index dropped with the column) are undone too.
         await client.query(`DROP TABLE ${schema}.notify_call_waiting;
           ALTER TABLE ${schema}.notify_call DROP COLUMN conference;
           DROP TABLE ${schema}.notify_host_identity;
           ALTER TABLE ${schema}.sys_user DROP COLUMN signed_out_at, DROP COLUMN token_generation;
           ALTER TABLE ${schema}.notify_client_session DROP COLUMN ring_key;
-          ALTER TABLE ${schema}.notify_call DROP COLUMN duration`);
+          ALTER TABLE ${schema}.notify_call DROP COLUMN duration, DROP COLUMN "user"`);
         await client.query(`DELETE FROM ${schema}.notify_schema_migrations WHERE version > 3`);
       } finally {
         await client.end();
@@ -118,6 +118,50 @@ describe('PostgresStore migrations', { skip }, () => {
         assert.equal(versions.rows[0].v, PG_SCHEMA_VERSION);
       } finally {
         await check.end();
+      }
+    } finally {
+      await dropSchema(schema);
+    }
+  });
+
+  it('migrates a version 7 schema: legs of live sessions get their user, legs of gone ones none', async () => {
+    const schema = testSchema();
+    try {
+      const current = await PostgresStore.open({ connectionString: PG_URL, schema });
+      const alice = await current.findOrCreateUser('alice');
+      const sysId = newSysId();
+      await current.createSession({
+        sys_id: sysId,
+        user: alice.sys_id,
+        name: 'alice',
+        number: '+15005550006',
+        vendor: 'TWILIO_DIRECT',
+        identity: sessionIdentity(sysId),
+        available: true,
+      });
+      const base = { direction: 'outbound', from: '+15005550006', to: '+15551234567' } as const;
+      await current.upsertCall({ ...base, call_sid: 'CA1', session: sysId, status: 'completed' });
+      await current.upsertCall({ ...base, call_sid: 'CA2', session: newSysId(), status: 'completed' });
+      await current.close();
+      // Back to version 7 as it shipped: notify_call without its user (the index goes with the column).
+      const client = new pg.Client({ connectionString: PG_URL });
+      await client.connect();
+      try {
+        await client.query(`ALTER TABLE ${schema}.notify_call DROP COLUMN "user"`);
+        await client.query(`DELETE FROM ${schema}.notify_schema_migrations WHERE version > 7`);
+      } finally {
+        await client.end();
+      }
+      const store = await PostgresStore.open({ connectionString: PG_URL, schema });
+      try {
+        assert.equal((await store.getCall('CA1'))?.user, alice.sys_id);
+        assert.equal((await store.getCall('CA2'))?.user, null);
+        assert.deepEqual(
+          (await store.listCallHistory(alice.sys_id)).map((r) => r.leg.call_sid),
+          ['CA1'],
+        );
+      } finally {
+        await store.close();
       }
     } finally {
       await dropSchema(schema);
@@ -186,12 +230,28 @@ describe('PostgresStore session sweep', { skip }, () => {
       const removed = results.flat().map((s) => s.sys_id);
       assert.deepEqual([...removed].sort(), [...created].sort(), 'every row removed by exactly one sweep');
       assert.deepEqual(await a.listSessions(), []);
-      const deadline = Date.now() + 3000;
-      while (events.length < created.length && Date.now() < deadline) {
+      // Settled, not slept on: a marker session removed after the sweeps committed is notified after every
+      // removal they published (PostgreSQL delivers notifications in commit order), so once it is heard any
+      // duplicate would be in `events` already.
+      const marker = newSysId();
+      const markerUser = await a.findOrCreateUser('marker');
+      await a.setUserGroups(markerUser.sys_id, ['support']);
+      await b.createSession({
+        sys_id: marker,
+        user: markerUser.sys_id,
+        name: 'marker',
+        number: '+15005550006',
+        vendor: 'TWILIO_DIRECT',
+        identity: sessionIdentity(marker),
+        available: true,
+      });
+      assert.equal(await b.deleteSession(marker), true);
+      const deadline = Date.now() + 5000;
+      while (!events.includes(marker) && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      assert.deepEqual([...events].sort(), [...created].sort(), 'each removal published once');
+      assert.equal(events.at(-1), marker, 'the marker removal is heard, last');
+      assert.deepEqual(events.slice(0, -1).sort(), [...created].sort(), 'each removal published once');
       await unsubscribe();
     } finally {
       await Promise.all([a.close(), b.close()]);

@@ -10,6 +10,9 @@ import { SCHEMA_VERSION, SqliteStore } from '../store/sqlite.js';
 import { describeStoreContract } from './store-contract.js';
 import { describeIdentityContract } from './store-identity-contract.js';
 
+/** Undoes migration 9 (notify_call's user), for the tests that take a database back to an older version. */
+const UNDO_VERSION_9 = `DROP INDEX notify_call_user; ALTER TABLE notify_call DROP COLUMN "user";`;
+
 describeStoreContract('sqlite :memory:', async () => new SqliteStore(':memory:'));
 describeIdentityContract('sqlite :memory:', async () => new SqliteStore(':memory:'));
 
@@ -99,7 +102,8 @@ describe('SqliteStore on a file', () => {
       await current.close();
       // Back to version 5 as it shipped: no host identity table, no sign-out columns (nor version 7's ring_key).
       const raw = new Database(file);
-      raw.exec(`DROP TABLE notify_call_waiting;
+      raw.exec(`${UNDO_VERSION_9}
+        DROP TABLE notify_call_waiting;
         DROP INDEX notify_call_conference;
         ALTER TABLE notify_call DROP COLUMN conference;
         DROP INDEX notify_client_session_ring;
@@ -137,7 +141,8 @@ describe('SqliteStore on a file', () => {
       await current.close();
       // Back to version 4 as it shipped: notify_call without duration (and no later migration's ring_key).
       const raw = new Database(file);
-      raw.exec(`DROP TABLE notify_call_waiting;
+      raw.exec(`${UNDO_VERSION_9}
+        DROP TABLE notify_call_waiting;
         DROP INDEX notify_call_conference;
         ALTER TABLE notify_call DROP COLUMN conference;
         DROP INDEX notify_client_session_ring;
@@ -198,6 +203,7 @@ describe('SqliteStore on a file', () => {
       await current.close();
       // Back to version 6 as it shipped: no ring_key, no ring index.
       const raw = new Database(file);
+      raw.exec(UNDO_VERSION_9);
       raw.exec(`DROP TABLE notify_call_waiting;
         DROP INDEX notify_call_conference;
         ALTER TABLE notify_call DROP COLUMN conference;`);
@@ -221,6 +227,48 @@ describe('SqliteStore on a file', () => {
         );
       } finally {
         check.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('migrates a version 8 database: legs of live sessions get their user, legs of gone ones none', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'notify-store-'));
+    try {
+      const file = join(dir, 'notify.db');
+      const current = new SqliteStore(file);
+      const alice = await current.findOrCreateUser('alice');
+      const sysId = newSysId();
+      await current.createSession({
+        sys_id: sysId,
+        user: alice.sys_id,
+        name: 'alice',
+        number: '+15005550006',
+        vendor: 'TWILIO_DIRECT',
+        identity: sessionIdentity(sysId),
+        available: true,
+      });
+      const base = { direction: 'outbound', from: '+15005550006', to: '+15551234567' } as const;
+      await current.upsertCall({ ...base, call_sid: 'CA1', session: sysId, status: 'completed' });
+      await current.upsertCall({ ...base, call_sid: 'CA2', session: newSysId(), status: 'completed' });
+      await current.close();
+      // Back to version 8 as it shipped: notify_call without its user.
+      const raw = new Database(file);
+      raw.exec(UNDO_VERSION_9);
+      raw.pragma('user_version = 8');
+      raw.close();
+
+      const store = new SqliteStore(file);
+      try {
+        assert.equal((await store.getCall('CA1'))?.user, alice.sys_id);
+        assert.equal((await store.getCall('CA2'))?.user, null);
+        assert.deepEqual(
+          (await store.listCallHistory(alice.sys_id)).map((r) => r.leg.call_sid),
+          ['CA1'],
+        );
+      } finally {
+        await store.close();
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -101,6 +101,52 @@ describe('POST /twilio/voice (TwiML App voice URL)', () => {
       assert.equal(await app.notifyStore.getCall(p.CallSid), undefined);
   });
 
+  it('conference callbacks: a forged one is refused and records nothing; a signed join records the leg’s conference', async () => {
+    const leg = voiceParams();
+    await voice(leg);
+    const event = {
+      AccountSid: account.accountSid,
+      ConferenceSid: `CF${'a'.repeat(32)}`,
+      FriendlyName: `notify-${leg.CallSid}`,
+      StatusCallbackEvent: 'participant-join',
+      CallSid: leg.CallSid,
+    };
+    const forged = await postWebhook(app, account.authToken, '/twilio/conference', event, 'Zm9yZ2Vk');
+    assert.equal(forged.statusCode, 403);
+    assert.equal(forged.json().error.code, 'INVALID_SIGNATURE');
+    assert.equal((await app.notifyStore.getCall(leg.CallSid))?.conference, null);
+    // A conference that is not one of ours is left alone.
+    const foreign = await postWebhook(app, account.authToken, '/twilio/conference', {
+      ...event,
+      FriendlyName: 'someone-elses-room',
+    });
+    assert.equal(foreign.statusCode, 204);
+    assert.equal((await app.notifyStore.getCall(leg.CallSid))?.conference, null);
+    const joined = await postWebhook(app, account.authToken, '/twilio/conference', event);
+    assert.equal(joined.statusCode, 204);
+    assert.equal((await app.notifyStore.getCall(leg.CallSid))?.conference, event.FriendlyName);
+  });
+
+  it('resuming a call that is not the user’s own, or not in a conference, hangs the new leg up', async () => {
+    const bob = await signIn(app, 'bob');
+    const bobS = await createSession(app, bob);
+    const bobsCall = voiceParams({
+      From: `client:${bobS.session.identity}`,
+      Caller: `client:${bobS.session.identity}`,
+    });
+    await voice(bobsCall);
+    await app.notifyStore.setCallConference(bobsCall.CallSid, `notify-${bobsCall.CallSid}`);
+    const hangup = `${XML_DECL}<Response><Hangup/></Response>`;
+    const stolen = await voice(voiceParams({ To: '', notifyResume: bobsCall.CallSid }));
+    assert.equal(stolen.body, hangup);
+    const plain = voiceParams();
+    await voice(plain);
+    const notHeld = await voice(voiceParams({ To: '', notifyResume: plain.CallSid }));
+    assert.equal(notHeld.body, hangup);
+    const unknown = await voice(voiceParams({ To: '', notifyResume: callSid(0xfff) }));
+    assert.equal(unknown.body, hangup);
+  });
+
   it('an unknown client session is rejected with <Reject/> and not recorded', async () => {
     const params = voiceParams({ From: `client:s_${'0'.repeat(32)}`, Caller: `client:s_${'0'.repeat(32)}` });
     const res = await voice(params);

@@ -1,3 +1,4 @@
+import type { CallHistoryPage } from './call-history.js';
 import { NotifyError, isNotifyErrorCode, type NotifyErrorCode } from './errors.js';
 
 /** A row of the connected-sessions table as the client sees it. */
@@ -87,6 +88,11 @@ export interface NotifyBackend {
    */
   callAction(callSid: string, action: CallAction, body?: object): Promise<unknown>;
   setAvailability(sessionSysId: string, available: boolean): Promise<void>;
+  /**
+   * One page of the signed-in user's call history (`GET /calls`, our extension; see call-history.ts for
+   * the entries). Optional: a backend without it makes getCallHistory() report NOT_FOUND.
+   */
+  listCallHistory?(query: { limit?: number; cursor?: string }): Promise<CallHistoryPage>;
 }
 
 /**
@@ -204,6 +210,13 @@ export class HttpNotifyBackend implements NotifyBackend {
 
   async setAvailability(sessionSysId: string, available: boolean) {
     await this.#request('PATCH', `/sessions/${encodeURIComponent(sessionSysId)}`, { available });
+  }
+
+  listCallHistory(query: { limit?: number; cursor?: string }) {
+    return this.#request<CallHistoryPage>(
+      'GET',
+      `/calls?${new URLSearchParams(query as Record<string, string>)}`,
+    );
   }
 
   async #headers(accept: string): Promise<Record<string, string>> {

@@ -97,7 +97,7 @@ export class CallControl {
       throw new NotifyError('INVALID_STATE', 'answer: the call is not ringing.');
     }
     const active = this.#active(leg);
-    if (active) await this.#park(active);
+    if (active) await this.#hold(active);
     return this.#host.has(leg) && this.#host.accept(leg);
   }
 
@@ -113,13 +113,23 @@ export class CallControl {
         held ? 'hold: the call is on hold already.' : 'resume: the call is not on hold.',
       );
     }
-    if (held) {
-      await this.#park(leg);
+    const active = held ? undefined : this.#active(leg);
+    if (active) await this.#hold(active);
+    const driver = this.#host.driver();
+    if (driver?.hold && leg.handle) {
+      // In the media path: the call keeps its media leg, nothing to watch on the server.
+      await driver.hold(held, leg.handle);
+      leg.call.setHeld(held);
       return true;
     }
-    const active = this.#active(leg);
-    if (active) await this.#park(active);
-    return this.#rejoin(leg);
+    if (!held) return this.#rejoin(leg);
+    await this.#park(leg);
+    return true;
+  }
+
+  /** Puts a call on hold the vendor's way (in the media path, else on the server). */
+  #hold(leg: Leg): Promise<boolean> {
+    return this.hold(leg.call, true);
   }
 
   /**
@@ -212,16 +222,13 @@ export class CallControl {
   async transfer(params: { To: string }, from: string): Promise<NotifyCall> {
     const held = this.#active();
     if (!held) throw new NotifyError('INVALID_STATE', 'transferCall: there is no active call.');
-    if (this.#consultOf(held))
+    if (this.#host.legs().some((leg) => leg.call.consultFor)) {
       throw new NotifyError('INVALID_STATE', 'transferCall: a transfer is already started.');
+    }
     await this.#park(held);
     const consult = this.#host.dial(params, from);
     consult.call.consultFor = held.call;
     return consult.call;
-  }
-
-  #consultOf(held: Leg): Leg | undefined {
-    return this.#host.legs().find((leg) => leg.call.consultFor === held.call);
   }
 
   /** The consultation call in progress and the held call it is for. */

@@ -7,13 +7,14 @@ import {
   type NotifyBackend,
   type NotifySession,
 } from './backend.js';
+import type { CallHistoryOptions, CallHistoryPage } from './call-history.js';
 import type { CallIdentifier, NotifyClientEvents, NotifyConfig } from './config.js';
 import {
   DTMF_PATTERN,
   DeviceState,
   STD_EVENTS,
   Status,
-  Vendor,
+  type Vendor,
   isStdEvent,
   normalizeVendor,
 } from './constants.js';
@@ -25,10 +26,11 @@ import type { CallCommands } from './call-control.js';
 import type { ParentIdResult } from './parent-id.js';
 import { DEVICE_TRANSITIONS, StateMachine } from './state.js';
 import { callParams, callerIdNumber, forwardTarget } from './targets.js';
-import { PhoneSession } from './session.js';
+import type { Registration } from './registration.js';
 
 export type { CallIdentifier, NotifyClientEvents, NotifyConfig } from './config.js';
 export type { ParentIdResult } from './parent-id.js';
+export type { CallHistoryEntry, CallHistoryOptions, CallHistoryPage } from './call-history.js';
 
 /**
  * `SNC.Notify.Client`: the browser phone client, re-implemented on a vendor driver.
@@ -46,10 +48,11 @@ export class NotifyClient {
   readonly #backend: NotifyBackend;
   readonly #emitter = new TypedEmitter<NotifyClientEvents>();
   readonly #device: StateMachine<DeviceState>;
-  /** The registration (backend row, driver, token, heartbeat) since init(); null before and after. */
-  #phone: PhoneSession | null = null;
-  readonly #calls: CallBook;
+  /** The registration (backend row, driver, token, heartbeat) since init(); its code loads with init(). */
+  #registration: Registration | null = null;
+  /** setClientAvailable() before the first init(), handed to the registration. */
   #pendingAvailability: boolean | undefined;
+  readonly #calls: CallBook;
   readonly #stateObservers = new Set<() => void>();
   /** Aborts what outlives a session (watches, parent-id look-ups, paging) on destroy(). */
   readonly #life = new AbortController();
@@ -243,7 +246,7 @@ export class NotifyClient {
 
   /** The session row of this client once online. Not in ServiceNow's API. */
   getSession(): Readonly<NotifySession> | null {
-    return this.#phone?.row ?? null;
+    return this.#registration?.row ?? null;
   }
 
   /**
@@ -263,6 +266,23 @@ export class NotifyClient {
         return [];
       });
     return answer(list, 'getAvailableClients callback', callback);
+  }
+
+  /**
+   * The signed-in user's calls, newest first, one page (`options` `{limit?, cursor?}`; pass `next` as
+   * `cursor` for the following one): `callback(page)` and a Promise of it. Bad options (INVALID_ARGUMENT),
+   * a failed read or a destroyed client (DESTROYED) are emitted as ERROR and resolve an empty page with
+   * `error` set. Not in ServiceNow's API (an extension); needs no session. Its code (call-history.ts) is
+   * loaded on first use.
+   */
+  getCallHistory(
+    options?: CallHistoryOptions | ((page: CallHistoryPage) => void),
+    callback?: (page: CallHistoryPage) => void,
+  ): Promise<CallHistoryPage> {
+    const backend = this.#usable() && this.#backend;
+    return import('./call-history.js').then((m) =>
+      m.getCallHistory(backend, this.#life.signal, (e) => this.#reportError(e), options, callback),
+    );
   }
 
   /**
@@ -359,17 +379,8 @@ export class NotifyClient {
   setClientAvailable(available: boolean | string): void {
     if (!this.#usable()) return;
     const flag = available === true || available === 'true';
-    const session = this.#phone?.row;
-    if (!session || this.#device.state !== DeviceState.ONLINE) {
-      this.#pendingAvailability = flag;
-      return;
-    }
-    this.#backend.setAvailability(session.sys_id, flag).then(
-      () => {
-        session.available = flag;
-      },
-      (error: unknown) => this.#reportError(toNotifyError(error, 'BACKEND_ERROR')),
-    );
+    if (this.#registration) this.#registration.setAvailable(flag);
+    else this.#pendingAvailability = flag;
   }
 
   /**
@@ -378,12 +389,10 @@ export class NotifyClient {
    */
   destroy(): void {
     if (!this.#usable()) return;
-    const phone = this.#phone;
-    this.#phone = null;
     this.#life.abort();
     this.#calls.endAll();
     this.#device.transition(DeviceState.DESTROYED);
-    void phone?.close();
+    this.#registration?.close();
   }
 
   /**
@@ -399,7 +408,7 @@ export class NotifyClient {
   // ---- internals ----
 
   #others(clients: AvailableClient[]): AvailableClient[] {
-    const ownIdentity = this.#phone?.row?.identity;
+    const ownIdentity = this.#registration?.row?.identity;
     return clients.filter((client) => !ownIdentity || client.identity !== ownIdentity);
   }
 
@@ -408,7 +417,7 @@ export class NotifyClient {
   }
 
   get #driver(): VendorDriver | null {
-    return this.#phone?.driver ?? null;
+    return this.#registration?.driver ?? null;
   }
 
   get #destroyed(): boolean {
@@ -431,59 +440,39 @@ export class NotifyClient {
     safeCall('onError', this.#config.onError, error.message, error.code);
   }
 
+  /** init(): the registration's code (session, driver factory, token renewal, heartbeat) loads with the first. */
+  async #start(vendor: Vendor, callerId: string): Promise<void> {
+    this.#device.transition(DeviceState.INITIALIZING);
+    try {
+      const { Registration } = await import('./registration.js');
+      this.#registration ??= new Registration(
+        this.#backend,
+        this.#config,
+        this.#device,
+        {
+          report: (error) => this.#reportError(error),
+          attach: (driver) => this.#calls.attach(driver),
+          lost: () => this.#calls.endAll(),
+        },
+        this.#pendingAvailability,
+      );
+    } catch (error) {
+      if (this.#destroyed) return;
+      this.#reportError(toNotifyError(error, 'BACKEND_UNREACHABLE'));
+      return void this.#device.transition(DeviceState.OFFLINE);
+    }
+    if (!this.#destroyed) await this.#registration.start(vendor, callerId);
+  }
+
   #onDeviceState(to: DeviceState, from: DeviceState): void {
-    this.#phone?.beat(to === DeviceState.ONLINE);
+    this.#registration?.deviceChanged(to);
     if (to === DeviceState.ONLINE) {
       this.#emitter.emit(STD_EVENTS.ONLINE);
       safeCall('onReady', this.#config.onReady);
-      // A setClientAvailable() made while not online (before init(), or while the registration was
-      // lost) is applied on every return to ONLINE, not only the first.
-      const pending = this.#pendingAvailability;
-      this.#pendingAvailability = undefined;
-      if (pending !== undefined) this.setClientAvailable(pending);
+      this.#registration?.online();
     } else if (from === DeviceState.ONLINE) {
       this.#emitter.emit(STD_EVENTS.OFFLINE);
       safeCall('onOffline', this.#config.onOffline);
     }
-  }
-
-  async #start(vendor: Vendor, callerId: string): Promise<void> {
-    this.#device.transition(DeviceState.INITIALIZING);
-    // The registration's code (session, token renewal, heartbeat, driver factory) loads with the first init().
-    let Session: typeof PhoneSession;
-    try {
-      ({ PhoneSession: Session } = await import('./session.js'));
-    } catch (error) {
-      if (this.#destroyed) return;
-      this.#reportError(toNotifyError(error, 'BACKEND_UNREACHABLE'));
-      this.#device.transition(DeviceState.OFFLINE);
-      return;
-    }
-    if (this.#destroyed) return;
-    const previous = this.#phone;
-    const phone = (this.#phone = new Session(this.#backend, this.#config, this.#device, {
-      gone: () => this.#onSessionGone(phone),
-      error: (error) => this.#reportError(error),
-      attach: (driver) => this.#calls.attach(driver),
-    }));
-    try {
-      await previous?.close();
-      if (await phone.open(vendor, callerId)) this.#device.transition(DeviceState.ONLINE);
-    } catch (error) {
-      if (phone.closed) return;
-      this.#reportError(toNotifyError(error, 'VENDOR_ERROR'));
-      await phone.close();
-      if (this.#phone === phone && !this.#destroyed) this.#device.transition(DeviceState.OFFLINE);
-    }
-  }
-
-  /** A heartbeat found the session expired on the backend (see Heartbeat): offline, device released. */
-  #onSessionGone(phone: PhoneSession): void {
-    if (this.#phone !== phone) return;
-    this.#phone = null;
-    this.#calls.endAll();
-    if (this.#device.state === DeviceState.ONLINE) this.#device.transition(DeviceState.OFFLINE);
-    this.#report('SESSION_EXPIRED');
-    void phone.close(true); // the row is gone: nothing to delete
   }
 }

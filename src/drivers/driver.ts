@@ -69,6 +69,13 @@ export interface VendorDriver {
   sendDigits(digits: string, call: CallHandle): void;
   mute(muted: boolean, call: CallHandle): void;
   isMuted(call: CallHandle): boolean;
+  /**
+   * Holds or resumes a call in the media path, for vendors that can (SIP: a re-INVITE with `sendonly` /
+   * `sendrecv`, the far end plays its own hold audio); resolves once the far end confirmed it. Vendors without
+   * it (Twilio: one media call at a time) are held on the server, in the call's conference
+   * (src/client/call-control.ts, docs/decisions.md §13).
+   */
+  hold?(held: boolean, call: CallHandle): Promise<void>;
   /** The vendor's identifier of a call (Twilio: CallSid; SIP: Call-ID), once known. */
   getCallSid(call: CallHandle): string | undefined;
   /** Unregisters, ends every call, releases media. Final. */

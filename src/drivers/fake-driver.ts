@@ -33,6 +33,8 @@ export class FakeDriver implements VendorDriver {
   readonly log: { method: string; args: unknown[] }[] = [];
   /** When set, register() rejects with it. */
   registerError: NotifyError | null = null;
+  /** Set by a test to act as a vendor that holds in the media path (VendorDriver.hold, e.g. SIP). */
+  hold?: (held: boolean, call: CallHandle) => Promise<void>;
   /** When set, connect() rejects with it. */
   connectError: NotifyError | null = null;
   registered = false;

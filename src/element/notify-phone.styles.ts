@@ -3,8 +3,7 @@ import { css } from 'lit';
 /*
  * Every color goes through a --notify-phone-* property whose default is light-dark(light, dark):
  * the scheme follows prefers-color-scheme unless --notify-phone-color-scheme (or the page's
- * color-scheme through it) says otherwise. The lazily loaded UI (agent list, dialog, second line) brings its
- * own rules (parts/call-styles.ts).
+ * color-scheme through it) says otherwise.
  */
 export const styles = css`
   :host {

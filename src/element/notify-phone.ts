@@ -1,4 +1,4 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, adoptStyles, html, nothing, type PropertyValues } from 'lit';
 import type { AvailableClient, ForwardTarget } from '../client/backend.js';
 import { DeviceState, E164_PATTERN, Status, Vendor, normalizeVendor } from '../client/constants.js';
 import { NotifyError, toNotifyError, type NotifyErrorCode } from '../client/errors.js';
@@ -148,6 +148,7 @@ const ACTIVATING_TARGETS: ReadonlySet<string> = new Set(['button', 'summary', 'a
  * @csspart call-state - The state of one call in the list (ringing, active, on hold, consulting).
  * @csspart call-timer - How long one call in the list has been answered (`m:ss`).
  * @csspart resume-button - Resumes one held call of the list.
+ * @csspart history - The recent calls (`<notify-call-history>`): the list with call-back buttons and the missed-call count.
  *
  * @cssproperty --notify-phone-color-scheme - `light`, `dark`, or `light dark` (default: follow `prefers-color-scheme`).
  * @cssproperty --notify-phone-background - Background of the phone.
@@ -356,7 +357,8 @@ export class NotifyPhone extends LitElement {
     this.toggleAttribute('held', this.held);
     if (!this.inCall && this._forwardDialog?.open) this._forwardDialog.close();
     // The forward dialog may be wanted now: have it ready before the button is pressed.
-    if (this.status === Status.OPEN) void this.#loadParts();
+    // Also once online: the recent calls (parts/call-history-panel.ts) read the history, count missed calls.
+    if (this.online || this.status === Status.OPEN) void this.#loadParts();
     if (this.#focusWasInside && !this.matches(':focus-within')) this.#refocus();
     // Client calls change state synchronously; run them after this update, not inside it.
     const restart = this.#booted && RESTART_ON.some((key) => changed.has(key));
@@ -469,16 +471,18 @@ export class NotifyPhone extends LitElement {
     this.#controller.watchAgents(open);
   }
 
-  /** Imports the rarely used UI once; a failed import is retried on the next use. */
   async #loadParts(): Promise<void> {
     if (this._parts) return;
     lazyParts ??= import('./parts/lazy-parts.js');
     try {
-      this._parts = await lazyParts;
+      const parts = await lazyParts;
+      // Their styles join the element's (adoptStyles sets the shadow root's whole list; twice is harmless).
+      adoptStyles(this.renderRoot as ShadowRoot, [...NotifyPhone.elementStyles, parts.lazyStyles]);
+      this._parts = parts;
     } catch (error) {
       // No error code fits a missing file of our own; the next click or toggle tries again.
       lazyParts = undefined;
-      console.warn('[notify-phone] the agent list and forward dialog could not be loaded:', error);
+      console.warn('[notify-phone] lazy-parts.js failed to load:', error);
     }
   }
 
@@ -770,6 +774,7 @@ export class NotifyPhone extends LitElement {
           <span class="track" aria-hidden="true"></span>${t.available}
         </button>
         ${this.#renderAgents(t)}
+        <notify-call-history part="history" .client=${this.#controller.client}></notify-call-history>
         <slot name="footer"></slot>
       </div>
       ${second?.dialog}

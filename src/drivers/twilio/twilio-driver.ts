@@ -2,19 +2,13 @@ import { Status } from '../../client/constants.js';
 import { TypedEmitter } from '../../client/emitter.js';
 import { NotifyError, type NotifyErrorCode } from '../../client/errors.js';
 import type { CallHandle, RegisterOptions, VendorDriver, VendorDriverEvents } from '../driver.js';
+import { DtmfPacer } from './dtmf-pacer.js';
 import { loadTwilioSdk, type TwilioSdkModule } from './load-sdk.js';
 
 type TwilioDevice = InstanceType<TwilioSdkModule['Device']>;
 type TwilioCall = InstanceType<TwilioSdkModule['Call']>;
 
 const REGISTER_TIMEOUT_MS = 20_000;
-/**
- * How long the SDK's RTCDTMFSender plays one digit (call.ts: 160 ms tone + 70 ms gap), and Twilio's
- * `w` pause. The sender replaces tones still queued when new ones are inserted, so the driver sends the
- * next digits only once these times have passed.
- */
-const DTMF_DIGIT_MS = 160 + 70;
-const DTMF_PAUSE_MS = 500;
 
 const TWILIO_CODES: Record<number, NotifyErrorCode> = {
   20104: 'TOKEN_EXPIRED',
@@ -66,10 +60,9 @@ export class TwilioDriver implements VendorDriver {
   /** While register() runs, its rejection reports device errors (no duplicate `error` event). */
   #registering = false;
   readonly #autoLoad: boolean;
-  /** Digits of the current call not handed to the SDK yet, and the timer of the digits playing. */
-  #dtmf = '';
-  #dtmfTimer: ReturnType<typeof setTimeout> | undefined;
-  /** The call the queued digits are for. */
+  /** The current call's digits on their way to the SDK (dtmf-pacer.ts: the sender would drop queued tones). */
+  #dtmf: DtmfPacer | null = null;
+  /** The call the paced digits are for. */
   #dtmfCall: TwilioCall | null = null;
   /** destroy() was called (it may come while register() or connect() still waits on the SDK). */
   #destroyed = false;
@@ -185,35 +178,14 @@ export class TwilioDriver implements VendorDriver {
     if (!call) return;
     if (call !== this.#dtmfCall) this.#clearDtmf();
     this.#dtmfCall = call;
-    this.#dtmf += digits;
-    if (this.#dtmfTimer === undefined) this.#playDtmf();
-  }
-
-  #playDtmf(): void {
-    this.#dtmfTimer = undefined;
-    const call = this.#dtmfCall;
-    const run = /^(w|[^w]+)/.exec(this.#dtmf)?.[0];
-    if (!call || !run) return;
-    this.#dtmf = this.#dtmf.slice(run.length);
-    if (run !== 'w') {
-      try {
-        call.sendDigits(run);
-      } catch (error) {
-        this.#dtmf = '';
-        this.events.emit('callError', mapTwilioError(error), call);
-        return;
-      }
-    }
-    this.#dtmfTimer = setTimeout(
-      () => this.#playDtmf(),
-      run === 'w' ? DTMF_PAUSE_MS : run.length * DTMF_DIGIT_MS,
-    );
+    this.#dtmf ??= new DtmfPacer(call, (error) => this.events.emit('callError', mapTwilioError(error), call));
+    this.#dtmf.send(digits);
   }
 
   #clearDtmf(): void {
-    clearTimeout(this.#dtmfTimer);
-    this.#dtmfTimer = undefined;
-    this.#dtmf = '';
+    this.#dtmf?.stop();
+    this.#dtmf = null;
+    this.#dtmfCall = null;
   }
 
   mute(muted: boolean, handle: CallHandle): void {
@@ -258,10 +230,7 @@ export class TwilioDriver implements VendorDriver {
     const end = (event: 'callDisconnected' | 'callCanceled' | 'callRejected') => {
       if (ended || !this.#calls.delete(call)) return;
       ended = true;
-      if (this.#dtmfCall === call) {
-        this.#clearDtmf();
-        this.#dtmfCall = null;
-      }
+      if (this.#dtmfCall === call) this.#clearDtmf();
       this.events.emit(event, call);
     };
     // A call the driver released (destroy()) reports nothing more.

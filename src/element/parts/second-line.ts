@@ -5,7 +5,6 @@ import type { NotifyController } from '../notify-controller.js';
 import type { NotifyPhone } from '../notify-phone.js';
 import { format, type BaseStrings, type NotifyPhoneStrings } from '../strings.js';
 import { callList, isRinging, partyOf, waitingBanner } from './call-list.js';
-import { adoptCallStyles } from './call-styles.js';
 import { defaultCallStrings, type CallStrings } from './call-strings.js';
 import { forwardDialog, type DialogMode } from './forward-dialog.js';
 
@@ -30,7 +29,6 @@ export function secondLine(
   controller: NotifyController,
   base: BaseStrings & Partial<CallStrings>,
 ) {
-  adoptCallStyles(el.renderRoot);
   const strings: NotifyPhoneStrings = { ...defaultCallStrings, ...base };
   const { calls, agents } = controller;
   const active = controller.client?.activeCall ?? null;

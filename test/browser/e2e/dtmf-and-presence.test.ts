@@ -85,7 +85,7 @@ describe('the live agent list through the presence stream', function () {
   const agentNames = (el: Phone) =>
     [...el.shadowRoot!.querySelectorAll('[part="agent-list"] .agent-name')].map((n) => n.textContent);
 
-  it("updates A's open agent list within seconds when B toggles availability, without polling", async () => {
+  it("updates A's open agent list when B toggles availability, pushed rather than polled", async () => {
     const suffix = Math.random().toString(36).slice(2, 8);
     const a = await mountPhone(`agent-a-${suffix}`, false);
     const nameB = `agent-b-${suffix}`;
@@ -93,22 +93,14 @@ describe('the live agent list through the presence stream', function () {
     const polls = requestsTo('/sessions/available');
 
     part(a, 'agents')!.querySelector('summary')!.click();
-    await waitUntil(() => agentNames(a).includes(nameB), "B never appeared in A's list", {
-      timeout: 3000,
-      interval: 50,
-    });
+    await waitUntil(() => agentNames(a).includes(nameB), "B never appeared in A's list", TIMEOUT);
 
     part(b, 'available-toggle')!.click();
-    await waitUntil(() => !agentNames(a).includes(nameB), 'B going unavailable never reached A', {
-      timeout: 2500,
-      interval: 50,
-    });
+    await waitUntil(() => !agentNames(a).includes(nameB), 'B going unavailable never reached A', TIMEOUT);
     part(b, 'available-toggle')!.click();
-    await waitUntil(() => agentNames(a).includes(nameB), 'B coming back never reached A', {
-      timeout: 2500,
-      interval: 50,
-    });
+    await waitUntil(() => agentNames(a).includes(nameB), 'B coming back never reached A', TIMEOUT);
 
+    // Pushed, not polled: no request for the list came in between (counted, rather than a time limit).
     expect(requestsTo('/sessions/available')).to.equal(polls);
     expect(requestsTo('/presence')).to.equal(1);
 

@@ -11,6 +11,7 @@ import {
   api,
   destroyAndSettle,
   dialFromPhone,
+  emulatorLegs,
   heardPageMs,
   pageHears,
   peerConnections,
@@ -33,6 +34,13 @@ interface Agent {
 
 const TIMEOUT = { timeout: 20000, interval: 50 };
 const count = (log: EventLog, event: string) => log.filter((entry) => entry.event === event).length;
+const errors = (log: EventLog) =>
+  log.filter((entry) => entry.event === STD_EVENTS.ERROR).map((entry) => entry.args);
+/** A consulted phone's tone: far from the hold tones (660/880 Hz), the page's (1 kHz) and the customers' (520 Hz). */
+const TARGET_HZ = 1800;
+/** A frame or two of a mix can read as any frequency: a party that was really heard was heard for far longer. */
+const NEVER_HEARD_MS = 100;
+
 const agents: Agent[] = [];
 
 async function online(config: object = {}): Promise<Agent> {
@@ -109,10 +117,57 @@ describe('calls as objects: hold and resume', function () {
 
     agent.client.hangupCall();
     expect(count(log, STD_EVENTS.CALL_DISCONNECT)).to.equal(1);
+    // One call in the history, whatever legs hold and resume took.
+    const history = await api(agent.token, 'GET', '/calls');
+    expect(
+      (history.body.calls as Array<{ callSid: string; number: string }>).map((c) => [c.callSid, c.number]),
+    ).to.deep.equal([[call.callId, number]]);
     // The agent left: the conference ended and the phone's call with it.
     await waitUntil(
       async () => (await lastCall(number))!.state === 'completed',
       'the phone stayed in the call',
+      TIMEOUT,
+    );
+  });
+
+  it('holds an incoming call (the caller is the parent leg): hold tone, resume, and the caller hanging up while held ends the call', async () => {
+    const agent = await online();
+    const caller = await tonePhone(520);
+    await dialFromPhone(caller, stack.demoNumber);
+    await waitUntil(() => count(agent.log, STD_EVENTS.INCOMING_CALL) === 1, 'the call never rang', TIMEOUT);
+    agent.client.pickupCall();
+    await waitUntil(() => agent.client.getStatus() === Status.OPEN, 'the call never opened', TIMEOUT);
+    const call = agent.client.activeCall!;
+    await hearsMore(caller, stack.pageToneHz, 300, 'the caller never heard the page');
+    expect(await call.hold()).to.equal(true);
+    await hearsHoldTone(caller);
+    expect(await call.resume()).to.equal(true);
+    await hearsMore(caller, stack.pageToneHz, 400, 'the caller never heard the page again');
+    await waitUntil(() => pageHears(520), 'the page never heard the caller again', TIMEOUT);
+    // Held again, the caller gives up: the parked call ends here too (CALL_DISCONNECT once).
+    expect(await call.hold()).to.equal(true);
+    await hearsHoldTone(caller);
+    const response = await fetch(`${stack.origin}/emulator/phones/${encodeURIComponent(caller)}/hangup`, {
+      method: 'POST',
+    });
+    expect(response.status).to.be.lessThan(300);
+    await waitUntil(() => call.status === Status.CLOSED, 'the held call never ended', TIMEOUT);
+    expect(count(agent.log, STD_EVENTS.CALL_DISCONNECT)).to.equal(1);
+    expect(agent.client.calls).to.deep.equal([]);
+  });
+
+  it('hanging up a held call releases its party: the phone call ends', async () => {
+    const agent = await online();
+    const number = await tonePhone(520);
+    const call = await callPhone(agent, number);
+    expect(await call.hold()).to.equal(true);
+    await hearsHoldTone(number);
+    call.hangup();
+    expect(call.status).to.equal(Status.CLOSED);
+    expect(count(agent.log, STD_EVENTS.CALL_DISCONNECT)).to.equal(1);
+    await waitUntil(
+      async () => (await lastCall(number))!.state === 'completed',
+      'the held phone stayed on',
       TIMEOUT,
     );
   });
@@ -218,7 +273,7 @@ describe('calls as objects: warm transfer and three-way calls', function () {
     const agent = await online();
     const customer = await tonePhone(520);
     const held = await callPhone(agent, customer);
-    const target = await tonePhone(610);
+    const target = await tonePhone(TARGET_HZ);
     const consult = await agent.client.transferCall({ type: 'number', id: target });
     expect(consult.consultFor).to.equal(held);
     expect(held.held).to.equal(true);
@@ -226,23 +281,39 @@ describe('calls as objects: warm transfer and three-way calls', function () {
     await waitUntil(() => consult.status === Status.OPEN, 'the consultation never opened', TIMEOUT);
     await hearsMore(target, stack.pageToneHz, 300, 'the consulted phone never heard the agent');
     // The customer hears the hold tone during the consultation, never the consulted phone.
-    expect(await heard(customer, 610)).to.equal(0);
+    expect(await heard(customer, TARGET_HZ)).to.be.below(NEVER_HEARD_MS);
 
-    expect(await agent.client.completeTransfer()).to.equal(true);
+    expect([await agent.client.completeTransfer(), errors(agent.log)]).to.deep.equal([true, []]);
     expect(agent.client.calls).to.deep.equal([]);
     expect(held.status).to.equal(Status.CLOSED);
-    await hearsMore(customer, 610, 400, 'the customer never heard the consulted phone');
+    await hearsMore(customer, TARGET_HZ, 400, 'the customer never heard the consulted phone');
     await hearsMore(target, 520, 400, 'the consulted phone never heard the customer');
     const pageBefore = heardPageMs(await lastCall(customer));
-    await hearsMore(customer, 610, 400);
+    await hearsMore(customer, TARGET_HZ, 400);
     expect(heardPageMs(await lastCall(customer))).to.equal(pageBefore);
+  });
+
+  it('a call held and resumed before, then warm-transferred to a number: completed', async () => {
+    const agent = await online();
+    const customer = await tonePhone(520);
+    const held = await callPhone(agent, customer);
+    expect(await held.hold()).to.equal(true);
+    expect(await held.resume()).to.equal(true);
+    await hearsMore(customer, stack.pageToneHz, 300, 'the customer never heard the agent again');
+    const target = await tonePhone(TARGET_HZ);
+    const consult = await agent.client.transferCall({ type: 'number', id: target });
+    await hearsHoldTone(customer);
+    await waitUntil(() => consult.status === Status.OPEN, 'the consultation never opened', TIMEOUT);
+    await hearsMore(target, stack.pageToneHz, 300, 'the consulted phone never heard the agent');
+    expect([await agent.client.completeTransfer(), errors(agent.log)]).to.deep.equal([true, []]);
+    await hearsMore(customer, TARGET_HZ, 400, 'the customer never heard the consulted phone');
   });
 
   it('warm transfer cancelled: the consultation ends and the caller is back with the agent', async () => {
     const agent = await online();
     const customer = await tonePhone(520);
     const held = await callPhone(agent, customer);
-    const target = await tonePhone(610);
+    const target = await tonePhone(TARGET_HZ);
     const consult = await agent.client.transferCall({ type: 'number', id: target });
     await waitUntil(() => consult.status === Status.OPEN, 'the consultation never opened', TIMEOUT);
     await hearsMore(target, stack.pageToneHz, 300, 'the consulted phone never heard the agent');
@@ -256,7 +327,7 @@ describe('calls as objects: warm transfer and three-way calls', function () {
     );
     await hearsMore(customer, stack.pageToneHz, 400, 'the customer never heard the agent again');
     await waitUntil(() => pageHears(520), 'the agent never heard the customer again', TIMEOUT);
-    expect(await heard(customer, 610)).to.equal(0);
+    expect(await heard(customer, TARGET_HZ)).to.be.below(NEVER_HEARD_MS);
     agent.client.hangupCall();
   });
 
@@ -272,14 +343,88 @@ describe('calls as objects: warm transfer and three-way calls', function () {
       TIMEOUT,
     );
     colleague.client.pickupCall();
-    await waitUntil(() => consult.status === Status.OPEN, 'the consultation never opened', TIMEOUT);
-    expect(await agent.client.completeTransfer()).to.equal(true);
+    // The agent's own leg opens at once (no answerOnBridge); the consultation is up once the colleague's is.
+    await waitUntil(
+      async () =>
+        (await emulatorLegs()).some(
+          (leg) => leg.parentSid === consult.callId && leg.status === 'in-progress',
+        ),
+      'the colleague never answered the consultation',
+      TIMEOUT,
+    );
+    expect([await agent.client.completeTransfer(), errors(agent.log)]).to.deep.equal([true, []]);
     expect(agent.client.calls).to.deep.equal([]);
     // The colleague's call goes on, now with the customer: audio both ways.
     expect(colleague.client.getStatus()).to.equal(Status.OPEN);
     await hearsMore(customer, stack.pageToneHz, 400, 'the customer never heard the colleague');
     await waitUntil(() => pageHears(520), 'the colleague never heard the customer', TIMEOUT);
     colleague.client.hangupCall();
+    await waitUntil(
+      async () => (await lastCall(customer))!.state === 'completed',
+      'the customer stayed on',
+      TIMEOUT,
+    );
+  });
+
+  it('warm transfer to an agent, cancelled: the colleague is released and the caller is back with the agent', async () => {
+    const agent = await online();
+    const colleague = await online();
+    const customer = await tonePhone(520);
+    const held = await callPhone(agent, customer);
+    const consult = await agent.client.transferCall({ type: 'userId', id: colleague.user.sys_id });
+    await waitUntil(
+      () => count(colleague.log, STD_EVENTS.INCOMING_CALL) === 1,
+      'the colleague never rang',
+      TIMEOUT,
+    );
+    colleague.client.pickupCall();
+    await waitUntil(
+      () => colleague.client.getStatus() === Status.OPEN,
+      'the colleague never answered',
+      TIMEOUT,
+    );
+    expect(await agent.client.cancelTransfer()).to.equal(true);
+    expect(consult.status).to.equal(Status.CLOSED);
+    await waitUntil(
+      () => count(colleague.log, STD_EVENTS.CALL_DISCONNECT) === 1,
+      'the colleague stayed in the consultation',
+      TIMEOUT,
+    );
+    expect(held.held).to.equal(false);
+    await hearsMore(customer, stack.pageToneHz, 400, 'the customer never heard the agent again');
+    expect(colleague.client.calls).to.deep.equal([]);
+    agent.client.hangupCall();
+  });
+
+  it('three-way with a colleague: the phone hears both pages; the colleague leaves and the call goes on', async () => {
+    const agent = await online();
+    const colleague = await online();
+    const customer = await tonePhone(520);
+    const call = await callPhone(agent, customer);
+    const adding = agent.client.addToCall({ type: 'userId', id: colleague.user.sys_id });
+    await waitUntil(
+      () => count(colleague.log, STD_EVENTS.INCOMING_CALL) === 1,
+      'the colleague never rang',
+      TIMEOUT,
+    );
+    colleague.client.pickupCall();
+    expect(await adding).to.equal(true);
+    await waitUntil(
+      () => colleague.client.getStatus() === Status.OPEN,
+      'the colleague never answered',
+      TIMEOUT,
+    );
+    // Both pages play the same tone: the phone hears it from the mix, and the colleague hears the phone.
+    await hearsMore(customer, stack.pageToneHz, 400, 'the customer never heard the agents');
+    await waitUntil(
+      () => pageHears(520, peerConnections.at(-1)),
+      'the colleague never heard the customer',
+      TIMEOUT,
+    );
+    colleague.client.hangupCall();
+    await hearsMore(customer, stack.pageToneHz, 400, 'the agent and the customer stopped talking');
+    expect(call.status).to.equal(Status.OPEN);
+    agent.client.hangupCall();
     await waitUntil(
       async () => (await lastCall(customer))!.state === 'completed',
       'the customer stayed on',

@@ -17,6 +17,8 @@ interface Agent {
   token: string;
   user: { sys_id: string; name: string };
   notifyConfig: Record<string, unknown>;
+  /** The codes of every ERROR the test expected so far, markers included (checked after each test). */
+  expectedErrors: string[];
 }
 
 /** Seeded by scripts/stack.ts: owned by the demo group, no compatible vendor. */
@@ -39,7 +41,7 @@ async function newAgent(config: Record<string, unknown> = {}, goOnline = true): 
   };
   const client: Client = new NotifyClient(notifyConfig, true);
   const log = recordEvents(client, STD_EVENTS);
-  const agent = { client, log, token, user, notifyConfig };
+  const agent = { client, log, token, user, notifyConfig, expectedErrors: [] };
   agents.push(agent);
   if (goOnline) {
     await new Promise<void>((resolve) => client.setCallerId(stack.demoNumber, () => resolve()));
@@ -50,21 +52,37 @@ async function newAgent(config: Record<string, unknown> = {}, goOnline = true): 
 }
 
 /**
+ * A positive signal that the client has settled, and the marker errors it leaves in the log: a backend round
+ * trip of the client's own (issued after anything the action before it sent), then an invalid sendDtmf()
+ * whose ERROR is synchronous. Whatever the action before set off has come before the markers; a destroyed
+ * client answers both with DESTROYED, at once.
+ */
+async function settle(agent: Agent): Promise<string[]> {
+  const destroyed = agent.client.getDeviceState() === 'destroyed';
+  await agent.client.getAvailableClients();
+  (agent.client as unknown as { sendDtmf(digits: unknown): void }).sendDtmf(5);
+  return destroyed ? ['DESTROYED', 'DESTROYED'] : ['INVALID_DTMF'];
+}
+
+/**
  * Runs `act`, which must produce exactly one ERROR with `code` (at once or after a backend round trip),
- * and nothing else: no other event, the same getStatus() and the same notifyConfig.
+ * and nothing else: no other event up to the markers of settle() (after the promise `act` returns, if any),
+ * the same getStatus() and the same notifyConfig.
  */
 async function expectCodedError(agent: Agent, code: string, act: () => unknown, what = code): Promise<void> {
   const status = agent.client.getStatus();
   const config = JSON.stringify(agent.notifyConfig);
   const before = agent.log.length;
-  act();
+  const done = act();
   await waitUntil(() => agent.log.length > before, `${what}: no ERROR`, TIMEOUT);
-  await new Promise((resolve) => setTimeout(resolve, 150)); // nothing else follows
+  await done; // a lookup or a callback act waits for has finished: its follow-ups are out
+  const markers = await settle(agent);
   const added = agent.log.slice(before);
   expect(
     added.map((e) => [e.event, e.args[1]]),
-    `${what}: exactly one ERROR`,
-  ).to.deep.equal([[STD_EVENTS.ERROR, code]]);
+    `${what}: exactly one ERROR, then only the markers of settle()`,
+  ).to.deep.equal([[STD_EVENTS.ERROR, code], ...markers.map((marker) => [STD_EVENTS.ERROR, marker])]);
+  agent.expectedErrors.push(code, ...markers);
   const [message] = added[0]!.args;
   expect(message, `${what}: a message`).to.be.a('string').with.length.greaterThan(0);
   expect(agent.client.getStatus(), `${what}: status unchanged`).to.equal(status);
@@ -107,8 +125,14 @@ async function inCall(agent: Agent): Promise<{ callSid: string; number: string }
 
 describe('notify API: bad input gets its coded error and leaves the client usable', function () {
   this.timeout(90000);
-  afterEach(async () => {
-    await destroyAndSettle(agents.splice(0).map((agent) => agent.client));
+  afterEach(async function () {
+    const done = agents.splice(0);
+    // No ERROR came late: from an action's end to the end of the test (a call placed and hung up, seconds),
+    // every ERROR each client emitted is one the test expected, in order.
+    if (this.currentTest?.state === 'passed')
+      for (const agent of done)
+        expect(errors(agent), 'no ERROR but the expected').to.deep.equal(agent.expectedErrors);
+    await destroyAndSettle(done.map((agent) => agent.client));
   });
 
   it('wrong types: INVALID_ARGUMENT / INVALID_NUMBER / INVALID_DTMF, an unknown event name included', async () => {

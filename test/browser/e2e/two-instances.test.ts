@@ -69,7 +69,6 @@ const POLL = { timeout: 15000, interval: 250 };
 const SYS_ID = /^[0-9a-f]{32}$/;
 const fired = (log: EventLog, event: string) => log.filter((entry) => entry.event === event);
 const count = (log: EventLog, event: string) => fired(log, event).length;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 let phoneSeq = 0;
 /** A fresh virtual phone number per call, so that phone state never leaks between tests. */
 const newPhone = () => `+1555441${String(Date.now() % 1000).padStart(3, '0')}${phoneSeq++ % 10}`;
@@ -358,7 +357,10 @@ describe('two backend instances on one PostgreSQL', function () {
 
     const first = await dial(newPhone());
     await waitUntil(() => count(a.log, STD_EVENTS.INCOMING_CALL) === 1, 'A should ring', TIMEOUT);
-    await sleep(1500);
+    // Settled, not slept on: A rang, so the emulator has run the <Dial>, which creates the legs of every
+    // client it rings at once: the call's legs are A's alone, and B was never rung.
+    const rung = (await legs()).filter((leg) => leg.parentSid === first).map((leg) => leg.to);
+    expect(rung).to.deep.equal([`client:${a.client.getSession()!.identity}`]);
     expect(count(b.log, STD_EVENTS.INCOMING_CALL)).to.equal(0);
     a.client.hangupCall();
     await waitUntil(() => a.client.getStatus() === Status.CLOSED, 'A’s declined call should close', TIMEOUT);

@@ -3,6 +3,7 @@ import { HttpNotifyBackend, expiryToMillis } from '../../../src/client/backend.j
 import { NOTIFY_ERRORS, NotifyError, toNotifyError } from '../../../src/client/errors.js';
 import { followPresence } from '../../../src/client/presence-stream.js';
 import { loadTwilioSdk } from '../../../src/drivers/twilio/load-sdk.js';
+import { tick } from './helpers/setup.js';
 import { mapTwilioError } from '../../../src/drivers/twilio/twilio-driver.js';
 
 const REQUIRED_CODES = [
@@ -227,7 +228,7 @@ describe('HttpNotifyBackend', () => {
     abort.abort();
     await done;
     const count = requests.length;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await tick(); // the loop has ended (done resolved): nothing it left behind may still ask
     expect(requests.length).to.equal(count);
   });
 

@@ -419,6 +419,16 @@ describe('NotifyClient', () => {
       await waitUntil(() => made.client.getDeviceState() === 'online');
       return made;
     };
+    /**
+     * Settled, not slept on: a witness client on the same interval beats twice, so a whole interval has passed
+     * since the call (timers fire in the order they are due) and a beat still scheduled would have come.
+     */
+    const aWholeInterval = async (seconds: number) => {
+      const witness = await online(seconds);
+      const from = beats(witness.backend);
+      await waitUntil(() => beats(witness.backend) >= from + 2, 'the witness never beat', { timeout: 5000 });
+      witness.client.destroy();
+    };
 
     it('beats every heartbeatSeconds of the backend while online, for its own session, and stops on destroy', async () => {
       const { client, backend } = await online(0.05);
@@ -429,7 +439,7 @@ describe('NotifyClient', () => {
       );
       client.destroy();
       const after = beats(backend);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await aWholeInterval(0.05);
       expect(beats(backend)).to.equal(after);
     });
 
@@ -439,7 +449,7 @@ describe('NotifyClient', () => {
       driver.dropRegistration();
       expect(client.getDeviceState()).to.equal('offline');
       const offline = beats(backend);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await aWholeInterval(0.05);
       expect(beats(backend)).to.equal(offline);
       driver.events.emit('registered');
       expect(client.getDeviceState()).to.equal('online');
@@ -448,7 +458,7 @@ describe('NotifyClient', () => {
 
     it('sends none when the backend asks for none (an older backend)', async () => {
       const { backend } = await online(undefined);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await aWholeInterval(0.05);
       expect(beats(backend)).to.equal(0);
     });
 
@@ -462,7 +472,7 @@ describe('NotifyClient', () => {
       expect(driver.destroyed).to.equal(true);
       expect(backend.methods).to.not.include('deleteSession');
       const after = beats(backend);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await aWholeInterval(0.05);
       expect(beats(backend)).to.equal(after, 'no heartbeats after expiry');
 
       backend.heartbeatError = null;

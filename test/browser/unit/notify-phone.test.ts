@@ -11,8 +11,8 @@ import {
 } from '../../../src/element/events.js';
 import { formatDuration } from '../../../src/element/parts/call-timer.js';
 import { FakeBackend } from './helpers/fake-backend.js';
-import { CALLER_ID } from './helpers/setup.js';
 import { openCall, part, phone } from './helpers/element.js';
+import { CALLER_ID, tick } from './helpers/setup.js';
 
 const ALL_EVENTS = [
   'notify-online',
@@ -211,7 +211,7 @@ describe('<notify-phone> properties and attributes', () => {
     gates[1]!(); // the new client's lookup answers first…
     await waitUntil(() => el.online);
     gates[0]!(); // …then the replaced client's
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await tick(); // its answer's promise chain has run (microtasks only), whatever it would do is done
     expect(errors).to.deep.equal([]);
     expect(el.error).to.equal(null);
     const created = backend.log.filter((e) => e.method === 'createSession');

@@ -1,7 +1,7 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import { STD_EVENTS } from '../../../src/client/constants.js';
 import { NotifyError } from '../../../src/client/errors.js';
-import { CALLER_ID, makeClient, onlineClient } from './helpers/setup.js';
+import { CALLER_ID, makeClient, onlineClient, tick } from './helpers/setup.js';
 
 describe('NotifyClient token handling', () => {
   it('refreshes through the backend before expiresAt and applies it with driver.updateToken', async () => {
@@ -38,7 +38,7 @@ describe('NotifyClient token handling', () => {
     const { client, driver, backend } = await onlineClient();
     driver.tokenWillExpire();
     driver.tokenWillExpire();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await tick(); // a refresh would start at once (the backend call is made synchronously or in a microtask)
     expect(backend.methods.filter((m) => m === 'refreshToken')).to.have.length(0);
     client.destroy();
   });

@@ -32,6 +32,31 @@ class Emitter {
   }
 }
 
+/**
+ * An RTCDTMFSender as the WebRTC spec has it, whose tones the test plays by hand: insertDTMF() replaces the
+ * tones still in the buffer, each tone starting fires `tonechange`, and so does going idle (tone '').
+ */
+class FakeDtmfSender extends EventTarget {
+  toneBuffer = '';
+  /** Every tone that went out, in order. */
+  played = '';
+  insertDTMF(tones: string) {
+    this.toneBuffer = tones.toUpperCase();
+  }
+  /** The next tone starts, or the sender goes idle when none is left. */
+  step() {
+    const tone = this.toneBuffer.slice(0, 1);
+    this.toneBuffer = this.toneBuffer.slice(1);
+    this.played += tone;
+    this.dispatchEvent(new RTCDTMFToneChangeEvent('tonechange', { tone }));
+  }
+  /** Plays the buffer out and goes idle. */
+  playOut() {
+    while (this.toneBuffer) this.step();
+    this.step();
+  }
+}
+
 class FakeCall extends Emitter {
   parameters: Record<string, string> = {};
   customParameters = new Map<string, string>();
@@ -52,8 +77,13 @@ class FakeCall extends Emitter {
     this.state = 'closed';
     this.emit('disconnect', this);
   }
+  /** The SDK's in-band sender; null when it sends digits by signalling instead. */
+  dtmfSender: FakeDtmfSender | null = new FakeDtmfSender();
+  /** The SDK's media handler: its getOrCreateDTMFSender() is where the driver finds the sender. */
+  _mediaHandler = { getOrCreateDTMFSender: () => this.dtmfSender };
   sendDigits(digits: string) {
     this.digits.push(digits);
+    this.dtmfSender?.insertDTMF(digits);
   }
   mute(muted: boolean) {
     this.muted = muted;
@@ -183,36 +213,35 @@ describe('TwilioDriver (on a fake window.Twilio)', () => {
     ]);
   });
 
-  it('paces DTMF: digits sent while others play follow once they have played, w pauses, the end clears', async () => {
+  it('paces DTMF on the sender: a run waits until the sender has played every tone, so none is replaced', async () => {
     const driver = new TwilioDriver({ autoLoadScriptResources: false });
     await driver.register({ token: 't', device: {} });
     const seen = record(driver);
     await driver.connect({ To: '+15551234567' });
     const call = FakeDevice.last.call!;
     call.emit('accept');
-    const sentAt: Array<[string, number]> = [];
-    const start = performance.now();
-    call.sendDigits = (digits: string) => {
-      call.digits.push(digits);
-      sentAt.push([digits, performance.now() - start]);
-    };
-    driver.sendDigits('1', call);
-    driver.sendDigits('2', call);
-    driver.sendDigits('3w4', call);
-    // The SDK's sender would replace "1" if "2" were inserted now: only "1" has gone out.
-    expect(call.digits).to.deep.equal(['1']);
-    await waitUntil(() => call.digits.length === 3, 'not every digit reached the SDK', { timeout: 3000 });
-    expect(call.digits).to.deep.equal(['1', '23', '4']);
-    // "1" plays 230 ms, "23" 460 ms, then the 500 ms pause: never earlier (that would drop tones); later is
-    // only timer lag on a busy machine, so no upper bound.
-    expect(sentAt[1]![1]).to.be.at.least(225);
-    expect(sentAt[2]![1]).to.be.at.least(225 + 460 + 500);
+    const sender = call.dtmfSender!;
+    driver.sendDigits('12', call);
+    sender.step(); // "1" plays, "2" waits in the buffer
+    driver.sendDigits('3', call);
+    driver.sendDigits('4', call);
+    // Inserting now would replace the "2" still in the buffer (issue 12: "123457890").
+    expect(call.digits).to.deep.equal(['12']);
+    sender.step(); // "2" plays: the buffer is empty but the sender is not idle yet
+    expect(call.digits).to.deep.equal(['12']);
+    sender.step(); // idle: the digits typed meanwhile go as one run
+    expect(call.digits).to.deep.equal(['12', '34']);
+    sender.playOut();
+    expect(sender.played).to.equal('1234');
 
-    // "4" is still playing: "56" waits, and the end of the call drops it.
-    driver.sendDigits('56', call);
+    // "5" is playing: "67" waits for it, and the end of the call drops it, even when the sender then goes idle.
+    driver.sendDigits('5', call);
+    driver.sendDigits('67', call);
+    sender.step();
     call.emit('disconnect');
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(call.digits).to.deep.equal(['1', '23', '4']);
+    sender.playOut();
+    expect(call.digits).to.deep.equal(['12', '34', '5']);
+    expect(sender.played).to.equal('12345');
 
     // A new call starts with an empty queue and sends at once.
     await driver.connect({ To: '+15551234567' });
@@ -221,6 +250,42 @@ describe('TwilioDriver (on a fake window.Twilio)', () => {
     driver.sendDigits('9', next);
     expect(next.digits).to.deep.equal(['9']);
     expect(seen.filter(([name]) => name === 'callError')).to.deep.equal([]);
+  });
+
+  it('paces DTMF: w pauses 500 ms after the digits before it have played, in band or signalled', async () => {
+    const driver = new TwilioDriver({ autoLoadScriptResources: false });
+    await driver.register({ token: 't', device: {} });
+    await driver.connect({ To: '+15551234567' });
+    const call = FakeDevice.last.call!;
+    call.emit('accept');
+    const sender = call.dtmfSender!;
+    const sentAt: number[] = [];
+    const sendDigits = call.sendDigits.bind(call);
+    call.sendDigits = (digits: string) => {
+      sentAt.push(performance.now());
+      sendDigits(digits);
+    };
+    driver.sendDigits('1w2', call);
+    expect(call.digits).to.deep.equal(['1']);
+    sender.playOut();
+    const idleAt = performance.now();
+    await waitUntil(() => call.digits.length === 2, 'the digit after w never reached the SDK', {
+      timeout: 5000,
+    });
+    expect(call.digits).to.deep.equal(['1', '2']);
+    // Never earlier (that would shorten the pause); later is only timer lag on a busy machine: no upper bound.
+    expect(sentAt[1]! - idleAt).to.be.at.least(495);
+
+    // Signalled (no in-band sender): nothing can be replaced, and the pause still follows the digits' length.
+    call.dtmfSender = null;
+    sender.playOut();
+    driver.sendDigits('34w5', call);
+    expect(call.digits).to.deep.equal(['1', '2', '34']);
+    await waitUntil(() => call.digits.length === 4, 'the signalled digit after w never went', {
+      timeout: 5000,
+    });
+    expect(call.digits).to.deep.equal(['1', '2', '34', '5']);
+    expect(sentAt[3]! - sentAt[2]!).to.be.at.least(2 * 230 + 500 - 5);
   });
 
   it('reports a digit the SDK refuses as callError and drops the queue', async () => {

@@ -1,3 +1,4 @@
+import type { CallHistoryEntry, CallHistoryPage } from '../../../../src/client/call-history.js';
 import type {
   AvailableClient,
   AvailableClientsPage,
@@ -149,6 +150,24 @@ export class FakeBackend implements NotifyBackend {
       return new Response(body);
     };
     return followPresence(open, onClients, signal, (cursor) => this.listAvailableClients(cursor));
+  }
+
+  /** The call history (newest first) listCallHistory() pages through; a cursor is an index into it. */
+  history: CallHistoryEntry[] = [];
+  /** Thrown by listCallHistory() when set. */
+  historyError: NotifyError | null = null;
+  /** The queries of listCallHistory(), kept apart from `log` (the element reads the history once online). */
+  readonly historyQueries: { limit?: number; cursor?: string }[] = [];
+
+  async listCallHistory(query: { limit?: number; cursor?: string }): Promise<CallHistoryPage> {
+    this.historyQueries.push(query);
+    if (this.historyError) throw this.historyError;
+    const start = query.cursor ? Number(query.cursor) : 0;
+    const end = start + (query.limit ?? 100);
+    return {
+      calls: this.history.slice(start, end),
+      next: end < this.history.length ? String(end) : null,
+    };
   }
 
   async getParentId(callSid: string) {

@@ -1,10 +1,11 @@
-import { css, type CSSResult } from 'lit';
+import { css } from 'lit';
 
 /**
- * The styles of the lazily loaded UI (the agent list, the forward dialog, the second line), adopted by an
- * element's shadow root when that UI first renders.
+ * The styles of the lazily loaded parts (the agent list, the forward dialog, the second line), adopted by the element's
+ * shadow root together with them: the first load does without them.
+ * @internal
  */
-const callStyles: CSSResult = css`
+export const lazyStyles = css`
   .agents {
     margin: 0;
     padding: 0;
@@ -108,12 +109,3 @@ const callStyles: CSSResult = css`
     margin: 0;
   }
 `;
-
-const adopted = new WeakSet<ShadowRoot>();
-
-/** Adds the second line's styles to an element's shadow root, once (a constructed sheet: no inline style for CSP). */
-export function adoptCallStyles(root: ShadowRoot | HTMLElement | DocumentFragment): void {
-  if (!(root instanceof ShadowRoot) || adopted.has(root) || !callStyles.styleSheet) return;
-  adopted.add(root);
-  root.adoptedStyleSheets = [...root.adoptedStyleSheets, callStyles.styleSheet];
-}
