@@ -242,6 +242,8 @@ async function fixtureBundle(): Promise<string> {
         };
         // The call timer's text, for shots that show a running call.
         window.timer = (el) => el.shadowRoot.querySelector('[part~="timer"]')?.textContent.trim();
+        // The first listed call's timer (a held call has no timer in the status line).
+        window.callTimer = (el) => el.shadowRoot.querySelector('[part~="call-timer"]')?.textContent.trim();
       `,
       resolveDir: root,
       loader: 'ts',
@@ -249,6 +251,8 @@ async function fixtureBundle(): Promise<string> {
     bundle: true,
     format: 'esm',
     write: false,
+    // package.json's sideEffects (for consumers' bundlers) does not list define.ts; here it must run.
+    ignoreAnnotations: true,
     tsconfig: `${root}tsconfig.json`,
   });
   return result.outputFiles[0].text;
@@ -290,7 +294,8 @@ async function screenshots(browser: Browser): Promise<void> {
       'in-call',
       'light',
       `const { el, driver, until } = await mountPhone({ 'caller-id': '+15550100001' });
-       el.call('+15551234567'); await until(() => driver.call); driver.answer(); await el.updateComplete;
+       el.call('+15551234567'); await until(() => driver.call); driver.answer();
+       await until(() => el.shadowRoot.querySelector('[part~="forward-button"]'));
        for (const k of ['1', '2', '3', '#']) el.shadowRoot.querySelector('[data-key="' + k + '"]').click();
        el.mute(true); await until(() => timer(el) >= '0:02');`,
     ],
@@ -300,15 +305,59 @@ async function screenshots(browser: Browser): Promise<void> {
       'dark',
       `const { el, driver, until } = await mountPhone({ 'caller-id': '+15550100001' });
        el.call('+15551234567'); await until(() => driver.call); driver.answer();
+       await until(() => el.shadowRoot.querySelector('[part~="forward-button"]'));
        await until(() => timer(el) >= '0:01');`,
     ],
     [
       'forward-dialog',
       'light',
       `const { el, driver, until } = await mountPhone({ 'caller-id': '+15550100001' });
-       el.call('+15551234567'); await until(() => driver.call); driver.answer(); await el.updateComplete;
+       el.call('+15551234567'); await until(() => driver.call); driver.answer();
+       await until(() => el.shadowRoot.querySelector('[part~="forward-button"]'));
        el.shadowRoot.querySelector('[part~="forward-button"]').click();
        await until(() => el.shadowRoot.querySelector('[part~="forward-agents"]'));`,
+    ],
+    [
+      'call-waiting',
+      'light',
+      `const { el, driver, until } = await mountPhone({ 'caller-id': '+15550100001', 'skip-parent-id': '', 'call-waiting': 'ring' });
+       el.call('+15551234567'); await until(() => driver.call); driver.answer();
+       await until(() => timer(el) >= '0:01');
+       driver.receive({ from: '+15559876543' });
+       await until(() => el.shadowRoot.querySelector('[part~="waiting"]'));`,
+    ],
+    [
+      'on-hold',
+      'light',
+      `const { el, driver, until } = await mountPhone({ 'caller-id': '+15550100001' });
+       el.call('+15551234567'); await until(() => driver.call); driver.answer();
+       await until(() => el.shadowRoot.querySelector('[part~="hold-button"]'));
+       await el.holdCall(); await until(() => callTimer(el) >= '0:01');`,
+    ],
+    [
+      'consulting',
+      'light',
+      `const { el, driver, until } = await mountPhone({ 'caller-id': '+15550100001' });
+       await el.getAvailableClients();
+       el.call('+15551234567'); await until(() => driver.call); driver.answer();
+       const caller = driver.call;
+       await until(() => el.shadowRoot.querySelector('[part~="hold-button"]'));
+       await until(() => timer(el) >= '0:01');
+       await el.transferCall({ type: 'userId', id: 'u2' });
+       await until(() => driver.call && driver.call !== caller); driver.answer();
+       await until(() => !el.shadowRoot.querySelector('[part~="complete-transfer-button"]').disabled);`,
+    ],
+    [
+      'call-list',
+      'light',
+      `const { el, driver, until } = await mountPhone({ 'caller-id': '+15550100001', 'skip-parent-id': '', 'call-waiting': 'ring' });
+       el.call('+15551234567'); await until(() => driver.call); driver.answer();
+       await until(() => timer(el) >= '0:02');
+       driver.receive({ from: '+15559876543' });
+       await until(() => el.shadowRoot.querySelector('[part~="answer-hold-button"]'));
+       el.pickupCall(); await until(() => driver.methods.includes('accept')); driver.answer();
+       await until(() => el.shadowRoot.querySelector('[part~="resume-button"]'));
+       await until(() => timer(el) >= '0:01');`,
     ],
     ['history-missed', 'light', openHistory],
     [

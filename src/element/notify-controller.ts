@@ -3,6 +3,7 @@ import type { AvailableClient, ForwardTarget } from '../client/backend.js';
 import { DeviceState, STD_EVENTS, Status } from '../client/constants.js';
 import type { NotifyErrorCode } from '../client/errors.js';
 import { NotifyClient, type NotifyConfig } from '../client/notify-client.js';
+import type { NotifyCall } from '../client/notify-call.js';
 import {
   NotifyCallCancelEvent,
   NotifyCallDisconnectEvent,
@@ -17,6 +18,13 @@ import {
   type NotifyIncomingCallDetail,
 } from './events.js';
 
+/** One call of the client as last rendered: the call and what changes on it (read-only for the element). */
+export interface CallSnapshot {
+  readonly call: NotifyCall;
+  readonly status: Status;
+  readonly held: boolean;
+}
+
 /** What the controller needs from its host element. */
 export interface NotifyControllerHost extends ReactiveControllerHost, EventTarget {
   /** Builds the configuration for a new client. */
@@ -25,8 +33,8 @@ export interface NotifyControllerHost extends ReactiveControllerHost, EventTarge
 
 /**
  * Owns the NotifyClient of an element: creates it on connect, destroys it on disconnect, mirrors
- * its state for rendering (status, registration, mute, the incoming call, the last error, the call's
- * start time, the available agents) and re-dispatches every STD_EVENT as a `notify-*` DOM event.
+ * its state for rendering (status, registration, mute, the incoming call, the last error, the active
+ * call's start time, every call (`calls`), the available agents) and re-dispatches every STD_EVENT as a `notify-*` DOM event.
  * @internal
  */
 export class NotifyController implements ReactiveController {
@@ -40,8 +48,10 @@ export class NotifyController implements ReactiveController {
   lastError: { message: string; code: NotifyErrorCode } | null = null;
   /** The incoming call being announced or answered. */
   incoming: NotifyIncomingCallDetail | null = null;
-  /** `Date.now()` at CALL_START of the current call; null without an open call. */
+  /** When the active call was answered (`Date.now()`); null without an active call. */
   callStartedAt: number | null = null;
+  /** Every call of the client (held, waiting, consulting…), oldest first, as of the last state change. */
+  calls: readonly CallSnapshot[] = [];
   /** The other available clients, as last read; null before the first read. */
   agents: AvailableClient[] | null = null;
   readonly #host: NotifyControllerHost;
@@ -97,10 +107,7 @@ export class NotifyController implements ReactiveController {
       this.#after(new NotifyIncomingCallEvent(this.incoming));
     });
     on(STD_EVENTS.CALL_INIT, (status, callId) => this.#after(new NotifyCallInitEvent({ status, callId })));
-    on(STD_EVENTS.CALL_START, (callId) => {
-      this.callStartedAt = Date.now();
-      this.#after(new NotifyCallStartEvent({ callId }));
-    });
+    on(STD_EVENTS.CALL_START, (callId) => this.#after(new NotifyCallStartEvent({ callId })));
     on(STD_EVENTS.CALL_CANCEL, (callId) => this.#after(new NotifyCallCancelEvent({ callId })));
     on(STD_EVENTS.CALL_DISCONNECT, (callId) => this.#after(new NotifyCallDisconnectEvent({ callId })));
     on(STD_EVENTS.CALL_MUTE, () => this.#after(new NotifyCallMuteEvent()));
@@ -164,12 +171,12 @@ export class NotifyController implements ReactiveController {
     this.deviceState = client?.getDeviceState() ?? DeviceState.OFFLINE;
     this.muted = client?.isMuted() ?? false;
     if (this.status !== Status.PENDING) this.ringing = false;
-    if (this.status === Status.CLOSED) {
-      this.incoming = null;
-      this.callStartedAt = null;
-    }
-    // The call timer re-renders once a second while a call is open.
-    const open = this.callStartedAt !== null;
+    if (this.status === Status.CLOSED) this.incoming = null;
+    // Hold and resume change the active call without a ServiceNow event: read it at every change.
+    this.calls = client?.calls.map((call) => ({ call, status: call.status, held: call.held })) ?? [];
+    this.callStartedAt = client?.activeCall?.answeredAt ?? null;
+    // The call timers re-render once a second while there is a call.
+    const open = this.calls.length > 0;
     if (open && this.#tick === undefined) this.#tick = setInterval(() => this.#host.requestUpdate(), 1000);
     if (!open && this.#tick !== undefined) {
       clearInterval(this.#tick);

@@ -2,6 +2,7 @@ import { LitElement, adoptStyles, html, nothing, type PropertyValues } from 'lit
 import type { AvailableClient, ForwardTarget } from '../client/backend.js';
 import { DeviceState, E164_PATTERN, Status, Vendor, normalizeVendor } from '../client/constants.js';
 import { NotifyError, toNotifyError, type NotifyErrorCode } from '../client/errors.js';
+import type { NotifyCall } from '../client/notify-call.js';
 import type { CallIdentifier, NotifyConfig, ParentIdResult } from '../client/notify-client.js';
 import { NotifyAvailableChangeEvent } from './events.js';
 import { NotifyController } from './notify-controller.js';
@@ -9,10 +10,10 @@ import { styles } from './notify-phone.styles.js';
 import { callTimer } from './parts/call-timer.js';
 import { dialPad, isDialKey, type DialKey } from './parts/dial-pad.js';
 import { incomingBanner } from './parts/incoming-banner.js';
-import { format, mergeStrings, type NotifyPhoneStrings } from './strings.js';
+import { format, mergeStrings, type BaseStrings, type NotifyPhoneStrings } from './strings.js';
 
 type LazyParts = typeof import('./parts/lazy-parts.js');
-/** The agent list and the forward dialog, imported once for every element, on first use. */
+/** The agent list, the forward dialog and the second line (hold, waiting, transfer), imported once, on first use. */
 let lazyParts: Promise<LazyParts> | undefined;
 
 /** Boolean attributes whose absence keeps the default and `="false"` turns them off. */
@@ -27,6 +28,17 @@ const BOOLEAN_ATTRIBUTES: ReadonlySet<string> = new Set([
   'skip-parent-id',
   'lazy-vendor',
 ]);
+/** Properties read when a session starts: changing one on a running phone starts a new client. */
+const RESTART_ON = [
+  'callerId',
+  'backend',
+  'vendor',
+  'lazyVendor',
+  'autoLoadScriptResources',
+  'forceRefreshToken',
+  'displayName',
+  'callWaiting',
+] as const;
 const BOOLEAN_VALUES: ReadonlySet<string> = new Set(['', 'true', 'false']);
 
 /** The `strings` attribute is JSON; a value that is not a JSON object is reported, not thrown. */
@@ -60,6 +72,11 @@ const ACTIVATING_TARGETS: ReadonlySet<string> = new Set(['button', 'summary', 'a
  * Keyboard: digits, `*` and `#` typed anywhere in the element dial (or send DTMF in a call, paced so
  * that fast typing loses no tone), Backspace deletes the last digit, Enter calls (or picks up a ringing
  * call), Escape hangs up (or declines). The number stays in the field after a call: Enter redials.
+ *
+ * A second line: with `call-waiting="ring"` a call that comes in during a call waits (Answer & hold,
+ * Decline); the active call can be held and resumed, transferred blind (forward) or warm (consult, then
+ * complete or cancel), and another party added; with more than one call, or a call on hold, the calls are
+ * listed with their state and timer. That UI loads on first use (`notify-phone.lazy-parts.js`).
  *
  * @fires {NotifyOnlineEvent} notify-online - The session is registered and can make and take calls. `detail: {}`.
  * @fires {NotifyOfflineEvent} notify-offline - The session is no longer registered. `detail: {}`.
@@ -99,7 +116,7 @@ const ACTIVATING_TARGETS: ReadonlySet<string> = new Set(['button', 'summary', 'a
  * @csspart call-button - Calls the number.
  * @csspart hangup-button - Ends the call.
  * @csspart mute-button - Toggles mute (`aria-pressed`).
- * @csspart forward-button - Opens the forward dialog.
+ * @csspart forward-button - Opens the forward dialog (with the hold and add-to-call buttons, once a call is open).
  * @csspart available-toggle - The availability switch (`role="switch"`).
  * @csspart agents - The disclosure of available agents.
  * @csspart agent-list - The list of available agents.
@@ -113,6 +130,24 @@ const ACTIVATING_TARGETS: ReadonlySet<string> = new Set(['button', 'summary', 'a
  * @csspart forward-agents - The agent list in the forward dialog.
  * @csspart forward-agents-empty - The text shown in the dialog when no agent is available.
  * @csspart forward-cancel-button - Closes the forward dialog.
+ * @csspart transfer-mode - The forward dialog's choice between a blind transfer (forward) and a warm one (consult first).
+ * @csspart waiting - The banner of a call waiting during a call.
+ * @csspart waiting-caller - Who is calling, in the waiting banner.
+ * @csspart answer-hold-button - Answers the waiting call, holding the current one.
+ * @csspart decline-waiting-button - Declines the waiting call.
+ * @csspart call-controls - The group of hold, add-to-call and transfer buttons of the active call.
+ * @csspart hold-button - Puts the active call on hold.
+ * @csspart add-button - Opens the dialog that adds a number or an agent to the call (a three-way call).
+ * @csspart complete-transfer-button - Completes the warm transfer (the caller and the consulted party talk).
+ * @csspart cancel-transfer-button - Cancels the warm transfer (the consultation ends, the caller is resumed).
+ * @csspart call-list - The list of calls, shown with more than one call or a call on hold.
+ * @csspart call-item - One call in the list (also `call-held` when on hold, `call-active` when active).
+ * @csspart call-held - A call on hold in the list.
+ * @csspart call-active - The active call in the list.
+ * @csspart call-party - Who one call in the list is with.
+ * @csspart call-state - The state of one call in the list (ringing, active, on hold, consulting).
+ * @csspart call-timer - How long one call in the list has been answered (`m:ss`).
+ * @csspart resume-button - Resumes one held call of the list.
  * @csspart history - The recent calls (`<notify-call-history>`): the list with call-back buttons and the missed-call count.
  *
  * @cssproperty --notify-phone-color-scheme - `light`, `dark`, or `light dark` (default: follow `prefers-color-scheme`).
@@ -138,7 +173,6 @@ export class NotifyPhone extends LitElement {
   static override styles = styles;
   // The reactive properties, declared here rather than with decorators (no decorator helpers in the bundle).
   static override properties = {
-    _remote: { state: true, attribute: false },
     _sentDigits: { state: true, attribute: false },
     _parts: { state: true, attribute: false },
     callerId: { attribute: 'caller-id' },
@@ -149,6 +183,7 @@ export class NotifyPhone extends LitElement {
     forceRefreshToken: { attribute: 'force-refresh-token', converter: booleanString },
     skipParentId: { attribute: 'skip-parent-id', converter: booleanString },
     lazyVendor: { attribute: 'lazy-vendor', converter: booleanString },
+    callWaiting: { attribute: 'call-waiting' },
     number: {},
     displayName: { attribute: 'display-name' },
     strings: { converter: jsonStrings },
@@ -168,9 +203,6 @@ export class NotifyPhone extends LitElement {
   private get _forwardDialog(): HTMLDialogElement | null {
     return this.renderRoot?.querySelector('dialog.forward') ?? null;
   }
-
-  /** Who the current outgoing call is to, as dialed. */
-  private _remote = '';
 
   /** Digits sent as DTMF in the current call, shown under the status. */
   private _sentDigits = '';
@@ -193,10 +225,10 @@ export class NotifyPhone extends LitElement {
   /** Load the Twilio SDK chunk next to the bundle; `="false"` uses the page's `window.Twilio`. */
   autoLoadScriptResources = true;
 
-  /** Refresh the token before it expires; `="false"` goes offline at expiry. */
+  /** Refresh the token before it expires; `="false"` goes offline at expiry. Changing it restarts the client. */
   forceRefreshToken = true;
 
-  /** Announce incoming calls at once, without resolving the parent call. */
+  /** Announce incoming calls at once, without resolving the parent call; read at every incoming call. */
   skipParentId = false;
 
   /** Let the backend choose the vendor of the caller ID (the client's lazy mode). */
@@ -205,8 +237,15 @@ export class NotifyPhone extends LitElement {
   /** The number in the number field (what the Call button and Enter dial). */
   number = '';
 
-  /** Display name stored on the session row. */
+  /** Display name stored on the session row; changing it restarts the client. */
   displayName = '';
+
+  /**
+   * A call that comes in during a call: `ring` (it waits; answering it holds the current one) or `busy`
+   * (the default: the backend offers it to the free agents). Passed as `notifyConfig.callWaiting`;
+   * changing it restarts the client (the backend keeps it on the session).
+   */
+  callWaiting: 'ring' | 'busy' = 'busy';
 
   /** Overrides of the visible strings (i18n); any subset of `NotifyPhoneStrings`. Attribute: JSON. */
   strings: Partial<NotifyPhoneStrings> = {};
@@ -240,9 +279,17 @@ export class NotifyPhone extends LitElement {
     return this.#controller.ringing;
   }
 
-  /** Whether a call exists in any status but closed (read-only, reflected as `in-call`). */
+  /**
+   * Whether there is a current call (active, or ringing) in any status but closed (read-only, reflected as
+   * `in-call`); calls on hold are `held` (reflected as `held`) and listed in `calls`.
+   */
   get inCall(): boolean {
     return this.#controller.status !== Status.CLOSED;
+  }
+
+  /** Whether a call is on hold (read-only, reflected as `held`). */
+  get held(): boolean {
+    return this.#controller.calls.some((call) => call.held);
   }
 
   /** The last error shown by the UI, `null` after it was dismissed (read-only). */
@@ -278,6 +325,9 @@ export class NotifyPhone extends LitElement {
         );
       }
     }
+    if (name === 'call-waiting' && !/^(ring|busy)$/.test(normalized ?? 'busy')) {
+      return this.#fail('INVALID_ARGUMENT', `call-waiting must be ring or busy, not "${value}".`);
+    }
     if (name === 'strings' && parseStrings(value) === undefined) {
       return this.#fail('INVALID_ARGUMENT', 'The strings attribute must be a JSON object.');
     }
@@ -304,14 +354,14 @@ export class NotifyPhone extends LitElement {
     this.toggleAttribute('muted', this.muted);
     this.toggleAttribute('ringing', this.ringing);
     this.toggleAttribute('in-call', this.inCall);
+    this.toggleAttribute('held', this.held);
     if (!this.inCall && this._forwardDialog?.open) this._forwardDialog.close();
     // The forward dialog may be wanted now: have it ready before the button is pressed.
     // Also once online: the recent calls (parts/call-history-panel.ts) read the history, count missed calls.
     if (this.online || this.status === Status.OPEN) void this.#loadParts();
     if (this.#focusWasInside && !this.matches(':focus-within')) this.#refocus();
     // Client calls change state synchronously; run them after this update, not inside it.
-    const restartOn = ['callerId', 'backend', 'vendor', 'lazyVendor', 'autoLoadScriptResources'] as const;
-    const restart = this.#booted && restartOn.some((key) => changed.has(key));
+    const restart = this.#booted && RESTART_ON.some((key) => changed.has(key));
     const first = !this.#booted;
     // init() applies `available` to a new client; later changes go to the running one.
     const availability = changed.has('available') && this.#booted && !restart;
@@ -328,10 +378,15 @@ export class NotifyPhone extends LitElement {
 
   /** Builds the client configuration from the attributes; used by NotifyController. @internal */
   notifyConfig(): { config: NotifyConfig; lazy: boolean } {
+    const skipParentId = () => this.skipParentId;
     const config: NotifyConfig = {
       autoLoadScriptResources: this.autoLoadScriptResources,
       forceRefreshToken: this.forceRefreshToken,
-      skipParentId: this.skipParentId,
+      // Read at every incoming call, so a change applies to the running client.
+      get skipParentId() {
+        return skipParentId();
+      },
+      callWaiting: this.callWaiting,
       ...(this.backend ? { backendUrl: this.backend } : {}),
       // Read at every request, so a new token reaches the running client (no restart, no dropped call).
       authToken: () => this.authToken,
@@ -355,7 +410,7 @@ export class NotifyPhone extends LitElement {
 
   /** Keeps keyboard users inside the phone when the focused part disappears with a state change. */
   #refocus(): void {
-    const order = ['pickup-button', 'hangup-button', 'number-input', 'dial-key'];
+    const order = ['pickup-button', 'hangup-button', 'resume-button', 'number-input', 'dial-key'];
     for (const part of order) {
       const target = this.renderRoot.querySelector<HTMLElement>(`[part~="${part}"]:not([disabled])`);
       if (target) return target.focus();
@@ -416,18 +471,6 @@ export class NotifyPhone extends LitElement {
     this.#controller.watchAgents(open);
   }
 
-  #openForward(): void {
-    void this.#controller.refreshAgents();
-    // At once when the dialog is there (it is imported as soon as a call opens), else once imported.
-    if (this._forwardDialog) return this._forwardDialog.showModal();
-    void this.#loadParts()
-      .then(() => this.updateComplete)
-      .then(() => {
-        if (this.status === Status.OPEN) this._forwardDialog?.showModal();
-      });
-  }
-
-  /** Imports the UI not needed at first render once; a failed import is retried on the next use. */
   async #loadParts(): Promise<void> {
     if (this._parts) return;
     lazyParts ??= import('./parts/lazy-parts.js');
@@ -441,16 +484,6 @@ export class NotifyPhone extends LitElement {
       lazyParts = undefined;
       console.warn('[notify-phone] lazy-parts.js failed to load:', error);
     }
-  }
-
-  #closeForward(): void {
-    this._forwardDialog?.close();
-    this.renderRoot.querySelector<HTMLElement>('[part~="forward-button"]')?.focus();
-  }
-
-  #forward(target: ForwardTarget): void {
-    this.#closeForward();
-    this.forwardCall(target);
   }
 
   /**
@@ -475,13 +508,7 @@ export class NotifyPhone extends LitElement {
 
   /** Calls a number (`'+1…'` or `{phoneNumber}`) or a client (`{userId}`). */
   call(target: CallIdentifier | string): void {
-    const identifier = typeof target === 'string' ? { phoneNumber: target } : target;
-    const client = this.#client();
-    const before = client.getStatus();
-    client.call(identifier);
-    // Only a call that started names the remote party: a refused one (a call is already active, a bad
-    // target) changes no status and must not relabel the current call.
-    if (client.getStatus() !== before) this._remote = identifier.phoneNumber || identifier.userId || '';
+    this.#client().call(typeof target === 'string' ? { phoneNumber: target } : target);
   }
 
   /** Answers the incoming call. */
@@ -502,6 +529,54 @@ export class NotifyPhone extends LitElement {
   /** Sends DTMF digits on the open call. */
   sendDtmf(digits: string): void {
     this.#client().sendDtmf(digits);
+  }
+
+  /**
+   * Puts the active call on hold: the other party hears hold audio, the microphone is sent nowhere. Resolves
+   * true once the server confirmed it; false (and `notify-error`) without an active call or on failure.
+   */
+  holdCall(): Promise<boolean> {
+    return this.#hold(true);
+  }
+
+  /**
+   * Resumes a held call (`call`, else the first held one); a call active at the time is held first. Resolves
+   * true once audio is back; false (and `notify-error`) without a held call or on failure.
+   */
+  resumeCall(call?: NotifyCall): Promise<boolean> {
+    return this.#hold(false, call);
+  }
+
+  #hold(held: boolean, call?: NotifyCall | null): Promise<boolean> {
+    const client = this.#client();
+    call ??= held ? client.activeCall : client.calls.find((other) => other.held);
+    if (call) return held ? call.hold() : call.resume();
+    this.#fail('INVALID_STATE', `No call to ${held ? 'hold' : 'resume'}.`);
+    return Promise.resolve(false);
+  }
+
+  /**
+   * Starts a warm transfer of the active call to a number or an agent (`{type, id}` as `forwardCall`): the
+   * call goes on hold and a consultation call is placed (resolved; null after `notify-error`). Then
+   * `completeTransfer()` or `cancelTransfer()`.
+   */
+  transferCall(target: ForwardTarget): Promise<NotifyCall | null> {
+    return this.#client().transferCall(target);
+  }
+
+  /** Completes the warm transfer: the caller and the consulted party talk, this phone leaves. */
+  completeTransfer(): Promise<boolean> {
+    return this.#client().completeTransfer();
+  }
+
+  /** Cancels the warm transfer: the consultation call ends and the caller is resumed. */
+  cancelTransfer(): Promise<boolean> {
+    return this.#client().cancelTransfer();
+  }
+
+  /** Adds a number or an agent (`{type, id}`) to the active call: a three-way call. */
+  addToCall(target: ForwardTarget): Promise<boolean> {
+    return this.#client().addToCall(target);
   }
 
   /** Forwards the open call to a number (`{type: 'number', id, dtmf?}`) or a client (`{type: 'userId', id}`). */
@@ -548,26 +623,22 @@ export class NotifyPhone extends LitElement {
     this.#controller.refresh();
   }
 
-  #statusText(t: NotifyPhoneStrings): string {
+  #statusText(t: BaseStrings): string {
     const incoming = this.#controller.incoming;
     if (this.ringing && incoming) return format(t.statusIncoming, { caller: incoming.from });
     if (this.inCall) {
       const text = format(t.statusInCall, { status: t.callStatus[this.status] });
       return this.muted ? `${text}, ${t.statusMuted}` : text;
     }
-    switch (this.#controller.deviceState) {
-      case DeviceState.ONLINE:
-        return t.statusReady;
-      case DeviceState.INITIALIZING:
-        return t.statusConnecting;
-      case DeviceState.DESTROYED:
-        return t.statusStopped;
-      default:
-        return t.statusOffline;
-    }
+    const byState: Partial<Record<DeviceState, string>> = {
+      [DeviceState.ONLINE]: t.statusReady,
+      [DeviceState.INITIALIZING]: t.statusConnecting,
+      [DeviceState.DESTROYED]: t.statusStopped,
+    };
+    return byState[this.#controller.deviceState] ?? t.statusOffline;
   }
 
-  #renderError(t: NotifyPhoneStrings) {
+  #renderError(t: BaseStrings) {
     const error = this.#controller.lastError;
     if (!error) return nothing;
     return html`<div part="error" class="error" role="alert">
@@ -583,10 +654,12 @@ export class NotifyPhone extends LitElement {
     </div>`;
   }
 
-  #renderNumber(t: NotifyPhoneStrings) {
+  #renderNumber(t: BaseStrings) {
     if (this.inCall) {
       if (this.ringing) return nothing;
-      const remote = this.#controller.incoming?.from ?? this._remote;
+      // The other party of the active call (a refused call() does not relabel it).
+      const call = this.#controller.client?.activeCall;
+      const remote = call?.[call.direction === 'incoming' ? 'from' : 'to'].replace('client:', '');
       return html`${remote ? html`<p part="remote" class="caller">${remote}</p>` : nothing}
       ${
         this._sentDigits
@@ -613,7 +686,7 @@ export class NotifyPhone extends LitElement {
     </form>`;
   }
 
-  #renderActions(t: NotifyPhoneStrings) {
+  #renderActions(t: BaseStrings) {
     if (!this.inCall || this.ringing) return nothing;
     const open = this.status === Status.OPEN;
     return html`<div part="actions" class="actions" role="group" aria-label=${t.callControls}>
@@ -627,19 +700,10 @@ export class NotifyPhone extends LitElement {
       >
         ${t.mute}
       </button>
-      <button
-        part="forward-button"
-        type="button"
-        aria-haspopup="dialog"
-        ?disabled=${!open}
-        @click=${this.#openForward}
-      >
-        ${t.forward}
-      </button>
     </div>`;
   }
 
-  #renderAgents(t: NotifyPhoneStrings) {
+  #renderAgents(t: BaseStrings) {
     const agents = this.#controller.agents;
     const summary = agents === null ? t.agents : format(t.agentsCount, { count: agents.length });
     return html`<details part="agents" class="agents-panel" @toggle=${this.#onAgentsToggle}>
@@ -669,15 +733,17 @@ export class NotifyPhone extends LitElement {
   override render() {
     const t = mergeStrings(this.strings);
     const incoming = this.#controller.incoming;
+    // The second line (waiting call, hold, transfer, the list of calls), once its code is loaded.
+    const second = this._parts?.secondLine(this, this.#controller, t);
     return html`
       <div part="base" class="base" role="group" aria-label=${t.phone}>
         <slot name="header"></slot>
         <div class="row status-row">
-          <p part="status" class="status" role="status">${this.#statusText(t)}</p>
+          <p part="status" class="status" role="status">${second?.status ?? this.#statusText(t)}</p>
           ${callTimer({ startedAt: this.#controller.callStartedAt, label: t.callTimer })}
         </div>
         <div part="announcer" class="visually-hidden" aria-live="assertive" aria-atomic="true">
-          ${this.ringing && incoming ? format(t.announceIncoming, { caller: incoming.from }) : ''}
+          ${second?.announce || (this.ringing && incoming ? format(t.announceIncoming, { caller: incoming.from }) : '')}
         </div>
         ${this.#renderError(t)}
         ${incomingBanner({
@@ -687,7 +753,7 @@ export class NotifyPhone extends LitElement {
           onPickup: () => this.pickupCall(),
           onDecline: () => this.hangupCall(),
         })}
-        ${this.#renderNumber(t)}
+        ${second?.calls} ${this.#renderNumber(t)}
         <slot name="dial-pad">
           ${dialPad({
             strings: t,
@@ -696,7 +762,7 @@ export class NotifyPhone extends LitElement {
             onKey: (key) => this.#onKey(key),
           })}
         </slot>
-        ${this.#renderActions(t)}
+        ${this.#renderActions(t)} ${second?.controls}
         <button
           part="available-toggle"
           class="switch"
@@ -711,15 +777,7 @@ export class NotifyPhone extends LitElement {
         <notify-call-history part="history" .client=${this.#controller.client}></notify-call-history>
         <slot name="footer"></slot>
       </div>
-      ${
-        this._parts?.forwardDialog({
-          strings: t,
-          agents: this.#controller.agents,
-          onNumber: (number) => this.#forward({ type: 'number', id: number }),
-          onAgent: (agent) => this.#forward({ type: 'userId', id: agent.sys_id }),
-          onCancel: () => this.#closeForward(),
-        }) ?? nothing
-      }
+      ${second?.dialog}
     `;
   }
 }

@@ -1,11 +1,13 @@
 import type { NotifyErrorCode } from '../client/errors.js';
+import type { CallStrings } from './parts/call-strings.js';
 
 /**
  * Every visible (or announced) string of the default UI. Override any subset through the element's
  * `strings` property or its `strings` attribute (JSON). `{caller}`, `{status}`, `{name}`, `{count}`
- * and `{key}` are replaced where they appear.
+ * and `{key}` are replaced where they appear. The second line's strings (hold, call waiting, transfer) are
+ * in `CallStrings` (parts/call-strings.ts), whose defaults load with that UI.
  */
-export interface NotifyPhoneStrings {
+export interface NotifyPhoneStrings extends CallStrings {
   /** Accessible name of the whole phone. */
   phone: string;
   statusOffline: string;
@@ -57,8 +59,11 @@ export interface NotifyPhoneStrings {
   errors: Partial<Record<NotifyErrorCode, string>>;
 }
 
-/** The English defaults. */
-export const defaultStrings: NotifyPhoneStrings = {
+/** The strings of the first render (without `CallStrings`). */
+export type BaseStrings = Omit<NotifyPhoneStrings, keyof CallStrings>;
+
+/** The English defaults of the first render. */
+export const defaultStrings: BaseStrings = {
   phone: 'Phone',
   statusOffline: 'Offline',
   statusConnecting: 'Connecting…',
@@ -107,7 +112,9 @@ export const defaultStrings: NotifyPhoneStrings = {
 };
 
 /** Merges overrides into the defaults (one level deep for `callStatus` and `errors`). */
-export function mergeStrings(overrides: Partial<NotifyPhoneStrings> | null | undefined): NotifyPhoneStrings {
+export function mergeStrings(
+  overrides: Partial<NotifyPhoneStrings> | null | undefined,
+): BaseStrings & Partial<CallStrings> {
   if (!overrides) return defaultStrings;
   return {
     ...defaultStrings,

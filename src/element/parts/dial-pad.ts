@@ -1,5 +1,5 @@
 import { html } from 'lit';
-import type { NotifyPhoneStrings } from '../strings.js';
+import type { BaseStrings as NotifyPhoneStrings } from '../strings.js';
 
 /** The twelve keys of a phone, in the order they are laid out. */
 export const DIAL_KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'] as const;

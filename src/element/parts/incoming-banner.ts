@@ -1,6 +1,6 @@
 import { html, nothing } from 'lit';
 import type { NotifyIncomingCallDetail } from '../events.js';
-import type { NotifyPhoneStrings } from '../strings.js';
+import type { BaseStrings as NotifyPhoneStrings } from '../strings.js';
 
 /**
  * The banner of a ringing incoming call: who calls, pick up, decline. Its content (not the buttons)

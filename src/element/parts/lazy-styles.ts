@@ -1,7 +1,7 @@
 import { css } from 'lit';
 
 /**
- * The styles of the lazily loaded parts (the agent list, the forward dialog), adopted by the element's
+ * The styles of the lazily loaded parts (the agent list, the forward dialog, the second line), adopted by the element's
  * shadow root together with them: the first load does without them.
  * @internal
  */
@@ -43,5 +43,69 @@ export const lazyStyles = css`
   }
   dialog label {
     grid-column: 1 / -1;
+  }
+  .calls {
+    display: grid;
+    gap: calc(var(--_gap) / 2);
+    margin: 0;
+    padding: 0;
+    list-style: none;
+  }
+  .call {
+    display: grid;
+    grid-template: 'party timer' 'state action' / minmax(0, 1fr) auto;
+    gap: 0 var(--_gap);
+    align-items: center;
+    padding: calc(var(--_gap) / 2) var(--_gap);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+  }
+  .call-party {
+    grid-area: party;
+    overflow: hidden;
+    font-variant-numeric: tabular-nums;
+    white-space: nowrap;
+    text-overflow: ellipsis;
+  }
+  .call .timer {
+    grid-area: timer;
+    justify-self: end;
+  }
+  .call-state {
+    grid-area: state;
+    color: var(--_muted-fg);
+    font-size: 0.875em;
+  }
+  .call button {
+    grid-area: action;
+    padding: 0.1rem 0.6rem;
+  }
+  /* The list names every call: the line naming the active one would repeat it. */
+  .calls ~ [part~='remote'] {
+    display: none;
+  }
+  .more {
+    flex-wrap: wrap;
+  }
+  .more button {
+    flex: 1 1 auto;
+  }
+  .mode {
+    display: grid;
+    gap: 0.25rem;
+    margin: 0;
+    padding: var(--_gap);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+  }
+  .mode label {
+    display: flex;
+    gap: var(--_gap);
+    align-items: center;
+    color: var(--_fg);
+  }
+  .mode input {
+    flex: none;
+    margin: 0;
   }
 `;

@@ -15,13 +15,11 @@ import {
   heardPageMs,
   pageHears,
   peerConnections,
-  phone,
   recordEvents,
   signInUser,
   stack,
-  type PhoneCall,
 } from './helpers.js';
-import { toneMs } from '../../../emulator/media/audio-meter.js';
+import { HOLD_TONES, heard, hearsHoldTone, hearsMore, lastCall, tonePhone } from './tones.js';
 // @ts-expect-error the built bundle has no types next to it at test time
 import { NotifyClient, STD_EVENTS, Status } from '/dist/notify-phone.js';
 
@@ -35,8 +33,6 @@ interface Agent {
 }
 
 const TIMEOUT = { timeout: 20000, interval: 50 };
-/** The emulator's hold audio alternates these two tones every 500 ms (emulator/media/hold-music.ts). */
-const HOLD_TONES = [660, 880];
 const count = (log: EventLog, event: string) => log.filter((entry) => entry.event === event).length;
 const errors = (log: EventLog) =>
   log.filter((entry) => entry.event === STD_EVENTS.ERROR).map((entry) => entry.args);
@@ -44,9 +40,6 @@ const errors = (log: EventLog) =>
 const TARGET_HZ = 1800;
 /** A frame or two of a mix can read as any frequency: a party that was really heard was heard for far longer. */
 const NEVER_HEARD_MS = 100;
-let phoneSeq = 0;
-/** A fresh virtual phone number per use, so that phone state never leaks between tests. */
-const newPhone = () => `+1555330${String(Date.now() % 1000).padStart(3, '0')}${phoneSeq++ % 10}`;
 
 const agents: Agent[] = [];
 
@@ -63,40 +56,6 @@ async function online(config: object = {}): Promise<Agent> {
   const agent = { client, log, token, user };
   agents.push(agent);
   return agent;
-}
-
-/** A virtual phone that plays its own tone, so that who hears whom can be told apart. */
-async function tonePhone(toneHz: number): Promise<string> {
-  const number = newPhone();
-  const response = await fetch(`${stack.origin}/emulator/phones/${encodeURIComponent(number)}`, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ toneHz }),
-  });
-  expect(response.status).to.be.lessThan(300);
-  return number;
-}
-
-/** The phone's latest call. */
-async function lastCall(number: string): Promise<PhoneCall | undefined> {
-  return (await phone(number)).calls.at(-1);
-}
-
-/** Milliseconds the phone's latest call heard of a tone. */
-async function heard(number: string, hz: number): Promise<number> {
-  const call = await lastCall(number);
-  return call ? toneMs(call.audio, hz) : 0;
-}
-
-/** Waits until the phone has heard `ms` more of the tone than it had when this was called. */
-async function hearsMore(number: string, hz: number, ms = 400, what = `${number} never heard ${hz} Hz`) {
-  const before = await heard(number, hz);
-  await waitUntil(async () => (await heard(number, hz)) >= before + ms, what, TIMEOUT);
-}
-
-/** Waits until the phone hears the hold tone (both of its tones, some more of each). */
-async function hearsHoldTone(number: string) {
-  for (const hz of HOLD_TONES) await hearsMore(number, hz, 300, `${number} never heard the hold tone`);
 }
 
 /** Places a call from the agent to a phone and waits until audio flows both ways. */

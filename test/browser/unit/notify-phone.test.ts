@@ -2,7 +2,6 @@ import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../../src/element/define.js';
 import { Status } from '../../../src/client/constants.js';
-import type { NotifyConfig } from '../../../src/client/notify-client.js';
 import { FakeDriver } from '../../../src/drivers/fake-driver.js';
 import type { NotifyPhone } from '../../../src/element/notify-phone.js';
 import {
@@ -12,6 +11,7 @@ import {
 } from '../../../src/element/events.js';
 import { formatDuration } from '../../../src/element/parts/call-timer.js';
 import { FakeBackend } from './helpers/fake-backend.js';
+import { openCall, part, phone } from './helpers/element.js';
 import { CALLER_ID, tick } from './helpers/setup.js';
 
 const ALL_EVENTS = [
@@ -28,59 +28,9 @@ const ALL_EVENTS = [
   'notify-available-change',
 ] as const;
 
-export async function phone(
-  attributes: { callerId?: string; extra?: Partial<NotifyConfig>; online?: boolean } = {},
-) {
-  const backend = new FakeBackend();
-  const driver = new FakeDriver();
-  const config: Partial<NotifyConfig> = { backend, driverFactory: () => driver, ...attributes.extra };
-  const seen: CustomEvent[] = [];
-  const record = (event: Event) => seen.push(event as CustomEvent);
-  const wrapper = await fixture<HTMLDivElement>(html`
-    <div
-      @notify-online=${record}
-      @notify-offline=${record}
-      @notify-error=${record}
-      @notify-incoming-call=${record}
-      @notify-call-init=${record}
-      @notify-call-start=${record}
-      @notify-call-cancel=${record}
-      @notify-call-disconnect=${record}
-      @notify-call-mute=${record}
-      @notify-call-unmute=${record}
-      @notify-available-change=${record}
-    >
-      <notify-phone
-        caller-id=${attributes.callerId ?? CALLER_ID}
-        skip-parent-id
-        .config=${config}
-      ></notify-phone>
-    </div>
-  `);
-  const el = wrapper.querySelector('notify-phone')!;
-  await el.updateComplete;
-  if (attributes.online !== false) {
-    await waitUntil(() => el.online, 'element did not go online');
-    await el.updateComplete;
-  }
-  const names = () => seen.map((e) => e.type);
-  return { el, backend, driver, seen, names };
-}
-
-export const part = <T extends HTMLElement = HTMLButtonElement>(el: NotifyPhone, name: string) =>
-  el.shadowRoot!.querySelector<T>(`[part~="${name}"]`);
 const key = (el: NotifyPhone, k: string) =>
   el.shadowRoot!.querySelector<HTMLButtonElement>(`[part="dial-key"][data-key="${k}"]`)!;
 const text = (el: NotifyPhone, name: string) => part<HTMLElement>(el, name)?.textContent?.trim() ?? '';
-
-/** An outgoing call to +15551234567, answered. */
-async function openCall(ctx: Awaited<ReturnType<typeof phone>>) {
-  ctx.el.call('+15551234567');
-  await waitUntil(() => ctx.driver.methods.includes('connect'));
-  await waitUntil(() => ctx.driver.call !== null);
-  ctx.driver.answer();
-  await ctx.el.updateComplete;
-}
 
 describe('<notify-phone> properties and attributes', () => {
   it('is registered and typed in HTMLElementTagNameMap', () => {

@@ -1,0 +1,157 @@
+import { html, nothing } from 'lit';
+import type { AvailableClient, ForwardTarget } from '../../client/backend.js';
+import { Status } from '../../client/constants.js';
+import type { NotifyController } from '../notify-controller.js';
+import type { NotifyPhone } from '../notify-phone.js';
+import { format, type BaseStrings, type NotifyPhoneStrings } from '../strings.js';
+import { callList, isRinging, partyOf, waitingBanner } from './call-list.js';
+import { defaultCallStrings, type CallStrings } from './call-strings.js';
+import { forwardDialog, type DialogMode } from './forward-dialog.js';
+
+/** The dialog's state per element: what it does, and whether the transfer is warm (kept between openings). */
+const dialogs = new WeakMap<NotifyPhone, { mode: DialogMode; warm: boolean }>();
+
+const partOf = (el: NotifyPhone, name: string) =>
+  el.renderRoot.querySelector<HTMLElement>(`[part~="${name}"]`);
+
+/** Focuses a part once the element rendered the state an action led to (the button pressed may be gone). */
+const focusAfter = (el: NotifyPhone, name: string) => (done: unknown) =>
+  done && el.updateComplete.then(() => partOf(el, name)?.focus());
+
+/**
+ * The element's second line, rendered from the controller's state: the status and announcement that replace
+ * the defaults (a waiting call, every call on hold, a consultation), the waiting-call banner and the list of
+ * calls (`calls`), the hold / add / transfer buttons (`controls`) and the forward dialog (`dialog`).
+ * @internal
+ */
+export function secondLine(
+  el: NotifyPhone,
+  controller: NotifyController,
+  base: BaseStrings & Partial<CallStrings>,
+) {
+  const strings: NotifyPhoneStrings = { ...defaultCallStrings, ...base };
+  const { calls, agents } = controller;
+  const active = controller.client?.activeCall ?? null;
+  const waiting = active ? calls.find(isRinging) : undefined;
+  const consult = calls.find((snapshot) => snapshot.call.consultFor);
+  const held = calls.some((snapshot) => snapshot.held);
+  const caller = (snapshot: (typeof calls)[number]) => partyOf(snapshot.call, agents);
+
+  let status: string | undefined;
+  if (waiting) status = format(strings.statusWaiting, { caller: caller(waiting) });
+  else if (consult) status = format(strings.statusConsulting, { caller: caller(consult) });
+  // A call ringing while every other call is held is an incoming call as usual (the default status says so).
+  else if (held && !active && !calls.some(isRinging)) status = strings.statusHeld;
+
+  const state = dialogs.get(el) ?? { mode: 'transfer', warm: false };
+  dialogs.set(el, state);
+  const dialog = () => el.renderRoot.querySelector<HTMLDialogElement>('dialog.forward');
+  const open = (mode: DialogMode) => {
+    void controller.refreshAgents();
+    // At once when the dialog already has this mode (closing it goes back to transfer), else once rendered.
+    if (state.mode === mode) return dialog()?.showModal();
+    state.mode = mode;
+    el.requestUpdate();
+    void el.updateComplete.then(() => dialog()?.showModal());
+  };
+  const closeDialog = () => {
+    const opener = state.mode === 'add' ? 'add-button' : 'forward-button';
+    dialog()?.close();
+    partOf(el, opener)?.focus();
+  };
+  const choose = (target: ForwardTarget) => {
+    const { mode, warm } = state;
+    closeDialog();
+    if (mode === 'add') void el.addToCall(target);
+    else if (warm) void el.transferCall(target);
+    else el.forwardCall(target);
+  };
+
+  const openActive = active?.status === Status.OPEN;
+  let controls: unknown = nothing;
+  if (consult) {
+    controls = html`<div
+      part="call-controls"
+      class="actions more"
+      role="group"
+      aria-label=${strings.moreCallControls}
+    >
+      <button
+        part="complete-transfer-button"
+        class="accept"
+        type="button"
+        ?disabled=${consult.status !== Status.OPEN}
+        @click=${() => void el.completeTransfer()}
+      >
+        ${strings.completeTransfer}
+      </button>
+      <button part="cancel-transfer-button" type="button" @click=${() => void el.cancelTransfer()}>
+        ${strings.cancelTransfer}
+      </button>
+    </div>`;
+  } else if (openActive) {
+    controls = html`<div
+      part="call-controls"
+      class="actions more"
+      role="group"
+      aria-label=${strings.moreCallControls}
+    >
+      <button
+        part="hold-button"
+        type="button"
+        @click=${() => void el.holdCall().then(focusAfter(el, 'resume-button'))}
+      >
+        ${strings.hold}
+      </button>
+      <button part="forward-button" type="button" aria-haspopup="dialog" @click=${() => open('transfer')}>
+        ${strings.forward}
+      </button>
+      <button part="add-button" type="button" aria-haspopup="dialog" @click=${() => open('add')}>
+        ${strings.addToCall}
+      </button>
+    </div>`;
+  }
+
+  return {
+    status,
+    announce: waiting ? format(strings.announceWaiting, { caller: caller(waiting) }) : '',
+    calls: html`${
+      waiting
+        ? waitingBanner({
+            strings,
+            caller: caller(waiting),
+            onAnswer: () => el.pickupCall(),
+            onDecline: () => waiting.call.hangup(),
+          })
+        : nothing
+    }${
+      calls.length > 1 || held
+        ? callList({
+            strings,
+            calls,
+            active,
+            agents,
+            onResume: (call) => void call.resume().then(focusAfter(el, 'hangup-button')),
+          })
+        : nothing
+    }`,
+    controls,
+    dialog: forwardDialog({
+      strings,
+      agents: controller.agents,
+      mode: state.mode,
+      warm: state.warm,
+      onWarm: (warm) => {
+        state.warm = warm;
+        el.requestUpdate();
+      },
+      onNumber: (id) => choose({ type: 'number', id }),
+      onAgent: (agent: AvailableClient) => choose({ type: 'userId', id: agent.sys_id }),
+      onCancel: closeDialog,
+      onClose: () => {
+        state.mode = 'transfer';
+        el.requestUpdate();
+      },
+    }),
+  };
+}
