@@ -117,6 +117,9 @@ export async function transferCycles(customer, target, cycles) {
     // The customer and the target now talk without us; end their call before the next round.
     await fetch(`/emulator/phones/${encodeURIComponent(customer)}/hangup`, { method: 'POST' });
     await until(async () => (await phoneState(target)) !== 'in-progress', 'the transferred call ending');
+    // bench-page.js records every RTCPeerConnection; its handlers hold the SDK's call objects, so keeping the
+    // records would measure the bench's own retention instead of the client's.
+    b().peers.splice(0);
   }
   stop();
   return true;

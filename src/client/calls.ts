@@ -2,7 +2,7 @@ import type { NotifyClientEvents, NotifyConfig } from './config.js';
 import { STD_EVENTS, Status } from './constants.js';
 import { safeCall, type TypedEmitter } from './emitter.js';
 import type { CallHandle, IncomingCallInfo, VendorDriver } from '../drivers/driver.js';
-import { toNotifyError, type NotifyError } from './errors.js';
+import { NotifyError, toNotifyError } from './errors.js';
 import { NotifyCall, type CallControls, type NotifyCallInit } from './notify-call.js';
 import type { CallControl } from './call-control.js';
 import type { ParentIdResult, resolveParentId } from './parent-id.js';
@@ -133,7 +133,7 @@ export class CallBook {
       ({ CallControl }) =>
         new CallControl({
           legs: () => this.#legs,
-          legOfCall: (call) => this.#legs.find((leg) => leg.call === call),
+          legOfCall: (call) => this.#legOfCall(call),
           driver: () => this.#driver(),
           backend: this.#host.backend,
           report: (error) => this.#host.report(error),
@@ -157,11 +157,15 @@ export class CallBook {
   readonly #controls: CallControls = {
     answer: (call) => this.run((control) => control.answer(call), false),
     hangup: (call) => {
-      const leg = this.#legs.find((known) => known.call === call);
+      const leg = this.#legOfCall(call);
       if (leg) this.hangup(leg);
     },
     hold: (call, held) => this.run((control) => control.hold(call, held), false),
   };
+
+  #legOfCall(call: NotifyCall): Leg | undefined {
+    return this.#legs.find((leg) => leg.call === call);
+  }
 
   /** Runs a call-control action; `failed` after reporting its error. */
   run<T>(action: (control: CallControl) => Promise<T>, failed: T): Promise<T> {
@@ -240,8 +244,13 @@ export class CallBook {
     this.#emitter.emit(muted ? STD_EVENTS.CALL_MUTE : STD_EVENTS.CALL_UNMUTE);
   }
 
+  /** Sends digits; those the vendor cannot send (its `dtmfPattern`) are INVALID_DTMF, and none goes out. */
   sendDigits(leg: Leg, digits: string): void {
-    this.#driver()?.sendDigits(digits, leg.handle!);
+    const driver = this.#driver()!;
+    if (driver.dtmfPattern?.test(digits) === false) {
+      return this.#host.report(new NotifyError('INVALID_DTMF', `${driver.name} cannot send "${digits}".`));
+    }
+    driver.sendDigits(digits, leg.handle!);
   }
 
   /** Hangs up, or declines a ringing call. A held call's parties are released by its conference's rules. */

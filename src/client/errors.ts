@@ -98,7 +98,7 @@ export const NOTIFY_ERRORS = {
   SESSION_EXPIRED: {
     message: 'The session expired on the backend.',
     explanation:
-      'The backend heard no heartbeat of this client for longer than its session TTL (a suspended tab or a lost network) and removed the session row, so calls no longer reach this client. The client went OFFLINE and released the vendor device.',
+      'No heartbeat reached the backend within the session TTL (a suspended tab, a lost network): it removed the session, calls no longer reach this client, which went OFFLINE.',
     solution: 'Call init() again to start a new session.',
   },
   TOKEN_INVALID: {
@@ -128,8 +128,7 @@ export const NOTIFY_ERRORS = {
   },
   VENDOR_ERROR: {
     message: 'The vendor reported an error.',
-    explanation:
-      'An error of the telephony vendor with no more specific code here; the original is the cause.',
+    explanation: 'A telephony vendor error with no more specific code; the original is the cause.',
     solution: 'See the vendor error code in the message.',
   },
 } as const satisfies Record<string, ErrorInfo>;

@@ -208,12 +208,8 @@ export class NotifyClient {
       return this.#report('INVALID_DTMF', `sendDtmf: "${String(digits)}" contains non-DTMF characters.`);
     }
     const leg = this.#calls.current();
-    const driver = this.#driver;
-    if (leg?.call.status !== Status.OPEN || !driver) {
+    if (leg?.call.status !== Status.OPEN || !this.#driver) {
       return this.#report('INVALID_STATE', 'sendDtmf: there is no open call.');
-    }
-    if (driver.dtmfPattern && !driver.dtmfPattern.test(digits)) {
-      return this.#report('INVALID_DTMF', `sendDtmf: ${driver.name} cannot send "${digits}" (A-D).`);
     }
     this.#calls.sendDigits(leg, digits);
   }
