@@ -87,6 +87,34 @@ async function loggedCall(page: Page): Promise<void> {
   await log.getByText(`notify-call-disconnect ${callId}`).waitFor({ timeout: TIMEOUT });
 }
 
+/**
+ * The AngularJS and Angular pages: the framework binds the caller ID, `strings` (an object property) and
+ * `available` into the element and renders its state from the element's events (#state, #log). The page
+ * goes online, calls `number` through the element, and availability is bound both ways: the page's
+ * checkbox → the element's switch, the element's switch → the page's state and checkbox.
+ */
+async function frameworkPage(page: Page, stack: Stack, framework: string, number: string): Promise<void> {
+  const state = (name: string, value: string) =>
+    page.locator('#state dt', { hasText: name }).locator('+ dd', { hasText: value });
+  await page.getByRole('button', { name: 'Go online' }).click();
+  await page.locator('notify-phone').getByText(`Ready (${framework})`).waitFor({ timeout: TIMEOUT });
+  await state('online', 'true').waitFor({ timeout: TIMEOUT });
+  await callThroughElement(page, stack, number);
+  await loggedCall(page);
+  await state('calls ended', '1').waitFor({ timeout: TIMEOUT });
+  await state('in call', 'false').waitFor({ timeout: TIMEOUT });
+  await page.getByText('available (bound both ways)').click();
+  await page.locator('[part~="available-toggle"][aria-checked="true"]').waitFor({ timeout: TIMEOUT });
+  await state('available', 'true').waitFor({ timeout: TIMEOUT });
+  await page.locator('[part~="available-toggle"]').click();
+  await state('available', 'false').waitFor({ timeout: TIMEOUT });
+  await page
+    .getByRole('checkbox', { name: 'available (bound both ways)', checked: false })
+    .waitFor({ timeout: TIMEOUT });
+  const errors = await page.locator('#log').getByText('notify-error').allTextContents();
+  if (errors.length) throw new Error(`errors: ${errors.join('; ')}`);
+}
+
 async function checkDemos(browser: Browser, stack: Stack): Promise<void> {
   const context = await browser.newContext({ ignoreHTTPSErrors: true, permissions: ['microphone'] });
   // Violations the console may not report (e.g. in workers) still fire this event on the document.
@@ -128,29 +156,12 @@ async function checkDemos(browser: Browser, stack: Stack): Promise<void> {
     [
       'angularjs.html',
       async (page) => {
-        const state = (name: string, value: string) =>
-          page.locator('#state dt', { hasText: name }).locator('+ dd', { hasText: value });
-        await page.getByRole('button', { name: 'Go online' }).click();
-        // ng-attr-caller-id put the number on the element; ng-prop-strings set the object property.
+        await frameworkPage(page, stack, 'AngularJS', '+15551250004');
+        // ng-attr-caller-id set the attribute (the other bindings are properties).
         await page.locator('notify-phone[caller-id="+15005550006"]').waitFor({ timeout: TIMEOUT });
-        await page.locator('notify-phone').getByText('Ready (AngularJS)').waitFor({ timeout: TIMEOUT });
-        await state('online', 'true').waitFor({ timeout: TIMEOUT });
-        await callThroughElement(page, stack, '+15551250004');
-        await loggedCall(page);
-        await state('calls ended', '1').waitFor({ timeout: TIMEOUT });
-        await state('in call', 'false').waitFor({ timeout: TIMEOUT });
-        // $scope → element (ng-prop-available), then element → $scope (ng-on-notify-available-change).
-        await page.getByText('available (bound both ways)').click();
-        await page.locator('[part~="available-toggle"][aria-checked="true"]').waitFor({ timeout: TIMEOUT });
-        await page.locator('[part~="available-toggle"]').click();
-        await state('available', 'false').waitFor({ timeout: TIMEOUT });
-        await page.getByRole('checkbox', { name: 'available (bound both ways)', checked: false }).waitFor({
-          timeout: TIMEOUT,
-        });
-        const errors = await page.locator('#log').getByText('notify-error').allTextContents();
-        if (errors.length) throw new Error(`errors: ${errors.join('; ')}`);
       },
     ],
+    ['angular.html', (page) => frameworkPage(page, stack, 'Angular', '+15551250005')],
     [
       'legacy.html',
       async (page) => {
