@@ -6,6 +6,7 @@
  */
 import * as React from 'react';
 import { createComponent, type EventName } from '@lit/react';
+import type { LitElement } from 'lit';
 import { NotifyPhone as NotifyPhoneElement } from '../element/define.js';
 import {
   NotifyAvailableChangeEvent,
@@ -25,29 +26,52 @@ import {
 const name = <E extends Event>(eventClass: { eventName: string; prototype: E }) =>
   eventClass.eventName as EventName<E>;
 
+/** The wrapper's `onNotify…` props and the event each listens to, typed with its event class. */
+const events = {
+  onNotifyOnline: name(NotifyOnlineEvent),
+  onNotifyOffline: name(NotifyOfflineEvent),
+  onNotifyError: name(NotifyErrorEvent),
+  onNotifyIncomingCall: name(NotifyIncomingCallEvent),
+  onNotifyCallInit: name(NotifyCallInitEvent),
+  onNotifyCallStart: name(NotifyCallStartEvent),
+  onNotifyCallCancel: name(NotifyCallCancelEvent),
+  onNotifyCallDisconnect: name(NotifyCallDisconnectEvent),
+  onNotifyCallMute: name(NotifyCallMuteEvent),
+  onNotifyCallUnmute: name(NotifyCallUnmuteEvent),
+  onNotifyAvailableChange: name(NotifyAvailableChangeEvent),
+};
+
+type IfEquals<X, Y, A, B> = (<T>() => T extends X ? 1 : 2) extends <T>() => T extends Y ? 1 : 2 ? A : B;
+/** The keys of `T` that can be assigned (getter-only state such as `status` cannot). */
+type WritableKeys<T> = {
+  [P in keyof T]-?: IfEquals<{ [Q in P]: T[P] }, { -readonly [Q in P]: T[P] }, P, never>;
+}[keyof T];
+type DataKeys<T> = { [P in keyof T]: T[P] extends (...args: never[]) => unknown ? never : P }[keyof T];
+
+/** The element's own settable properties: no methods, no read-only state such as `status`. */
+type Settable = Exclude<WritableKeys<NotifyPhoneElement> & DataKeys<NotifyPhoneElement>, keyof LitElement>;
+
+/**
+ * The props of {@link NotifyPhone}: React's HTML attributes, the element's settable properties and the
+ * `onNotify…` handlers. Narrower than what `@lit/react` infers, which offers every member of the element
+ * as a prop (`status="open"` or `call={…}` would type-check, and throw or break when set).
+ */
+export type NotifyPhoneProps = Omit<
+  React.HTMLAttributes<NotifyPhoneElement>,
+  Settable | keyof typeof events
+> &
+  Partial<Pick<NotifyPhoneElement, Settable>> & {
+    [K in keyof typeof events]?: (event: (typeof events)[K]['__eventType']) => void;
+  };
+
 /** <notify-phone> as a React component (its `ref` is the element: `useRef<NotifyPhoneElement>(null)`). */
 export const NotifyPhone = createComponent({
   react: React,
   tagName: 'notify-phone',
   elementClass: NotifyPhoneElement,
   displayName: 'NotifyPhone',
-  events: {
-    onNotifyOnline: name(NotifyOnlineEvent),
-    onNotifyOffline: name(NotifyOfflineEvent),
-    onNotifyError: name(NotifyErrorEvent),
-    onNotifyIncomingCall: name(NotifyIncomingCallEvent),
-    onNotifyCallInit: name(NotifyCallInitEvent),
-    onNotifyCallStart: name(NotifyCallStartEvent),
-    onNotifyCallCancel: name(NotifyCallCancelEvent),
-    onNotifyCallDisconnect: name(NotifyCallDisconnectEvent),
-    onNotifyCallMute: name(NotifyCallMuteEvent),
-    onNotifyCallUnmute: name(NotifyCallUnmuteEvent),
-    onNotifyAvailableChange: name(NotifyAvailableChangeEvent),
-  },
-});
-
-/** The props of {@link NotifyPhone}. */
-export type NotifyPhoneProps = React.ComponentProps<typeof NotifyPhone>;
+  events,
+}) as React.ForwardRefExoticComponent<NotifyPhoneProps & React.RefAttributes<NotifyPhoneElement>>;
 
 export { NotifyPhoneElement };
 export * from '../element/events.js';
