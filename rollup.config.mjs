@@ -39,10 +39,12 @@ const ts = (outDir = 'dist') =>
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
-/** The packages our sources import at run time: external in the build for bundlers (the app resolves them). */
-const dependencies = Object.keys(
-  JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')).dependencies,
-);
+/**
+ * The packages our sources import at run time: external in the build for bundlers (the app resolves them).
+ * The peer dependencies (react, @lit/react) are imported by notify-phone/react only.
+ */
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
+const dependencies = [...Object.keys(pkg.dependencies), ...Object.keys(pkg.peerDependencies)];
 /** @param {string} id */
 const isDependency = (id) => dependencies.some((name) => id === name || id.startsWith(`${name}/`));
 
@@ -66,7 +68,12 @@ export default [
     // bundler resolves them from node_modules once for the app and us. `import('./sdk.js')` of
     // load-sdk.ts stays a dynamic import of a module re-exporting '@twilio/voice-sdk': the app splits
     // the SDK into its own lazy chunk. See docs/decisions.md, "Two builds".
-    input: { index: 'src/index.ts', 'client/index': 'src/client/index.ts' },
+    input: {
+      index: 'src/index.ts',
+      'client/index': 'src/client/index.ts',
+      'react/index': 'src/react/index.ts',
+      'vue/index': 'src/vue/index.ts',
+    },
     external: isDependency,
     plugins: [ts('dist/esm'), minifyCssTemplates()],
     output: {

@@ -75,6 +75,46 @@ async function callThroughElement(page: Page, stack: Stack, number: string): Pro
   await page.locator('notify-phone:not([in-call])').waitFor({ timeout: TIMEOUT });
 }
 
+/**
+ * The page's #log shows the call's start and end with the same call id: the framework's handlers of
+ * notify-call-start and notify-call-disconnect ran with the typed event.
+ */
+async function loggedCall(page: Page): Promise<void> {
+  const log = page.locator('#log');
+  const started = (await log.getByText('notify-call-start ').first().textContent({ timeout: TIMEOUT })) ?? '';
+  const callId = started.replace('notify-call-start ', '').trim();
+  if (!callId) throw new Error(`notify-call-start without a call id: "${started}"`);
+  await log.getByText(`notify-call-disconnect ${callId}`).waitFor({ timeout: TIMEOUT });
+}
+
+/**
+ * The AngularJS and Angular pages: the framework binds the caller ID, `strings` (an object property) and
+ * `available` into the element and renders its state from the element's events (#state, #log). The page
+ * goes online, calls `number` through the element, and availability is bound both ways: the page's
+ * checkbox → the element's switch, the element's switch → the page's state and checkbox.
+ */
+async function frameworkPage(page: Page, stack: Stack, framework: string, number: string): Promise<void> {
+  const state = (name: string, value: string) =>
+    page.locator('#state dt', { hasText: name }).locator('+ dd', { hasText: value });
+  await page.getByRole('button', { name: 'Go online' }).click();
+  await page.locator('notify-phone').getByText(`Ready (${framework})`).waitFor({ timeout: TIMEOUT });
+  await state('online', 'true').waitFor({ timeout: TIMEOUT });
+  await callThroughElement(page, stack, number);
+  await loggedCall(page);
+  await state('calls ended', '1').waitFor({ timeout: TIMEOUT });
+  await state('in call', 'false').waitFor({ timeout: TIMEOUT });
+  await page.getByText('available (bound both ways)').click();
+  await page.locator('[part~="available-toggle"][aria-checked="true"]').waitFor({ timeout: TIMEOUT });
+  await state('available', 'true').waitFor({ timeout: TIMEOUT });
+  await page.locator('[part~="available-toggle"]').click();
+  await state('available', 'false').waitFor({ timeout: TIMEOUT });
+  await page
+    .getByRole('checkbox', { name: 'available (bound both ways)', checked: false })
+    .waitFor({ timeout: TIMEOUT });
+  const errors = await page.locator('#log').getByText('notify-error').allTextContents();
+  if (errors.length) throw new Error(`errors: ${errors.join('; ')}`);
+}
+
 async function checkDemos(browser: Browser, stack: Stack): Promise<void> {
   const context = await browser.newContext({ ignoreHTTPSErrors: true, permissions: ['microphone'] });
   // Violations the console may not report (e.g. in workers) still fire this event on the document.
@@ -106,10 +146,22 @@ async function checkDemos(browser: Browser, stack: Stack): Promise<void> {
       'react.html',
       async (page) => {
         await page.getByRole('button', { name: 'Go online' }).click();
+        // The wrapper set `strings` as an object property, and onNotifyOnline ran with the element's ref.
+        await page.locator('notify-phone').getByText('Ready (React)').waitFor({ timeout: TIMEOUT });
+        await page.locator('#log').getByText('notify-online (status ').waitFor({ timeout: TIMEOUT });
         await callThroughElement(page, stack, '+15551250003');
-        await page.getByText('notify-call-disconnect').first().waitFor({ timeout: TIMEOUT });
+        await loggedCall(page);
       },
     ],
+    [
+      'angularjs.html',
+      async (page) => {
+        await frameworkPage(page, stack, 'AngularJS', '+15551250004');
+        // ng-attr-caller-id set the attribute (the other bindings are properties).
+        await page.locator('notify-phone[caller-id="+15005550006"]').waitFor({ timeout: TIMEOUT });
+      },
+    ],
+    ['angular.html', (page) => frameworkPage(page, stack, 'Angular', '+15551250005')],
     [
       'legacy.html',
       async (page) => {
@@ -190,11 +242,13 @@ async function checkDemos(browser: Browser, stack: Stack): Promise<void> {
     page.on('console', (message) => {
       if (/Content Security Policy|CSP violation/i.test(message.text())) problems.push(message.text());
     });
+    const start = performance.now();
     try {
       await page.goto(`${stack.origin}/${path}`);
       await drive(page);
       if (problems.length) throw new Error(problems.join('\n'));
-      console.log(`ok    ${path}: signed in, online, called, digits heard, hung up`);
+      const seconds = ((performance.now() - start) / 1000).toFixed(1);
+      console.log(`ok    ${path} (${seconds} s): signed in, online, called, digits heard, hung up`);
     } catch (error) {
       failed += 1;
       console.log(`FAIL  ${path}: ${(error as Error).message.split('\n').slice(0, 3).join(' ')}`);

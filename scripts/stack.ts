@@ -135,10 +135,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   for (const dir of options.staticDirs ?? []) {
     await app.register(fastifyStatic, { root: dir.root, prefix: dir.prefix, decorateReply: false });
   }
-  // Framework files for the demos (demo/legacy.html, demo/vue.html), straight from their npm packages.
+  // Framework files for the demos (legacy.html, vue.html, angularjs.html), straight from their npm packages.
   for (const [name, dir] of [
     ['jquery', 'node_modules/jquery/dist'],
     ['vue', 'node_modules/vue/dist'],
+    ['angular', 'node_modules/angular'],
   ]) {
     await app.register(fastifyStatic, {
       root: `${root}${dir}`,

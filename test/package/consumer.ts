@@ -3,7 +3,8 @@
  *
  * Packs the tarball and checks its file list, installs it into a fresh project in a temporary directory
  * (its dependencies from the npm cache or the registry), type-checks a TypeScript usage against the
- * declarations (test/package/fixture/types.ts: misuses must be refused), bundles a page with esbuild and
+ * declarations (test/package/fixture/types.ts, and react.tsx and vue.ts for notify-phone/react and
+ * notify-phone/vue with those frameworks installed: misuses must be refused), bundles a page with esbuild and
  * checks what went where (the Twilio SDK once, from the app's node_modules, in a lazy chunk; the client
  * entry without Lit), then serves that page from the stack's own origin and places a real call from it in
  * Chromium: the virtual phone must hear the digits the page sent.
@@ -11,7 +12,7 @@
  *   npm run build && npx tsx test/package/consumer.ts
  */
 import { execFile } from 'node:child_process';
-import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +29,10 @@ const fixture = fileURLToPath(new URL('./fixture', import.meta.url));
 const run = promisify(execFile);
 const TIMEOUT = 20_000;
 const PHONE = '+15551250010';
+const FRAMEWORKS = ['react', '@types/react', '@lit/react', 'vue'];
+const { devDependencies } = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as {
+  devDependencies: Record<string, string>;
+};
 
 function check(ok: boolean, what: string): void {
   if (!ok) throw new Error(what);
@@ -63,12 +68,23 @@ async function install(app: string, tarball: string): Promise<void> {
     join(app, 'package.json'),
     JSON.stringify({ name: 'consumer', private: true, type: 'module' }, null, 2),
   );
-  for (const file of ['index.html', 'app.ts', 'types.ts', 'client-only.ts', 'tsconfig.json']) {
+  for (const file of [
+    'index.html',
+    'app.ts',
+    'types.ts',
+    'client-only.ts',
+    'react.tsx',
+    'vue.ts',
+    'tsconfig.json',
+  ]) {
     await cp(join(fixture, file), join(app, file));
   }
+  // The frameworks of notify-phone/react and notify-phone/vue (react and @lit/react are optional peer
+  // dependencies: an app that uses the wrapper installs them), at the versions we develop against.
+  const frameworks = FRAMEWORKS.map((name) => `${name}@${devDependencies[name]}`);
   const { stderr } = await run(
     'npm',
-    ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', tarball],
+    ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', tarball, ...frameworks],
     { cwd: app },
   );
   check(!/EBADENGINE/.test(stderr), 'npm install of the tarball: no engine warning');

@@ -39,7 +39,7 @@ export function packageProblems(files: readonly string[]): string[] {
   for (const target of targets) {
     if (!listed.has(target.replace(/^\.\//, ''))) problems.push(`${target}: named in package.json, missing`);
   }
-  for (const name of ['.', './client', './snc-notify.js', './custom-elements.json']) {
+  for (const name of ['.', './client', './react', './vue', './snc-notify.js', './custom-elements.json']) {
     const target = pkg.exports[name];
     if (typeof target !== 'object' || !target['types']) problems.push(`exports["${name}"]: no types`);
   }
