@@ -27,15 +27,17 @@ export interface NotifyPhoneProps {
   available?: NotifyPhone['available'];
   /** Load the Twilio SDK chunk next to the bundle; `="false"` uses the page's `window.Twilio`. */
   autoLoadScriptResources?: NotifyPhone['autoLoadScriptResources'];
-  /** Refresh the token before it expires; `="false"` goes offline at expiry. */
+  /** Refresh the token before it expires; `="false"` goes offline at expiry. Changing it restarts the client. */
   forceRefreshToken?: NotifyPhone['forceRefreshToken'];
-  /** Announce incoming calls at once, without resolving the parent call. */
+  /** Announce incoming calls at once, without resolving the parent call; read at every incoming call. */
   skipParentId?: NotifyPhone['skipParentId'];
   /** Let the backend choose the vendor of the caller ID (the client's lazy mode). */
   lazyVendor?: NotifyPhone['lazyVendor'];
+  /** A call that comes in during a call: `ring` (it waits; answering it holds the current one) or `busy` (the default: the backend offers it to the free agents). Passed as `notifyConfig.callWaiting`; changing it restarts the client (the backend keeps it on the session). */
+  callWaiting?: NotifyPhone['callWaiting'];
   /** The number in the number field (what the Call button and Enter dial). */
   number?: NotifyPhone['number'];
-  /** Display name stored on the session row. */
+  /** Display name stored on the session row; changing it restarts the client. */
   displayName?: NotifyPhone['displayName'];
   /** Overrides of the visible strings (i18n); any subset of `NotifyPhoneStrings`. Attribute: JSON. */
   strings?: NotifyPhone['strings'];
