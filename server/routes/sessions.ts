@@ -18,6 +18,7 @@ const sessionSchema = {
     identity: { type: 'string' },
     available: { type: 'boolean' },
     number: { type: 'string' },
+    user: { type: 'string', description: "The session's user (sys_user sys_id): the caller's own." },
   },
 } as const;
 

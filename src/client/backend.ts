@@ -7,6 +7,8 @@ export interface NotifySession {
   identity: string;
   available: boolean;
   number?: string;
+  /** The session's user (the reference backend sends it). */
+  user?: string;
 }
 
 export interface CreateSessionResult {

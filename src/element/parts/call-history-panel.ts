@@ -53,8 +53,8 @@ export const historyStrings: HistoryStrings = {
 
 /** How many calls the list shows. */
 const PAGE = 20;
-/** Where the newest missed call seen is remembered (its `startedAt`). */
-const SEEN_KEY = 'notify-phone:calls-seen';
+/** Where the newest missed call seen is remembered (its `startedAt`), per user: people may share a browser. */
+const SEEN_KEY = 'notify-phone:calls-seen:';
 /**
  * A call that just ended may still read as active until the vendor's last status callback reached the
  * backend: re-read a few times, further apart each time, while one does and the phone has no call.
@@ -64,9 +64,9 @@ const SETTLE_DELAYS_MS = [500, 1000, 2000, 4000];
 /** `m:ss`, as the call timer shows it. */
 const clock = (seconds: number) => `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
 
-function readSeen(): string {
+function readSeen(user: string): string {
   try {
-    return localStorage.getItem(SEEN_KEY) ?? '';
+    return localStorage.getItem(SEEN_KEY + user) ?? '';
   } catch {
     return ''; // storage blocked (privacy settings): nothing was seen before this page
   }
@@ -160,8 +160,9 @@ export class NotifyCallHistory extends LitElement {
 
   /** The calls as last read; null before the first read. */
   private _calls: CallHistoryEntry[] | null = null;
-  /** `startedAt` of the newest call seen (the list was open while it was there). */
-  private _seen = readSeen();
+  /** `startedAt` of the newest call seen (the list was open while it was there), and whose calls these are. */
+  private _seen = '';
+  #user = '';
   #phone: NotifyPhone | null = null;
   #open = false;
   #settle = 0;
@@ -216,6 +217,8 @@ export class NotifyCallHistory extends LitElement {
     const page = await this.client?.getCallHistory({ limit: PAGE });
     if (!page) return;
     if (read !== this.#reads || page.error) return;
+    const user = this.client?.getSession()?.user ?? '';
+    if (user !== this.#user) this._seen = readSeen((this.#user = user));
     this._calls = page.calls;
     if (this.#open) this.#markSeen();
     const unsettled = page.calls.some((c) => c.outcome === 'active') && !phone.inCall;
@@ -229,7 +232,7 @@ export class NotifyCallHistory extends LitElement {
     if (!newest || newest <= this._seen) return;
     this._seen = newest;
     try {
-      localStorage.setItem(SEEN_KEY, newest);
+      localStorage.setItem(SEEN_KEY + this.#user, newest);
     } catch {
       // not remembered across reloads; this page still clears the count
     }

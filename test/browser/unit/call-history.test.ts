@@ -7,10 +7,11 @@ import { NotifyError } from '../../../src/client/errors.js';
 import type { NotifyConfig } from '../../../src/client/notify-client.js';
 import { FakeDriver } from '../../../src/drivers/fake-driver.js';
 import type { NotifyPhone } from '../../../src/element/notify-phone.js';
-import { FakeBackend } from './helpers/fake-backend.js';
+import { FAKE_USER, FakeBackend } from './helpers/fake-backend.js';
 import { CALLER_ID, makeClient } from './helpers/setup.js';
 
-const SEEN_KEY = 'notify-phone:calls-seen';
+/** Per user: people may share a browser. */
+const SEEN_KEY = `notify-phone:calls-seen:${FAKE_USER}`;
 
 /** A history entry; `n` orders them (a higher n is newer). */
 function entry(n: number, fields: Partial<CallHistoryEntry> = {}): CallHistoryEntry {

@@ -18,6 +18,9 @@ type PresenceWatcher = (event: string, data: unknown) => void;
 const byName = (a: AvailableClient, b: AvailableClient) =>
   a.name < b.name ? -1 : a.name > b.name ? 1 : a.sys_id < b.sys_id ? -1 : 1;
 
+/** The sys_id of the one user every fake session belongs to. */
+export const FAKE_USER = 'f'.repeat(32);
+
 /** An in-memory NotifyBackend; `log` records every call. */
 export class FakeBackend implements NotifyBackend {
   readonly log: { method: string; args: unknown[] }[] = [];
@@ -55,7 +58,13 @@ export class FakeBackend implements NotifyBackend {
     const sysId = `sess${this.#sysCounter}`;
     this.sessions.set(sysId, { callerId: request.callerId, available: true });
     return {
-      session: { sys_id: sysId, identity: `s_${sysId}`, available: true, number: request.callerId },
+      session: {
+        sys_id: sysId,
+        identity: `s_${sysId}`,
+        available: true,
+        number: request.callerId,
+        user: FAKE_USER,
+      },
       vendor: 'TWILIO_DIRECT',
       ...this.#token(),
       device: { chunderw: '127.0.0.1:1', publishEvents: false },
