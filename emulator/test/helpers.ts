@@ -237,7 +237,8 @@ export class BrowserPeer {
     await this.pc.setRemoteDescription({ type: 'answer', sdp });
   }
 
-  async connected(timeoutMs = 5000): Promise<void> {
+  /** Waits for ICE and DTLS; the deadline is generous: a loaded 2-core machine can take seconds, and only "never" is a failure. */
+  async connected(timeoutMs = 15_000): Promise<void> {
     if (this.pc.connectionState === 'connected') return;
     await this.pc.connectionStateChange.watch((state) => state === 'connected', timeoutMs);
   }
