@@ -17,6 +17,16 @@ export const sysIdParams = {
   properties: { sysId: { type: 'string', pattern: '^[0-9a-f]{32}$' } },
 } as const;
 
+/** A Twilio CallSid. */
+export const callSidSchema = { type: 'string', pattern: '^CA[0-9a-fA-F]{32}$' } as const;
+
+/** `:callSid` route parameters. */
+export const callSidParams = {
+  type: 'object',
+  required: ['callSid'],
+  properties: { callSid: callSidSchema },
+} as const;
+
 export const tokenProperties = {
   token: { type: 'string' },
   ttl: { type: 'integer' },

@@ -5,7 +5,7 @@ import { NotifyError } from '../errors.js';
 import { isE164, isSysId } from '../ids.js';
 import { allowedCallerId } from '../caller-id.js';
 import { availableSessionsOfUser, notBusy } from '../routing.js';
-import { errorResponses } from '../schemas.js';
+import { callSidParams, callSidSchema, errorResponses } from '../schemas.js';
 import { isTerminalStatus } from '../store/store.js';
 import { ownCall, otherParty, type OwnCall } from '../calls/parties.js';
 import {
@@ -16,12 +16,6 @@ import {
   moveIntoConference,
   setHold,
 } from '../calls/conference.js';
-
-const callSidParams = {
-  type: 'object',
-  required: ['callSid'],
-  properties: { callSid: { type: 'string', pattern: '^CA[0-9a-fA-F]{32}$' } },
-} as const;
 
 const conferenceAnswer = {
   type: 'object',
@@ -129,7 +123,7 @@ export const callControlRoutes: FastifyPluginAsync<BackendContext> = async (app,
           type: 'object',
           required: ['consultCallSid'],
           additionalProperties: false,
-          properties: { consultCallSid: { type: 'string', pattern: '^CA[0-9a-fA-F]{32}$' } },
+          properties: { consultCallSid: callSidSchema },
         },
         response: {
           200: {

@@ -6,7 +6,7 @@ import { isE164, isSysId } from '../ids.js';
 import { allowedCallerId } from '../caller-id.js';
 import { availableSessionsOfUser, dialClients, notBusy } from '../routing.js';
 import { callHistoryPage } from '../call-history.js';
-import { errorResponses, userSchema } from '../schemas.js';
+import { callSidParams, errorResponses, userSchema } from '../schemas.js';
 import { ownCall, otherParty } from '../calls/parties.js';
 import {
   CALL_STATUSES,
@@ -16,12 +16,6 @@ import {
   isTerminalStatus,
 } from '../store/store.js';
 import { voiceResponse } from '../twilio.js';
-
-const callSidParams = {
-  type: 'object',
-  required: ['callSid'],
-  properties: { callSid: { type: 'string', pattern: '^CA[0-9a-fA-F]{32}$' } },
-} as const;
 
 const callHistoryEntrySchema = {
   type: 'object',
@@ -106,11 +100,7 @@ export const callRoutes: FastifyPluginAsync<BackendContext> = async (app, ctx) =
     {
       preHandler: requireUser(ctx),
       schema: {
-        params: {
-          type: 'object',
-          required: ['callSid'],
-          properties: { callSid: { type: 'string', pattern: '^CA[0-9a-fA-F]{32}$' } },
-        },
+        params: callSidParams,
         response: {
           200: {
             type: 'object',
