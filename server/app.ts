@@ -30,6 +30,7 @@ import { isPostgresUrl, PostgresStore } from './store/postgres.js';
 import { createRestClient } from './twilio.js';
 import type twilio from 'twilio';
 import { SqliteStore } from './store/sqlite.js';
+import type { SipAccount } from './sip.js';
 import type { NotifyStore, Vendor } from './store/store.js';
 
 /**
@@ -85,6 +86,11 @@ export interface ServerOptions {
   redisUrl?: string;
   /** Vendor device configuration handed to clients with each session (e.g. `{chunderw, sounds}`). */
   twilioDevice?: Record<string, unknown>;
+  /**
+   * The SIP vendor's proxy (our extension, issue 15): numbers whose vendor is `SIP` get short-lived SIP
+   * credentials from it (server/sip.ts). Absent: SIP numbers have no compatible vendor here.
+   */
+  sip?: SipAccount;
   /** REST base URL of the emulator (a function when known only later); absent = real Twilio. */
   twilioApiBaseUrl?: string | (() => string);
   /** PEM certificate(s) to trust for `twilioApiBaseUrl` (the emulator's self-signed one). */
@@ -190,6 +196,7 @@ export const notifyBackend: FastifyPluginAsync<ServerOptions> = async (app, opti
     liveSince,
     maxSessionsPerUser: options.maxSessionsPerUser ?? DEFAULT_MAX_SESSIONS_PER_USER,
     twilioDevice: options.twilioDevice ?? {},
+    ...(options.sip && { sip: { ...options.sip } }),
     presenceHeartbeatMs: options.presenceHeartbeatMs ?? 15_000,
     presenceStreamsPerUser: options.presenceStreamsPerUser ?? 10,
     closing: closing.signal,
