@@ -52,7 +52,11 @@ mpath=${quote(o.modulesDir ?? '/usr/lib/x86_64-linux-gnu/kamailio/modules/')}
 
 listen=udp:127.0.0.1:${o.sipUdpPort}
 listen=tls:127.0.0.1:${o.wssPort}
-alias=${quote(o.domain)}
+${
+  // A domain name is ours; an IP address must not be an alias, or every port of it (the phones' contacts)
+  // would be "myself" and loose_route() would take in-dialog requests to them for strict routing.
+  /^[\d.]+$/.test(o.domain) ? '' : `alias=${quote(o.domain)}`
+}
 
 #!define FLT_SRC_WS 1
 #!define FLB_DST_WS 2
@@ -84,6 +88,8 @@ modparam("rr", "enable_double_rr", 2)
 modparam("rr", "append_fromtag", 1)
 modparam("registrar", "max_expires", 3600)
 modparam("registrar", "gruu_enabled", 0)
+# fix_nated_register() keeps a browser's real address here; lookup() then routes to it.
+modparam("registrar", "received_avp", "$avp(RECEIVED)")
 modparam("usrloc", "db_mode", 0)
 modparam("auth_ephemeral", "secret", ${quote(o.secret)})
 modparam("nathelper", "received_avp", "$avp(RECEIVED)")
@@ -92,6 +98,8 @@ modparam("websocket", "keepalive_mechanism", 1)
 modparam("websocket", "keepalive_timeout", 30)
 
 request_route {
+  # One line per request: a failing test prints the log (test/browser/e2e/sip-stack-plugin.ts).
+  xlog("L_INFO", "REQ $rm $ru from $si:$sp/$proto\n");
   if (!mf_process_maxfwd_header("10")) {
     sl_send_reply("483", "Too Many Hops");
     exit;
@@ -192,6 +200,7 @@ route[RELAY] {
     t_on_branch("MEDIA_OFFER");
     t_on_reply("MEDIA_ANSWER");
   }
+  xlog("L_INFO", "RELAY $rm $ru du=$du\n");
   if (!t_relay()) sl_reply_error();
   exit;
 }
@@ -213,6 +222,7 @@ branch_route[MEDIA_OFFER] {
 
 # The answer goes back to whoever made the offer.
 onreply_route[MEDIA_ANSWER] {
+  xlog("L_INFO", "REPLY $rs $rm from $si:$sp/$proto\n");
   if ($proto == "ws" || $proto == "wss") {
     # A reply from a browser: its Contact is a *.invalid.
     add_contact_alias();
