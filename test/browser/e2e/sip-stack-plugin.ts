@@ -13,11 +13,14 @@ export interface SipStackInfo {
   phones: readonly string[];
   /** The proxy's domain (a phone dials `<user>@<domain>`). */
   domain: string;
+  /** A second backend on the same SIP proxy whose credentials live 5 s: the renewal tests. */
+  shortTokens: { backendUrl: string };
 }
 
 export interface SipWebStack {
   sip: SipStack | null;
   web: Stack | null;
+  shortTokens?: Stack;
   skip?: string;
   describe(): SipStackInfo | { skip: string };
   close(): Promise<void>;
@@ -41,8 +44,10 @@ export async function startSipWebStack(corsOrigins: string[]): Promise<SipWebSta
   const https = await createLocalCertificate();
   const sip = await startSipStack({ phones: [...SIP_PHONES], tls: https, allowedOrigins: corsOrigins });
   let web: Stack;
+  let shortTokens: Stack;
   try {
     web = await startStack({ corsOrigins, https, sip: sip.account });
+    shortTokens = await startStack({ corsOrigins, https, sip: sip.account, tokenTtlSeconds: 5 });
   } catch (error) {
     await sip.close();
     throw error;
@@ -50,7 +55,9 @@ export async function startSipWebStack(corsOrigins: string[]): Promise<SipWebSta
   return {
     sip,
     web,
+    shortTokens,
     describe: () => ({
+      shortTokens: { backendUrl: shortTokens.backendUrl },
       origin: web.origin,
       backendUrl: web.backendUrl,
       sipNumber: SIP_NUMBER,
@@ -58,7 +65,7 @@ export async function startSipWebStack(corsOrigins: string[]): Promise<SipWebSta
       domain: sip.account.domain,
     }),
     close: async () => {
-      await web.close();
+      await Promise.all([web.close(), shortTokens.close()]);
       await sip.close();
     },
   };
