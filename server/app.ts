@@ -26,6 +26,7 @@ import { registerRateLimits } from './rate-limits.js';
 import { presenceRoutes } from './routes/presence.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { twilioWebhookRoutes } from './routes/twilio-webhooks.js';
+import { sipRoutingRoutes } from './routes/sip-routing.js';
 import { isPostgresUrl, PostgresStore } from './store/postgres.js';
 import { createRestClient } from './twilio.js';
 import type twilio from 'twilio';
@@ -284,6 +285,8 @@ export const notifyBackend: FastifyPluginAsync<ServerOptions> = async (app, opti
     await acceptFormOnly(twilioFacing);
     await twilioFacing.register(twilioWebhookRoutes, ctx);
   });
+  // The SIP proxy's routing question: a GET with its own bearer token (server/routes/sip-routing.ts).
+  await app.register(sipRoutingRoutes, ctx);
 
   // The sweep of expired sessions: every instance runs it; the store makes concurrent sweeps safe.
   let sweepTimer: ReturnType<typeof setInterval> | undefined;

@@ -54,3 +54,11 @@ export function sipToken(credentials: SipCredentials): string {
 export function sipDevice(account: SipAccount, user: string): Record<string, unknown> {
   return { domain: account.domain, wsUrl: account.wsUrl, user };
 }
+
+/**
+ * The bearer token the proxy sends when it asks the backend where to route a call (`GET /sip/route`):
+ * derived from the shared secret, so the secret itself never travels.
+ */
+export function sipRoutingToken(secret: string): string {
+  return createHmac('sha256', secret).update('notify-sip-routing').digest('base64url');
+}

@@ -23,6 +23,12 @@ export interface KamailioConfigOptions {
   tlsConfigFile: string;
   /** Origins whose pages may open the WebSocket; empty: any (the credentials are the gate). */
   allowedOrigins: string[];
+  /**
+   * The backend's routing question (`GET <url>?to=&from=&callId=`, server/routes/sip-routing.ts) and the
+   * bearer token it wants: a call to a user nobody registered (a Notify number) forks to the sessions it
+   * names. Absent: such calls get 404.
+   */
+  routing?: { url: string; token: string };
   /** Module directory of the Debian package. */
   modulesDir?: string;
 }
@@ -82,7 +88,7 @@ loadmodule "tls.so"
 loadmodule "xhttp.so"
 loadmodule "websocket.so"
 loadmodule "rtpengine.so"
-
+${o.routing ? 'loadmodule "http_client.so"\n' : ''}
 modparam("tls", "config", ${quote(o.tlsConfigFile)})
 modparam("rr", "enable_double_rr", 2)
 modparam("rr", "append_fromtag", 1)
@@ -96,7 +102,15 @@ modparam("nathelper", "received_avp", "$avp(RECEIVED)")
 modparam("rtpengine", "rtpengine_sock", "udp:127.0.0.1:${o.rtpengineNgPort}")
 modparam("websocket", "keepalive_mechanism", 1)
 modparam("websocket", "keepalive_timeout", 30)
-
+${
+  o.routing
+    ? `# The backend's certificate is the stack's own self-signed one, on loopback.
+modparam("http_client", "verify_peer", 0)
+modparam("http_client", "verify_host", 0)
+modparam("http_client", "connection_timeout", 2)
+`
+    : ''
+}
 request_route {
   # One line per request: a failing test prints the log (test/browser/e2e/sip-stack-plugin.ts).
   xlog("L_INFO", "REQ $rm $ru from $si:$sp/$proto\n");
@@ -176,13 +190,12 @@ route[REGISTRAR] {
 }
 
 route[LOCATION] {
-  if (!lookup("location")) {
-    t_newtran();
-    t_reply("404", "Not Found");
-    exit;
-  }
-  route(RELAY);
+  if (lookup("location")) route(RELAY);
+${o.routing ? '  route(NOTIFY_NUMBER);\n' : ''}  t_newtran();
+  t_reply("404", "Not Found");
+  exit;
 }
+${o.routing ? notifyNumberRoute(o.routing) : ''}
 
 route[WITHINDLG] {
   if (!loose_route()) {
@@ -265,5 +278,44 @@ certificate = ${certFile}
 method = TLSv1.2+
 verify_certificate = no
 require_certificate = no
+`;
+}
+
+/**
+ * A call to a Notify number: the backend names the sessions to ring ('|'-separated SIP users); the INVITE
+ * forks to all of them, and the first to answer wins (tm CANCELs the other branches). The Notify number goes
+ * along as X-Notify-Number, as Twilio's <Parameter name="notifyNumber">.
+ */
+function notifyNumberRoute(routing: { url: string; token: string }): string {
+  // A '+' left as it is would reach the backend as a space (form decoding): E.164 numbers start with one.
+  return `route[NOTIFY_NUMBER] {
+  $var(url) = ${quote(routing.url)} + "?to=" + $(rU{s.escape.param}{s.replace,+,%2B}) + "&from=" + $(fU{s.escape.param}{s.replace,+,%2B}) + "&callId=" + $(ci{s.escape.param}{s.replace,+,%2B});
+  $var(code) = http_client_query("$var(url)", "", "Authorization: Bearer ${routing.token}", "$var(targets)");
+  xlog("L_INFO", "ROUTE $rU -> $var(code) [$var(targets)]\\n");
+  if ($var(code) != 200 || $var(targets) == "") {
+    t_newtran();
+    t_reply("480", "Nobody available");
+    exit;
+  }
+  append_hf("X-Notify-Number: $rU\\r\\n");
+  $var(domain) = $rd;
+  $var(i) = 0;
+  $var(user) = $(var(targets){s.select,0,|});
+  while ($var(user) != "" && $var(i) < 10) {
+    if ($var(i) == 0) {
+      $ru = "sip:" + $var(user) + "@" + $var(domain);
+    } else {
+      append_branch("sip:$var(user)@$var(domain)");
+    }
+    $var(i) = $var(i) + 1;
+    $var(user) = $(var(targets){s.select,$var(i),|});
+  }
+  if (!lookup_branches("location")) {
+    t_newtran();
+    t_reply("480", "Nobody registered");
+    exit;
+  }
+  route(RELAY);
+}
 `;
 }

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mintSipCredentials, type SipAccount } from '../../server/sip.js';
+import { mintSipCredentials, sipRoutingToken, type SipAccount } from '../../server/sip.js';
 import { BaresipControl } from './baresip-phone.js';
 import { kamailioConfig, tlsConfig } from './kamailio-config.js';
 import { baresipConfig, rtpengineConfig } from './media-config.js';
@@ -34,6 +34,11 @@ export interface SipStackOptions {
   allowedOrigins?: string[];
   /** Hz of the phones' tone. */
   toneHz?: number;
+  /**
+   * The backend's `GET /sip/route` URL (calls to Notify numbers fork to the sessions it names), known before
+   * the backend listens; the bearer token is derived from the stack's secret (server/sip.ts).
+   */
+  routeUrl?: string;
 }
 
 export interface SipStack {
@@ -146,6 +151,7 @@ export async function startSipStack(options: SipStackOptions): Promise<SipStack>
         secret,
         tlsConfigFile: tlsFile,
         allowedOrigins: options.allowedOrigins ?? [],
+        ...(options.routeUrl && { routing: { url: options.routeUrl, token: sipRoutingToken(secret) } }),
       }),
     );
     run('kamailio', 'kamailio', [

@@ -165,4 +165,43 @@ describe('SIP vendor: a real call through Kamailio, rtpengine and a baresip phon
     expect(fired(log, STD_EVENTS.ERROR)).to.deep.equal([]);
     client.destroy();
   });
+
+  it('a phone calls the SIP Notify number: the backend routes it, both agents ring, the first to answer wins, the other gets CALL_CANCEL', async () => {
+    const first = await newSipClient();
+    const second = await newSipClient();
+    const [, number] = stack.phones;
+    await command('sip-dial', { phone: number, target: stack.sipNumber });
+    for (const { log } of [first, second]) {
+      await waitUntil(
+        () => fired(log, STD_EVENTS.INCOMING_CALL).length === 1,
+        'an agent never rang',
+        TIMEOUT,
+      );
+      const [from, to] = fired(log, STD_EVENTS.INCOMING_CALL)[0]!.args as string[];
+      expect([from, to]).to.deep.equal([number, stack.sipNumber]);
+    }
+    second.client.pickupCall();
+    await waitUntil(() => fired(second.log, STD_EVENTS.CALL_START).length === 1, 'no CALL_START', TIMEOUT);
+    await waitUntil(
+      () => fired(first.log, STD_EVENTS.CALL_CANCEL).length === 1,
+      'the other agent never got CALL_CANCEL',
+      TIMEOUT,
+    );
+    expect(fired(first.log, STD_EVENTS.CALL_START)).to.deep.equal([]);
+    await waitUntil(
+      () => pageHears(PHONE_TONE_HZ, peerConnections.at(-1)),
+      'no audio from the phone',
+      TIMEOUT,
+    );
+    await command('sip-hangup', { phone: number });
+    await waitUntil(
+      () => fired(second.log, STD_EVENTS.CALL_DISCONNECT).length === 1,
+      'no CALL_DISCONNECT',
+      TIMEOUT,
+    );
+    for (const { client, log } of [first, second]) {
+      expect(fired(log, STD_EVENTS.ERROR)).to.deep.equal([]);
+      client.destroy();
+    }
+  });
 });

@@ -1,4 +1,5 @@
 import { createLocalCertificate } from '../../../emulator/cert.js';
+import { freePort } from '../../../scripts/sip/ports.js';
 import { startSipStack, sipStackInstalled, type SipStack } from '../../../scripts/sip/sip-stack.js';
 import { SIP_NUMBER, startStack, type Stack } from '../../../scripts/stack.js';
 
@@ -42,11 +43,18 @@ export async function startSipWebStack(corsOrigins: string[]): Promise<SipWebSta
     );
   }
   const https = await createLocalCertificate();
-  const sip = await startSipStack({ phones: [...SIP_PHONES], tls: https, allowedOrigins: corsOrigins });
+  // The backend's port is chosen first: the proxy's configuration names its routing URL.
+  const port = await freePort();
+  const sip = await startSipStack({
+    phones: [...SIP_PHONES],
+    tls: https,
+    allowedOrigins: corsOrigins,
+    routeUrl: `https://127.0.0.1:${port}/api/sip/route`,
+  });
   let web: Stack;
   let shortTokens: Stack;
   try {
-    web = await startStack({ corsOrigins, https, sip: sip.account });
+    web = await startStack({ corsOrigins, https, sip: sip.account, port });
     shortTokens = await startStack({ corsOrigins, https, sip: sip.account, tokenTtlSeconds: 5 });
   } catch (error) {
     await sip.close();
