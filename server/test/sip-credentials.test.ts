@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../config.js';
-import { mintSipCredentials } from '../sip.js';
+import { mintSipCredentials, sipRoutingToken } from '../sip.js';
 import { DEMO_NUMBER, createSession, makeApp, signIn, type SignedIn, type TestApp } from './helpers.js';
 
 const SIP_NUMBER = '+15005550020';
@@ -109,6 +109,33 @@ describe('SIP vendor credentials (issue 15)', () => {
     });
     assert.equal(res.statusCode, 403);
     assert.equal(res.json().error.code, 'FORBIDDEN');
+  });
+
+  it('GET /sip/route names the available sessions of the SIP number for the proxy to fork to', async () => {
+    const proxy = { authorization: `Bearer ${sipRoutingToken(sip.secret)}` };
+    const route = (to: string) =>
+      app.inject({ url: `/sip/route?to=${encodeURIComponent(to)}&callId=c1`, headers: proxy });
+    const carol = await signIn(app, 'carol');
+    const dave = await signIn(app, 'dave');
+    const carolSession = await createSession(app, carol, SIP_NUMBER);
+    const daveSession = await createSession(app, dave, SIP_NUMBER);
+    const res = await route(SIP_NUMBER);
+    assert.equal(res.statusCode, 200);
+    assert.match(res.headers['content-type'] as string, /^text\/plain/);
+    const targets = res.body.split('|');
+    // One session per user (the newest), so carol and dave both ring, alongside the earlier tests' users.
+    assert.ok(targets.includes(carolSession.session.identity));
+    assert.ok(targets.includes(daveSession.session.identity));
+    // Unavailable: not rung.
+    await app.inject({
+      method: 'PATCH',
+      url: `/sessions/${daveSession.session.sys_id}`,
+      headers: dave.headers,
+      payload: { available: false },
+    });
+    assert.ok(!(await route(SIP_NUMBER)).body.split('|').includes(daveSession.session.identity));
+    // A Twilio number is not routed by the proxy.
+    assert.equal((await route(DEMO_NUMBER)).statusCode, 404);
   });
 
   it('without a configured proxy a SIP number has no compatible vendor', async () => {
