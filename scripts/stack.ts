@@ -83,7 +83,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   let origin = '';
   // Framework errors (a bad URL, an over-long id) in the backend's `{error}` shape, on every path.
   const app = Fastify({ https, logger: options.logger ?? false, frameworkErrors: notifyFrameworkErrors });
-  await demoSecurityHeaders(app, `${root}demo`);
+  // The SIP proxy is on its own port: the demo pages may open its WebSocket.
+  await demoSecurityHeaders(app, `${root}demo`, options.sip ? [options.sip.wsUrl] : []);
   const database = options.database ?? ':memory:';
   const instances = options.instances ?? 1;
   if (!Number.isInteger(instances) || instances < 1)
