@@ -24,8 +24,8 @@ const command = <T>(name: string, payload: object = {}) => executeServerCommand<
 type Phone = HTMLElement & { authToken?: string; updateComplete: Promise<boolean> };
 
 /**
- * The identities of the sessions the page's elements open, read from the backend's answers: a phone dials a
- * session directly (incoming routing by the backend to the SIP number is not built yet, see README).
+ * The identities of the sessions the page's elements open, read from the backend's answers: a phone dials this
+ * element's session directly (routing to the Notify number, which rings every agent, is sip-calls.test.ts's).
  */
 const identities: string[] = [];
 const nativeFetch = window.fetch.bind(window);
