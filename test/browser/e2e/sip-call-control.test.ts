@@ -16,6 +16,7 @@ interface SipStackInfo {
   sipNumber: string;
   phones: string[];
   shortTokens: { backendUrl: string };
+  wrongSecret: { backendUrl: string };
 }
 const sip = (served as { sip: SipStackInfo | { skip: string } }).sip;
 const skip = 'skip' in sip ? sip.skip : undefined;
@@ -127,6 +128,20 @@ describe('SIP vendor: mute, hold and resume, credential renewal', function () {
     client.hangupCall();
     await waitUntil(() => fired(log, STD_EVENTS.CALL_DISCONNECT).length === 1, 'no CALL_DISCONNECT', TIMEOUT);
     expect(fired(log, STD_EVENTS.ERROR)).to.deep.equal([]);
+    client.destroy();
+  });
+
+  it('the proxy refuses credentials minted with another secret: ERROR TOKEN_INVALID, never ONLINE', async () => {
+    const backendUrl = stack.wrongSecret.backendUrl;
+    const authToken = await signIn(`sipbad-${Math.random().toString(36).slice(2, 8)}`, backendUrl);
+    const client: Client = new NotifyClient({ autoLoadScriptResources: true, backendUrl, authToken }, true);
+    const log = recordEvents(client, STD_EVENTS);
+    await new Promise<void>((resolve) => client.setCallerId(stack.sipNumber, () => resolve()));
+    client.init();
+    await waitUntil(() => fired(log, STD_EVENTS.ERROR).length > 0, 'no ERROR', TIMEOUT);
+    expect(fired(log, STD_EVENTS.ERROR).map((entry) => entry.args[1])).to.deep.equal(['TOKEN_INVALID']);
+    expect(fired(log, STD_EVENTS.ONLINE)).to.deep.equal([]);
+    expect(client.getDeviceState()).to.not.equal('online');
     client.destroy();
   });
 });

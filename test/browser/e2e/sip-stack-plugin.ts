@@ -16,12 +16,15 @@ export interface SipStackInfo {
   domain: string;
   /** A second backend on the same SIP proxy whose credentials live 5 s: the renewal tests. */
   shortTokens: { backendUrl: string };
+  /** A backend configured with the wrong shared secret: the proxy must refuse what it mints. */
+  wrongSecret: { backendUrl: string };
 }
 
 export interface SipWebStack {
   sip: SipStack | null;
   web: Stack | null;
   shortTokens?: Stack;
+  wrongSecret?: Stack;
   skip?: string;
   describe(): SipStackInfo | { skip: string };
   close(): Promise<void>;
@@ -53,9 +56,12 @@ export async function startSipWebStack(corsOrigins: string[]): Promise<SipWebSta
   });
   let web: Stack;
   let shortTokens: Stack;
+  let wrongSecret: Stack;
   try {
     web = await startStack({ corsOrigins, https, sip: sip.account, port });
     shortTokens = await startStack({ corsOrigins, https, sip: sip.account, tokenTtlSeconds: 5 });
+    const wrong = { ...sip.account, secret: `not-${sip.account.secret}` };
+    wrongSecret = await startStack({ corsOrigins, https, sip: wrong });
   } catch (error) {
     await sip.close();
     throw error;
@@ -64,8 +70,10 @@ export async function startSipWebStack(corsOrigins: string[]): Promise<SipWebSta
     sip,
     web,
     shortTokens,
+    wrongSecret,
     describe: () => ({
       shortTokens: { backendUrl: shortTokens.backendUrl },
+      wrongSecret: { backendUrl: wrongSecret.backendUrl },
       origin: web.origin,
       backendUrl: web.backendUrl,
       sipNumber: SIP_NUMBER,
@@ -73,7 +81,7 @@ export async function startSipWebStack(corsOrigins: string[]): Promise<SipWebSta
       domain: sip.account.domain,
     }),
     close: async () => {
-      await Promise.all([web.close(), shortTokens.close()]);
+      await Promise.all([web.close(), shortTokens.close(), wrongSecret.close()]);
       await sip.close();
     },
   };
