@@ -282,9 +282,9 @@ require_certificate = no
 }
 
 /**
- * A call to a Notify number: the backend names the sessions to ring ('|'-separated SIP users); the INVITE
- * forks to all of them, and the first to answer wins (tm CANCELs the other branches). The Notify number goes
- * along as X-Notify-Number, as Twilio's <Parameter name="notifyNumber">.
+ * A call to a Notify number, or a session's call to a colleague's user sys_id: the backend names the sessions
+ * to ring (server/routes/sip-routing.ts); the INVITE forks to all of them, and the first to answer wins (tm
+ * CANCELs the other branches). What Twilio passes as <Parameter>s goes along as X-Notify-* headers.
  */
 function notifyNumberRoute(routing: { url: string; token: string }): string {
   // A '+' left as it is would reach the backend as a space (form decoding): E.164 numbers start with one.
@@ -292,23 +292,32 @@ function notifyNumberRoute(routing: { url: string; token: string }): string {
   $var(url) = ${quote(routing.url)} + "?to=" + $(rU{s.escape.param}{s.replace,+,%2B}) + "&from=" + $(fU{s.escape.param}{s.replace,+,%2B}) + "&callId=" + $(ci{s.escape.param}{s.replace,+,%2B});
   $var(code) = http_client_query("$var(url)", "", "Authorization: Bearer ${routing.token}", "$var(targets)");
   xlog("L_INFO", "ROUTE $rU -> $var(code) [$var(targets)]\\n");
-  if ($var(code) != 200 || $var(targets) == "") {
+  if ($var(code) != 200) {
     t_newtran();
     t_reply("480", "Nobody available");
     exit;
   }
-  append_hf("X-Notify-Number: $rU\\r\\n");
+  # <Notify number>|<caller's user sys_id, for a call between colleagues>|<user to ring>|…
+  append_hf("X-Notify-Number: $(var(targets){s.select,0,|})\\r\\n");
+  if ($(var(targets){s.select,1,|}) != "") {
+    append_hf("X-Notify-Sys-Id: $(var(targets){s.select,1,|})\\r\\nX-Notify-From-Client: true\\r\\n");
+  }
   $var(domain) = $rd;
-  $var(i) = 0;
-  $var(user) = $(var(targets){s.select,0,|});
-  while ($var(user) != "" && $var(i) < 10) {
-    if ($var(i) == 0) {
+  $var(i) = 2;
+  $var(user) = $(var(targets){s.select,2,|});
+  while ($var(user) != "" && $var(i) < 12) {
+    if ($var(i) == 2) {
       $ru = "sip:" + $var(user) + "@" + $var(domain);
     } else {
       append_branch("sip:$var(user)@$var(domain)");
     }
     $var(i) = $var(i) + 1;
     $var(user) = $(var(targets){s.select,$var(i),|});
+  }
+  if ($var(i) == 2) {
+    t_newtran();
+    t_reply("480", "Nobody available");
+    exit;
   }
   if (!lookup_branches("location")) {
     t_newtran();

@@ -122,7 +122,8 @@ describe('SIP vendor credentials (issue 15)', () => {
     const res = await route(SIP_NUMBER);
     assert.equal(res.statusCode, 200);
     assert.match(res.headers['content-type'] as string, /^text\/plain/);
-    const targets = res.body.split('|');
+    const [number, callerUser, ...targets] = res.body.split('|');
+    assert.deepEqual([number, callerUser], [SIP_NUMBER, '']);
     // One session per user (the newest), so carol and dave both ring, alongside the earlier tests' users.
     assert.ok(targets.includes(carolSession.session.identity));
     assert.ok(targets.includes(daveSession.session.identity));
@@ -136,6 +137,18 @@ describe('SIP vendor credentials (issue 15)', () => {
     assert.ok(!(await route(SIP_NUMBER)).body.split('|').includes(daveSession.session.identity));
     // A Twilio number is not routed by the proxy.
     assert.equal((await route(DEMO_NUMBER)).statusCode, 404);
+
+    // A session calling a colleague's user sys_id: that colleague's available sessions, the caller named.
+    const colleague = (from: string) =>
+      app.inject({
+        url: `/sip/route?to=${carol.user.sys_id}&from=${encodeURIComponent(from)}&callId=c2`,
+        headers: proxy,
+      });
+    const fromDave = await colleague(daveSession.session.identity);
+    assert.equal(fromDave.statusCode, 200);
+    assert.equal(fromDave.body, [SIP_NUMBER, dave.user.sys_id, carolSession.session.identity].join('|'));
+    // Not from one of our sessions: nothing to route.
+    assert.equal((await colleague('s_0000')).statusCode, 404);
   });
 
   it('without a configured proxy a SIP number has no compatible vendor', async () => {

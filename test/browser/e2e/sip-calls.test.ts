@@ -5,7 +5,14 @@
  */
 import { expect, waitUntil } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
-import { inboundAudioPackets, pageHears, peerConnections, recordEvents, signIn } from './helpers.js';
+import {
+  inboundAudioPackets,
+  pageHears,
+  peerConnections,
+  recordEvents,
+  signIn,
+  stack as mainStack,
+} from './helpers.js';
 // @ts-expect-error the built bundle has no types next to it at test time
 import { NotifyClient, STD_EVENTS, Status, Vendor } from '/dist/notify-phone.js';
 // @ts-expect-error served by the stack plugin at test time
@@ -28,6 +35,8 @@ type EventLog = ReturnType<typeof recordEvents>;
 const TIMEOUT = { timeout: 15000, interval: 50 };
 /** The tone every baresip phone plays (scripts/sip/sip-stack.ts). */
 const PHONE_TONE_HZ = 440;
+/** The tone of the page's fake microphone (scripts/fake-microphone.ts), as the main stack reports it. */
+const PAGE_TONE_HZ = mainStack.pageToneHz;
 const fired = (log: EventLog, event: string) => log.filter((entry) => entry.event === event);
 const command = <T>(name: string, payload: object = {}) => executeServerCommand<T, object>(name, payload);
 
@@ -200,6 +209,49 @@ describe('SIP vendor: a real call through Kamailio, rtpengine and a baresip phon
       TIMEOUT,
     );
     for (const { client, log } of [first, second]) {
+      expect(fired(log, STD_EVENTS.ERROR)).to.deep.equal([]);
+      client.destroy();
+    }
+  });
+
+  it('calls a colleague by user id: their page rings with the caller as sysId, answers, each hears the other', async () => {
+    const a = await newSipClient();
+    const b = await newSipClient();
+    const aUser = a.client.getSession()!.user as string;
+    a.client.call({ userId: b.client.getSession()!.user as string });
+    await waitUntil(
+      () => fired(b.log, STD_EVENTS.INCOMING_CALL).length === 1,
+      'the colleague never rang',
+      TIMEOUT,
+    );
+    const [, to, , , sysId, isFromClient] = fired(b.log, STD_EVENTS.INCOMING_CALL)[0]!.args;
+    expect({ to, sysId, isFromClient }).to.deep.equal({
+      to: stack.sipNumber,
+      sysId: aUser,
+      isFromClient: true,
+    });
+    b.client.pickupCall();
+    await waitUntil(
+      () => fired(a.log, STD_EVENTS.CALL_START).length === 1,
+      'the caller never started',
+      TIMEOUT,
+    );
+    await waitUntil(
+      () => fired(b.log, STD_EVENTS.CALL_START).length === 1,
+      'the callee never started',
+      TIMEOUT,
+    );
+    // Browser to browser through rtpengine (DTLS-SRTP on both legs): each page hears the other's microphone.
+    const [pcA, pcB] = peerConnections.slice(-2);
+    await waitUntil(() => pageHears(PAGE_TONE_HZ, pcA), 'the caller never heard the colleague', TIMEOUT);
+    await waitUntil(() => pageHears(PAGE_TONE_HZ, pcB), 'the colleague never heard the caller', TIMEOUT);
+    b.client.hangupCall();
+    await waitUntil(
+      () => fired(a.log, STD_EVENTS.CALL_DISCONNECT).length === 1,
+      'no CALL_DISCONNECT',
+      TIMEOUT,
+    );
+    for (const { client, log } of [a, b]) {
       expect(fired(log, STD_EVENTS.ERROR)).to.deep.equal([]);
       client.destroy();
     }
