@@ -29,6 +29,11 @@ export interface KamailioConfigOptions {
    * names. Absent: such calls get 404.
    */
   routing?: { url: string; token: string };
+  /**
+   * A binrpc control socket (`kamcmd -s unix:<path>`): the stack's fault control, which closes browsers'
+   * WebSocket connections the way a network loss would (`ws.close`).
+   */
+  ctlSocket?: string;
   /** Module directory of the Debian package. */
   modulesDir?: string;
 }
@@ -88,7 +93,7 @@ loadmodule "tls.so"
 loadmodule "xhttp.so"
 loadmodule "websocket.so"
 loadmodule "rtpengine.so"
-${o.routing ? 'loadmodule "http_client.so"\n' : ''}
+${o.routing ? 'loadmodule "http_client.so"\n' : ''}${o.ctlSocket ? 'loadmodule "ctl.so"\n' : ''}
 modparam("tls", "config", ${quote(o.tlsConfigFile)})
 modparam("rr", "enable_double_rr", 2)
 modparam("rr", "append_fromtag", 1)
@@ -102,15 +107,15 @@ modparam("nathelper", "received_avp", "$avp(RECEIVED)")
 modparam("rtpengine", "rtpengine_sock", "udp:127.0.0.1:${o.rtpengineNgPort}")
 modparam("websocket", "keepalive_mechanism", 1)
 modparam("websocket", "keepalive_timeout", 30)
-${
-  o.routing
-    ? `# The backend's certificate is the stack's own self-signed one, on loopback.
+${o.ctlSocket ? `modparam("ctl", "binrpc", ${quote(`unix:${o.ctlSocket}`)})\n` : ''}${
+    o.routing
+      ? `# The backend's certificate is the stack's own self-signed one, on loopback.
 modparam("http_client", "verify_peer", 0)
 modparam("http_client", "verify_host", 0)
 modparam("http_client", "connection_timeout", 2)
 `
-    : ''
-}
+      : ''
+  }
 request_route {
   # One line per request: a failing test prints the log (test/browser/e2e/sip-stack-plugin.ts).
   xlog("L_INFO", "REQ $rm $ru from $si:$sp/$proto\n");

@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -48,6 +48,11 @@ export interface SipStack {
   dtmf: SipDtmfEvent[];
   /** The last lines each program wrote, for a failing test's report. */
   logs(): string;
+  /**
+   * The stack's fault control: the proxy closes every browser's WebSocket (Kamailio's own `ws.close` RPC), as
+   * a lost connection would end it; resolves to how many it closed.
+   */
+  dropWebSockets(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -152,6 +157,7 @@ export async function startSipStack(options: SipStackOptions): Promise<SipStack>
         tlsConfigFile: tlsFile,
         allowedOrigins: options.allowedOrigins ?? [],
         ...(options.routeUrl && { routing: { url: options.routeUrl, token: sipRoutingToken(secret) } }),
+        ctlSocket: join(dir, 'kamailio.ctl'),
       }),
     );
     run('kamailio', 'kamailio', [
@@ -211,6 +217,14 @@ export async function startSipStack(options: SipStackOptions): Promise<SipStack>
       phones,
       dtmf,
       logs: () => [...logs].map(([child, log]) => `--- ${child.spawnargs.join(' ')}\n${log}`).join('\n'),
+      dropWebSockets: async () => {
+        const rpc = (...args: string[]) =>
+          execFileSync('kamcmd', ['-s', `unix:${join(dir, 'kamailio.ctl')}`, ...args]).toString();
+        // ws.dump lists `<id>: wss:<local> -> wss:<peer> (state: OPEN, …)` per connection.
+        const ids = [...rpc('ws.dump').matchAll(/^\s*(\d+): wss?:/gm)].map((match) => match[1]!);
+        for (const id of ids) rpc('ws.close', id);
+        return ids.length;
+      },
       close,
     };
   } catch (error) {

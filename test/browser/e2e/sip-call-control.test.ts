@@ -144,4 +144,28 @@ describe('SIP vendor: mute, hold and resume, credential renewal', function () {
     expect(client.getDeviceState()).to.not.equal('online');
     client.destroy();
   });
+
+  it('a lost WebSocket: OFFLINE, then JsSIP reconnects and registers again, ONLINE, and calls reach the page', async () => {
+    const { client, log } = await newSipClient();
+    const closed = await executeServerCommand<number, object>('sip-drop-websockets', {});
+    expect(closed).to.be.greaterThan(0);
+    await waitUntil(
+      () => fired(log, STD_EVENTS.OFFLINE).length === 1,
+      'never OFFLINE after the loss',
+      TIMEOUT,
+    );
+    await waitUntil(() => fired(log, STD_EVENTS.ONLINE).length === 2, 'never ONLINE again', TIMEOUT);
+    // Registered at its new connection: a phone's call rings here.
+    const identity = client.getSession()!.identity as string;
+    await executeServerCommand('sip-dial', { phone: stack.phones[0], target: identity });
+    await waitUntil(() => fired(log, STD_EVENTS.INCOMING_CALL).length === 1, 'the page never rang', TIMEOUT);
+    client.pickupCall();
+    await waitUntil(() => fired(log, STD_EVENTS.CALL_START).length === 1, 'no CALL_START', TIMEOUT);
+    const pc = peerConnections.at(-1)!;
+    await waitUntil(async () => (await inboundPacketsOf(pc)) > 0, 'the page received no RTP', TIMEOUT);
+    client.hangupCall();
+    await waitUntil(() => fired(log, STD_EVENTS.CALL_DISCONNECT).length === 1, 'no CALL_DISCONNECT', TIMEOUT);
+    expect(fired(log, STD_EVENTS.ERROR)).to.deep.equal([]);
+    client.destroy();
+  });
 });

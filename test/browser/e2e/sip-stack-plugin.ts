@@ -93,7 +93,8 @@ export type SipCommandPayload = { phone?: string; target?: string; callId?: stri
 /**
  * The SIP test commands: `sip-dial` {phone, target} makes a virtual phone call a SIP user, `sip-hangup`
  * {phone} hangs it up, `sip-dtmf` {callId} → the digits rtpengine saw on that call (either direction), in
- * order, `sip-phone-events` {phone} → the phone's ctrl_tcp event types, `sip-logs` → the programs' last logs.
+ * order, `sip-phone-events` {phone} → the phone's ctrl_tcp event types, `sip-logs` → the programs' last logs,
+ * `sip-drop-websockets` → the proxy closes every browser's WebSocket (the number closed).
  */
 export async function sipCommand(
   stack: SipWebStack | undefined,
@@ -124,6 +125,8 @@ export async function sipCommand(
       return virtual().control.events.map((event) => event.type);
     case 'sip-logs':
       return sip.logs();
+    case 'sip-drop-websockets':
+      return sip.dropWebSockets();
     default:
       throw new Error(`unknown SIP command ${command}`);
   }
