@@ -39,6 +39,14 @@ describe('generated SIP stack configuration (scripts/sip)', () => {
     assert.match(routed, /"Authorization: Bearer tok"/);
   });
 
+  it('opens the control socket (the fault control) only when asked', () => {
+    assert.doesNotMatch(kamailioConfig(base), /ctl\.so/);
+    assert.match(
+      kamailioConfig({ ...base, ctlSocket: '/run/k.ctl' }),
+      /modparam\("ctl", "binrpc", "unix:\/run\/k\.ctl"\)/,
+    );
+  });
+
   it("checks the WebSocket handshake's Origin against the allowed pages", () => {
     assert.doesNotMatch(kamailioConfig(base), /\$hdr\(Origin\)/);
     const checked = kamailioConfig({ ...base, allowedOrigins: ['http://localhost:8000'] });
