@@ -2,6 +2,7 @@ import type { AuthToken, NotifyBackend } from './backend.js';
 import { STD_EVENTS, type Status, type Vendor } from './constants.js';
 import type { DriverFactory } from '../drivers/driver.js';
 import type { NotifyErrorCode } from './errors.js';
+import type { NotifyCall } from './notify-call.js';
 
 /** Listener arguments of every STD_EVENT. */
 export interface NotifyClientEvents {
@@ -18,8 +19,10 @@ export interface NotifyClientEvents {
   ];
   [STD_EVENTS.CALL_INIT]: [status: Status, callId: string | undefined];
   [STD_EVENTS.CALL_START]: [callId: string | undefined];
-  [STD_EVENTS.CALL_CANCEL]: [callId: string | undefined];
-  [STD_EVENTS.CALL_DISCONNECT]: [callId: string | undefined];
+  /** `call` is our extension (its `outcome` says how it ended); ServiceNow's listeners read only `callId`. */
+  [STD_EVENTS.CALL_CANCEL]: [callId: string | undefined, call: NotifyCall];
+  /** `call` is our extension (`outcome`, `endedBy`, `duration`); ServiceNow's listeners read only `callId`. */
+  [STD_EVENTS.CALL_DISCONNECT]: [callId: string | undefined, call: NotifyCall];
   [STD_EVENTS.CALL_MUTE]: [];
   [STD_EVENTS.CALL_UNMUTE]: [];
 }

@@ -1,6 +1,7 @@
 import type { Status, Vendor } from '../client/constants.js';
 import type { NotifyError } from '../client/errors.js';
 import type { TypedEmitter } from '../client/emitter.js';
+import type { CallEnd } from '../client/notify-call.js';
 
 /** An incoming call as a driver reports it. */
 export interface IncomingCallInfo {
@@ -32,7 +33,8 @@ export interface VendorDriverEvents {
   /** A non-final status change of a call (CLOSED comes as one of the end events). */
   callStatus: [status: Status, call: CallHandle];
   callAccepted: [call: CallHandle];
-  callDisconnected: [call: CallHandle];
+  /** The call ended; `end` says how, when the vendor knows (busy, declined, who hung up). */
+  callDisconnected: [call: CallHandle, end?: CallEnd];
   callCanceled: [call: CallHandle];
   callRejected: [call: CallHandle];
   callError: [error: NotifyError, call: CallHandle];

@@ -1,6 +1,7 @@
 import { Status } from '../../client/constants.js';
 import { TypedEmitter } from '../../client/emitter.js';
 import { NotifyError, type NotifyErrorCode } from '../../client/errors.js';
+import type { CallEnd, CallEndOutcome } from '../../client/notify-call.js';
 import type { CallHandle, RegisterOptions, VendorDriver, VendorDriverEvents } from '../driver.js';
 import { DtmfPacer } from './dtmf-pacer.js';
 import { loadTwilioSdk, type TwilioSdkModule } from './load-sdk.js';
@@ -27,6 +28,27 @@ const STATUS_MAP: Record<string, Status> = {
   reconnecting: Status.RECONNECTING,
   closed: Status.CLOSED,
 };
+
+/**
+ * The SIP outcome of an unanswered call, as Twilio's `hangup` carries it (answerOnBridge: the call rings until
+ * the far end answers, and a refusal ends it with the far end's response, docs/decisions.md §16).
+ */
+const REFUSALS: Record<number, CallEndOutcome> = {
+  31486: 'busy', // 486 Busy Here
+  31480: 'no-answer', // 480 Temporarily Unavailable (the dial timed out)
+  31603: 'declined', // 603 Decline
+  31404: 'failed', // 404 Not Found
+};
+
+/**
+ * The refusal a call error reports. The SDK raises the precise class only with its
+ * `enableImprovedSignalingErrorPrecision` option; otherwise a 31005 whose `originalError` is the gateway's.
+ */
+export function refusalOf(error: unknown): CallEndOutcome | undefined {
+  const { code, originalError } = (error ?? {}) as { code?: unknown; originalError?: { code?: unknown } };
+  const precise = code === 31005 ? originalError?.code : code;
+  return typeof precise === 'number' ? REFUSALS[precise] : undefined;
+}
 
 /** Maps a Twilio error (with a numeric `code`) onto the registry, keeping the original as cause. */
 export function mapTwilioError(error: unknown): NotifyError {
@@ -68,6 +90,8 @@ export class TwilioDriver implements VendorDriver {
   #dtmfCall: TwilioCall | null = null;
   /** destroy() was called (it may come while register() or connect() still waits on the SDK). */
   #destroyed = false;
+  /** Calls this side hung up or declined: their end is `endedBy: 'local'`. */
+  readonly #endedHere = new WeakSet<TwilioCall>();
 
   constructor(options: { autoLoadScriptResources: boolean }) {
     this.#autoLoad = options.autoLoadScriptResources;
@@ -159,11 +183,15 @@ export class TwilioDriver implements VendorDriver {
   }
 
   reject(handle: CallHandle): void {
-    this.#live(handle)?.reject();
+    const call = this.#live(handle);
+    if (call) this.#endedHere.add(call);
+    call?.reject();
   }
 
   hangup(handle: CallHandle): void {
-    this.#live(handle)?.disconnect();
+    const call = this.#live(handle);
+    if (call) this.#endedHere.add(call);
+    call?.disconnect();
   }
 
   /** The SDK call behind a handle while it has not ended. */
@@ -204,7 +232,7 @@ export class TwilioDriver implements VendorDriver {
 
   destroy(): void {
     this.#destroyed = true;
-    for (const call of [...this.#calls]) call.disconnect();
+    for (const call of [...this.#calls]) this.hangup(call);
     this.#calls.clear();
     this.#clearDtmf();
     this.#device?.destroy();
@@ -229,11 +257,19 @@ export class TwilioDriver implements VendorDriver {
   #watch(call: TwilioCall): void {
     this.#calls.add(call);
     let ended = false;
+    let answered = false;
+    /** The far end refused the call before answering (its SIP response). */
+    let refusal: CallEndOutcome | undefined;
     const end = (event: 'callDisconnected' | 'callCanceled' | 'callRejected') => {
       if (ended || !this.#calls.delete(call)) return;
       ended = true;
       if (this.#dtmfCall === call) this.#clearDtmf();
-      this.events.emit(event, call);
+      if (event !== 'callDisconnected') return this.events.emit(event, call);
+      const here = this.#endedHere.has(call);
+      // Unanswered and not hung up here: the far end or Twilio ended it without saying why.
+      const outcome = refusal ?? (answered ? 'completed' : here ? 'canceled' : 'failed');
+      const how: CallEnd = { outcome, endedBy: here ? 'local' : 'remote' };
+      this.events.emit('callDisconnected', call, how);
     };
     // A call the driver released (destroy()) reports nothing more.
     const current = () => this.#calls.has(call);
@@ -242,6 +278,7 @@ export class TwilioDriver implements VendorDriver {
     };
     call.on('ringing', () => status(Status.RINGING));
     call.on('accept', () => {
+      answered = true;
       if (!current()) return;
       this.events.emit('callAccepted', call);
       this.events.emit('callStatus', Status.OPEN, call);
@@ -253,6 +290,9 @@ export class TwilioDriver implements VendorDriver {
     call.on('reject', () => end('callRejected'));
     call.on('error', (error: unknown) => {
       if (!current()) return;
+      // Busy, no answer, declined: an outcome the call reports when it ends, not an error of the phone.
+      refusal = answered ? undefined : refusalOf(error);
+      if (refusal) return;
       this.events.emit('callError', mapTwilioError(error), call);
       if (call.status() === 'closed') end('callDisconnected');
     });

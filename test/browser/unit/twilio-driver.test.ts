@@ -209,8 +209,43 @@ describe('TwilioDriver (on a fake window.Twilio)', () => {
       ['callStatus', Status.RINGING],
       ['callAccepted'],
       ['callStatus', Status.OPEN],
-      ['callDisconnected'],
+      ['callDisconnected', { outcome: 'completed', endedBy: 'remote' }],
     ]);
+  });
+
+  it("reports the far end's refusal as the call's outcome, not as an error; a local hang-up as local", async () => {
+    const driver = new TwilioDriver({ autoLoadScriptResources: false });
+    await driver.register({ token: 't', device: {} });
+    const seen = record(driver);
+    const refusals: [unknown, string][] = [
+      // The SDK's default: 31005 with the gateway's error as originalError.
+      [{ code: 31005, message: 'Error sent from gateway in HANGUP', originalError: { code: 31486 } }, 'busy'],
+      [{ code: 31480, message: 'Temporarily Unavailable' }, 'no-answer'], // enableImprovedSignalingErrorPrecision
+      [{ code: 31005, originalError: { code: 31603 } }, 'declined'],
+      [{ code: 31005, originalError: { code: 31404 } }, 'failed'],
+    ];
+    for (const [error, outcome] of refusals) {
+      await driver.connect({ To: '+15551234567' });
+      const call = FakeDevice.last.call!;
+      call.emit('ringing');
+      call.emit('error', error);
+      call.disconnect();
+      expect(seen.at(-1)).to.deep.equal(['callDisconnected', { outcome, endedBy: 'remote' }]);
+    }
+    expect(seen.map(([name]) => name)).not.to.include('callError');
+
+    await driver.connect({ To: '+15551234567' });
+    driver.hangup(FakeDevice.last.call!); // still ringing: given up here
+    expect(seen.at(-1)).to.deep.equal(['callDisconnected', { outcome: 'canceled', endedBy: 'local' }]);
+    await driver.connect({ To: '+15551234567' });
+    FakeDevice.last.call!.emit('accept');
+    driver.hangup(FakeDevice.last.call!);
+    expect(seen.at(-1)).to.deep.equal(['callDisconnected', { outcome: 'completed', endedBy: 'local' }]);
+    // An error after the answer is an error, whatever its code.
+    await driver.connect({ To: '+15551234567' });
+    FakeDevice.last.call!.emit('accept');
+    FakeDevice.last.call!.emit('error', { code: 31005, originalError: { code: 31486 } });
+    expect(seen.at(-1)?.[0]).to.equal('callError');
   });
 
   it('paces DTMF on the sender: a run waits until the sender has played every tone, so none is replaced', async () => {
