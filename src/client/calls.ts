@@ -380,9 +380,13 @@ export class CallBook {
     this.#legs = this.#legs.filter((other) => other !== leg);
     leg.ended.abort();
     leg.parked?.abort();
-    call.outcome =
-      end?.outcome ?? (reason === 'reject' ? 'declined' : call.answeredAt ? 'completed' : 'canceled');
-    call.endedBy = end?.endedBy ?? (reason === 'cancel' ? 'remote' : 'local');
+    Object.assign(
+      call,
+      end ?? {
+        outcome: reason === 'reject' ? 'declined' : call.answeredAt ? 'completed' : 'canceled',
+        endedBy: reason === 'cancel' ? 'remote' : 'local',
+      },
+    );
     call.transition(Status.CLOSED);
     // A cancel that crosses pickupCall() (the vendor saw the caller give up after we accepted) ends a
     // call that CALL_INIT already announced: report it as the disconnect it is for the page.

@@ -61,10 +61,11 @@ export class NotifyCall {
   readonly createdAt = Date.now();
   answeredAt: number | null = null;
   endedAt: number | null = null;
-  /** How the call ended (set before it closes and before CALL_DISCONNECT or CALL_CANCEL); null while live. */
-  outcome: CallEndOutcome | null = null;
-  /** Who ended it: this side (`local`) or the other party or the network (`remote`); null while live. */
-  endedBy: 'local' | 'remote' | null = null;
+  // `declare`d: set when the call ends, no initialiser in the first-load bundle.
+  /** How the call ended (set as it closes, before CALL_DISCONNECT or CALL_CANCEL); undefined while live. */
+  declare outcome?: CallEndOutcome;
+  /** Who ended it: this side (`local`), or the other party or the network (`remote`); undefined while live. */
+  declare endedBy?: 'local' | 'remote';
   #held = false;
   readonly events = new TypedEmitter<NotifyCallEvents>();
   readonly #state: StateMachine<Status>;

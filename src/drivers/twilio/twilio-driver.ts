@@ -1,7 +1,7 @@
 import { Status } from '../../client/constants.js';
 import { TypedEmitter } from '../../client/emitter.js';
 import { NotifyError, type NotifyErrorCode } from '../../client/errors.js';
-import type { CallEnd, CallEndOutcome } from '../../client/notify-call.js';
+import type { CallEndOutcome } from '../../client/notify-call.js';
 import type { CallHandle, RegisterOptions, VendorDriver, VendorDriverEvents } from '../driver.js';
 import { DtmfPacer } from './dtmf-pacer.js';
 import { loadTwilioSdk, type TwilioSdkModule } from './load-sdk.js';
@@ -20,15 +20,6 @@ const TWILIO_CODES: Record<number, NotifyErrorCode> = {
   31401: 'MEDIA_PERMISSION_DENIED',
 };
 
-const STATUS_MAP: Record<string, Status> = {
-  pending: Status.PENDING,
-  connecting: Status.CONNECTING,
-  ringing: Status.RINGING,
-  open: Status.OPEN,
-  reconnecting: Status.RECONNECTING,
-  closed: Status.CLOSED,
-};
-
 /**
  * The SIP outcome of an unanswered call, as Twilio's `hangup` carries it (answerOnBridge: the call rings until
  * the far end answers, and a refusal ends it with the far end's response, docs/decisions.md §16).
@@ -41,13 +32,12 @@ const REFUSALS: Record<number, CallEndOutcome> = {
 };
 
 /**
- * The refusal a call error reports. The SDK raises the precise class only with its
- * `enableImprovedSignalingErrorPrecision` option; otherwise a 31005 whose `originalError` is the gateway's.
+ * The refusal a call error reports: by default the SDK raises a 31005 whose `originalError` is the gateway's
+ * error; with its `enableImprovedSignalingErrorPrecision` option, the precise class itself.
  */
 export function refusalOf(error: unknown): CallEndOutcome | undefined {
-  const { code, originalError } = (error ?? {}) as { code?: unknown; originalError?: { code?: unknown } };
-  const precise = code === 31005 ? originalError?.code : code;
-  return typeof precise === 'number' ? REFUSALS[precise] : undefined;
+  const e = error as { code?: number; originalError?: { code?: number } } | null;
+  return REFUSALS[e?.originalError?.code ?? e?.code ?? 0];
 }
 
 /** Maps a Twilio error (with a numeric `code`) onto the registry, keeping the original as cause. */
@@ -268,8 +258,7 @@ export class TwilioDriver implements VendorDriver {
       const here = this.#endedHere.has(call);
       // Unanswered and not hung up here: the far end or Twilio ended it without saying why.
       const outcome = refusal ?? (answered ? 'completed' : here ? 'canceled' : 'failed');
-      const how: CallEnd = { outcome, endedBy: here ? 'local' : 'remote' };
-      this.events.emit('callDisconnected', call, how);
+      this.events.emit(event, call, { outcome, endedBy: here ? 'local' : 'remote' });
     };
     // A call the driver released (destroy()) reports nothing more.
     const current = () => this.#calls.has(call);
@@ -299,7 +288,8 @@ export class TwilioDriver implements VendorDriver {
   }
 
   #emitStatus(call: TwilioCall): void {
-    const status = STATUS_MAP[call.status()];
-    if (status && status !== Status.CLOSED) this.events.emit('callStatus', status, call);
+    // The SDK's Call.State values are ours (pending, connecting, ringing, open, reconnecting, closed).
+    const status = call.status() as Status;
+    if (status !== Status.CLOSED) this.events.emit('callStatus', status, call);
   }
 }
