@@ -77,6 +77,8 @@ export class CallBook {
   attach(driver: VendorDriver): (() => void)[] {
     const on = driver.events;
     return [
+      // notifyConfig.warmUp: media for the next call, prepared once registered (again after a re-register).
+      on.on('registered', () => void (this.#config.warmUp && driver.warmUp?.(true))),
       on.on('incoming', (info, handle) => this.#incoming(info, handle)),
       on.on('callStatus', (status, handle) => {
         const leg = this.#legOf(handle);

@@ -45,6 +45,14 @@ export interface NotifyConfig {
    * available); `'ring'`: it is announced as a waiting call, and answering it puts the current call on hold.
    */
   callWaiting?: 'ring' | 'busy';
+  /**
+   * Ours, not ServiceNow's: prepare the next call while online, so that call() reaches the first remote audio
+   * sooner (the driver and the vendor SDK are loaded by init(); this also opens the microphone's input stream
+   * once registered and keeps it open until destroy(): releasing it on a mere loss of connection could take
+   * the microphone from a call that is recovering). Off by default: the browser shows the microphone as in
+   * use the whole time the phone is online.
+   */
+  warmUp?: boolean;
   /** Base URL of the backend routes; default `'/api'`. */
   backendUrl?: string;
   /** Bearer token (or a function returning one) for the backend. */

@@ -83,6 +83,12 @@ export interface VendorDriver {
    * (src/client/call-control.ts, docs/decisions.md §13).
    */
   hold?(held: boolean, call: CallHandle): Promise<void>;
+  /**
+   * Prepares the media of the next calls now (Twilio: opens the microphone's input stream and keeps it open
+   * for every call), so that a call skips it; `false` releases it. Never rejects: a failure is reported as
+   * `error` and the next call acquires its media as usual. Optional: vendors without it just acquire per call.
+   */
+  warmUp?(on: boolean): Promise<void>;
   /** The vendor's identifier of a call (Twilio: CallSid; SIP: Call-ID), once known. */
   getCallSid(call: CallHandle): string | undefined;
   /** Unregisters, ends every call, releases media. Final. */

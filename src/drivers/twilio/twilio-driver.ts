@@ -216,6 +216,29 @@ export class TwilioDriver implements VendorDriver {
     return this.#live(handle)?.isMuted() ?? false;
   }
 
+  /**
+   * The SDK's own way to keep a stream: `device.audio.setInputDevice()` acquires the microphone and the SDK
+   * gives every call a clone of it (no getUserMedia at call time); `unsetInputDevice()` stops its tracks.
+   */
+  async warmUp(on: boolean): Promise<void> {
+    const audio = this.#device?.audio;
+    try {
+      if (!on) return await audio?.unsetInputDevice();
+      // Device ids are listed only once the page may use the microphone: ask once, then take the default.
+      if (audio && !audio.availableInputDevices.has('default')) {
+        const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+        for (const track of stream.getTracks()) track.stop();
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      }
+      const id = audio?.availableInputDevices.has('default')
+        ? 'default'
+        : audio?.availableInputDevices.keys().next().value;
+      if (id && !this.#destroyed) await audio?.setInputDevice(id);
+    } catch (error) {
+      if (!this.#destroyed) this.events.emit('error', mapTwilioError(error));
+    }
+  }
+
   getCallSid(handle: CallHandle): string | undefined {
     return this.#live(handle)?.parameters?.CallSid || undefined;
   }
@@ -225,6 +248,7 @@ export class TwilioDriver implements VendorDriver {
     for (const call of [...this.#calls]) this.hangup(call);
     this.#calls.clear();
     this.#clearDtmf();
+    void this.#device?.audio?.unsetInputDevice().catch(() => undefined); // a warmed-up microphone goes off
     this.#device?.destroy();
     this.#device = null;
   }
