@@ -78,7 +78,7 @@ export class CallBook {
     const on = driver.events;
     return [
       // notifyConfig.warmUp: media for the next call, prepared once registered (again after a re-register).
-      on.on('registered', () => void (this.#config.warmUp && driver.warmUp?.(true))),
+      on.on('registered', () => void (this.#config.warmUp && driver.warmUp?.())),
       on.on('incoming', (info, handle) => this.#incoming(info, handle)),
       on.on('callStatus', (status, handle) => {
         const leg = this.#legOf(handle);

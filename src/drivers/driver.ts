@@ -85,10 +85,10 @@ export interface VendorDriver {
   hold?(held: boolean, call: CallHandle): Promise<void>;
   /**
    * Prepares the media of the next calls now (Twilio: opens the microphone's input stream and keeps it open
-   * for every call), so that a call skips it; `false` releases it. Never rejects: a failure is reported as
-   * `error` and the next call acquires its media as usual. Optional: vendors without it just acquire per call.
+   * for every call until destroy()), so that a call skips it. Never rejects: a failure is reported as
+   * `error` and the next call acquires its media as usual. Optional: vendors without it acquire per call.
    */
-  warmUp?(on: boolean): Promise<void>;
+  warmUp?(): Promise<void>;
   /** The vendor's identifier of a call (Twilio: CallSid; SIP: Call-ID), once known. */
   getCallSid(call: CallHandle): string | undefined;
   /** Unregisters, ends every call, releases media. Final. */

@@ -127,6 +127,11 @@ export class FakeDriver implements VendorDriver {
     return this.#live(call)?.muted ?? false;
   }
 
+  /** Records that the client asked for the next call's media to be prepared (`notifyConfig.warmUp`). */
+  async warmUp(): Promise<void> {
+    this.#record('warmUp');
+  }
+
   getCallSid(call: CallHandle | null = this.call): string | undefined {
     return this.#live(call)?.callSid;
   }

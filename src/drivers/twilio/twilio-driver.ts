@@ -218,22 +218,18 @@ export class TwilioDriver implements VendorDriver {
 
   /**
    * The SDK's own way to keep a stream: `device.audio.setInputDevice()` acquires the microphone and the SDK
-   * gives every call a clone of it (no getUserMedia at call time); `unsetInputDevice()` stops its tracks.
+   * gives every call a clone of it (no getUserMedia at call time); `device.destroy()` stops it.
    */
-  async warmUp(on: boolean): Promise<void> {
+  async warmUp(): Promise<void> {
     const audio = this.#device?.audio;
+    // Device ids are listed once the page may use the microphone: before that, ask for it once; the SDK
+    // re-lists the devices when it sees the permission granted.
+    const first = () => [...(audio?.availableInputDevices.keys() ?? [])].find(Boolean);
     try {
-      if (!on) return await audio?.unsetInputDevice();
-      // Device ids are listed only once the page may use the microphone: ask once, then take the default.
-      if (audio && !audio.availableInputDevices.has('default')) {
-        const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
-        for (const track of stream.getTracks()) track.stop();
-        await new Promise((resolve) => setTimeout(resolve, 0));
-      }
-      const id = audio?.availableInputDevices.has('default')
-        ? 'default'
-        : audio?.availableInputDevices.keys().next().value;
-      if (id && !this.#destroyed) await audio?.setInputDevice(id);
+      if (!first()) (await navigator.mediaDevices.getUserMedia({ audio: true })).getTracks()[0]?.stop();
+      for (let i = 0; !first() && i < 20; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+      const id = first();
+      if (id && !this.#destroyed) await audio!.setInputDevice(id);
     } catch (error) {
       if (!this.#destroyed) this.events.emit('error', mapTwilioError(error));
     }
@@ -248,7 +244,6 @@ export class TwilioDriver implements VendorDriver {
     for (const call of [...this.#calls]) this.hangup(call);
     this.#calls.clear();
     this.#clearDtmf();
-    void this.#device?.audio?.unsetInputDevice().catch(() => undefined); // a warmed-up microphone goes off
     this.#device?.destroy();
     this.#device = null;
   }

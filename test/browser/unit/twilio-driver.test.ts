@@ -93,11 +93,26 @@ class FakeCall extends Emitter {
   }
 }
 
+/** The SDK's AudioHelper as far as the warm-up uses it: the listed inputs and the selected one. */
+class FakeAudio {
+  availableInputDevices = new Map<string, unknown>([
+    ['default', {}],
+    ['mic-2', {}],
+  ]);
+  selected: string | null = null;
+  failWith: unknown = null;
+  async setInputDevice(id: string) {
+    if (this.failWith) throw this.failWith;
+    this.selected = id;
+  }
+}
+
 class FakeDevice extends Emitter {
   static last: FakeDevice;
   static registerError: { code: number; message: string } | null = null;
   call: FakeCall | null = null;
   destroyed = false;
+  audio = new FakeAudio();
   constructor(
     public token: string,
     public options: Record<string, unknown>,
@@ -174,6 +189,24 @@ describe('TwilioDriver (on a fake window.Twilio)', () => {
     expect(seen).to.deep.equal([['registered']]);
     driver.updateToken('t2');
     expect(FakeDevice.last.token).to.equal('t2');
+  });
+
+  it('warmUp() keeps the default microphone selected on the Device (calls then skip getUserMedia)', async () => {
+    const driver = new TwilioDriver({ autoLoadScriptResources: false });
+    await driver.register({ token: 't', device: {} });
+    const seen = record(driver);
+    await driver.warmUp();
+    expect(FakeDevice.last.audio.selected).to.equal('default');
+    expect(seen).to.deep.equal([]);
+    // A failure is reported, mapped, and never rejects: the next call asks for the microphone as usual.
+    FakeDevice.last.audio.selected = null;
+    FakeDevice.last.audio.failWith = Object.assign(new Error('denied'), { name: 'NotAllowedError' });
+    await driver.warmUp();
+    expect(seen.map(([name, error]) => [name, (error as { code: string }).code])).to.deep.equal([
+      ['error', 'MEDIA_PERMISSION_DENIED'],
+    ]);
+    driver.destroy(); // the Device's destroy() stops the selected stream
+    expect(FakeDevice.last.destroyed).to.equal(true);
   });
 
   it('rejects register() with the mapped error and no duplicate error event', async () => {
