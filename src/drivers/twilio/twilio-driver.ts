@@ -222,13 +222,20 @@ export class TwilioDriver implements VendorDriver {
    */
   async warmUp(): Promise<void> {
     const audio = this.#device?.audio;
-    // Device ids are listed once the page may use the microphone: before that, ask for it once; the SDK
-    // re-lists the devices when it sees the permission granted.
+    // The SDK lists the devices shortly after the Device is created, and with their ids only once the page
+    // may use the microphone: wait for the list, and if it stays without ids, ask for the microphone once
+    // (the SDK lists them again when it sees the permission granted).
     const first = () => [...(audio?.availableInputDevices.keys() ?? [])].find(Boolean);
-    try {
-      if (!first()) (await navigator.mediaDevices.getUserMedia({ audio: true })).getTracks()[0]?.stop();
+    const listed = async () => {
       for (let i = 0; !first() && i < 20; i++) await new Promise((resolve) => setTimeout(resolve, 50));
-      const id = first();
+      return first();
+    };
+    try {
+      let id = await listed();
+      if (!id) {
+        (await navigator.mediaDevices.getUserMedia({ audio: true })).getTracks()[0]?.stop();
+        id = await listed();
+      }
       if (id && !this.#destroyed) await audio!.setInputDevice(id);
     } catch (error) {
       if (!this.#destroyed) this.events.emit('error', mapTwilioError(error));
