@@ -32,7 +32,7 @@ export const BUDGETS = {
    */
   'twilio-voice-sdk.js': 50_000,
   /**
-   * The SIP driver with JsSIP (issue 15, decision 16), loaded only for SIP numbers (≈ 54.8 KB gz measured,
+   * The SIP driver with JsSIP (issue 15, decision 18), loaded only for SIP numbers (≈ 54.8 KB gz measured,
    * JsSIP nearly all of it). A regression guard, like the Twilio chunk's.
    */
   'sip-driver.js': 60_000,

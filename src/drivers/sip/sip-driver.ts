@@ -4,6 +4,7 @@ import type { RTCSessionEvent } from 'jssip/lib/UA.js';
 import { Status } from '../../client/constants.js';
 import type { TypedEmitter } from '../../client/emitter.js';
 import type { NotifyError, NotifyErrorCode } from '../../client/errors.js';
+import type { CallEnd, CallEndOutcome } from '../../client/notify-call.js';
 import type { CallHandle, RegisterOptions, VendorDriver, VendorDriverEvents } from '../driver.js';
 import { parseSipToken, readSipDevice, type SipCredentials, type SipDeviceConfig } from './credentials.js';
 
@@ -19,6 +20,14 @@ export interface SipDriverKit {
 }
 
 const REGISTER_TIMEOUT_MS = 20_000;
+/** JsSIP's causes of an unanswered outgoing call, as the call's outcome (docs/decisions.md §16). */
+const REFUSALS: Record<string, CallEndOutcome> = {
+  Busy: 'busy', // 486, 600
+  Rejected: 'declined', // 403, 603
+  'No Answer': 'no-answer', // 408 or the ring timeout
+  Unavailable: 'no-answer', // 480, 410, 408 from a proxy
+  'Not Found': 'failed', // 404, 604
+};
 /**
  * Call set-up never waits for ICE gathering to finish: the offer or answer goes out this long after the
  * first candidate (the media relay answers with its own candidates; a late host candidate adds nothing).
@@ -293,7 +302,12 @@ export class SipDriver implements VendorDriver {
       this.events.emit('callAccepted', call);
       this.events.emit('callStatus', Status.OPEN, call);
     });
-    session.on('ended', () => this.#end(call, 'callDisconnected'));
+    session.on('ended', (event: { originator: string }) =>
+      this.#end(call, 'callDisconnected', {
+        outcome: 'completed',
+        endedBy: event.originator === 'local' ? 'local' : 'remote',
+      }),
+    );
     session.on('failed', (event: { originator: string; cause?: string }) => {
       if (incoming) {
         this.#end(
@@ -302,23 +316,27 @@ export class SipDriver implements VendorDriver {
         );
         return;
       }
-      const expected = ['Canceled', 'Busy', 'Rejected', 'No Answer', 'Unavailable', 'Not Found'];
-      if (current() && event.originator !== 'local' && !expected.includes(event.cause ?? '')) {
+      // The far end's refusal is the call's outcome (as Twilio relays it), not an error of the phone.
+      const here = event.originator === 'local';
+      const refusal = Object.hasOwn(REFUSALS, event.cause ?? '') ? REFUSALS[event.cause!] : undefined;
+      const outcome = here ? 'canceled' : (refusal ?? 'failed');
+      if (current() && !here && !refusal) {
         this.events.emit(
           'callError',
           this.#error('CALL_FAILED', `The SIP call failed: ${event.cause}`),
           call,
         );
       }
-      this.#end(call, 'callDisconnected');
+      this.#end(call, 'callDisconnected', { outcome, endedBy: here ? 'local' : 'remote' });
     });
     return call;
   }
 
-  #end(call: SipCall, event: 'callDisconnected' | 'callCanceled' | 'callRejected'): void {
+  #end(call: SipCall, event: 'callDisconnected' | 'callCanceled' | 'callRejected', end?: CallEnd): void {
     if (call.ended || !this.#calls.has(call)) return;
     this.#forget(call);
-    this.events.emit(event, call);
+    if (event === 'callDisconnected') this.events.emit(event, call, end);
+    else this.events.emit(event, call);
   }
 
   #forget(call: SipCall): void {
