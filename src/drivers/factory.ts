@@ -13,15 +13,12 @@ export async function createDriver({
   vendor,
   autoLoadScriptResources,
 }: DriverContext): Promise<VendorDriver> {
-  const sip = vendor === Vendor.SIP;
-  if (!sip && vendor !== Vendor.TWILIO_DIRECT && vendor !== Vendor.TWILIO)
+  // Every vendor has a driver: SIP its own, TWILIO_DIRECT and its alias TWILIO the Twilio one.
+  if (!Object.values(Vendor).includes(vendor))
     throw new NotifyError('NO_VENDOR', `No driver for vendor "${String(vendor)}".`);
   try {
-    return sip
-      ? new (await import('./sip/sip-driver.js')).SipDriver({
-          events: new TypedEmitter(),
-          error: (code, message) => new NotifyError(code, message),
-        })
+    return vendor === Vendor.SIP
+      ? new (await import('./sip/sip-driver.js')).SipDriver(NotifyError, TypedEmitter)
       : new (await import('./twilio/twilio-driver.js')).TwilioDriver({ autoLoadScriptResources });
   } catch (error) {
     throw new NotifyError('VENDOR_SDK_LOAD_FAILED', undefined, { cause: error });

@@ -8,17 +8,6 @@ import type { CallEnd, CallEndOutcome } from '../../client/notify-call.js';
 import type { CallHandle, RegisterOptions, VendorDriver, VendorDriverEvents } from '../driver.js';
 import { parseSipToken, readSipDevice, type SipCredentials, type SipDeviceConfig } from './credentials.js';
 
-/**
- * What the driver gets from the bundle that loads it. This module and JsSIP are one file of their own
- * (`dist/sip-driver.js`, imported on first use by both bundles, like the Twilio SDK's chunk), so the client's
- * classes come from the loader: an error made with a copy of NotifyError would not be `instanceof` the
- * client's, and would lose its code.
- */
-export interface SipDriverKit {
-  events: TypedEmitter<VendorDriverEvents>;
-  error(code: NotifyErrorCode, message?: string): NotifyError;
-}
-
 const REGISTER_TIMEOUT_MS = 20_000;
 /** JsSIP's causes of an unanswered outgoing call, as the call's outcome (docs/decisions.md §16). */
 const REFUSALS: Record<string, CallEndOutcome> = {
@@ -61,7 +50,7 @@ export class SipDriver implements VendorDriver {
   readonly name = 'sip';
   readonly dtmfPattern = /^[0-9*#A-Dw]+$/;
   readonly events: TypedEmitter<VendorDriverEvents>;
-  readonly #error: SipDriverKit['error'];
+  readonly #error: (code: NotifyErrorCode, message?: string) => NotifyError;
   #ua: UA | null = null;
   #device: SipDeviceConfig | null = null;
   #credentials: SipCredentials | null = null;
@@ -70,9 +59,15 @@ export class SipDriver implements VendorDriver {
   /** While register() waits, its rejection reports registration failures (no duplicate `error` event). */
   #registering = false;
 
-  constructor(kit: SipDriverKit) {
-    this.events = kit.events;
-    this.#error = kit.error;
+  /**
+   * This module and JsSIP are one file of their own (`dist/sip-driver.js`, imported on first use by both
+   * bundles, like the Twilio SDK's chunk), so the client's classes come from the bundle that loads it: an error
+   * made with a copy of NotifyError would not be `instanceof` the client's, and would lose its code.
+   * Positional, because the IIFE bundle pays for every byte of the call (decision 18).
+   */
+  constructor(Errors: typeof NotifyError, Emitter: typeof TypedEmitter) {
+    this.events = new Emitter<VendorDriverEvents>();
+    this.#error = (code, message) => new Errors(code, message);
   }
 
   async register({ token, device }: RegisterOptions): Promise<void> {
