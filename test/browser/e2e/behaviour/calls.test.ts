@@ -1,10 +1,10 @@
 /**
  * Behaviour suite (issue 15), outgoing calls, run unchanged for every vendor (behaviour/vendors.ts):
- * register/ONLINE, audio both ways and DTMF heard in order, hang-up from either side, mute.
+ * register/ONLINE, audio both ways and DTMF heard in order, hang-up from either side, mute, hold and resume.
  */
 import { expect } from '@open-wc/testing';
-import { inboundPacketsOf, pageHears } from '../helpers.js';
-import { VENDORS, until } from './vendors.js';
+import { inboundPacketsOf, pageHears, peerConnections } from '../helpers.js';
+import { VENDORS, reportFailures, until } from './vendors.js';
 import {
   STD_EVENTS,
   callPhone,
@@ -24,6 +24,7 @@ for (const vendor of VENDORS) {
     before(function () {
       if (vendor.skip) this.skip();
     });
+    reportFailures(vendor);
 
     it('registers on the Notify number: the vendor is chosen by the caller ID, ONLINE', async () => {
       const agent = await newAgent(vendor);
@@ -87,6 +88,33 @@ for (const vendor of VENDORS) {
       expect(agent.client.isMuted()).to.equal(false);
       expect(fired(agent.log, STD_EVENTS.CALL_UNMUTE)).to.have.length(1);
       await until(async () => (await sentAudioLevel(call.pc)) > 0, 'unmuted, yet no sound');
+      await hangUp(agent, call);
+      expect(errorCodes(agent)).to.deep.equal([]);
+      await vendor.destroy([agent.client]);
+    });
+
+    it('hold and resume: the call stays OPEN and the phone on the line while held; after resume audio flows again', async () => {
+      const agent = await newAgent(vendor);
+      const call = await callPhone(vendor, agent);
+      await until(() => pageHears(vendor.phoneToneHz, call.pc), 'the page never heard the phone');
+      const notifyCall = agent.client.activeCall!;
+      expect(await notifyCall.hold()).to.equal(true);
+      expect(notifyCall.held).to.equal(true);
+      expect(notifyCall.status).to.equal(Status.OPEN);
+      expect(agent.client.activeCall).to.equal(null);
+      expect(await call.far.ended()).to.equal(false);
+
+      expect(await notifyCall.resume()).to.equal(true);
+      expect(notifyCall.held).to.equal(false);
+      expect(agent.client.activeCall).to.equal(notifyCall);
+      // A vendor may resume on a new media leg: read the page's newest connection.
+      const pc = peerConnections.at(-1)!;
+      const packets = await inboundPacketsOf(pc);
+      await until(async () => (await inboundPacketsOf(pc)) > packets + 25, 'no audio after resume');
+      await until(() => pageHears(vendor.phoneToneHz, pc), 'the page never heard the phone again');
+      // Hold and resume are no ServiceNow events: the call neither ended nor restarted.
+      expect(count(agent.log, STD_EVENTS.CALL_START)).to.equal(1);
+      expect(count(agent.log, STD_EVENTS.CALL_DISCONNECT)).to.equal(0);
       await hangUp(agent, call);
       expect(errorCodes(agent)).to.deep.equal([]);
       await vendor.destroy([agent.client]);

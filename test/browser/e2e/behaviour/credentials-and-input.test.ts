@@ -5,7 +5,7 @@
  */
 import { expect, waitUntil } from '@open-wc/testing';
 import { inboundPacketsOf } from '../helpers.js';
-import { VENDORS, until } from './vendors.js';
+import { VENDORS, reportFailures, until } from './vendors.js';
 import { STD_EVENTS, callPhone, count, errorCodes, hangUp, newAgent, type Agent } from './agents.js';
 // @ts-expect-error the built bundle has no types next to it at test time
 import { Status } from '/dist/notify-phone.js';
@@ -32,6 +32,7 @@ for (const vendor of VENDORS) {
     before(function () {
       if (vendor.skip) this.skip();
     });
+    reportFailures(vendor);
 
     it('renews 5-second credentials: past the first expiry it is ONLINE and calls', async () => {
       const agent = await newAgent(vendor, { backendUrl: vendor.shortTokensBackendUrl });

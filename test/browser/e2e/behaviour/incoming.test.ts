@@ -5,7 +5,7 @@
  */
 import { expect } from '@open-wc/testing';
 import { pageHears, peerConnections } from '../helpers.js';
-import { VENDORS, until } from './vendors.js';
+import { VENDORS, reportFailures, until } from './vendors.js';
 import { STD_EVENTS, count, errorCodes, fired, newAgent, type Agent } from './agents.js';
 
 for (const vendor of VENDORS) {
@@ -20,6 +20,7 @@ for (const vendor of VENDORS) {
     before(function () {
       if (vendor.skip) this.skip();
     });
+    reportFailures(vendor);
     afterEach(async () => {
       await vendor.destroy(agents.splice(0).map((agent) => agent.client));
     });

@@ -48,6 +48,8 @@ export interface VendorAdapter {
   dialIn(from: string, to: string): Promise<void>;
   /** Digits valid as DTMF that the vendor cannot send (INVALID_DTMF), besides the never-valid ones. */
   unsendableDtmf: string[];
+  /** What the vendor's stack logged, printed when a case fails (empty when the stack keeps its own). */
+  failureReport(): Promise<string>;
   /** Destroys clients and waits until the stack no longer reaches them, so the next case starts settled. */
   destroy(clients: Array<{ destroy(): void; getSession(): { identity: string } | null }>): Promise<void>;
 }
@@ -99,6 +101,8 @@ export const twilio: VendorAdapter = {
   // The Twilio SDK sends only 0-9 * # (and w, a pause).
   unsendableDtmf: ['1246A', 'D'],
   destroy: (clients) => destroyAndSettle(clients),
+  // The emulator's state is read through its inspection API by the cases themselves.
+  failureReport: async () => '',
 };
 
 interface SipStackInfo {
@@ -156,11 +160,20 @@ export const sip: VendorAdapter = {
   async destroy(clients) {
     for (const client of clients) client.destroy();
   },
+  // Kamailio's, rtpengine's and the phones' last log lines.
+  failureReport: () => command<string>('sip-logs'),
 };
 
 export const VENDORS: VendorAdapter[] = [twilio, sip];
 
 export const TIMEOUT = { timeout: 15000, interval: 50 };
+
+/** In a vendor's describe(): a failed case's report carries what the vendor's stack logged. */
+export function reportFailures(vendor: VendorAdapter): void {
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') console.warn(await vendor.failureReport());
+  });
+}
 
 /** Waits for `probe` with the suite's timeout. */
 export const until = (probe: () => unknown, message: string) => waitUntil(probe, message, TIMEOUT);
