@@ -106,7 +106,11 @@ export class NotifyController implements ReactiveController {
       this.ringing = true;
       this.#after(new NotifyIncomingCallEvent(this.incoming));
     });
-    on(STD_EVENTS.CALL_INIT, (status, callId) => this.#after(new NotifyCallInitEvent({ status, callId })));
+    on(STD_EVENTS.CALL_INIT, (status, callId) => {
+      // A call that starts is a success: an error of an earlier attempt no longer applies.
+      this.lastError = null;
+      this.#after(new NotifyCallInitEvent({ status, callId }));
+    });
     on(STD_EVENTS.CALL_START, (callId) => this.#after(new NotifyCallStartEvent({ callId })));
     on(STD_EVENTS.CALL_CANCEL, (callId) => this.#after(new NotifyCallCancelEvent({ callId })));
     on(STD_EVENTS.CALL_DISCONNECT, (callId) => this.#after(new NotifyCallDisconnectEvent({ callId })));

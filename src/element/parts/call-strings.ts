@@ -4,6 +4,29 @@
  * UI (lazy-parts.ts), not with the first render. `{caller}` and `{name}` are replaced where they appear.
  */
 export interface CallStrings {
+  /** The visually hidden heading of the incoming call. */
+  incomingTitle: string;
+  hangUp: string;
+  pickUp: string;
+  decline: string;
+  mute: string;
+  /** The mute button's label while muted. */
+  unmute: string;
+  forward: string;
+  /** The disclosure of available agents. */
+  agents: string;
+  /** `{count}`: the number of available agents. */
+  agentsCount: string;
+  noAgents: string;
+  refreshAgents: string;
+  /** `{name}`: the agent's name. */
+  callAgent: string;
+  forwardTitle: string;
+  forwardNumberLabel: string;
+  forwardToNumber: string;
+  /** `{name}`: the agent's name. */
+  forwardToAgent: string;
+  cancel: string;
   /** The status line while every call is on hold. */
   statusHeld: string;
   /** The status line while a second call waits; `{caller}`. */
@@ -45,6 +68,23 @@ export interface CallStrings {
 
 /** The English defaults. */
 export const defaultCallStrings: CallStrings = {
+  incomingTitle: 'Incoming call',
+  hangUp: 'Hang up',
+  pickUp: 'Pick up',
+  decline: 'Decline',
+  mute: 'Mute',
+  unmute: 'Unmute',
+  forward: 'Forward…',
+  agents: 'Available agents',
+  agentsCount: 'Available agents ({count})',
+  noAgents: 'No other agent is available.',
+  refreshAgents: 'Refresh',
+  callAgent: 'Call {name}',
+  forwardTitle: 'Forward the call',
+  forwardNumberLabel: 'To a number',
+  forwardToNumber: 'Forward',
+  forwardToAgent: 'Forward to {name}',
+  cancel: 'Cancel',
   statusHeld: 'Call on hold',
   statusWaiting: 'Call waiting from {caller}',
   statusConsulting: 'Consulting {caller}, caller on hold',
