@@ -134,6 +134,14 @@ function shots(): Shot[] {
       name: 'error',
       script: `${inCall} driver.failCall(); await until(() => part(el, 'error'));`,
     },
+    {
+      name: 'sound-blocked',
+      // As a browser without --autoplay-policy=no-user-gesture-required sees a page nobody has clicked yet.
+      script: `window.AudioContext = class { state = 'suspended'; async resume() {} async close() {} };
+       Object.defineProperty(navigator, 'userActivation', { value: { hasBeenActive: false } });
+       const { el, until } = await mountPhone({ ${ONLINE} });
+       await until(() => part(el, 'sound-notice'));`,
+    },
     { name: 'bad-caller-id', script: `const { el } = await mountPhone({ 'caller-id': '555-CALL' });` },
     { name: 'dark-idle', scheme: 'dark', script: idle },
     { name: 'dark-in-call', scheme: 'dark', script: `${inCall} await until(() => timer(el) >= '0:01');` },

@@ -73,7 +73,7 @@ export const styles = css`
   .timer,
   label,
   .hint,
-  .letters {
+  .key i {
     color: var(--_muted-fg);
   }
   .pill {
@@ -150,6 +150,10 @@ export const styles = css`
     color: var(--_error-fg);
   }
   .dial-pad {
+    min-inline-size: 0;
+    margin: 0;
+    padding: 0;
+    border: 0;
     display: grid;
     grid-template-columns: repeat(3, var(--_key));
     justify-content: space-evenly;
@@ -176,12 +180,14 @@ export const styles = css`
     border-radius: 50%;
     line-height: 1.1;
   }
-  .digit {
+  .key b {
     font-size: 1.375em;
+    font-weight: 400;
   }
-  .letters {
+  .key i {
     min-block-size: 1em;
     font-size: 0.625em;
+    font-style: normal;
     letter-spacing: 0.1em;
   }
   .actions {

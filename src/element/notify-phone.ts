@@ -58,6 +58,8 @@ let lazyParts: Promise<LazyParts> | undefined;
  * @csspart announcer - The visually hidden assertive live region that announces incoming calls.
  * @csspart error - The error message (`role="alert"`).
  * @csspart error-dismiss - The button that dismisses the error message.
+ * @csspart sound-notice - Says that the browser blocks sound until the page is clicked (calls would ring silently).
+ * @csspart enable-sound-button - Turns sound on (one click), in the sound notice.
  * @csspart incoming - Who is calling, in the display region while a call rings (with a ringing animation).
  * @csspart caller - Who is calling.
  * @csspart pickup-button - Answers the incoming call.
@@ -630,7 +632,7 @@ export class NotifyPhone extends LitElement {
           })}
         </slot>
         ${callActions(this, t, this._parts?.inCallActions(this, t))} ${errorMessage(controller, t)}
-        ${second?.controls}
+        ${this._parts?.soundNotice(this, t)} ${second?.controls}
         ${this._parts?.agentsPanel(this, controller, t, (event) => this.#onAgentsToggle(event))}
         <notify-call-history part="history" .client=${controller.client}></notify-call-history>
         <slot name="footer"></slot>

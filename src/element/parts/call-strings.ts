@@ -4,6 +4,10 @@
  * UI (lazy-parts.ts), not with the first render. `{caller}` and `{name}` are replaced where they appear.
  */
 export interface CallStrings {
+  /** Shown while the browser blocks sound (no interaction with the page yet): calls would ring silently. */
+  soundBlocked: string;
+  /** The button that turns sound on. */
+  enableSound: string;
   /** The visually hidden heading of the incoming call. */
   incomingTitle: string;
   hangUp: string;
@@ -68,6 +72,8 @@ export interface CallStrings {
 
 /** The English defaults. */
 export const defaultCallStrings: CallStrings = {
+  soundBlocked: 'Sound is off in this browser until you click the page: calls would ring silently.',
+  enableSound: 'Turn sound on',
   incomingTitle: 'Incoming call',
   hangUp: 'Hang up',
   pickUp: 'Pick up',

@@ -8,6 +8,7 @@ export { agentList } from './agent-list.js';
 export { agentsPanel } from './agents-panel.js';
 export { callDisplay } from './call-display.js';
 export { inCallActions } from './in-call-actions.js';
+export { soundNotice } from './sound-notice.js';
 export { secondLine } from './second-line.js';
 export { lazyStyles } from './lazy-styles.js';
 // Defines <notify-call-history>, which the element renders (an unknown element until then).

@@ -6,6 +6,16 @@ import { css } from 'lit';
  * @internal
  */
 export const lazyStyles = css`
+  .notice {
+    display: flex;
+    flex-wrap: wrap;
+    gap: var(--_gap);
+    align-items: center;
+    padding: var(--_gap);
+    border-radius: var(--_radius);
+    background: var(--_banner-bg);
+    font-size: 0.875em;
+  }
   .incoming {
     display: grid;
     grid-template-columns: auto minmax(0, 1fr);

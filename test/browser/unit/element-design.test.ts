@@ -135,7 +135,7 @@ describe('<notify-phone> design: buttons and presence', () => {
     const { el } = await phone({ online: false, callerId: '' });
     expect(part(el, 'presence')!.textContent!.trim()).to.equal('Offline');
     const keys = [...el.shadowRoot!.querySelectorAll<HTMLButtonElement>('[part~="dial-key"]')];
-    expect(keys.every((k) => k.disabled)).to.equal(true);
+    expect(keys.every((k) => k.matches(':disabled'))).to.equal(true);
     expect(part<HTMLInputElement>(el, 'number-input')!.disabled).to.equal(true);
     expect(part(el, 'call-button')!.disabled).to.equal(true);
   });
@@ -199,5 +199,55 @@ describe('<notify-phone> design: number entry', () => {
     await waitUntil(() => ctx.driver.methods.filter((m) => m === 'connect').length === 2);
     await ctx.el.updateComplete;
     expect(part(ctx.el, 'error')).to.equal(null);
+  });
+});
+
+describe('<notify-phone> design: sound and the autoplay rules', () => {
+  /** A page the user has not interacted with yet (or has), with an AudioContext that starts suspended. */
+  function audioPolicy(hasBeenActive: boolean) {
+    const real = window.AudioContext;
+    const resumed: boolean[] = [];
+    class SuspendedContext {
+      state = 'suspended';
+      async resume() {
+        this.state = 'running';
+        resumed.push(true);
+      }
+      async close() {}
+    }
+    window.AudioContext = SuspendedContext as unknown as typeof AudioContext;
+    Object.defineProperty(navigator, 'userActivation', { value: { hasBeenActive }, configurable: true });
+    const restore = () => {
+      window.AudioContext = real;
+      delete (navigator as { userActivation?: unknown }).userActivation;
+    };
+    return { resumed, restore };
+  }
+
+  it('says when the browser blocks sound and turns it on with one click', async () => {
+    const policy = audioPolicy(false);
+    try {
+      const { el } = await phone();
+      await el.updateComplete;
+      expect(part(el, 'sound-notice')!.textContent).to.contain('Sound is off');
+      await expect(el).to.be.accessible();
+      part(el, 'enable-sound-button')!.click();
+      await el.updateComplete;
+      expect(part(el, 'sound-notice')).to.equal(null);
+      expect(policy.resumed).to.deep.equal([true]);
+    } finally {
+      policy.restore();
+    }
+  });
+
+  it('shows no notice once the page has been interacted with', async () => {
+    const policy = audioPolicy(true);
+    try {
+      const { el } = await phone();
+      await el.updateComplete;
+      expect(part(el, 'sound-notice')).to.equal(null);
+    } finally {
+      policy.restore();
+    }
   });
 });
