@@ -3,7 +3,7 @@ import type { ErrorDoc } from './error-docs.js';
 /**
  * The one error registry. Codes are stable API: add new ones, never rename or reuse them. Each code has a
  * message here and an explanation and a solution in error-docs.ts (tested for completeness): the long texts
- * stay out of the first load (decision 18) and arrive with `explainError(code)`.
+ * stay out of the first load (decision 19) and arrive with `explainError(code)`.
  */
 
 export const NOTIFY_ERRORS = {
