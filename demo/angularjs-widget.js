@@ -25,7 +25,7 @@ angular.module('notifyDemo', []).directive('notifyWidget', () => ({
       c.inCall = false;
       c.callsEnded = 0;
       c.available = false;
-      c.strings = { statusReady: 'Ready (AngularJS)' };
+      c.strings = { statusReady: 'Ready (AngularJS)', statusUnavailable: 'Not taking calls (AngularJS)' };
       c.entries = [];
       c.log = (entry) => c.entries.unshift(entry);
       c.goOnline = () => {

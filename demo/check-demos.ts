@@ -1,19 +1,16 @@
 /**
  * Drives every demo page in Chromium (playwright-core + /usr/bin/chromium) against the real stack:
  * sign in, go online, place a call to a virtual phone through the page's own UI, send digits, hang up,
- * and checks what the phone heard. With `--screenshots` it also renders the element's states with the
- * fake driver into docs/screenshots/*.png.
+ * and checks what the phone heard. With `--screenshots` it also renders the element's states
+ * (scripts/screenshots.ts).
  *
  *   npm run build && npx tsx demo/check-demos.ts [--screenshots]
  */
-import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { DEMO_NUMBER, startStack, type Stack } from '../scripts/stack.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.js';
+import { screenshots } from '../scripts/screenshots.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const TIMEOUT = 20_000;
 
 async function heard(stack: Stack, number: string): Promise<string> {
@@ -97,7 +94,9 @@ async function frameworkPage(page: Page, stack: Stack, framework: string, number
   const state = (name: string, value: string) =>
     page.locator('#state dt', { hasText: name }).locator('+ dd', { hasText: value });
   await page.getByRole('button', { name: 'Go online' }).click();
-  await page.locator('notify-phone').getByText(`Ready (${framework})`).waitFor({ timeout: TIMEOUT });
+  // The page's own strings (idle: "Ready" when available, "Not taking calls" when not), in its framework's words.
+  const idle = new RegExp(`^(Ready|Not taking calls) \\(${framework}\\)$`);
+  await page.locator('notify-phone').getByText(idle).waitFor({ timeout: TIMEOUT });
   await state('online', 'true').waitFor({ timeout: TIMEOUT });
   await callThroughElement(page, stack, number);
   await loggedCall(page);
@@ -161,7 +160,10 @@ async function checkDemos(browser: Browser, stack: Stack): Promise<void> {
       async (page) => {
         await page.getByRole('button', { name: 'Go online' }).click();
         // The wrapper set `strings` as an object property, and onNotifyOnline ran with the element's ref.
-        await page.locator('notify-phone').getByText('Ready (React)').waitFor({ timeout: TIMEOUT });
+        await page
+          .locator('notify-phone')
+          .getByText(/^(Ready|Not taking calls) \(React\)$/)
+          .waitFor({ timeout: TIMEOUT });
         await page.locator('#log').getByText('notify-online (status ').waitFor({ timeout: TIMEOUT });
         await callThroughElement(page, stack, '+15551250003');
         await loggedCall(page);
@@ -286,182 +288,6 @@ async function checkDemos(browser: Browser, stack: Stack): Promise<void> {
   await context.close();
   console.log(`demos: ${pages.length - failed} passed, ${failed} failed`);
   if (failed) process.exitCode = 1;
-}
-
-/** The element with the fake driver and backend, bundled for a blank page. */
-async function fixtureBundle(): Promise<string> {
-  const result = await build({
-    stdin: {
-      contents: `
-        import './src/element/define.ts';
-        import { FakeDriver } from './src/drivers/fake-driver.ts';
-        import { FakeBackend } from './test/browser/unit/helpers/fake-backend.ts';
-        window.mountPhone = async (attributes = {}, history = []) => {
-          const backend = new FakeBackend();
-          backend.clients = [{ sys_id: 'u2', name: 'Grace Hopper' }, { sys_id: 'u3', name: 'Alan Turing' }];
-          backend.history = history;
-          const driver = new FakeDriver();
-          const el = document.createElement('notify-phone');
-          el.config = { backend, driverFactory: () => driver };
-          for (const [name, value] of Object.entries(attributes)) el.setAttribute(name, value);
-          document.querySelector('#stage').append(el);
-          const until = (check) => new Promise((resolve) => {
-            const poll = () => (check() ? resolve() : setTimeout(poll, 20));
-            poll();
-          });
-          if (el.callerId && /^\\+/.test(el.callerId)) await until(() => el.online);
-          return { el, driver, until };
-        };
-        // The call timer's text, for shots that show a running call.
-        window.timer = (el) => el.shadowRoot.querySelector('[part~="timer"]')?.textContent.trim();
-        // The first listed call's timer (a held call has no timer in the status line).
-        window.callTimer = (el) => el.shadowRoot.querySelector('[part~="call-timer"]')?.textContent.trim();
-      `,
-      resolveDir: root,
-      loader: 'ts',
-    },
-    bundle: true,
-    format: 'esm',
-    write: false,
-    // package.json's sideEffects (for consumers' bundlers) does not list define.ts; here it must run.
-    ignoreAnnotations: true,
-    tsconfig: `${root}tsconfig.json`,
-  });
-  return result.outputFiles[0].text;
-}
-
-async function screenshots(browser: Browser): Promise<void> {
-  const bundle = await fixtureBundle();
-  const dir = `${root}docs/screenshots`;
-  await mkdir(dir, { recursive: true });
-  // Recent calls: a missed call not yet seen, a colleague's call, a call placed that was not answered.
-  const minutesAgo = (m: number) => JSON.stringify(new Date(Date.now() - m * 60_000).toISOString());
-  const history = `[
-    { sys_id: 'h1', callSid: 'CA1', parentCallSid: 'CA0', direction: 'inbound', status: 'no-answer',
-      outcome: 'missed', duration: 0, startedAt: ${minutesAgo(3)}, number: '+15559876543', colleague: null },
-    { sys_id: 'h2', callSid: 'CA2', parentCallSid: 'CA9', direction: 'inbound', status: 'completed',
-      outcome: 'answered', duration: 312, startedAt: ${minutesAgo(42)}, number: null,
-      colleague: { sys_id: 'u2', name: 'Grace Hopper' } },
-    { sys_id: 'h3', callSid: 'CA3', parentCallSid: null, direction: 'outbound', status: 'completed',
-      outcome: 'answered', duration: 95, startedAt: ${minutesAgo(75)}, number: '+15551234567', colleague: null },
-    { sys_id: 'h4', callSid: 'CA4', parentCallSid: null, direction: 'outbound', status: 'completed',
-      outcome: 'unanswered', duration: 0, startedAt: ${minutesAgo(190)}, number: '+15550001234', colleague: null },
-  ]`;
-  const openHistory = `const { el, until } = await mountPhone({ 'caller-id': '+15550100001' }, ${history});
-       const panel = () => el.shadowRoot.querySelector('notify-call-history').shadowRoot;
-       await until(() => panel().querySelector('[part="missed-count"]'));`;
-  const shots: Array<[string, 'light' | 'dark', string]> = [
-    [
-      'idle',
-      'light',
-      `const { el } = await mountPhone({ 'caller-id': '+15550100001', number: '+15551234567' });`,
-    ],
-    [
-      'ringing',
-      'light',
-      `const { el, driver } = await mountPhone({ 'caller-id': '+15550100001', 'skip-parent-id': '' });
-       driver.receive({ from: '+15559876543' });`,
-    ],
-    [
-      'in-call',
-      'light',
-      `const { el, driver, until } = await mountPhone({ 'caller-id': '+15550100001' });
-       el.call('+15551234567'); await until(() => driver.call); driver.answer();
-       await until(() => el.shadowRoot.querySelector('[part~="forward-button"]'));
-       for (const k of ['1', '2', '3', '#']) el.shadowRoot.querySelector('[data-key="' + k + '"]').click();
-       el.mute(true); await until(() => timer(el) >= '0:02');`,
-    ],
-    ['error', 'light', `const { el } = await mountPhone({ 'caller-id': '555-CALL' });`],
-    [
-      'in-call-dark',
-      'dark',
-      `const { el, driver, until } = await mountPhone({ 'caller-id': '+15550100001' });
-       el.call('+15551234567'); await until(() => driver.call); driver.answer();
-       await until(() => el.shadowRoot.querySelector('[part~="forward-button"]'));
-       await until(() => timer(el) >= '0:01');`,
-    ],
-    [
-      'forward-dialog',
-      'light',
-      `const { el, driver, until } = await mountPhone({ 'caller-id': '+15550100001' });
-       el.call('+15551234567'); await until(() => driver.call); driver.answer();
-       await until(() => el.shadowRoot.querySelector('[part~="forward-button"]'));
-       el.shadowRoot.querySelector('[part~="forward-button"]').click();
-       await until(() => el.shadowRoot.querySelector('[part~="forward-agents"]'));`,
-    ],
-    [
-      'call-waiting',
-      'light',
-      `const { el, driver, until } = await mountPhone({ 'caller-id': '+15550100001', 'skip-parent-id': '', 'call-waiting': 'ring' });
-       el.call('+15551234567'); await until(() => driver.call); driver.answer();
-       await until(() => timer(el) >= '0:01');
-       driver.receive({ from: '+15559876543' });
-       await until(() => el.shadowRoot.querySelector('[part~="waiting"]'));`,
-    ],
-    [
-      'on-hold',
-      'light',
-      `const { el, driver, until } = await mountPhone({ 'caller-id': '+15550100001' });
-       el.call('+15551234567'); await until(() => driver.call); driver.answer();
-       await until(() => el.shadowRoot.querySelector('[part~="hold-button"]'));
-       await el.holdCall(); await until(() => callTimer(el) >= '0:01');`,
-    ],
-    [
-      'consulting',
-      'light',
-      `const { el, driver, until } = await mountPhone({ 'caller-id': '+15550100001' });
-       await el.getAvailableClients();
-       el.call('+15551234567'); await until(() => driver.call); driver.answer();
-       const caller = driver.call;
-       await until(() => el.shadowRoot.querySelector('[part~="hold-button"]'));
-       await until(() => timer(el) >= '0:01');
-       await el.transferCall({ type: 'userId', id: 'u2' });
-       await until(() => driver.call && driver.call !== caller); driver.answer();
-       await until(() => !el.shadowRoot.querySelector('[part~="complete-transfer-button"]').disabled);`,
-    ],
-    [
-      'call-list',
-      'light',
-      `const { el, driver, until } = await mountPhone({ 'caller-id': '+15550100001', 'skip-parent-id': '', 'call-waiting': 'ring' });
-       el.call('+15551234567'); await until(() => driver.call); driver.answer();
-       await until(() => timer(el) >= '0:02');
-       driver.receive({ from: '+15559876543' });
-       await until(() => el.shadowRoot.querySelector('[part~="answer-hold-button"]'));
-       el.pickupCall(); await until(() => driver.methods.includes('accept')); driver.answer();
-       await until(() => el.shadowRoot.querySelector('[part~="resume-button"]'));
-       await until(() => timer(el) >= '0:01');`,
-    ],
-    ['history-missed', 'light', openHistory],
-    [
-      'history',
-      'light',
-      `${openHistory}
-       panel().querySelector('summary').click();
-       await until(() => !panel().querySelector('[part="missed-count"]'));`,
-    ],
-    [
-      'history-dark',
-      'dark',
-      `${openHistory}
-       panel().querySelector('summary').click();
-       await until(() => !panel().querySelector('[part="missed-count"]'));`,
-    ],
-  ];
-  for (const [name, scheme, script] of shots) {
-    const page = await browser.newPage({ colorScheme: scheme, viewport: { width: 520, height: 760 } });
-    await page.setContent(
-      `<!doctype html><html lang="en"><body style="margin:0;padding:24px;background:${
-        scheme === 'dark' ? '#0f1013' : '#f4f5f7'
-      }"><div id="stage"></div><script type="module">${bundle}</script></body></html>`,
-    );
-    await page.waitForFunction(() => 'mountPhone' in globalThis);
-    await page.evaluate(`(async () => { ${script}; await el.updateComplete; })()`);
-    await page.waitForTimeout(100);
-    const target = name === 'forward-dialog' ? page : page.locator('notify-phone');
-    await target.screenshot({ path: `${dir}/${name}.png` });
-    console.log(`wrote docs/screenshots/${name}.png`);
-    await page.close();
-  }
 }
 
 const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });

@@ -18,12 +18,13 @@ export const GOALS: Partial<Record<string, number>> = { 'notify-phone.js': 15_00
 export const BUDGETS = {
   /**
    * Element + client, ESM, first load (vendor SDK and lazy chunks excluded). The goal (issue 6) is
-   * ≤ 15 KB gz; we are at 20.0 KB (Lit alone is ≈ 6 KB, see BENCHMARKS.md). This budget is the ceiling CI
-   * holds us to until the goal is reached: lower it with every saving; raise it only for a correctness fix
-   * that cannot be paid for elsewhere, saying so in the commit (20 000 → 20 500 B: the race fixes of the
-   * client/driver/element review added 75 B).
+   * ≤ 15 KB gz (Lit alone is ≈ 6 KB, see BENCHMARKS.md). This budget is the ceiling CI holds us to until the
+   * goal is reached: lower it with every saving; raise it only for a correctness fix that cannot be paid for
+   * elsewhere, saying so in the commit (20 000 → 20 500 B: the race fixes of the client/driver/element review
+   * added 75 B; 20 500 → 20 410 B: the errors' explanations and the call UI load lazily, paying for the
+   * element's new design and the call outcomes of the client, decision 20).
    */
-  'notify-phone.js': 20_500,
+  'notify-phone.js': 20_410,
   /** The SNC.Notify global (client only, IIFE); same goal. */
   'snc-notify.js': 15_000,
   /**

@@ -1,6 +1,6 @@
 /**
  * Rewrites README.md's "Error codes" table from the client's error registry (`NOTIFY_ERRORS` in
- * src/client/errors.ts): every code with its message and how to fix it (explanation and solution).
+ * src/client/errors.ts, `NOTIFY_ERROR_DOCS` in src/client/error-docs.ts): every code with its message and how to fix it (explanation and solution).
  * Only the text between the two markers is replaced; the result is formatted with the project's Prettier
  * configuration, so `prettier --check` stays clean. test/browser/unit/error-docs.test.ts fails when the
  * table and the registry differ.
@@ -11,7 +11,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import prettier from 'prettier';
-import * as registry from '../src/client/errors.js';
+import { NOTIFY_ERROR_DOCS } from '../src/client/error-docs.js';
+import { NOTIFY_ERRORS } from '../src/client/errors.js';
 
 export const START_MARKER = '<!-- error-codes:start (npm run docs:errors) -->';
 export const END_MARKER = '<!-- error-codes:end -->';
@@ -24,25 +25,16 @@ interface ErrorDoc {
 
 const readme = fileURLToPath(new URL('../README.md', import.meta.url));
 
-/**
- * The explanation and solution of a code: on the registry entry, or, should the long texts move out of the
- * bundle into a separate export of errors.ts (`NOTIFY_ERROR_DOCS`, `ERROR_DOCS`), from there.
- */
+/** A code's message (errors.ts) with its explanation and solution (error-docs.ts, out of the first load). */
 function docOf(code: string): ErrorDoc {
-  const entry = (registry.NOTIFY_ERRORS as Record<string, ErrorDoc | string>)[code];
-  const doc: ErrorDoc = typeof entry === 'string' ? { message: entry } : { ...entry! };
-  const exports = registry as unknown as Record<string, unknown>;
-  for (const name of ['NOTIFY_ERROR_DOCS', 'ERROR_DOCS']) {
-    const extra = (exports[name] as Record<string, Partial<ErrorDoc>> | undefined)?.[code];
-    if (extra) Object.assign(doc, { ...extra, message: doc.message || extra.message });
-  }
-  return doc;
+  const key = code as keyof typeof NOTIFY_ERRORS;
+  return { message: NOTIFY_ERRORS[key].message, ...NOTIFY_ERROR_DOCS[key] };
 }
 
 const cell = (text: string | undefined) => (text ?? '').replace(/\|/g, '\\|').replace(/\s+/g, ' ').trim();
 
 export function errorTable(): string {
-  const rows = Object.keys(registry.NOTIFY_ERRORS).map((code) => {
+  const rows = Object.keys(NOTIFY_ERRORS).map((code) => {
     const { message, explanation, solution } = docOf(code);
     const fix = [explanation, solution].filter(Boolean).join(' ');
     return `| \`${code}\` | ${cell(message)} | ${cell(fix)} |`;
@@ -71,6 +63,6 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     } else console.log('README.md: the error table is up to date');
   } else if (next !== current) {
     await writeFile(readme, next);
-    console.log(`README.md: error table rewritten (${Object.keys(registry.NOTIFY_ERRORS).length} codes)`);
+    console.log(`README.md: error table rewritten (${Object.keys(NOTIFY_ERRORS).length} codes)`);
   } else console.log('README.md: the error table is already up to date');
 }

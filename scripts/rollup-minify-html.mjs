@@ -80,10 +80,13 @@ function collapseTemplate(body) {
       i++;
     } else if (body[i] === '$' && body[i + 1] === '{') {
       const end = expressionEnd(body, i + 2);
-      out += text.replace(/\s+/g, ' ') + '${' + minifyHtmlIn(body.slice(i + 2, end)) + '}';
+      out += collapse(text) + '${' + minifyHtmlIn(body.slice(i + 2, end)) + '}';
       text = '';
       i = end;
     } else text += body[i];
   }
-  return out + text.replace(/\s+/g, ' ');
+  return out + collapse(text);
 }
+
+/** @param {string} text */
+const collapse = (text) => text.replace(/\s+/g, ' ').replace(/> </g, '><');

@@ -74,7 +74,7 @@ class NotifyDemo {
   readonly callsEnded = signal(0);
   readonly available = signal(false);
   readonly entries = signal<string[]>([]);
-  readonly strings = { statusReady: 'Ready (Angular)' };
+  readonly strings = { statusReady: 'Ready (Angular)', statusUnavailable: 'Not taking calls (Angular)' };
 
   constructor() {
     signIn('Angular user').then((user: { name: string }) => this.user.set(user));

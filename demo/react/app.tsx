@@ -6,7 +6,7 @@ import { createRoot } from 'react-dom/client';
 import { NotifyPhone, type NotifyPhoneElement } from 'notify-phone/react';
 import { signIn } from '../heard.js';
 
-const strings = { statusReady: 'Ready (React)' };
+const strings = { statusReady: 'Ready (React)', statusUnavailable: 'Not taking calls (React)' };
 
 function App() {
   const [user, setUser] = useState<{ name: string } | null>(null);

@@ -8,8 +8,8 @@ export type { NotifyCall, NotifyCallEvents } from './notify-call.js';
 export type { CallHistoryEntry, CallHistoryOptions, CallHistoryPage, CallOutcome } from './call-history.js';
 export { STD_EVENTS, Status, Vendor, DeviceState } from './constants.js';
 export type { StdEvent } from './constants.js';
-export { NOTIFY_ERRORS, NotifyError, isNotifyErrorCode } from './errors.js';
-export type { NotifyErrorCode } from './errors.js';
+export { NOTIFY_ERRORS, NotifyError, explainError, isNotifyErrorCode } from './errors.js';
+export type { ErrorDoc, NotifyErrorCode } from './errors.js';
 export { HttpNotifyBackend } from './backend.js';
 export type {
   AvailableClient,

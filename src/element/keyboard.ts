@@ -10,7 +10,7 @@ export interface KeyboardTarget {
   readonly inCall: boolean;
   /** A dialog is open: it has its own keys (Escape closes it). */
   dialogOpen(): boolean;
-  dial(key: DialKey): void;
+  dial(key: DialKey | '+'): void;
   /** Backspace outside the number field: the last digit goes. */
   erase(): void;
   /** Enter outside a button: call the number. */
@@ -29,9 +29,10 @@ export function onPhoneKeydown(target: KeyboardTarget, event: KeyboardEvent): vo
   if (target.dialogOpen()) return;
   const tag = tagOf(event);
   const typing = TYPING_TARGETS.has(tag);
-  if (isDialKey(event.key) && !typing) {
+  const key = event.key;
+  if ((isDialKey(key) || (key === '+' && !target.inCall)) && !typing) {
     event.preventDefault();
-    target.dial(event.key);
+    target.dial(key);
   } else if (event.key === 'Backspace' && !typing && !target.inCall) {
     event.preventDefault();
     target.erase();

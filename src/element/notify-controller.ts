@@ -108,7 +108,11 @@ export class NotifyController implements ReactiveController {
       this.ringing = true;
       this.#after(new NotifyIncomingCallEvent(this.incoming));
     });
-    on(STD_EVENTS.CALL_INIT, (status, callId) => this.#after(new NotifyCallInitEvent({ status, callId })));
+    on(STD_EVENTS.CALL_INIT, (status, callId) => {
+      // A call that starts is a success: an error of an earlier attempt no longer applies.
+      this.lastError = null;
+      this.#after(new NotifyCallInitEvent({ status, callId }));
+    });
     on(STD_EVENTS.CALL_START, (callId) => this.#after(new NotifyCallStartEvent({ callId })));
     const ended = (callId: string | undefined, call: NotifyCall) => {
       this.lastEnded = call;

@@ -9,12 +9,11 @@ import { NotifyAvailableChangeEvent } from './events.js';
 import { onPhoneKeydown } from './keyboard.js';
 import { NotifyController } from './notify-controller.js';
 import { styles } from './notify-phone.styles.js';
-import { agentsPanel } from './parts/agents-panel.js';
 import { callActions } from './parts/call-actions.js';
 import { dialPad, type DialKey } from './parts/dial-pad.js';
 import { errorMessage } from './parts/error-message.js';
-import { incomingBanner } from './parts/incoming-banner.js';
 import { numberArea } from './parts/number-area.js';
+import { formatAsYouType, loadPhoneLib, toE164 } from './phone-number.js';
 import { statusLine } from './parts/status-line.js';
 import { mergeStrings, type NotifyPhoneStrings } from './strings.js';
 
@@ -27,7 +26,7 @@ let lazyParts: Promise<LazyParts> | undefined;
  * forwards calls. The default UI is themable (parts, CSS properties, dark scheme) and translatable
  * (`strings`); every client event is re-dispatched as a `notify-*` DOM event.
  *
- * Keyboard: digits, `*` and `#` typed anywhere in the element dial (or send DTMF in a call, paced so
+ * Keyboard: digits, `*`, `#` and `+` typed anywhere in the element dial (or send DTMF in a call, paced so
  * that fast typing loses no tone), Backspace deletes the last digit, Enter calls (or picks up a ringing
  * call), Escape hangs up (or declines). The number stays in the field after a call: Enter redials.
  *
@@ -49,7 +48,7 @@ let lazyParts: Promise<LazyParts> | undefined;
  * @fires {NotifyAvailableChangeEvent} notify-available-change - The user switched the availability toggle. `detail: {available: boolean}`.
  *
  * @slot header - Content above the status line (a title, a logo).
- * @slot incoming - Replaces who-is-calling in the incoming-call banner (the pick-up and decline buttons stay).
+ * @slot incoming - Replaces who-is-calling while a call rings (the pick-up and decline buttons stay).
  * @slot dial-pad - Replaces the dial pad.
  * @slot footer - Content below everything else.
  *
@@ -59,23 +58,27 @@ let lazyParts: Promise<LazyParts> | undefined;
  * @csspart announcer - The visually hidden assertive live region that announces incoming calls.
  * @csspart error - The error message (`role="alert"`).
  * @csspart error-dismiss - The button that dismisses the error message.
- * @csspart incoming - The incoming-call banner.
- * @csspart caller - Who is calling, in the banner.
+ * @csspart sound-notice - Says that the browser blocks sound until the page is clicked (calls would ring silently).
+ * @csspart enable-sound-button - Turns sound on (one click), in the sound notice.
+ * @csspart incoming - Who is calling, in the display region while a call rings (with a ringing animation).
+ * @csspart caller - Who is calling.
  * @csspart pickup-button - Answers the incoming call.
  * @csspart decline-button - Declines the incoming call.
  * @csspart number-form - The number label, input and call button.
  * @csspart number-label - The label of the number input.
- * @csspart number-input - The phone number input.
+ * @csspart number-input - The phone number input (`aria-invalid` while its number cannot be called).
+ * @csspart number-hint - Under the number input: why its number cannot be called (its `aria-describedby`).
  * @csspart remote - Who the current call is with (the number dialed or the caller).
  * @csspart dtmf - The digits sent in the current call.
  * @csspart dial-pad - The group of dial keys (also the in-call keypad).
  * @csspart dial-key - One dial key.
  * @csspart actions - The group of call buttons.
- * @csspart call-button - Calls the number.
+ * @csspart call-button - Calls the number (large, round, with an icon).
  * @csspart hangup-button - Ends the call.
- * @csspart mute-button - Toggles mute (`aria-pressed`).
+ * @csspart mute-button - Toggles mute (`aria-pressed`; its label and icon change while muted).
  * @csspart forward-button - Opens the forward dialog (with the hold and add-to-call buttons, once a call is open).
- * @csspart available-toggle - The availability switch (`role="switch"`).
+ * @csspart available-toggle - The availability switch (`role="switch"`): the presence pill in the header.
+ * @csspart presence - The presence pill, reading Offline, Available or Unavailable (the availability switch).
  * @csspart agents - The disclosure of available agents.
  * @csspart agent-list - The list of available agents.
  * @csspart agent-list-empty - The text shown when no agent is available.
@@ -125,7 +128,7 @@ let lazyParts: Promise<LazyParts> | undefined;
  * @cssproperty --notify-phone-gap - Space between the parts.
  * @cssproperty --notify-phone-radius - Corner radius of the phone, buttons and inputs.
  * @cssproperty --notify-phone-font - Font of the element.
- * @cssproperty --notify-phone-width - Width of the phone.
+ * @cssproperty --notify-phone-width - Width of the phone (default 20rem; never wider than its container, 280 to 480 px fit).
  */
 export class NotifyPhone extends LitElement {
   static override styles = styles;
@@ -133,6 +136,7 @@ export class NotifyPhone extends LitElement {
   static override properties = {
     _sentDigits: { state: true, attribute: false },
     _parts: { state: true, attribute: false },
+    _invalid: { state: true, attribute: false },
     callerId: { attribute: 'caller-id' },
     backend: {},
     vendor: {},
@@ -143,6 +147,7 @@ export class NotifyPhone extends LitElement {
     lazyVendor: { attribute: 'lazy-vendor', converter: booleanString },
     callWaiting: { attribute: 'call-waiting' },
     number: {},
+    defaultCountry: { attribute: 'default-country' },
     displayName: { attribute: 'display-name' },
     strings: { converter: jsonStrings },
     authToken: { attribute: false },
@@ -194,6 +199,15 @@ export class NotifyPhone extends LitElement {
 
   /** The number in the number field (what the Call button and Enter dial). */
   number = '';
+
+  /**
+   * The country (ISO 3166 code, like `US` or `GB`) of numbers typed without `+`: they are formatted as you
+   * type and called in E.164 (`(555) 123-4567` with `US` calls +15551234567). Without it, numbers need `+`.
+   */
+  defaultCountry = '';
+
+  /** The number field holds something that cannot be called (explained under it until it changes). */
+  private _invalid = false;
 
   /** Display name stored on the session row; changing it restarts the client. */
   displayName = '';
@@ -353,13 +367,22 @@ export class NotifyPhone extends LitElement {
     if (this.callerId && E164_PATTERN.test(this.callerId)) this.init();
   }
 
+  /** Focus goes to what the state is about: the pick-up or hang-up button, else the number field. */
+  override focus(options?: FocusOptions): void {
+    if (!this.#refocus(options)) super.focus(options);
+  }
+
   /** Keeps keyboard users inside the phone when the focused part disappears with a state change. */
-  #refocus(): void {
+  #refocus(options?: FocusOptions): boolean {
     const order = ['pickup-button', 'hangup-button', 'resume-button', 'number-input', 'dial-key'];
     for (const part of order) {
-      const target = this.renderRoot.querySelector<HTMLElement>(`[part~="${part}"]:not([disabled])`);
-      if (target) return target.focus();
+      const target = this.renderRoot?.querySelector<HTMLElement>(`[part~="${part}"]:not([disabled])`);
+      if (target) {
+        target.focus(options);
+        return true;
+      }
     }
+    return false;
   }
 
   #client() {
@@ -382,22 +405,45 @@ export class NotifyPhone extends LitElement {
     );
   }
 
-  #onKey(key: DialKey): void {
+  #onKey(key: DialKey | '+'): void {
     if (this.status === Status.OPEN) {
+      if (key === '+') return;
       this._sentDigits += key;
       this.sendDtmf(key);
     } else if (!this.inCall) {
-      this.number += key;
+      this.#setNumber(this.number + key);
     }
   }
 
-  #onNumberInput(event: Event): void {
-    this.number = (event.target as HTMLInputElement).value;
+  /** A new number in the field: formatted (once the library is loaded), and no longer marked invalid. */
+  #setNumber(value: string): void {
+    this.number = formatAsYouType(value, this.defaultCountry);
+    this._invalid = false;
   }
 
+  #onNumberInput(event: Event): void {
+    const input = event.target as HTMLInputElement;
+    // Reformatting moves the caret to the end: only while typing at the end.
+    if (input.selectionStart === input.value.length) this.#setNumber(input.value);
+    else {
+      this.number = input.value;
+      this._invalid = false;
+    }
+  }
+
+  /** Dials the field's number, in E.164 (national numbers in `default-country`); explains one that is not. */
   #onCall(event?: Event): void {
     event?.preventDefault();
-    this.call({ phoneNumber: this.number.replace(/[\s().-]/g, '') });
+    const typed = this.number.trim();
+    const plain = typed.replace(/[\s().-]/g, '');
+    // An E.164 number is called at once; a national one waits for the library (already loading since focus).
+    if (E164_PATTERN.test(plain)) return this.call({ phoneNumber: plain });
+    if (!typed) return;
+    toE164(typed, this.defaultCountry).then(
+      (number) => (number === null ? (this._invalid = true) : this.call({ phoneNumber: number })),
+      // The library could not load: call() reports the number as it is.
+      () => this.call({ phoneNumber: plain }),
+    );
   }
 
   #onToggleAvailable(): void {
@@ -406,9 +452,7 @@ export class NotifyPhone extends LitElement {
   }
 
   #onAgentsToggle(event: Event): void {
-    const open = (event.target as HTMLDetailsElement).open;
-    if (open) void this.#loadParts();
-    this.#controller.watchAgents(open);
+    this.#controller.watchAgents((event.target as HTMLDetailsElement).open);
   }
 
   async #loadParts(): Promise<void> {
@@ -571,43 +615,25 @@ export class NotifyPhone extends LitElement {
     return html`
       <div part="base" class="base" role="group" aria-label=${t.phone}>
         <slot name="header"></slot>
-        ${statusLine(this, controller, t, second)} ${errorMessage(controller, t)}
-        ${incomingBanner({
-          strings: t,
-          incoming: controller.incoming,
-          ringing: this.ringing,
-          onPickup: () => this.pickupCall(),
-          onDecline: () => this.hangupCall(),
-        })}
+        ${statusLine(this, controller, t, { second, onToggle: () => this.#onToggleAvailable() })}
         ${second?.calls}
-        ${numberArea(this, controller, t, {
-          sentDigits: this._sentDigits,
+        ${numberArea(this, t, this._parts?.callDisplay(this, controller, t, this._sentDigits), {
+          invalid: this._invalid,
           onInput: (event) => this.#onNumberInput(event),
+          onFocus: () => void loadPhoneLib().catch(() => undefined),
           onCall: (event) => this.#onCall(event),
         })}
         <slot name="dial-pad">
           ${dialPad({
             strings: t,
             inCall: this.inCall,
-            disabled: this.inCall && this.status !== Status.OPEN,
+            disabled: this.inCall ? this.status !== Status.OPEN : !this.online,
             onKey: (key) => this.#onKey(key),
           })}
         </slot>
-        ${callActions(this, t)} ${second?.controls}
-        <button
-          part="available-toggle"
-          class="switch"
-          type="button"
-          role="switch"
-          aria-checked=${this.available ? 'true' : 'false'}
-          @click=${this.#onToggleAvailable}
-        >
-          <span class="track" aria-hidden="true"></span>${t.available}
-        </button>
-        ${agentsPanel(this, controller, t, {
-          list: this._parts?.agentList,
-          onToggle: (event) => this.#onAgentsToggle(event),
-        })}
+        ${callActions(this, t, this._parts?.inCallActions(this, t))} ${errorMessage(controller, t)}
+        ${this._parts?.soundNotice(this, t)} ${second?.controls}
+        ${this._parts?.agentsPanel(this, controller, t, (event) => this.#onAgentsToggle(event))}
         <notify-call-history part="history" .client=${controller.client}></notify-call-history>
         <slot name="footer"></slot>
       </div>

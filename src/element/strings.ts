@@ -13,17 +13,20 @@ export interface NotifyPhoneStrings extends CallStrings {
   statusOffline: string;
   statusConnecting: string;
   statusReady: string;
+  /** Online, but not taking calls (the availability switch is off). */
+  statusUnavailable: string;
   statusStopped: string;
+  /** The presence pill (the availability switch's visible text). */
+  presence: Record<'offline' | 'available' | 'unavailable', string>;
   /** `{status}`: the translated call status (see `callStatus`). */
   statusInCall: string;
   statusMuted: string;
-  /** `{caller}`: the caller's number or client name. */
+  /** The status while a call rings (who calls is shown under it); `{caller}` may be used. */
   statusIncoming: string;
   /** Names of `Status` values shown in `statusInCall`. */
   callStatus: Record<'pending' | 'connecting' | 'ringing' | 'open' | 'reconnecting' | 'closed', string>;
   /** Announced through the live region when a call comes in; `{caller}`. */
   announceIncoming: string;
-  incomingTitle: string;
   numberLabel: string;
   numberPlaceholder: string;
   dialPad: string;
@@ -33,27 +36,10 @@ export interface NotifyPhoneStrings extends CallStrings {
   keyPound: string;
   callControls: string;
   call: string;
-  hangUp: string;
-  pickUp: string;
-  decline: string;
-  mute: string;
-  forward: string;
+  /** Under the number field when the number cannot be called (a national number needs `default-country`). */
+  invalidNumber: string;
   /** Accessible name of the call timer. */
   callTimer: string;
-  available: string;
-  agents: string;
-  /** `{count}`: the number of available agents. */
-  agentsCount: string;
-  noAgents: string;
-  refreshAgents: string;
-  /** `{name}`: the agent's name. */
-  callAgent: string;
-  forwardTitle: string;
-  forwardNumberLabel: string;
-  forwardToNumber: string;
-  /** `{name}`: the agent's name. */
-  forwardToAgent: string;
-  cancel: string;
   dismissError: string;
   /** Messages per error code; unlisted codes show the client's message. */
   errors: Partial<Record<NotifyErrorCode, string>>;
@@ -65,13 +51,15 @@ export type BaseStrings = Omit<NotifyPhoneStrings, keyof CallStrings>;
 /** The English defaults of the first render. */
 export const defaultStrings: BaseStrings = {
   phone: 'Phone',
-  statusOffline: 'Offline',
+  statusOffline: 'Not connected',
   statusConnecting: 'Connecting…',
   statusReady: 'Ready',
+  statusUnavailable: 'Not taking calls',
   statusStopped: 'Stopped',
+  presence: { offline: 'Offline', available: 'Available', unavailable: 'Unavailable' },
   statusInCall: 'Call {status}',
   statusMuted: 'muted',
-  statusIncoming: 'Incoming call from {caller}',
+  statusIncoming: 'Incoming call',
   callStatus: {
     pending: 'waiting',
     connecting: 'connecting',
@@ -81,7 +69,6 @@ export const defaultStrings: BaseStrings = {
     closed: 'ended',
   },
   announceIncoming: 'Incoming call from {caller}',
-  incomingTitle: 'Incoming call',
   numberLabel: 'Phone number',
   numberPlaceholder: '+15551234567',
   dialPad: 'Dial pad',
@@ -90,28 +77,17 @@ export const defaultStrings: BaseStrings = {
   keyPound: 'Pound',
   callControls: 'Call controls',
   call: 'Call',
-  hangUp: 'Hang up',
-  pickUp: 'Pick up',
-  decline: 'Decline',
-  mute: 'Mute',
-  forward: 'Forward…',
+  invalidNumber: 'Not a phone number: enter it with + and the country code, like +1 555 123 4567.',
   callTimer: 'Call duration',
-  available: 'Available for calls',
-  agents: 'Available agents',
-  agentsCount: 'Available agents ({count})',
-  noAgents: 'No other agent is available.',
-  refreshAgents: 'Refresh',
-  callAgent: 'Call {name}',
-  forwardTitle: 'Forward the call',
-  forwardNumberLabel: 'To a number',
-  forwardToNumber: 'Forward',
-  forwardToAgent: 'Forward to {name}',
-  cancel: 'Cancel',
   dismissError: 'Dismiss',
-  errors: {},
+  errors: {
+    MEDIA_PERMISSION_DENIED: 'The microphone is blocked: allow it for this site, then call again.',
+    CALL_FAILED: 'The call could not be connected. Try again.',
+    BACKEND_UNREACHABLE: 'The phone service cannot be reached. Check your connection.',
+  },
 };
 
-/** Merges overrides into the defaults (one level deep for `callStatus` and `errors`). */
+/** Merges overrides into the defaults (one level deep for `callStatus`, `presence` and `errors`). */
 export function mergeStrings(
   overrides: Partial<NotifyPhoneStrings> | null | undefined,
 ): BaseStrings & Partial<CallStrings> {
@@ -120,6 +96,7 @@ export function mergeStrings(
     ...defaultStrings,
     ...overrides,
     callStatus: { ...defaultStrings.callStatus, ...overrides.callStatus },
+    presence: { ...defaultStrings.presence, ...overrides.presence },
     errors: { ...defaultStrings.errors, ...overrides.errors },
   };
 }

@@ -37,6 +37,8 @@ export interface NotifyPhoneProps {
   callWaiting?: NotifyPhone['callWaiting'];
   /** The number in the number field (what the Call button and Enter dial). */
   number?: NotifyPhone['number'];
+  /** The country (ISO 3166 code, like `US` or `GB`) of numbers typed without `+`: they are formatted as you type and called in E.164 (`(555) 123-4567` with `US` calls +15551234567). Without it, numbers need `+`. */
+  defaultCountry?: NotifyPhone['defaultCountry'];
   /** Display name stored on the session row; changing it restarts the client. */
   displayName?: NotifyPhone['displayName'];
   /** Overrides of the visible strings (i18n); any subset of `NotifyPhoneStrings`. Attribute: JSON. */

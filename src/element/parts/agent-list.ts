@@ -1,6 +1,6 @@
 import { html, nothing } from 'lit';
 import type { AvailableClient } from '../../client/backend.js';
-import { format, type BaseStrings as NotifyPhoneStrings } from '../strings.js';
+import { format, type NotifyPhoneStrings } from '../strings.js';
 
 /**
  * The available agents: a disclosure that lists them while it is open (the controller follows the

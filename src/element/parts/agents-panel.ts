@@ -1,36 +1,36 @@
-import { html, nothing } from 'lit';
+import { html } from 'lit';
 import type { NotifyController } from '../notify-controller.js';
 import type { NotifyPhone } from '../notify-phone.js';
-import { format, type BaseStrings } from '../strings.js';
-import type { agentList } from './agent-list.js';
+import { format, type BaseStrings, type NotifyPhoneStrings } from '../strings.js';
+import { defaultCallStrings, type CallStrings } from './call-strings.js';
+import { agentList } from './agent-list.js';
 
 /**
- * The disclosure of available agents: its summary counts them; the list itself (`agentList`) is lazy and
- * shows once loaded. Opening it loads the list and follows presence (`onToggle`).
+ * The disclosure of available agents (lazy, with the other parts: agents exist only online, and the parts
+ * load once the phone is online): its summary counts them; opening it follows presence (`onToggle`).
  * @internal
  */
 export function agentsPanel(
   el: NotifyPhone,
   controller: NotifyController,
-  t: BaseStrings,
-  options: { list: typeof agentList | undefined; onToggle: (event: Event) => void },
+  base: BaseStrings & Partial<CallStrings>,
+  onToggle: (event: Event) => void,
 ) {
+  const t: NotifyPhoneStrings = { ...defaultCallStrings, ...base };
   const agents = controller.agents;
   const summary = agents === null ? t.agents : format(t.agentsCount, { count: agents.length });
-  return html`<details part="agents" class="agents-panel" @toggle=${options.onToggle}>
+  return html`<details part="agents" class="agents-panel" @toggle=${onToggle}>
     <summary>${summary}</summary>
-    ${
-      options.list?.({
-        strings: t,
-        agents,
-        part: 'agent-list',
-        action: {
-          label: t.callAgent,
-          disabled: !el.online || el.inCall,
-          run: (agent) => el.call({ userId: agent.sys_id }),
-        },
-      }) ?? nothing
-    }
+    ${agentList({
+      strings: t,
+      agents,
+      part: 'agent-list',
+      action: {
+        label: t.callAgent,
+        disabled: !el.online || el.inCall,
+        run: (agent) => el.call({ userId: agent.sys_id }),
+      },
+    })}
     <button part="refresh-agents-button" type="button" @click=${() => void controller.refreshAgents()}>
       ${t.refreshAgents}
     </button>

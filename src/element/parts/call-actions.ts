@@ -1,26 +1,27 @@
-import { html, nothing } from 'lit';
-import { Status } from '../../client/constants.js';
+import { html } from 'lit';
 import type { NotifyPhone } from '../notify-phone.js';
 import type { BaseStrings } from '../strings.js';
+import { phoneIcon } from './icons.js';
 
 /**
- * The actions of the open (not ringing) call: hang up, and mute as a toggle (`aria-pressed`).
+ * The actions region (its height reserved): idle, the large round Call button (it submits the number form);
+ * while a call rings or is open, the buttons of `inCall` (parts/in-call-actions.ts, lazy).
  * @internal
  */
-export function callActions(el: NotifyPhone, t: BaseStrings) {
-  if (!el.inCall || el.ringing) return nothing;
+export function callActions(el: NotifyPhone, t: BaseStrings, inCall: unknown) {
   return html`<div part="actions" class="actions" role="group" aria-label=${t.callControls}>
-    <button part="hangup-button" class="danger" type="button" @click=${() => el.hangupCall()}>
-      ${t.hangUp}
-    </button>
-    <button
-      part="mute-button"
-      type="button"
-      aria-pressed=${el.muted ? 'true' : 'false'}
-      ?disabled=${el.status !== Status.OPEN}
-      @click=${() => el.mute(!el.muted)}
-    >
-      ${t.mute}
-    </button>
+    ${
+      el.inCall
+        ? inCall
+        : html`<button
+            part="call-button"
+            class="round accept"
+            type="submit"
+            form="number-form"
+            ?disabled=${!el.online}
+          >
+            ${phoneIcon()}<span class="label">${t.call}</span>
+          </button>`
+    }
   </div>`;
 }

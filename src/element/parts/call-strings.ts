@@ -21,6 +21,33 @@ export interface CallStrings {
   outcomeCanceled: string;
   /** An incoming call that ended before it was answered here. */
   outcomeMissed: string;
+  /** Shown while the browser blocks sound (no interaction with the page yet): calls would ring silently. */
+  soundBlocked: string;
+  /** The button that turns sound on. */
+  enableSound: string;
+  /** The visually hidden heading of the incoming call. */
+  incomingTitle: string;
+  hangUp: string;
+  pickUp: string;
+  decline: string;
+  mute: string;
+  /** The mute button's label while muted. */
+  unmute: string;
+  forward: string;
+  /** The disclosure of available agents. */
+  agents: string;
+  /** `{count}`: the number of available agents. */
+  agentsCount: string;
+  noAgents: string;
+  refreshAgents: string;
+  /** `{name}`: the agent's name. */
+  callAgent: string;
+  forwardTitle: string;
+  forwardNumberLabel: string;
+  forwardToNumber: string;
+  /** `{name}`: the agent's name. */
+  forwardToAgent: string;
+  cancel: string;
   /** The status line while every call is on hold. */
   statusHeld: string;
   /** The status line while a second call waits; `{caller}`. */
@@ -72,6 +99,25 @@ export const defaultCallStrings: CallStrings = {
   outcomeFailed: 'Call failed',
   outcomeCanceled: 'Call canceled',
   outcomeMissed: 'Missed call',
+  soundBlocked: 'Sound is off in this browser until you click the page: calls would ring silently.',
+  enableSound: 'Turn sound on',
+  incomingTitle: 'Incoming call',
+  hangUp: 'Hang up',
+  pickUp: 'Pick up',
+  decline: 'Decline',
+  mute: 'Mute',
+  unmute: 'Unmute',
+  forward: 'Forward…',
+  agents: 'Available agents',
+  agentsCount: 'Available agents ({count})',
+  noAgents: 'No other agent is available.',
+  refreshAgents: 'Refresh',
+  callAgent: 'Call {name}',
+  forwardTitle: 'Forward the call',
+  forwardNumberLabel: 'To a number',
+  forwardToNumber: 'Forward',
+  forwardToAgent: 'Forward to {name}',
+  cancel: 'Cancel',
   statusHeld: 'Call on hold',
   statusWaiting: 'Call waiting from {caller}',
   statusConsulting: 'Consulting {caller}, caller on hold',

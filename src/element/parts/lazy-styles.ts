@@ -1,11 +1,87 @@
 import { css } from 'lit';
 
 /**
- * The styles of the lazily loaded parts (the agent list, the forward dialog, the second line), adopted by the element's
+ * The styles of the lazily loaded parts (the call's display and buttons, the ringing animation, the agent list, the forward dialog, the second line), adopted by the element's
  * shadow root together with them: the first load does without them.
  * @internal
  */
 export const lazyStyles = css`
+  .notice {
+    display: flex;
+    flex-wrap: wrap;
+    gap: var(--_gap);
+    align-items: center;
+    padding: var(--_gap);
+    border-radius: var(--_radius);
+    background: var(--_banner-bg);
+    font-size: 0.875em;
+  }
+  .incoming {
+    display: grid;
+    grid-template-columns: auto minmax(0, 1fr);
+    column-gap: var(--_gap);
+    align-items: center;
+    padding: var(--_gap);
+    border-radius: var(--_radius);
+    background: var(--_banner-bg);
+  }
+  .incoming slot {
+    display: block;
+  }
+  .bell {
+    inline-size: 1rem;
+    block-size: 1rem;
+    border-radius: 50%;
+    background: var(--_accent);
+    animation: ring 1.2s ease-out infinite;
+  }
+  @keyframes ring {
+    from {
+      box-shadow: 0 0 0 0 var(--_accent);
+    }
+    to {
+      box-shadow: 0 0 0 0.75rem transparent;
+    }
+  }
+  .caller {
+    font-size: 1.375em;
+    font-weight: 600;
+    min-block-size: 1.4em;
+  }
+  .caller,
+  .dtmf {
+    font-variant-numeric: tabular-nums;
+  }
+  .dtmf {
+    color: var(--_muted-fg);
+    min-block-size: 1.4em;
+    overflow: hidden;
+    white-space: nowrap;
+    direction: rtl;
+    text-align: left;
+    text-overflow: ellipsis;
+    font-family: ui-monospace, monospace;
+    letter-spacing: 0.1em;
+  }
+  .danger .icon {
+    background: var(--_danger);
+    color: var(--_danger-fg);
+    rotate: 135deg;
+  }
+  [aria-pressed='false'] .slash {
+    display: none;
+  }
+  [aria-pressed='true'] .icon {
+    background: var(--_fg);
+    color: var(--_bg);
+    outline: 2px solid var(--_accent);
+    outline-offset: 2px;
+  }
+  @media (prefers-reduced-motion: reduce) {
+    .bell {
+      animation: none;
+    }
+  }
   .agents {
     margin: 0;
     padding: 0;
@@ -84,8 +160,30 @@ export const lazyStyles = css`
   .calls ~ [part~='remote'] {
     display: none;
   }
+  .row {
+    display: flex;
+    flex-wrap: wrap;
+    gap: var(--_gap);
+    align-items: center;
+  }
   .more {
     flex-wrap: wrap;
+    gap: var(--_gap);
+    min-block-size: 0;
+  }
+  .more button[aria-pressed='true'] {
+    background: var(--_fg);
+    color: var(--_bg);
+  }
+  button.accept:not(:disabled, .round),
+  button.danger:not(:disabled, .round) {
+    border-color: transparent;
+    background: var(--_accent);
+    color: var(--_accent-fg);
+  }
+  button.danger:not(:disabled, .round) {
+    background: var(--_danger);
+    color: var(--_danger-fg);
   }
   .more button {
     flex: 1 1 auto;

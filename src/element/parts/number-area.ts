@@ -1,45 +1,42 @@
-import { html, nothing } from 'lit';
-import type { NotifyController } from '../notify-controller.js';
+import { html } from 'lit';
 import type { NotifyPhone } from '../notify-phone.js';
 import type { BaseStrings } from '../strings.js';
 
 /**
- * The number region: the number form before a call; in a call, who the call is with and the digits sent.
+ * The display region (its height reserved, so nothing below moves). Idle: the number form, with the
+ * explanation of a number that cannot be called (`aria-invalid`, `aria-describedby`). While a call rings or is
+ * open: `inCall` (parts/call-display.ts, lazy).
  * @internal
  */
 export function numberArea(
   el: NotifyPhone,
-  controller: NotifyController,
   t: BaseStrings,
-  options: { sentDigits: string; onInput: (event: Event) => void; onCall: (event: Event) => void },
+  inCall: unknown,
+  options: {
+    invalid: boolean;
+    onInput: (event: Event) => void;
+    onFocus: () => void;
+    onCall: (event: Event) => void;
+  },
 ) {
-  if (el.inCall) {
-    if (el.ringing) return nothing;
-    // The other party of the active call (a refused call() does not relabel it).
-    const call = controller.client?.activeCall;
-    const remote = call?.[call.direction === 'incoming' ? 'from' : 'to'].replace('client:', '');
-    return html`${remote ? html`<p part="remote" class="caller">${remote}</p>` : nothing}
-    ${
-      options.sentDigits
-        ? html`<p part="dtmf" class="dtmf" aria-label=${t.inCallKeypad}>${options.sentDigits}</p>`
-        : nothing
-    }`;
-  }
-  return html`<form part="number-form" class="number-form" @submit=${options.onCall}>
+  if (el.inCall) return html`<div class="display">${inCall}</div>`;
+  return html`<form part="number-form" id="number-form" class="display number-form" @submit=${options.onCall}>
     <label part="number-label" for="number">${t.numberLabel}</label>
-    <div class="row">
-      <input
-        part="number-input"
-        id="number"
-        name="number"
-        type="tel"
-        inputmode="tel"
-        autocomplete="off"
-        placeholder=${t.numberPlaceholder}
-        .value=${el.number}
-        @input=${options.onInput}
-      />
-      <button part="call-button" class="accept" type="submit" ?disabled=${!el.online}>${t.call}</button>
-    </div>
+    <input
+      part="number-input"
+      id="number"
+      name="number"
+      type="tel"
+      inputmode="tel"
+      autocomplete="off"
+      placeholder=${t.numberPlaceholder}
+      aria-invalid=${options.invalid ? 'true' : 'false'}
+      aria-describedby="number-hint"
+      ?disabled=${!el.online}
+      .value=${el.number}
+      @input=${options.onInput}
+      @focus=${options.onFocus}
+    />
+    <p part="number-hint" id="number-hint" class="hint">${options.invalid ? t.invalidNumber : ''}</p>
   </form>`;
 }

@@ -14,7 +14,7 @@ function statusText(el: NotifyPhone, controller: NotifyController, t: BaseString
     return el.muted ? `${text}, ${t.statusMuted}` : text;
   }
   const byState: Partial<Record<DeviceState, string>> = {
-    [DeviceState.ONLINE]: t.statusReady,
+    [DeviceState.ONLINE]: el.available ? t.statusReady : t.statusUnavailable,
     [DeviceState.INITIALIZING]: t.statusConnecting,
     [DeviceState.DESTROYED]: t.statusStopped,
   };
@@ -22,20 +22,33 @@ function statusText(el: NotifyPhone, controller: NotifyController, t: BaseString
 }
 
 /**
- * The header region: the status (a polite live region), the call timer, and the assertive announcer of
- * incoming calls. The second line, once loaded, may replace the status and the announcement.
+ * The header region (one line, its height reserved): the presence pill (the availability switch: Offline,
+ * Available or Unavailable), the status (a polite live region) and the call timer; with it the assertive
+ * announcer of incoming calls. The second line, once loaded, may replace the status and the announcement.
  * @internal
  */
 export function statusLine(
   el: NotifyPhone,
   controller: NotifyController,
   t: BaseStrings,
-  second?: { status?: string; announce?: string },
+  options: { second?: { status?: string; announce?: string }; onToggle: () => void },
 ) {
+  const { second } = options;
   const incoming = controller.incoming;
-  return html`<div class="row status-row">
-      <p part="status" class="status" role="status">${second?.status ?? statusText(el, controller, t)}</p>
+  const presence = !el.online ? 'offline' : el.available ? 'available' : 'unavailable';
+  return html`<div class="head">
+      <button
+        part="available-toggle presence"
+        class="pill ${presence}"
+        type="button"
+        role="switch"
+        aria-checked=${el.available ? 'true' : 'false'}
+        @click=${options.onToggle}
+      >
+        <span class="dot" aria-hidden="true"></span>${t.presence[presence]}
+      </button>
       ${callTimer({ startedAt: controller.callStartedAt, label: t.callTimer })}
+      <p part="status" class="status" role="status">${second?.status ?? statusText(el, controller, t)}</p>
     </div>
     <div part="announcer" class="visually-hidden" aria-live="assertive" aria-atomic="true">
       ${second?.announce || (el.ringing && incoming ? format(t.announceIncoming, { caller: incoming.from }) : '')}

@@ -56,6 +56,8 @@ async function mountPhone() {
   el.setAttribute('backend', stack.backendUrl);
   el.setAttribute('lazy-vendor', '');
   el.setAttribute('caller-id', stack.demoNumber);
+  // Available: the idle status reads "Ready" (an agent not taking calls reads "Not taking calls").
+  el.setAttribute('available', '');
   const events: CustomEvent[] = [];
   for (const type of ['notify-error', 'notify-call-start', 'notify-call-disconnect']) {
     el.addEventListener(type, (event) => events.push(event as CustomEvent));

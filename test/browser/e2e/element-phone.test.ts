@@ -12,10 +12,11 @@ const TIMEOUT = { timeout: 15000, interval: 50 };
 type Phone = HTMLElement & { authToken?: string; updateComplete: Promise<boolean>; destroy(): void };
 
 async function mountPhone(
-  options: { available?: boolean; name?: string } = {},
+  options: { available?: boolean; name?: string; defaultCountry?: string } = {},
 ): Promise<{ el: Phone; events: CustomEvent[] }> {
   const el = document.createElement('notify-phone') as Phone;
   if (options.available) el.setAttribute('available', '');
+  if (options.defaultCountry) el.setAttribute('default-country', options.defaultCountry);
   el.authToken = await signIn(options.name ?? `element-${Math.random().toString(36).slice(2, 8)}`);
   el.setAttribute('backend', stack.backendUrl);
   el.setAttribute('lazy-vendor', '');
@@ -84,6 +85,24 @@ describe('<notify-phone> end to end through its UI', function () {
       'notify-call-disconnect',
     ]);
     el.destroy();
+    el.remove();
+  });
+
+  it('calls a national number typed as "(555) 123-4567" with default-country US in E.164', async () => {
+    const { el } = await mountPhone({ defaultCountry: 'US' });
+    const input = part(el, 'number-input') as HTMLInputElement;
+    input.focus(); // loads libphonenumber-js (its own chunk) for formatting as you type
+    await sendKeys({ type: '(555) 123-4567' });
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => el.getAttribute('status') === 'open', 'the call never opened', TIMEOUT);
+    await waitUntil(
+      async () => (await phone('+15551234567')).calls.at(-1)?.state === 'in-progress',
+      'the phone +15551234567 never answered',
+      TIMEOUT,
+    );
+    expect(part(el, 'remote')!.textContent!.trim()).to.equal('+15551234567');
+    part(el, 'hangup-button')!.click();
+    await waitUntil(() => el.getAttribute('status') === 'closed', 'the call never closed', TIMEOUT);
     el.remove();
   });
 

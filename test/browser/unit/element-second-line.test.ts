@@ -191,7 +191,7 @@ describe('<notify-phone> call waiting', () => {
     await holdFromUi(ctx);
     driver.receive({ callSid: 'CAnext', from: '+15559990002' });
     await waitUntil(() => part(el, 'pickup-button') !== null, 'no incoming banner');
-    expect(text(el, 'status')).to.equal('Incoming call from +15559990002');
+    expect(text(el, 'status')).to.equal('Incoming call');
     expect(text(el, 'announcer')).to.equal('Incoming call from +15559990002');
     expect(part(el, 'waiting')).to.equal(null);
     expect(listed(el)).to.deep.equal(['+15551234567 · On hold', '+15559990002 · Ringing']);

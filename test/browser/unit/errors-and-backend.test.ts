@@ -1,6 +1,7 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import { HttpNotifyBackend, expiryToMillis } from '../../../src/client/backend.js';
-import { NOTIFY_ERRORS, NotifyError, toNotifyError } from '../../../src/client/errors.js';
+import { NOTIFY_ERROR_DOCS } from '../../../src/client/error-docs.js';
+import { NOTIFY_ERRORS, NotifyError, explainError, toNotifyError } from '../../../src/client/errors.js';
 import { followPresence } from '../../../src/client/presence-stream.js';
 import { loadTwilioSdk } from '../../../src/drivers/twilio/load-sdk.js';
 import { tick } from './helpers/setup.js';
@@ -46,17 +47,24 @@ describe('error registry', () => {
     for (const [code, info] of Object.entries(NOTIFY_ERRORS)) {
       expect(code).to.match(/^[A-Z][A-Z0-9_]*$/);
       expect(info.message, code).to.be.a('string').with.length.above(0);
-      expect(info.explanation, code).to.be.a('string').with.length.above(0);
-      expect(info.solution, code).to.be.a('string').with.length.above(0);
     }
   });
 
-  it('NotifyError carries code, explanation, solution and cause', () => {
+  it('explains every code (and only those) in error-docs.ts, loaded on demand', async () => {
+    expect(Object.keys(NOTIFY_ERROR_DOCS).sort()).to.deep.equal(Object.keys(NOTIFY_ERRORS).sort());
+    for (const [code, doc] of Object.entries(NOTIFY_ERROR_DOCS)) {
+      expect(doc.explanation, code).to.be.a('string').with.length.above(0);
+      expect(doc.solution, code).to.be.a('string').with.length.above(0);
+    }
+    expect(await explainError('CALL_FAILED')).to.equal(NOTIFY_ERROR_DOCS.CALL_FAILED);
+  });
+
+  it('NotifyError carries code, message and cause', () => {
     const cause = new Error('low level');
     const error = new NotifyError('CALL_FAILED', undefined, { cause });
     expect(error).to.be.instanceOf(Error);
     expect(error.code).to.equal('CALL_FAILED');
-    expect(error.explanation).to.equal(NOTIFY_ERRORS.CALL_FAILED.explanation);
+    expect(error.message).to.equal(NOTIFY_ERRORS.CALL_FAILED.message);
     expect(error.cause).to.equal(cause);
     expect(toNotifyError(error)).to.equal(error);
     expect(toNotifyError('x', 'BACKEND_ERROR').code).to.equal('BACKEND_ERROR');

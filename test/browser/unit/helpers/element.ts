@@ -46,6 +46,8 @@ export async function phone(
   await el.updateComplete;
   if (attributes.online !== false) {
     await waitUntil(() => el.online, 'element did not go online');
+    // The call UI loads once online (lazy-parts.js); calls wait for it, as they would in a page.
+    await waitUntil(() => part(el, 'agents'), 'the lazy parts never loaded');
     await el.updateComplete;
   }
   const names = () => seen.map((e) => e.type);
