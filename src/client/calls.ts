@@ -199,7 +199,9 @@ export class CallBook {
           leg.placing = false;
           if (this.#has(leg)) {
             leg.handle ??= handle;
-            return this.#announce(leg);
+            // CALL_INIT carries the call's id: the vendor may know it only from its first status (ringing).
+            if (leg.call.callId) this.#announce(leg);
+            return;
           }
           // hangupCall() (or destroy()) came while the vendor was still placing the call: the call it
           // just created is nobody's any more, so end it instead of leaving it live with the microphone.
@@ -319,10 +321,10 @@ export class CallBook {
     return leg;
   }
 
-  /** Emits CALL_INIT once per call, when the vendor call object exists. */
+  /** Emits CALL_INIT once per call, when the vendor call object exists (for a placed call: and its id). */
   #announce(leg: Leg): void {
     const status = leg.call.status;
-    if (leg.announced || status === Status.CLOSED) return;
+    if (leg.announced || status === Status.CLOSED || leg.placing) return;
     leg.announced = true;
     this.#emitter.emit(STD_EVENTS.CALL_INIT, status, leg.call.callId);
     safeCall('onConnect', this.#config.onConnect, status);
@@ -371,6 +373,8 @@ export class CallBook {
   #end(leg: Leg | undefined, reason: 'disconnect' | 'cancel' | 'reject'): void {
     if (!leg || !this.#has(leg)) return;
     const callSid = leg.call.callId;
+    // A placed call that ended before its id was known was still announced: CALL_DISCONNECT follows it.
+    if (leg.call.direction === 'outgoing') this.#announce(leg);
     // Out of the list first: observers of the CLOSED status already see the call gone.
     this.#legs = this.#legs.filter((other) => other !== leg);
     leg.ended.abort();
@@ -386,18 +390,22 @@ export class CallBook {
     }
   }
 
-  endAll(): void {
-    for (const leg of this.#legs) {
+  /** Ends every call; how many there were. */
+  endAll(): number {
+    const legs = this.#legs;
+    for (const leg of legs) {
       if (leg.parked) this.hangup(leg);
       this.#end(leg, 'disconnect');
     }
+    return legs.length;
   }
 
   #onStatus(leg: Leg, to: Status): void {
     if (to === Status.CLOSED) return;
     if (!leg.announced) {
-      // An OPEN before CALL_INIT: announce() reports it (CALL_INIT and onConnect with `open`) once.
-      if (to !== Status.OPEN) return;
+      // An OPEN before CALL_INIT (or a placed call's first status with its id): announce() reports it
+      // (CALL_INIT and onConnect with that status) once.
+      if (to !== Status.OPEN && !(leg.call.direction === 'outgoing' && leg.call.callId)) return;
       this.#announce(leg);
     } else {
       safeCall('onConnect', this.#config.onConnect, to);

@@ -29,6 +29,15 @@ export const STD_EVENTS = {
 
 export type StdEvent = (typeof STD_EVENTS)[keyof typeof STD_EVENTS];
 
+/** Ours, not ServiceNow's: the extension events addEventListener() also accepts. */
+export const NOTIFY_EVENTS = {
+  /**
+   * The connection is being recovered, or is back: `(state: 'reconnecting' | 'reconnected', callId)`. Without
+   * a callId it is the registration (the device); with one, that call. See docs/decisions.md §16.
+   */
+  RECONNECT: 'reconnect',
+} as const;
+
 /** Normalized call status returned by {@link NotifyClient.getStatus}. `CLOSED` also means "no call". */
 export const Status = {
   PENDING: 'pending',
@@ -63,10 +72,14 @@ export type DeviceState = (typeof DeviceState)[keyof typeof DeviceState];
 export const E164_PATTERN = /^\+[1-9]\d{1,14}$/;
 export const DTMF_PATTERN = /^[0-9*#A-Dw]+$/;
 
-const STD_EVENT_VALUES: ReadonlySet<string> = new Set(Object.values(STD_EVENTS));
+const STD_EVENT_VALUES: ReadonlySet<string> = new Set([
+  ...Object.values(STD_EVENTS),
+  NOTIFY_EVENTS.RECONNECT,
+]);
 const VENDOR_VALUES: ReadonlySet<string> = new Set(Object.values(Vendor));
 
-export function isStdEvent(value: unknown): value is StdEvent {
+/** One of STD_EVENTS, or one of our NOTIFY_EVENTS. */
+export function isStdEvent(value: unknown): value is StdEvent | typeof NOTIFY_EVENTS.RECONNECT {
   return typeof value === 'string' && STD_EVENT_VALUES.has(value);
 }
 

@@ -101,6 +101,27 @@ export const NOTIFY_ERRORS = {
       'No heartbeat reached the backend within the session TTL (a suspended tab, a lost network): it removed the session, calls no longer reach this client, which went OFFLINE.',
     solution: 'Call init() again to start a new session.',
   },
+  SIGNALING_LOST: {
+    message: 'The connection to the vendor is lost.',
+    explanation:
+      'Its signaling has been down past the grace (docs/decisions.md §16): calls cannot reach this client. It keeps reconnecting.',
+    solution: 'Wait for ONLINE; check the network if it lasts.',
+  },
+  RECONNECT_FAILED: {
+    message: 'Reconnecting gave up.',
+    explanation: 'The backend dropped the session and a new one could not be made in the bounded retries.',
+    solution: 'Call init() again once the backend is reachable.',
+  },
+  CALL_LOST: {
+    message: 'The call ended during an outage.',
+    explanation: 'The far end or the vendor ended it while this client was reconnecting.',
+    solution: 'None: the call is over.',
+  },
+  MEDIA_LOST: {
+    message: 'The call lost its audio.',
+    explanation: 'No media arrived and the vendor gave up restoring it: the call ended.',
+    solution: 'Check the network (UDP) and call again.',
+  },
   TOKEN_INVALID: {
     message: 'The access token is invalid.',
     explanation: 'The vendor rejected the token (signature, account or grant).',

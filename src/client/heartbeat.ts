@@ -3,11 +3,16 @@ import { toNotifyError } from './errors.js';
 /** Shortest heartbeat interval accepted from a backend. */
 const MIN_INTERVAL_MS = 250;
 
+/** Answers that mean the backend no longer has the session (expired, deleted, or its user signed out). */
+const GONE: ReadonlySet<string> = new Set(['NOT_FOUND', 'UNAUTHENTICATED', 'SESSION_EXPIRED']);
+
 /**
  * Heartbeats of one session (`POST /sessions/:sysId/heartbeat` every `heartbeatSeconds` of the backend)
- * while the client is ONLINE, so the backend can tell a live client from a tab that vanished without
- * destroy(). A heartbeat answered NOT_FOUND means the backend expired the session (e.g. a suspended tab):
- * `onGone` runs once and the heartbeat stops for good. Other failures are retried at the next beat.
+ * for as long as the session lives, so the backend can tell a live client from a tab that vanished without
+ * destroy(). Plain HTTP, independent of the vendor's signaling: a signaling outage longer than the session
+ * TTL must not expire the session (issue 10). A heartbeat answered NOT_FOUND (or 401) means the backend no
+ * longer has the session (e.g. a suspended tab): `onGone` runs once and the heartbeat stops for good; the
+ * registration then makes a new session. Other failures are retried at the next beat.
  * `dispose()` (the session ends) stops it and drops the answers still in flight.
  */
 export class Heartbeat {
@@ -27,7 +32,7 @@ export class Heartbeat {
     this.#onGone = onGone;
   }
 
-  /** The client went ONLINE. */
+  /** The session exists: beats from now on (at once when it ran before). */
   start(): void {
     this.stop();
     if (!this.#intervalMs || this.#life.signal.aborted) return;
@@ -36,7 +41,12 @@ export class Heartbeat {
     this.#timer = setInterval(() => this.#beat(), this.#intervalMs);
   }
 
-  /** The client left ONLINE; an answer in flight still counts. */
+  /** Beats at once, outside the rhythm (a call waits for news during an outage). */
+  now(): void {
+    if (this.#intervalMs && !this.#life.signal.aborted) this.#beat();
+  }
+
+  /** Stops beating; an answer in flight still counts. */
   stop(): void {
     clearInterval(this.#timer);
     this.#timer = undefined;
@@ -53,7 +63,7 @@ export class Heartbeat {
     this.#send().catch((error: unknown) => {
       if (life.aborted) return;
       const failure = toNotifyError(error, 'BACKEND_ERROR');
-      if (failure.code !== 'NOT_FOUND') {
+      if (!GONE.has(failure.code)) {
         console.debug('[notify] heartbeat failed, retrying at the next beat:', failure.message);
         return;
       }

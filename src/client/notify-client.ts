@@ -12,6 +12,7 @@ import type { CallIdentifier, NotifyClientEvents, NotifyConfig } from './config.
 import {
   DTMF_PATTERN,
   DeviceState,
+  NOTIFY_EVENTS,
   STD_EVENTS,
   Status,
   type Vendor,
@@ -81,7 +82,8 @@ export class NotifyClient {
   }
 
   /**
-   * Registers a listener for one of `STD_EVENTS` and returns the function that removes it.
+   * Registers a listener for one of `STD_EVENTS` (or of our `NOTIFY_EVENTS`) and returns the function that
+   * removes it.
    * A listener that throws is reported on the console and affects nothing else.
    * An unknown event name reports INVALID_ARGUMENT and returns a no-op.
    */
@@ -453,6 +455,7 @@ export class NotifyClient {
           report: (error) => this.#reportError(error),
           attach: (driver) => this.#calls.attach(driver),
           lost: () => this.#calls.endAll(),
+          reconnect: (state, callId) => this.#emitter.emit(NOTIFY_EVENTS.RECONNECT, state, callId),
         },
         this.#pendingAvailability,
       );
@@ -465,7 +468,6 @@ export class NotifyClient {
   }
 
   #onDeviceState(to: DeviceState, from: DeviceState): void {
-    this.#registration?.deviceChanged(to);
     if (to === DeviceState.ONLINE) {
       this.#emitter.emit(STD_EVENTS.ONLINE);
       safeCall('onReady', this.#config.onReady);
