@@ -41,11 +41,6 @@ export class Heartbeat {
     this.#timer = setInterval(() => this.#beat(), this.#intervalMs);
   }
 
-  /** Beats at once, outside the rhythm (a call waits for news during an outage). */
-  now(): void {
-    if (this.#intervalMs && !this.#life.signal.aborted) this.#beat();
-  }
-
   /** Stops beating; an answer in flight still counts. */
   stop(): void {
     clearInterval(this.#timer);

@@ -209,15 +209,28 @@ export class Registration {
   }
 
   /**
-   * RECONNECT of each call (the vendor's RECONNECTING status, then OPEN again), and while one reconnects
-   * the backend is asked every RECONNECTING_BEAT_MS whether the call still exists (a far end that hung up
-   * during the outage ends the call on the page as soon as the backend knows).
+   * RECONNECT of each call (the vendor's RECONNECTING status, then OPEN again). While one reconnects the
+   * backend is asked every RECONNECTING_BEAT_MS whether the call ended (the far end hung up during the
+   * outage, or the vendor gave up on it): the vendor could only say so once its signaling is back, so the
+   * page would show a dead call as reconnecting (issue 10). Such a call ends at once: CALL_LOST.
    */
   #watchCalls(phone: PhoneSession, driver: VendorDriver): (() => void)[] {
     const reconnecting = new Set<CallHandle>();
     let timer: ReturnType<typeof setInterval> | undefined;
+    const check = async () => {
+      const sids = new Map([...reconnecting].map((handle) => [driver.getCallSid(handle), handle]));
+      sids.delete(undefined);
+      if (!sids.size) return;
+      for (const sid of await phone.ended([...sids.keys()] as string[])) {
+        const handle = sids.get(sid)!;
+        if (!reconnecting.has(handle)) continue;
+        off(handle);
+        this.#hooks.report(new NotifyError('CALL_LOST'));
+        driver.hangup(handle);
+      }
+    };
     const pace = () => {
-      if (reconnecting.size && !timer) timer = setInterval(() => phone.beat(), RECONNECTING_BEAT_MS);
+      if (reconnecting.size && !timer) timer = setInterval(() => void check(), RECONNECTING_BEAT_MS);
       if (!reconnecting.size) timer = void clearInterval(timer);
     };
     const off = (handle: CallHandle) => {

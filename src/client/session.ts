@@ -141,9 +141,11 @@ export class PhoneSession {
     this.#hooks.error(new NotifyError('TOKEN_EXPIRED'));
   }
 
-  /** A heartbeat now (its answer may end calls the backend knows are over). */
-  beat(): void {
-    this.#heartbeat?.now();
+  /** Which of these calls (CallSids) the backend knows ended; none when it cannot say. */
+  async ended(calls: string[]): Promise<string[]> {
+    const row = this.row;
+    const answer = row && (await this.#backend.heartbeat(row.sys_id, calls).catch(() => undefined));
+    return (!this.closed && answer?.ended) || [];
   }
 
   /** Releases everything and deletes the row, unless `rowGone` (the backend already dropped it). Final. */

@@ -531,6 +531,37 @@ describe('NotifyClient', () => {
       client.destroy();
     });
 
+    it('a call reconnecting that the backend knows ended is ended at once: CALL_LOST, CALL_DISCONNECT', async function () {
+      this.timeout(15000);
+      const { client, backend, driver, events, errors } = await online(30);
+      const reconnects: unknown[][] = [];
+      client.addEventListener(NOTIFY_EVENTS.RECONNECT, (...args) => reconnects.push(args));
+      client.call({ phoneNumber: '+15551234567' });
+      await waitUntil(() => driver.call);
+      driver.answer();
+      const sid = driver.call!.callSid;
+      driver.reconnecting();
+      expect(reconnects).to.deep.equal([['reconnecting', sid]]);
+      await waitUntil(() => backend.log.some((e) => e.method === 'heartbeat' && e.args[1]), 'never asked', {
+        timeout: 5000,
+      });
+      expect(client.getStatus()).to.equal(Status.RECONNECTING, 'not ended while the backend knows nothing');
+      backend.endedCalls.add(sid);
+      await waitUntil(() => errors().length > 0, 'never ended', { timeout: 5000 });
+      expect(errors()).to.deep.equal(['CALL_LOST']);
+      expect(events.map((e) => e.event).slice(-2)).to.deep.equal([
+        STD_EVENTS.ERROR,
+        STD_EVENTS.CALL_DISCONNECT,
+      ]);
+      expect(events.at(-1)!.args).to.deep.equal([sid]);
+      expect(client.getStatus()).to.equal(Status.CLOSED);
+      expect(reconnects).to.have.length(1);
+      const asked = backend.log.filter((e) => e.method === 'heartbeat' && e.args[1]).length;
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      expect(backend.log.filter((e) => e.method === 'heartbeat' && e.args[1])).to.have.length(asked);
+      client.destroy();
+    });
+
     it('init() during a replacement takes over; destroy() stops it', async () => {
       const { client, backend } = await online(0.05);
       backend.createError = new NotifyError('BACKEND_UNREACHABLE');
