@@ -12,6 +12,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import prettier from 'prettier';
 import * as registry from '../src/client/errors.js';
+// The recovery codes join the registry when their module loads (as they do in the client, with init()).
+import '../src/client/recovery-errors.js';
 
 export const START_MARKER = '<!-- error-codes:start (npm run docs:errors) -->';
 export const END_MARKER = '<!-- error-codes:end -->';

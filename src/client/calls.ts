@@ -324,7 +324,7 @@ export class CallBook {
   /** Emits CALL_INIT once per call, when the vendor call object exists (for a placed call: and its id). */
   #announce(leg: Leg): void {
     const status = leg.call.status;
-    if (leg.announced || status === Status.CLOSED || leg.placing) return;
+    if (leg.announced || status === Status.CLOSED) return;
     leg.announced = true;
     this.#emitter.emit(STD_EVENTS.CALL_INIT, status, leg.call.callId);
     safeCall('onConnect', this.#config.onConnect, status);
@@ -374,7 +374,7 @@ export class CallBook {
     if (!leg || !this.#has(leg)) return;
     const callSid = leg.call.callId;
     // A placed call that ended before its id was known was still announced: CALL_DISCONNECT follows it.
-    if (leg.call.direction === 'outgoing') this.#announce(leg);
+    if (!leg.placing && leg.call.direction === 'outgoing') this.#announce(leg);
     // Out of the list first: observers of the CLOSED status already see the call gone.
     this.#legs = this.#legs.filter((other) => other !== leg);
     leg.ended.abort();
@@ -403,9 +403,9 @@ export class CallBook {
   #onStatus(leg: Leg, to: Status): void {
     if (to === Status.CLOSED) return;
     if (!leg.announced) {
-      // An OPEN before CALL_INIT (or a placed call's first status with its id): announce() reports it
-      // (CALL_INIT and onConnect with that status) once.
-      if (to !== Status.OPEN && !(leg.call.direction === 'outgoing' && leg.call.callId)) return;
+      // An OPEN before CALL_INIT, or a placed call's (placing done) first status with its id: announce()
+      // reports it (CALL_INIT and onConnect with that status) once.
+      if (to !== Status.OPEN && !(leg.placing === false && leg.call.callId)) return;
       this.#announce(leg);
     } else {
       safeCall('onConnect', this.#config.onConnect, to);

@@ -2,7 +2,9 @@
  * The one error registry. Codes are stable API: add new ones, never rename or reuse them.
  * Each entry is its own documentation: message, explanation and solution (tested for completeness).
  */
-interface ErrorInfo {
+import type { RECOVERY_ERRORS } from './recovery-errors.js';
+
+export interface ErrorInfo {
   readonly message: string;
   readonly explanation: string;
   readonly solution: string;
@@ -101,27 +103,6 @@ export const NOTIFY_ERRORS = {
       'No heartbeat reached the backend within the session TTL (a suspended tab, a lost network): it removed the session, calls no longer reach this client, which went OFFLINE.',
     solution: 'Call init() again to start a new session.',
   },
-  SIGNALING_LOST: {
-    message: 'The connection to the vendor is lost.',
-    explanation:
-      'Its signaling has been down past the grace (docs/decisions.md §16): calls cannot reach this client. It keeps reconnecting.',
-    solution: 'Wait for ONLINE; check the network if it lasts.',
-  },
-  RECONNECT_FAILED: {
-    message: 'Reconnecting gave up.',
-    explanation: 'The backend dropped the session and a new one could not be made in the bounded retries.',
-    solution: 'Call init() again once the backend is reachable.',
-  },
-  CALL_LOST: {
-    message: 'The call ended during an outage.',
-    explanation: 'The far end or the vendor ended it while this client was reconnecting.',
-    solution: 'None: the call is over.',
-  },
-  MEDIA_LOST: {
-    message: 'The call lost its audio.',
-    explanation: 'No media arrived and the vendor gave up restoring it: the call ended.',
-    solution: 'Check the network (UDP) and call again.',
-  },
   TOKEN_INVALID: {
     message: 'The access token is invalid.',
     explanation: 'The vendor rejected the token (signature, account or grant).',
@@ -154,7 +135,11 @@ export const NOTIFY_ERRORS = {
   },
 } as const satisfies Record<string, ErrorInfo>;
 
-export type NotifyErrorCode = keyof typeof NOTIFY_ERRORS;
+/**
+ * The codes of NOTIFY_ERRORS and of recovery (recovery-errors.ts, raised only by code init() loads: their
+ * texts load with it and join NOTIFY_ERRORS then, so the first load stays within its budget).
+ */
+export type NotifyErrorCode = keyof typeof NOTIFY_ERRORS | keyof typeof RECOVERY_ERRORS;
 
 export function isNotifyErrorCode(value: unknown): value is NotifyErrorCode {
   return typeof value === 'string' && Object.prototype.hasOwnProperty.call(NOTIFY_ERRORS, value);
@@ -168,7 +153,7 @@ export class NotifyError extends Error {
   declare readonly cause: unknown;
 
   constructor(code: NotifyErrorCode, message?: string, options?: { cause?: unknown }) {
-    const info: ErrorInfo = NOTIFY_ERRORS[code];
+    const info = (NOTIFY_ERRORS as Record<string, ErrorInfo>)[code]!;
     super(message ?? info.message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'NotifyError';
     this.code = code;
@@ -178,7 +163,10 @@ export class NotifyError extends Error {
 }
 
 /** Wraps anything thrown into a NotifyError, keeping NotifyErrors as they are. */
-export function toNotifyError(error: unknown, fallback: NotifyErrorCode = 'VENDOR_ERROR'): NotifyError {
+export function toNotifyError(
+  error: unknown,
+  fallback: keyof typeof NOTIFY_ERRORS = 'VENDOR_ERROR',
+): NotifyError {
   if (error instanceof NotifyError) return error;
   const message = error instanceof Error ? error.message : String(error);
   return new NotifyError(fallback, `${NOTIFY_ERRORS[fallback].message} ${message}`.trim(), { cause: error });

@@ -3,6 +3,7 @@ import type { NotifyBackend, NotifySession } from './backend.js';
 import type { NotifyConfig } from './config.js';
 import { NotifyError, toNotifyError } from './errors.js';
 import { PhoneSession } from './session.js';
+import './recovery-errors.js';
 import type { StateMachine } from './state.js';
 import type { CallHandle, VendorDriver } from '../drivers/driver.js';
 

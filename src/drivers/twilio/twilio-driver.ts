@@ -1,6 +1,7 @@
 import { Status } from '../../client/constants.js';
 import { TypedEmitter } from '../../client/emitter.js';
 import { NotifyError, type NotifyErrorCode } from '../../client/errors.js';
+import '../../client/recovery-errors.js';
 import type { CallHandle, RegisterOptions, VendorDriver, VendorDriverEvents } from '../driver.js';
 import { DtmfPacer } from './dtmf-pacer.js';
 import { loadTwilioSdk, type TwilioSdkModule } from './load-sdk.js';
