@@ -24,6 +24,8 @@ export interface NotifyClientEvents {
   [STD_EVENTS.CALL_UNMUTE]: [];
   /** Ours (NOTIFY_EVENTS): no callId, the registration; a callId, that call. */
   [NOTIFY_EVENTS.RECONNECT]: [state: 'reconnecting' | 'reconnected', callId: string | undefined];
+  /** Ours (NOTIFY_EVENTS): a call's media warning, raised (`active`) or cleared. */
+  [NOTIFY_EVENTS.CALL_WARNING]: [warning: 'no-audio', active: boolean, callId: string | undefined];
 }
 
 /** The configuration object; the client writes `vendor` and `callerId` back into it. */

@@ -36,6 +36,12 @@ export const NOTIFY_EVENTS = {
    * a callId it is the registration (the device); with one, that call. See docs/decisions.md §16.
    */
   RECONNECT: 'reconnect',
+  /**
+   * A call's media has a problem the vendor may not recover from by itself: `(warning: 'no-audio', active,
+   * callId)`. `no-audio`: no audio arrives (RTP stopped while the connection looks up); `active` false: it
+   * cleared. The call goes on; MEDIA_LOST ends it if the vendor gives up.
+   */
+  CALL_WARNING: 'call_warning',
 } as const;
 
 /** Normalized call status returned by {@link NotifyClient.getStatus}. `CLOSED` also means "no call". */
@@ -72,14 +78,13 @@ export type DeviceState = (typeof DeviceState)[keyof typeof DeviceState];
 export const E164_PATTERN = /^\+[1-9]\d{1,14}$/;
 export const DTMF_PATTERN = /^[0-9*#A-Dw]+$/;
 
-const STD_EVENT_VALUES: ReadonlySet<string> = new Set([
-  ...Object.values(STD_EVENTS),
-  NOTIFY_EVENTS.RECONNECT,
-]);
+const STD_EVENT_VALUES: ReadonlySet<string> = new Set(Object.values({ ...STD_EVENTS, ...NOTIFY_EVENTS }));
 const VENDOR_VALUES: ReadonlySet<string> = new Set(Object.values(Vendor));
 
 /** One of STD_EVENTS, or one of our NOTIFY_EVENTS. */
-export function isStdEvent(value: unknown): value is StdEvent | typeof NOTIFY_EVENTS.RECONNECT {
+export function isStdEvent(
+  value: unknown,
+): value is StdEvent | (typeof NOTIFY_EVENTS)[keyof typeof NOTIFY_EVENTS] {
   return typeof value === 'string' && STD_EVENT_VALUES.has(value);
 }
 

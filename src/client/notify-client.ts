@@ -12,7 +12,6 @@ import type { CallIdentifier, NotifyClientEvents, NotifyConfig } from './config.
 import {
   DTMF_PATTERN,
   DeviceState,
-  NOTIFY_EVENTS,
   STD_EVENTS,
   Status,
   type Vendor,
@@ -455,7 +454,8 @@ export class NotifyClient {
           report: (error) => this.#reportError(error),
           attach: (driver) => this.#calls.attach(driver),
           lost: () => this.#calls.endAll(),
-          reconnect: (state, callId) => this.#emitter.emit(NOTIFY_EVENTS.RECONNECT, state, callId),
+          // NotifyEvent typed the event with its arguments; emit() cannot see that through the union.
+          notify: (event, ...args) => this.#emitter.emit(event, ...(args as [never, never])),
         },
         this.#pendingAvailability,
       );

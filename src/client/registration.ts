@@ -1,6 +1,6 @@
-import { DeviceState, Status, type Vendor } from './constants.js';
+import { DeviceState, NOTIFY_EVENTS, Status, type Vendor } from './constants.js';
 import type { NotifyBackend, NotifySession } from './backend.js';
-import type { NotifyConfig } from './config.js';
+import type { NotifyClientEvents, NotifyConfig } from './config.js';
 import { NotifyError, toNotifyError } from './errors.js';
 import { PhoneSession } from './session.js';
 import './recovery-errors.js';
@@ -25,6 +25,10 @@ export const REPLACE_BACKOFF_MS = [0, 1_000, 2_000, 4_000, 8_000, 16_000] as con
 /** While a call is reconnecting, the backend is asked this often whether the far end ended it. */
 export const RECONNECTING_BEAT_MS = 2_000;
 
+type Events<K extends keyof NotifyClientEvents> = { [E in K]: [E, ...NotifyClientEvents[E]] }[K];
+/** One of our NOTIFY_EVENTS with its arguments. */
+export type NotifyEvent = Events<(typeof NOTIFY_EVENTS)[keyof typeof NOTIFY_EVENTS]>;
+
 /** What a Registration tells its client. */
 export interface RegistrationHooks {
   report(error: NotifyError): void;
@@ -32,8 +36,8 @@ export interface RegistrationHooks {
   attach(driver: VendorDriver): (() => void)[];
   /** The registration was lost under the client (the backend dropped the session): its calls end; how many. */
   lost(): number;
-  /** NOTIFY_EVENTS.RECONNECT: no callId for the registration, a callId for that call. */
-  reconnect(state: 'reconnecting' | 'reconnected', callId?: string): void;
+  /** Emits one of our NOTIFY_EVENTS (RECONNECT: no callId for the registration, a callId for that call). */
+  notify(...event: NotifyEvent): void;
 }
 
 /**
@@ -145,7 +149,7 @@ export class Registration {
     if (pending !== undefined) this.setAvailable(pending);
     if (this.#reconnecting) {
       this.#settle();
-      this.#hooks.reconnect('reconnected');
+      this.#hooks.notify(NOTIFY_EVENTS.RECONNECT, 'reconnected', undefined);
     }
   }
 
@@ -168,7 +172,7 @@ export class Registration {
   #reconnect(): void {
     if (this.#reconnecting || this.#destroyed) return;
     this.#reconnecting = true;
-    this.#hooks.reconnect('reconnecting');
+    this.#hooks.notify(NOTIFY_EVENTS.RECONNECT, 'reconnecting', undefined);
     this.#graceTimer = setTimeout(
       () => this.#hooks.report(new NotifyError('SIGNALING_LOST')),
       SIGNALING_GRACE_MS,
@@ -245,12 +249,15 @@ export class Registration {
         if (status === Status.RECONNECTING && !reconnecting.has(handle)) {
           reconnecting.add(handle);
           pace();
-          this.#hooks.reconnect('reconnecting', callId);
+          this.#hooks.notify(NOTIFY_EVENTS.RECONNECT, 'reconnecting', callId);
         } else if (status === Status.OPEN && reconnecting.has(handle)) {
           off(handle);
-          this.#hooks.reconnect('reconnected', callId);
+          this.#hooks.notify(NOTIFY_EVENTS.RECONNECT, 'reconnected', callId);
         }
       }),
+      on.on('callWarning', (warning, active, handle) =>
+        this.#hooks.notify(NOTIFY_EVENTS.CALL_WARNING, warning, active, driver.getCallSid(handle)),
+      ),
       on.on('callDisconnected', off),
       on.on('callCanceled', off),
       on.on('callRejected', off),

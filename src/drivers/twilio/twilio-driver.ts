@@ -304,6 +304,13 @@ export class TwilioDriver implements VendorDriver {
       reconnecting = false;
       status(Status.OPEN);
     });
+    // The SDK's `low-bytes-received` (under 1 byte/s for 3 s, from 5 s into the call): no audio arrives.
+    const noAudio = (active: boolean) => (name: string) => {
+      if (name === 'low-bytes-received' && current())
+        this.events.emit('callWarning', 'no-audio', active, call);
+    };
+    call.on('warning', noAudio(true));
+    call.on('warning-cleared', noAudio(false));
     call.on('disconnect', () => end('callDisconnected'));
     call.on('cancel', () => end('callCanceled'));
     call.on('reject', () => end('callRejected'));
