@@ -130,6 +130,16 @@ export class PhoneSession {
       onError: (error) => hooks.error(toNotifyError(error, 'BACKEND_ERROR')),
     });
     this.renewal.schedule(created);
+    // A tab shown again, or a network back: beat and renew at once rather than at the next timer, which a
+    // hidden tab may have run late (docs/decisions.md §16).
+    const wake = () => {
+      if (typeof document !== 'undefined' && document.visibilityState === 'hidden') return;
+      this.#heartbeat?.start();
+      if (this.renewal?.due) void this.renewal.renew();
+    };
+    const signal = this.#life.signal;
+    globalThis.document?.addEventListener('visibilitychange', wake, { signal });
+    globalThis.addEventListener?.('online', wake, { signal });
     return true;
   }
 

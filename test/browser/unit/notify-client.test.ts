@@ -488,6 +488,16 @@ describe('NotifyClient', () => {
       expect(client.getDeviceState()).to.equal('online');
     });
 
+    it('beats at once when the network comes back (or the tab is shown), not at the next timer; not after destroy', async () => {
+      const { client, backend } = await online(30);
+      const before = beats(backend);
+      window.dispatchEvent(new Event('online'));
+      expect(beats(backend)).to.equal(before + 1);
+      client.destroy();
+      window.dispatchEvent(new Event('online'));
+      expect(beats(backend)).to.equal(before + 1);
+    });
+
     it('sends none when the backend asks for none (an older backend)', async () => {
       const { backend } = await online(undefined);
       await aWholeInterval(0.05);
