@@ -38,11 +38,12 @@ export function story(log: EventLog): string[] {
   });
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- loose JSON, the assertions check it
+/** An emulator request (POST with a body, GET without); its status and JSON body, loosely typed. */
 export async function emulator(
   on: StackRef,
   path: string,
   body?: object,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- loose JSON, the assertions check it
 ): Promise<{ status: number; body: any }> {
   const response = await fetch(`${on.origin}/emulator${path}`, {
     method: body ? 'POST' : 'GET',

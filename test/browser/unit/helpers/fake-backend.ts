@@ -85,7 +85,7 @@ export class FakeBackend implements NotifyBackend {
     this.#record('heartbeat', sessionSysId, ...(calls ? [calls] : []));
     if (this.heartbeatError) throw this.heartbeatError;
     if (!this.sessions.has(sessionSysId)) throw new NotifyError('NOT_FOUND');
-    if (calls) return { ended: calls.filter((sid) => this.endedCalls.has(sid)) };
+    return calls && { ended: calls.filter((sid) => this.endedCalls.has(sid)) };
   }
 
   async deleteSession(sessionSysId: string) {
