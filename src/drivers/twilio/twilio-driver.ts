@@ -81,6 +81,8 @@ export class TwilioDriver implements VendorDriver {
   #dtmf: DtmfPacer | null = null;
   /** The call the paced digits are for. */
   #dtmfCall: TwilioCall | null = null;
+  /** Calls the client ended (hangup()): their end is no loss to report. */
+  readonly #released = new WeakSet<TwilioCall>();
   /** unregister() was called: the Device is meant to stay unregistered. */
   #unregistered = false;
   /** destroy() was called (it may come while register() or connect() still waits on the SDK). */
@@ -211,7 +213,9 @@ export class TwilioDriver implements VendorDriver {
   }
 
   hangup(handle: CallHandle): void {
-    this.#live(handle)?.disconnect();
+    const call = this.#live(handle);
+    if (call) this.#released.add(call);
+    call?.disconnect();
   }
 
   /** The SDK call behind a handle while it has not ended. */
@@ -294,16 +298,23 @@ export class TwilioDriver implements VendorDriver {
       this.events.emit('callAccepted', call);
       this.events.emit('callStatus', Status.OPEN, call);
     });
-    // Reconnecting (signaling or media): a signaling error now is part of it, and the end it causes is CALL_LOST.
-    let reconnecting = false;
-    call.on('reconnecting', () => {
-      reconnecting = true;
+    // Reconnecting: a signaling error meanwhile is part of it. An end we did not ask for is reported first,
+    // naming what was lost: its media (the SDK gave up its ICE restarts: it ends the call, then emits 53405),
+    // else the call (CALL_LOST). The SDK's `reconnecting` names which: 53405 media, else signaling.
+    let reconnecting: 'MEDIA_LOST' | 'CALL_LOST' | null = null;
+    call.on('reconnecting', (error: unknown) => {
+      reconnecting = codeOf(error) === 53405 ? 'MEDIA_LOST' : 'CALL_LOST';
       status(Status.RECONNECTING);
     });
     call.on('reconnected', () => {
-      reconnecting = false;
+      reconnecting = null;
       status(Status.OPEN);
     });
+    const lost = (cause?: unknown) => {
+      if (!reconnecting || this.#destroyed || this.#released.has(call) || !current()) return;
+      this.events.emit('callError', new NotifyError(reconnecting, undefined, { cause }), call);
+      reconnecting = null;
+    };
     // The SDK's `low-bytes-received` (under 1 byte/s for 3 s, from 5 s into the call): no audio arrives.
     const noAudio = (active: boolean) => (name: string) => {
       if (name === 'low-bytes-received' && current())
@@ -311,18 +322,19 @@ export class TwilioDriver implements VendorDriver {
     };
     call.on('warning', noAudio(true));
     call.on('warning-cleared', noAudio(false));
-    call.on('disconnect', () => end('callDisconnected'));
+    call.on('disconnect', () => {
+      lost();
+      end('callDisconnected');
+    });
     call.on('cancel', () => end('callCanceled'));
     call.on('reject', () => end('callRejected'));
     call.on('error', (error: unknown) => {
       if (!current()) return;
       const closed = call.status() === 'closed';
-      let mapped = mapTwilioError(error);
-      if (SIGNALING_CODES.has(codeOf(error))) {
-        if (!closed && reconnecting) return console.debug('[notify] Twilio call signaling:', error);
-        if (reconnecting) mapped = new NotifyError('CALL_LOST', mapped.message, { cause: error });
-      }
-      this.events.emit('callError', mapped, call);
+      if (reconnecting && (closed || SIGNALING_CODES.has(codeOf(error)))) {
+        if (!closed) return console.debug('[notify] Twilio call signaling:', error);
+        lost(error);
+      } else this.events.emit('callError', mapTwilioError(error), call);
       if (closed) end('callDisconnected');
     });
   }

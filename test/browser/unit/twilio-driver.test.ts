@@ -428,6 +428,27 @@ describe('TwilioDriver (on a fake window.Twilio)', () => {
     expect(seen.at(-1)).to.deep.equal(['callDisconnected']);
   });
 
+  it('media given up during a media reconnect: MEDIA_LOST before the end, once; our own hang-up then is no loss', async () => {
+    const driver = new TwilioDriver({ autoLoadScriptResources: false });
+    const seen = record(driver);
+    await driver.register({ token: 't1', device: {} });
+    await driver.connect({ To: '+15551234567' });
+    const call = FakeDevice.last.call!;
+    call.emit('reconnecting', { code: 53405 });
+    // The SDK ends the call, then emits its error.
+    call.state = 'closed';
+    call.emit('disconnect', call);
+    call.emit('error', { code: 53405, message: 'Media connection failed' });
+    const errors = () => seen.filter(([name]) => name === 'callError') as [string, { code: string }][];
+    expect(errors().map(([, error]) => error.code)).to.deep.equal(['MEDIA_LOST']);
+    expect(seen.slice(-2).map(([name]) => name)).to.deep.equal(['callError', 'callDisconnected']);
+
+    const handle = await driver.connect({ To: '+15551234567' });
+    FakeDevice.last.call!.emit('reconnecting', { code: 53001 });
+    driver.hangup(handle);
+    expect(errors()).to.have.length(1);
+  });
+
   it('maps 53405 (ICE failed past its restarts) to MEDIA_LOST', () => {
     expect(mapTwilioError({ code: 53405, message: 'Media connection failed' }).code).to.equal('MEDIA_LOST');
   });
