@@ -33,7 +33,7 @@ export type StdEvent = (typeof STD_EVENTS)[keyof typeof STD_EVENTS];
 export const NOTIFY_EVENTS = {
   /**
    * The connection is being recovered, or is back: `(state: 'reconnecting' | 'reconnected', callId)`. Without
-   * a callId it is the registration (the device); with one, that call. See docs/decisions.md §16.
+   * a callId it is the registration (the device); with one, that call. See docs/decisions.md §18.
    */
   RECONNECT: 'reconnect',
   /**

@@ -2,6 +2,7 @@ import { Status } from '../../client/constants.js';
 import { TypedEmitter } from '../../client/emitter.js';
 import { NotifyError, type NotifyErrorCode } from '../../client/errors.js';
 import '../../client/recovery-errors.js';
+import type { CallEndOutcome } from '../../client/notify-call.js';
 import type { CallHandle, RegisterOptions, VendorDriver, VendorDriverEvents } from '../driver.js';
 import { DtmfPacer } from './dtmf-pacer.js';
 import { loadTwilioSdk, type TwilioSdkModule } from './load-sdk.js';
@@ -34,14 +35,25 @@ const SIGNALING_CODES: ReadonlySet<number> = new Set([31005, 31009, 53000, 53001
 
 const codeOf = (error: unknown) => (error as { code?: unknown } | null)?.code as number;
 
-const STATUS_MAP: Record<string, Status> = {
-  pending: Status.PENDING,
-  connecting: Status.CONNECTING,
-  ringing: Status.RINGING,
-  open: Status.OPEN,
-  reconnecting: Status.RECONNECTING,
-  closed: Status.CLOSED,
+/**
+ * The SIP outcome of an unanswered call, as Twilio's `hangup` carries it (answerOnBridge: the call rings until
+ * the far end answers, and a refusal ends it with the far end's response, docs/decisions.md §16).
+ */
+const REFUSALS: Record<number, CallEndOutcome> = {
+  31486: 'busy', // 486 Busy Here
+  31480: 'no-answer', // 480 Temporarily Unavailable (the dial timed out)
+  31603: 'declined', // 603 Decline
+  31404: 'failed', // 404 Not Found
 };
+
+/**
+ * The refusal a call error reports: by default the SDK raises a 31005 whose `originalError` is the gateway's
+ * error; with its `enableImprovedSignalingErrorPrecision` option, the precise class itself.
+ */
+export function refusalOf(error: unknown): CallEndOutcome | undefined {
+  const e = error as { code?: number; originalError?: { code?: number } } | null;
+  return REFUSALS[e?.originalError?.code ?? e?.code ?? 0];
+}
 
 /** Maps a Twilio error (with a numeric `code`) onto the registry, keeping the original as cause. */
 export function mapTwilioError(error: unknown): NotifyError {
@@ -81,12 +93,12 @@ export class TwilioDriver implements VendorDriver {
   #dtmf: DtmfPacer | null = null;
   /** The call the paced digits are for. */
   #dtmfCall: TwilioCall | null = null;
-  /** Calls the client ended (hangup()): their end is no loss to report. */
-  readonly #released = new WeakSet<TwilioCall>();
   /** unregister() was called: the Device is meant to stay unregistered. */
   #unregistered = false;
   /** destroy() was called (it may come while register() or connect() still waits on the SDK). */
   #destroyed = false;
+  /** Calls this side hung up or declined: their end is `endedBy: 'local'`. */
+  readonly #endedHere = new WeakSet<TwilioCall>();
 
   constructor(options: { autoLoadScriptResources: boolean }) {
     this.#autoLoad = options.autoLoadScriptResources;
@@ -209,12 +221,14 @@ export class TwilioDriver implements VendorDriver {
   }
 
   reject(handle: CallHandle): void {
-    this.#live(handle)?.reject();
+    const call = this.#live(handle);
+    if (call) this.#endedHere.add(call);
+    call?.reject();
   }
 
   hangup(handle: CallHandle): void {
     const call = this.#live(handle);
-    if (call) this.#released.add(call);
+    if (call) this.#endedHere.add(call);
     call?.disconnect();
   }
 
@@ -250,13 +264,39 @@ export class TwilioDriver implements VendorDriver {
     return this.#live(handle)?.isMuted() ?? false;
   }
 
+  /**
+   * The SDK's own way to keep a stream: `device.audio.setInputDevice()` acquires the microphone and the SDK
+   * gives every call a clone of it (no getUserMedia at call time); `device.destroy()` stops it.
+   */
+  async warmUp(): Promise<void> {
+    const audio = this.#device?.audio;
+    // The SDK lists the devices shortly after the Device is created, and with their ids only once the page
+    // may use the microphone: wait for the list, and if it stays without ids, ask for the microphone once
+    // (the SDK lists them again when it sees the permission granted).
+    const first = () => [...(audio?.availableInputDevices.keys() ?? [])].find(Boolean);
+    const listed = async () => {
+      for (let i = 0; !first() && i < 20; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+      return first();
+    };
+    try {
+      let id = await listed();
+      if (!id) {
+        (await navigator.mediaDevices.getUserMedia({ audio: true })).getTracks()[0]?.stop();
+        id = await listed();
+      }
+      if (id && !this.#destroyed) await audio!.setInputDevice(id);
+    } catch (error) {
+      if (!this.#destroyed) this.events.emit('error', mapTwilioError(error));
+    }
+  }
+
   getCallSid(handle: CallHandle): string | undefined {
     return this.#live(handle)?.parameters?.CallSid || undefined;
   }
 
   destroy(): void {
     this.#destroyed = true;
-    for (const call of [...this.#calls]) call.disconnect();
+    for (const call of [...this.#calls]) this.hangup(call);
     this.#calls.clear();
     this.#clearDtmf();
     this.#device?.destroy();
@@ -281,11 +321,18 @@ export class TwilioDriver implements VendorDriver {
   #watch(call: TwilioCall): void {
     this.#calls.add(call);
     let ended = false;
+    let answered = false;
+    /** The far end refused the call before answering (its SIP response). */
+    let refusal: CallEndOutcome | undefined;
     const end = (event: 'callDisconnected' | 'callCanceled' | 'callRejected') => {
       if (ended || !this.#calls.delete(call)) return;
       ended = true;
       if (this.#dtmfCall === call) this.#clearDtmf();
-      this.events.emit(event, call);
+      if (event !== 'callDisconnected') return this.events.emit(event, call);
+      const here = this.#endedHere.has(call);
+      // Unanswered and not hung up here: the far end or Twilio ended it without saying why.
+      const outcome = refusal ?? (answered ? 'completed' : here ? 'canceled' : 'failed');
+      this.events.emit(event, call, { outcome, endedBy: here ? 'local' : 'remote' });
     };
     // A call the driver released (destroy()) reports nothing more.
     const current = () => this.#calls.has(call);
@@ -294,6 +341,7 @@ export class TwilioDriver implements VendorDriver {
     };
     call.on('ringing', () => status(Status.RINGING));
     call.on('accept', () => {
+      answered = true;
       if (!current()) return;
       this.events.emit('callAccepted', call);
       this.events.emit('callStatus', Status.OPEN, call);
@@ -311,7 +359,7 @@ export class TwilioDriver implements VendorDriver {
       status(Status.OPEN);
     });
     const lost = (cause?: unknown) => {
-      if (!reconnecting || this.#destroyed || this.#released.has(call) || !current()) return;
+      if (!reconnecting || this.#destroyed || this.#endedHere.has(call) || !current()) return;
       this.events.emit('callError', new NotifyError(reconnecting, undefined, { cause }), call);
       reconnecting = null;
     };
@@ -334,13 +382,19 @@ export class TwilioDriver implements VendorDriver {
       if (reconnecting && (closed || SIGNALING_CODES.has(codeOf(error)))) {
         if (!closed) return console.debug('[notify] Twilio call signaling:', error);
         lost(error);
-      } else this.events.emit('callError', mapTwilioError(error), call);
+      } else {
+        // Busy, no answer, declined: an outcome the call reports when it ends, not an error of the phone.
+        refusal = answered ? undefined : refusalOf(error);
+        if (refusal) return;
+        this.events.emit('callError', mapTwilioError(error), call);
+      }
       if (closed) end('callDisconnected');
     });
   }
 
   #emitStatus(call: TwilioCall): void {
-    const status = STATUS_MAP[call.status()];
-    if (status && status !== Status.CLOSED) this.events.emit('callStatus', status, call);
+    // The SDK's Call.State values are ours (pending, connecting, ringing, open, reconnecting, closed).
+    const status = call.status() as Status;
+    if (status !== Status.CLOSED) this.events.emit('callStatus', status, call);
   }
 }
