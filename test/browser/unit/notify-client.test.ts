@@ -583,7 +583,7 @@ describe('NotifyClient', () => {
         STD_EVENTS.ERROR,
         STD_EVENTS.CALL_DISCONNECT,
       ]);
-      expect(events.at(-1)!.args).to.deep.equal([sid]);
+      expect(events.at(-1)!.args[0]).to.equal(sid);
       expect(client.getStatus()).to.equal(Status.CLOSED);
       expect(reconnects).to.have.length(1);
       const asked = backend.log.filter((e) => e.method === 'heartbeat' && e.args[1]).length;
