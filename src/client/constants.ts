@@ -33,7 +33,7 @@ export type StdEvent = (typeof STD_EVENTS)[keyof typeof STD_EVENTS];
 export const NOTIFY_EVENTS = {
   /**
    * The connection is being recovered, or is back: `(state: 'reconnecting' | 'reconnected', callId)`. Without
-   * a callId it is the registration (the device); with one, that call. See docs/decisions.md §18.
+   * a callId it is the registration (the device); with one, that call. See docs/decisions.md §19.
    */
   RECONNECT: 'reconnect',
   /**
@@ -61,6 +61,8 @@ export const Vendor = {
   TWILIO_DIRECT: 'TwilioDirect',
   /** @deprecated Use `Vendor.TWILIO_DIRECT`; accepted with a one-time console warning. */
   TWILIO: 'Twilio',
+  /** Standard SIP over WebSocket to any PBX (our extension, not a ServiceNow vendor; issue 15). */
+  SIP: 'SIP',
 } as const;
 
 export type Vendor = (typeof Vendor)[keyof typeof Vendor];
@@ -79,7 +81,6 @@ export const E164_PATTERN = /^\+[1-9]\d{1,14}$/;
 export const DTMF_PATTERN = /^[0-9*#A-Dw]+$/;
 
 const STD_EVENT_VALUES: ReadonlySet<string> = new Set(Object.values({ ...STD_EVENTS, ...NOTIFY_EVENTS }));
-const VENDOR_VALUES: ReadonlySet<string> = new Set(Object.values(Vendor));
 
 /** One of STD_EVENTS, or one of our NOTIFY_EVENTS. */
 export function isStdEvent(
@@ -95,10 +96,8 @@ let twilioAliasWarned = false;
  * (`'TWILIO_DIRECT'`, as the backend sends it) or the deprecated `'Twilio'`. Returns null when unknown.
  */
 export function normalizeVendor(value: unknown): Vendor | null {
-  if (typeof value !== 'string') return null;
-  let vendor: Vendor | null = null;
-  if (VENDOR_VALUES.has(value)) vendor = value as Vendor;
-  else if (value in Vendor) vendor = Vendor[value as keyof typeof Vendor];
+  // The own [key, value] entries (a key such as 'toString' is no vendor); a non-string matches none.
+  const vendor = Object.entries(Vendor).find((entry) => entry.includes(value as string))?.[1] ?? null;
   if (vendor === Vendor.TWILIO && !twilioAliasWarned) {
     twilioAliasWarned = true;
     console.warn('[notify] Vendor.TWILIO is deprecated; using Vendor.TWILIO_DIRECT.');

@@ -15,7 +15,7 @@ const GONE: ReadonlySet<string> = new Set(['NOT_FOUND', 'UNAUTHENTICATED', 'SESS
  * registration then makes a new session. Other failures are retried at the next beat.
  * `dispose()` (the session ends) stops it and drops the answers still in flight.
  *
- * Hidden tabs (docs/decisions.md §18): Chrome runs chained timers (a setInterval, or timeouts set from
+ * Hidden tabs (docs/decisions.md §19): Chrome runs chained timers (a setInterval, or timeouts set from
  * timeouts) once a minute after 5 minutes hidden, which would stretch a 30 s rhythm towards the 90 s TTL and
  * expire short-TTL sessions. The next beat is therefore set from the previous beat's answer (a network task,
  * where no timer chain grows), so only the ordinary 1 s alignment applies; a whole interval without an

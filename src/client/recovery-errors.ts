@@ -1,7 +1,7 @@
 import { NOTIFY_ERRORS, type ErrorInfo } from './errors.js';
 
 /**
- * The error codes of recovery (docs/decisions.md §18). Only code loaded by init() raises them (the
+ * The error codes of recovery (docs/decisions.md §19). Only code loaded by init() raises them (the
  * registration, the session, the vendor driver), so their texts load with it and join NOTIFY_ERRORS when this
  * module is first imported: the first load of the bundle stays within its size budget. Codes are stable API.
  */
@@ -9,7 +9,7 @@ export const RECOVERY_ERRORS = {
   SIGNALING_LOST: {
     message: 'The connection to the vendor is lost.',
     explanation:
-      'Its signaling has been down past the grace (docs/decisions.md §18): calls cannot reach this client. It keeps reconnecting.',
+      'Its signaling has been down past the grace (docs/decisions.md §19): calls cannot reach this client. It keeps reconnecting.',
     solution: 'Wait for ONLINE; check the network if it lasts.',
   },
   RECONNECT_FAILED: {

@@ -44,7 +44,7 @@ export interface RegistrationHooks {
  * The client's registration since init(): its PhoneSession (backend row, driver, token renewal, heartbeat),
  * the device state it moves between initializing, online and offline, and the availability asked for while
  * not online. NotifyClient is the facade and owns the device state machine; this owns the registration's life
- * (after mediasoup-client's Device/Transport split), including its recovery (docs/decisions.md §18): a lost
+ * (after mediasoup-client's Device/Transport split), including its recovery (docs/decisions.md §19): a lost
  * vendor registration is waited for (the driver reconnects), a session the backend dropped is replaced.
  * Loaded with the first init(), with the session's code.
  */

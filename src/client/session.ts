@@ -131,7 +131,7 @@ export class PhoneSession {
     });
     this.renewal.schedule(created);
     // A tab shown again, or a network back: beat and renew at once rather than at the next timer, which a
-    // hidden tab may have run late (docs/decisions.md §18).
+    // hidden tab may have run late (docs/decisions.md §19).
     const wake = () => {
       if (typeof document !== 'undefined' && document.visibilityState === 'hidden') return;
       this.#heartbeat?.start();

@@ -2,7 +2,7 @@
  * A registration the vendor forgot while the socket stays open (the emulator's `forget` fault; Twilio's SDK
  * issues #444 and #299: a tab that shows registered and never rings). Nothing reaches the page, so it cannot
  * be detected there; it is repaired by the Device's own periodic register (emulator/limits.ts
- * SDK_REGISTRATION_INTERVAL_MS, 30 s), which bounds the time an agent is unreachable (docs/decisions.md §18).
+ * SDK_REGISTRATION_INTERVAL_MS, 30 s), which bounds the time an agent is unreachable (docs/decisions.md §19).
  */
 import { expect, waitUntil } from '@open-wc/testing';
 import { stack } from './helpers.js';
