@@ -13,6 +13,8 @@ import { fileURLToPath } from 'node:url';
 import prettier from 'prettier';
 import { NOTIFY_ERROR_DOCS } from '../src/client/error-docs.js';
 import { NOTIFY_ERRORS } from '../src/client/errors.js';
+// The recovery codes join the registry when their module loads (as they do in the client, with init()).
+import '../src/client/recovery-errors.js';
 
 export const START_MARKER = '<!-- error-codes:start (npm run docs:errors) -->';
 export const END_MARKER = '<!-- error-codes:end -->';

@@ -6,9 +6,12 @@ import { NotifyError } from '../errors.js';
 import { newSysId, sessionIdentity } from '../ids.js';
 import { normalizeName } from '../names.js';
 import { availableColleaguesPage } from '../paging.js';
-import { errorResponses, sysIdParams, tokenProperties, userSchema } from '../schemas.js';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type ClientSession } from '../store/store.js';
+import { callSidSchema, errorResponses, sysIdParams, tokenProperties, userSchema } from '../schemas.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, isTerminalStatus, type ClientSession } from '../store/store.js';
 import { mintVendorToken, vendorDevice, vendorServed } from '../vendor-tokens.js';
+
+/** A heartbeat asks about at most this many calls (a client holds a few: active, held, waiting, consulting). */
+const MAX_HEARTBEAT_CALLS = 10;
 
 const sessionSchema = {
   type: 'object',
@@ -135,15 +138,58 @@ export const sessionRoutes: FastifyPluginAsync<BackendContext> = async (app, ctx
     },
   );
 
-  // The client's liveness signal (every `heartbeatSeconds`): one read and one indexed update.
-  app.post<{ Params: { sysId: string } }>(
+  // The client's liveness signal (every `heartbeatSeconds`): one read and one indexed update. While its
+  // signaling is down a client also asks which of its calls ended meanwhile (`calls`, its own CallSids):
+  // the far end may have hung up, and the vendor cannot tell it until the signaling is back (issue 10).
+  app.post<{ Params: { sysId: string }; Body: { calls?: string[] } | undefined }>(
     '/sessions/:sysId/heartbeat',
-    { schema: { params: sysIdParams, response: { 204: { type: 'null' }, ...errorResponses } } },
+    {
+      schema: {
+        params: sysIdParams,
+        // Per content type: a heartbeat without a body (the usual one) has nothing to validate.
+        body: {
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                additionalProperties: false,
+                properties: {
+                  calls: {
+                    type: 'array',
+                    items: callSidSchema,
+                    maxItems: MAX_HEARTBEAT_CALLS,
+                    uniqueItems: true,
+                    description:
+                      "CallSids of this session's calls to check; the answer lists those that ended.",
+                  },
+                },
+              },
+            },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            required: ['ended'],
+            properties: { ended: { type: 'array', items: callSidSchema } },
+          },
+          204: { type: 'null' },
+          ...errorResponses,
+        },
+      },
+    },
     async (request, reply) => {
       const session = await ownSession(request);
       // It may have expired (and been swept) since it was read: never revive it.
       if (!(await ctx.store.touchSession(session.sys_id, ctx.liveSince()))) return expired(session.user);
-      return reply.code(204).send();
+      const asked = request.body?.calls;
+      if (!asked) return reply.code(204).send();
+      // Only this session's own calls are answered: another session's CallSid reads as not ended.
+      const calls = await Promise.all(asked.map((callSid) => ctx.store.getCall(callSid)));
+      const ended = calls
+        .filter((call) => call?.session === session.sys_id && isTerminalStatus(call.status))
+        .map((call) => call!.call_sid);
+      return { ended };
     },
   );
 

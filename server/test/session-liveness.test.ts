@@ -56,6 +56,46 @@ describe('session liveness (heartbeat, expiry, sweep)', () => {
     assert.ok((await app.notifyStore.getSession(aliceS.session.sys_id))!.last_seen > before);
   });
 
+  it('a heartbeat asking about calls answers which of its own ended (issue 10); others read as not ended', async () => {
+    aliceS = await createSession(app, alice);
+    bobS = await createSession(app, bob);
+    const [ended, live, bobs] = [callSid(++n), callSid(++n), callSid(++n)];
+    const leg = (sid: string, session: string, status: 'completed' | 'in-progress') =>
+      app.notifyStore.upsertCall({
+        call_sid: sid,
+        session,
+        direction: 'outbound',
+        from: 'client:x',
+        to: '+15551234567',
+        status,
+      });
+    await leg(ended, aliceS.session.sys_id, 'completed');
+    await leg(live, aliceS.session.sys_id, 'in-progress');
+    await leg(bobs, bobS.session.sys_id, 'completed');
+    const asked = await app.inject({
+      method: 'POST',
+      url: `/sessions/${aliceS.session.sys_id}/heartbeat`,
+      headers: alice.headers,
+      payload: { calls: [ended, live, bobs, callSid(++n)] },
+    });
+    assert.equal(asked.statusCode, 200, asked.body);
+    assert.deepEqual(asked.json(), { ended: [ended] });
+    for (const payload of [
+      { calls: ['nope'] },
+      { calls: Array.from({ length: 11 }, (_, k) => callSid(k)) },
+      { calls: [ended, ended] },
+    ]) {
+      const bad = await app.inject({
+        method: 'POST',
+        url: `/sessions/${aliceS.session.sys_id}/heartbeat`,
+        headers: alice.headers,
+        payload,
+      });
+      assert.equal(bad.statusCode, 400, JSON.stringify(payload));
+      assert.equal((bad.json() as { error: { code: string } }).error.code, 'VALIDATION_FAILED');
+    }
+  });
+
   it('an expired session is not rung (incoming, client to client), not listed, and its heartbeat is 404', async () => {
     aliceS = await createSession(app, alice);
     bobS = await createSession(app, bob);

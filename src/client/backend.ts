@@ -69,7 +69,11 @@ export interface NotifyBackend {
   }): Promise<CreateSessionResult>;
   refreshToken(sessionSysId: string): Promise<TokenResult>;
   /** Tells the backend the session is alive. Rejects with NOT_FOUND once the session expired. */
-  heartbeat(sessionSysId: string): Promise<void>;
+  /**
+   * The session is alive. With `calls` (its own CallSids, while its signaling is down) it also asks which of
+   * them ended: resolves `{ended}` then (an older backend resolves nothing: none known to have ended).
+   */
+  heartbeat(sessionSysId: string, calls?: string[]): Promise<void | { ended: string[] }>;
   deleteSession(sessionSysId: string): Promise<void>;
   /**
    * One page of the available clients: the first without `cursor`, else the page after the one whose
@@ -158,8 +162,12 @@ export class HttpNotifyBackend implements NotifyBackend {
     return this.#request<TokenResult>('POST', `/sessions/${encodeURIComponent(sessionSysId)}/token`);
   }
 
-  async heartbeat(sessionSysId: string) {
-    await this.#request('POST', `/sessions/${encodeURIComponent(sessionSysId)}/heartbeat`);
+  heartbeat(sessionSysId: string, calls?: string[]) {
+    return this.#request<void | { ended: string[] }>(
+      'POST',
+      `/sessions/${encodeURIComponent(sessionSysId)}/heartbeat`,
+      calls && { calls },
+    );
   }
 
   async deleteSession(sessionSysId: string) {

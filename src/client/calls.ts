@@ -201,7 +201,9 @@ export class CallBook {
           leg.placing = false;
           if (this.#has(leg)) {
             leg.handle ??= handle;
-            return this.#announce(leg);
+            // CALL_INIT carries the call's id: the vendor may know it only from its first status (ringing).
+            if (leg.call.callId) this.#announce(leg);
+            return;
           }
           // hangupCall() (or destroy()) came while the vendor was still placing the call: the call it
           // just created is nobody's any more, so end it instead of leaving it live with the microphone.
@@ -321,7 +323,7 @@ export class CallBook {
     return leg;
   }
 
-  /** Emits CALL_INIT once per call, when the vendor call object exists. */
+  /** Emits CALL_INIT once per call, when the vendor call object exists (for a placed call: and its id). */
   #announce(leg: Leg): void {
     const status = leg.call.status;
     if (leg.announced || status === Status.CLOSED) return;
@@ -378,6 +380,8 @@ export class CallBook {
     if (!leg || !this.#has(leg)) return;
     const { call } = leg;
     const callSid = call.callId;
+    // A placed call that ended before its id was known was still announced: CALL_DISCONNECT follows it.
+    if (!leg.placing && call.direction === 'outgoing') this.#announce(leg);
     // Out of the list first: observers of the CLOSED status already see the call gone.
     this.#legs = this.#legs.filter((other) => other !== leg);
     leg.ended.abort();
@@ -400,18 +404,22 @@ export class CallBook {
     }
   }
 
-  endAll(): void {
-    for (const leg of this.#legs) {
+  /** Ends every call; how many there were. */
+  endAll(): number {
+    const legs = this.#legs;
+    for (const leg of legs) {
       if (leg.parked) this.hangup(leg);
       this.#end(leg, 'disconnect');
     }
+    return legs.length;
   }
 
   #onStatus(leg: Leg, to: Status): void {
     if (to === Status.CLOSED) return;
     if (!leg.announced) {
-      // An OPEN before CALL_INIT: announce() reports it (CALL_INIT and onConnect with `open`) once.
-      if (to !== Status.OPEN) return;
+      // An OPEN before CALL_INIT, or a placed call's (placing done) first status with its id: announce()
+      // reports it (CALL_INIT and onConnect with that status) once.
+      if (to !== Status.OPEN && !(leg.placing === false && leg.call.callId)) return;
       this.#announce(leg);
     } else {
       safeCall('onConnect', this.#config.onConnect, to);

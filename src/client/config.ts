@@ -1,5 +1,5 @@
 import type { AuthToken, NotifyBackend } from './backend.js';
-import { STD_EVENTS, type Status, type Vendor } from './constants.js';
+import { NOTIFY_EVENTS, STD_EVENTS, type Status, type Vendor } from './constants.js';
 import type { DriverFactory } from '../drivers/driver.js';
 import type { NotifyErrorCode } from './errors.js';
 import type { NotifyCall } from './notify-call.js';
@@ -25,6 +25,10 @@ export interface NotifyClientEvents {
   [STD_EVENTS.CALL_DISCONNECT]: [callId: string | undefined, call: NotifyCall];
   [STD_EVENTS.CALL_MUTE]: [];
   [STD_EVENTS.CALL_UNMUTE]: [];
+  /** Ours (NOTIFY_EVENTS): no callId, the registration; a callId, that call. */
+  [NOTIFY_EVENTS.RECONNECT]: [state: 'reconnecting' | 'reconnected', callId: string | undefined];
+  /** Ours (NOTIFY_EVENTS): a call's media warning, raised (`active`) or cleared. */
+  [NOTIFY_EVENTS.CALL_WARNING]: [warning: 'no-audio', active: boolean, callId: string | undefined];
 }
 
 /** The configuration object; the client writes `vendor` and `callerId` back into it. */

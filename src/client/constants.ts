@@ -29,6 +29,21 @@ export const STD_EVENTS = {
 
 export type StdEvent = (typeof STD_EVENTS)[keyof typeof STD_EVENTS];
 
+/** Ours, not ServiceNow's: the extension events addEventListener() also accepts. */
+export const NOTIFY_EVENTS = {
+  /**
+   * The connection is being recovered, or is back: `(state: 'reconnecting' | 'reconnected', callId)`. Without
+   * a callId it is the registration (the device); with one, that call. See docs/decisions.md §21.
+   */
+  RECONNECT: 'reconnect',
+  /**
+   * A call's media has a problem the vendor may not recover from by itself: `(warning: 'no-audio', active,
+   * callId)`. `no-audio`: no audio arrives (RTP stopped while the connection looks up); `active` false: it
+   * cleared. The call goes on; MEDIA_LOST ends it if the vendor gives up.
+   */
+  CALL_WARNING: 'call_warning',
+} as const;
+
 /** Normalized call status returned by {@link NotifyClient.getStatus}. `CLOSED` also means "no call". */
 export const Status = {
   PENDING: 'pending',
@@ -65,9 +80,12 @@ export type DeviceState = (typeof DeviceState)[keyof typeof DeviceState];
 export const E164_PATTERN = /^\+[1-9]\d{1,14}$/;
 export const DTMF_PATTERN = /^[0-9*#A-Dw]+$/;
 
-const STD_EVENT_VALUES: ReadonlySet<string> = new Set(Object.values(STD_EVENTS));
+const STD_EVENT_VALUES: ReadonlySet<string> = new Set(Object.values({ ...STD_EVENTS, ...NOTIFY_EVENTS }));
 
-export function isStdEvent(value: unknown): value is StdEvent {
+/** One of STD_EVENTS, or one of our NOTIFY_EVENTS. */
+export function isStdEvent(
+  value: unknown,
+): value is StdEvent | (typeof NOTIFY_EVENTS)[keyof typeof NOTIFY_EVENTS] {
   return typeof value === 'string' && STD_EVENT_VALUES.has(value);
 }
 

@@ -110,4 +110,21 @@ export const NOTIFY_ERROR_DOCS: Record<NotifyErrorCode, ErrorDoc> = {
     explanation: 'A telephony vendor error with no more specific code; the original is the cause.',
     solution: 'See the vendor error code in the message.',
   },
+  SIGNALING_LOST: {
+    explanation:
+      'Its signaling has been down past the grace (docs/decisions.md §21): calls cannot reach this client. It keeps reconnecting.',
+    solution: 'Wait for ONLINE; check the network if it lasts.',
+  },
+  RECONNECT_FAILED: {
+    explanation: 'The backend dropped the session and a new one could not be made in the bounded retries.',
+    solution: 'Call init() again once the backend is reachable.',
+  },
+  CALL_LOST: {
+    explanation: 'The far end or the vendor ended it while this client was reconnecting.',
+    solution: 'None: the call is over.',
+  },
+  MEDIA_LOST: {
+    explanation: 'No media arrived and the vendor gave up restoring it: the call ended.',
+    solution: 'Check the network (UDP) and call again.',
+  },
 };

@@ -1,4 +1,5 @@
 import type { ErrorDoc } from './error-docs.js';
+import type { RECOVERY_ERRORS } from './recovery-errors.js';
 
 /**
  * The one error registry. Codes are stable API: add new ones, never rename or reuse them. Each code has a
@@ -35,7 +36,11 @@ export const NOTIFY_ERRORS = {
   VENDOR_ERROR: { message: 'The vendor reported an error.' },
 } as const satisfies Record<string, { readonly message: string }>;
 
-export type NotifyErrorCode = keyof typeof NOTIFY_ERRORS;
+/**
+ * The codes of NOTIFY_ERRORS and of recovery (recovery-errors.ts, raised only by code init() loads: their
+ * messages load with it and join NOTIFY_ERRORS then, so the first load stays within its budget).
+ */
+export type NotifyErrorCode = keyof typeof NOTIFY_ERRORS | keyof typeof RECOVERY_ERRORS;
 
 export function isNotifyErrorCode(value: unknown): value is NotifyErrorCode {
   return typeof value === 'string' && Object.prototype.hasOwnProperty.call(NOTIFY_ERRORS, value);
@@ -48,7 +53,7 @@ export class NotifyError extends Error {
 
   constructor(code: NotifyErrorCode, message?: string, options?: { cause?: unknown }) {
     super(
-      message ?? NOTIFY_ERRORS[code].message,
+      message ?? (NOTIFY_ERRORS as Record<string, { message: string }>)[code]!.message,
       options?.cause === undefined ? undefined : { cause: options.cause },
     );
     this.name = 'NotifyError';
@@ -57,7 +62,10 @@ export class NotifyError extends Error {
 }
 
 /** Wraps anything thrown into a NotifyError, keeping NotifyErrors as they are. */
-export function toNotifyError(error: unknown, fallback: NotifyErrorCode = 'VENDOR_ERROR'): NotifyError {
+export function toNotifyError(
+  error: unknown,
+  fallback: keyof typeof NOTIFY_ERRORS = 'VENDOR_ERROR',
+): NotifyError {
   if (error instanceof NotifyError) return error;
   const message = error instanceof Error ? error.message : String(error);
   return new NotifyError(fallback, `${NOTIFY_ERRORS[fallback].message} ${message}`.trim(), { cause: error });

@@ -3,19 +3,30 @@ import { toNotifyError } from './errors.js';
 /** Shortest heartbeat interval accepted from a backend. */
 const MIN_INTERVAL_MS = 250;
 
+/** Answers that mean the backend no longer has the session (expired, deleted, or its user signed out). */
+const GONE: ReadonlySet<string> = new Set(['NOT_FOUND', 'UNAUTHENTICATED', 'SESSION_EXPIRED']);
+
 /**
  * Heartbeats of one session (`POST /sessions/:sysId/heartbeat` every `heartbeatSeconds` of the backend)
- * while the client is ONLINE, so the backend can tell a live client from a tab that vanished without
- * destroy(). A heartbeat answered NOT_FOUND means the backend expired the session (e.g. a suspended tab):
- * `onGone` runs once and the heartbeat stops for good. Other failures are retried at the next beat.
+ * for as long as the session lives, so the backend can tell a live client from a tab that vanished without
+ * destroy(). Plain HTTP, independent of the vendor's signaling: a signaling outage longer than the session
+ * TTL must not expire the session (issue 10). A heartbeat answered NOT_FOUND (or 401) means the backend no
+ * longer has the session (e.g. a suspended tab): `onGone` runs once and the heartbeat stops for good; the
+ * registration then makes a new session. Other failures are retried at the next beat.
  * `dispose()` (the session ends) stops it and drops the answers still in flight.
+ *
+ * Hidden tabs (docs/decisions.md §21): Chrome runs chained timers (a setInterval, or timeouts set from
+ * timeouts) once a minute after 5 minutes hidden, which would stretch a 30 s rhythm towards the 90 s TTL and
+ * expire short-TTL sessions. The next beat is therefore set from the previous beat's answer (a network task,
+ * where no timer chain grows), so only the ordinary 1 s alignment applies; a whole interval without an
+ * answer (a request that hangs) beats anyway.
  */
 export class Heartbeat {
   readonly #intervalMs: number;
   readonly #send: () => Promise<unknown>;
   readonly #onGone: () => void;
   readonly #life = new AbortController();
-  #timer: ReturnType<typeof setInterval> | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
   /** Beats ran before, so a return to ONLINE beats at once. */
   #started = false;
 
@@ -27,18 +38,24 @@ export class Heartbeat {
     this.#onGone = onGone;
   }
 
-  /** The client went ONLINE. */
+  /** The session exists: beats from now on (at once when it ran before). */
   start(): void {
     this.stop();
     if (!this.#intervalMs || this.#life.signal.aborted) return;
     if (this.#started) this.#beat();
+    else this.#next();
     this.#started = true;
-    this.#timer = setInterval(() => this.#beat(), this.#intervalMs);
   }
 
-  /** The client left ONLINE; an answer in flight still counts. */
+  /** The next beat in an interval from now. */
+  #next(): void {
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => this.#beat(), this.#intervalMs);
+  }
+
+  /** Stops beating; an answer in flight still counts. */
   stop(): void {
-    clearInterval(this.#timer);
+    clearTimeout(this.#timer);
     this.#timer = undefined;
   }
 
@@ -50,15 +67,24 @@ export class Heartbeat {
 
   #beat(): void {
     const life = this.#life.signal;
-    this.#send().catch((error: unknown) => {
-      if (life.aborted) return;
-      const failure = toNotifyError(error, 'BACKEND_ERROR');
-      if (failure.code !== 'NOT_FOUND') {
+    this.#next(); // in case the answer never comes
+    this.#send().then(
+      () => this.#answered(),
+      (error: unknown) => {
+        if (life.aborted) return;
+        const failure = toNotifyError(error, 'BACKEND_ERROR');
+        if (GONE.has(failure.code)) {
+          this.dispose();
+          return this.#onGone();
+        }
         console.debug('[notify] heartbeat failed, retrying at the next beat:', failure.message);
-        return;
-      }
-      this.dispose();
-      this.#onGone();
-    });
+        this.#answered();
+      },
+    );
+  }
+
+  /** The next beat an interval after the answer (class comment: hidden tabs); none after stop() or dispose(). */
+  #answered(): void {
+    if (!this.#life.signal.aborted && this.#timer !== undefined) this.#next();
   }
 }

@@ -81,7 +81,8 @@ export class NotifyClient {
   }
 
   /**
-   * Registers a listener for one of `STD_EVENTS` and returns the function that removes it.
+   * Registers a listener for one of `STD_EVENTS` (or of our `NOTIFY_EVENTS`) and returns the function that
+   * removes it.
    * A listener that throws is reported on the console and affects nothing else.
    * An unknown event name reports INVALID_ARGUMENT and returns a no-op.
    */
@@ -453,6 +454,8 @@ export class NotifyClient {
           report: (error) => this.#reportError(error),
           attach: (driver) => this.#calls.attach(driver),
           lost: () => this.#calls.endAll(),
+          // NotifyEvent typed the event with its arguments; emit() cannot see that through the union.
+          notify: (event, ...args) => this.#emitter.emit(event, ...(args as [never, never])),
         },
         this.#pendingAvailability,
       );
@@ -465,7 +468,6 @@ export class NotifyClient {
   }
 
   #onDeviceState(to: DeviceState, from: DeviceState): void {
-    this.#registration?.deviceChanged(to);
     if (to === DeviceState.ONLINE) {
       this.#emitter.emit(STD_EVENTS.ONLINE);
       safeCall('onReady', this.#config.onReady);

@@ -10,8 +10,10 @@ import { createDriver } from '../drivers/factory.js';
 
 /** What a PhoneSession tells its client (it moves the client's device state between online and offline itself). */
 export interface PhoneSessionHooks {
-  /** The backend expired the session (a heartbeat was answered NOT_FOUND). */
+  /** The backend no longer has the session (a heartbeat was answered NOT_FOUND or 401). */
   gone(): void;
+  /** The vendor's registration was lost (its signaling is down, or it dropped us); ONLINE again ends it. */
+  lost(): void;
   error(error: NotifyError): void;
   /** Subscribes the client to the driver's call events; returns the unsubscribe functions. */
   attach(driver: VendorDriver): (() => void)[];
@@ -30,6 +32,8 @@ export class PhoneSession {
   renewal: TokenRenewal | null = null;
   #heartbeat: Heartbeat | null = null;
   #subscriptions: (() => void)[] = [];
+  /** The vendor says it routes calls to us (its last word was `registered`). */
+  #registered = false;
   readonly #life = new AbortController();
 
   readonly #backend: NotifyBackend;
@@ -50,9 +54,10 @@ export class PhoneSession {
     this.#hooks = hooks;
   }
 
-  /** Registered again with a valid token, or a token renewed: ONLINE again. */
+  /** Registered with a valid token: ONLINE again (a token renewed during a signaling outage is not enough). */
   #online(): void {
-    if (this.#device.state === DeviceState.OFFLINE) this.#device.transition(DeviceState.ONLINE);
+    if (this.#registered && this.renewal?.valid && this.#device.state === DeviceState.OFFLINE)
+      this.#device.transition(DeviceState.ONLINE);
   }
 
   get closed(): boolean {
@@ -89,6 +94,7 @@ export class PhoneSession {
       () => backend.heartbeat(row.sys_id),
       hooks.gone,
     );
+    if (!this.closed) this.#heartbeat.start();
     if (this.closed) {
       driver.destroy();
       return false;
@@ -97,9 +103,12 @@ export class PhoneSession {
     const on = driver.events;
     this.#subscriptions = [
       on.on('registered', () => {
-        if (this.renewal?.valid) this.#online();
+        this.#registered = true;
+        this.#online();
       }),
       on.on('unregistered', () => {
+        this.#registered = false;
+        hooks.lost();
         if (this.#device.state === DeviceState.ONLINE) this.#device.transition(DeviceState.OFFLINE);
       }),
       on.on('error', (error) => (error.code === 'TOKEN_EXPIRED' ? this.#expired() : hooks.error(error))),
@@ -109,6 +118,7 @@ export class PhoneSession {
     ];
     await driver.register({ token: created.token, device: created.device ?? {} });
     if (this.closed) return false;
+    this.#registered = true;
     this.renewal = new TokenRenewal({
       refresh: config.forceRefreshToken !== false,
       request: () => backend.refreshToken(row.sys_id),
@@ -120,6 +130,16 @@ export class PhoneSession {
       onError: (error) => hooks.error(toNotifyError(error, 'BACKEND_ERROR')),
     });
     this.renewal.schedule(created);
+    // A tab shown again, or a network back: beat and renew at once rather than at the next timer, which a
+    // hidden tab may have run late (docs/decisions.md §21).
+    const wake = () => {
+      if (typeof document !== 'undefined' && document.visibilityState === 'hidden') return;
+      this.#heartbeat?.start();
+      if (this.renewal?.due) void this.renewal.renew();
+    };
+    const signal = this.#life.signal;
+    globalThis.document?.addEventListener('visibilitychange', wake, { signal });
+    globalThis.addEventListener?.('online', wake, { signal });
     return true;
   }
 
@@ -131,10 +151,11 @@ export class PhoneSession {
     this.#hooks.error(new NotifyError('TOKEN_EXPIRED'));
   }
 
-  /** Heartbeats run while the client is ONLINE. */
-  beat(online: boolean): void {
-    if (online) this.#heartbeat?.start();
-    else this.#heartbeat?.stop();
+  /** Which of these calls (CallSids) the backend knows ended; none when it cannot say. */
+  async ended(calls: string[]): Promise<string[]> {
+    const row = this.row;
+    const answer = row && (await this.#backend.heartbeat(row.sys_id, calls).catch(() => undefined));
+    return (!this.closed && answer?.ended) || [];
   }
 
   /** Releases everything and deletes the row, unless `rowGone` (the backend already dropped it). Final. */

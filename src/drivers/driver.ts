@@ -26,6 +26,7 @@ export type CallHandle = object;
  */
 export interface VendorDriverEvents {
   registered: [];
+  /** The vendor no longer routes calls to us (e.g. its signaling is down); `registered` again ends it. */
   unregistered: [];
   error: [error: NotifyError];
   tokenWillExpire: [];
@@ -38,6 +39,11 @@ export interface VendorDriverEvents {
   callCanceled: [call: CallHandle];
   callRejected: [call: CallHandle];
   callError: [error: NotifyError, call: CallHandle];
+  /**
+   * A media warning of a call raised (`active`) or cleared. `no-audio`: no audio arrives although the
+   * connection looks up (RTP stopped; STUN still passes). Optional for a driver.
+   */
+  callWarning: [warning: 'no-audio', active: boolean, call: CallHandle];
 }
 
 export interface RegisterOptions {

@@ -1,6 +1,7 @@
 import { Status } from '../../client/constants.js';
 import { TypedEmitter } from '../../client/emitter.js';
 import { NotifyError, type NotifyErrorCode } from '../../client/errors.js';
+import '../../client/recovery-errors.js';
 import type { CallEndOutcome } from '../../client/notify-call.js';
 import type { CallHandle, RegisterOptions, VendorDriver, VendorDriverEvents } from '../driver.js';
 import { DtmfPacer } from './dtmf-pacer.js';
@@ -18,7 +19,21 @@ const TWILIO_CODES: Record<number, NotifyErrorCode> = {
   31204: 'TOKEN_INVALID',
   31208: 'MEDIA_PERMISSION_DENIED',
   31401: 'MEDIA_PERMISSION_DENIED',
+  // The SDK gave up restoring the call's media (ICE failed past its restarts).
+  53405: 'MEDIA_LOST',
+  31003: 'MEDIA_LOST',
 };
+
+/**
+ * The SDK's errors for its signaling socket closing or failing to connect (31005 "unexpectedly ended",
+ * 31009 transport unavailable, 53000/53001 signaling connection errors). They are not faults of their own:
+ * the Device goes `unregistered` and reconnects by itself, which the client follows (Registration); a
+ * call of the socket reports `reconnecting`. Reported as errors they were one per cut and per failed attempt,
+ * idle too (issue 10).
+ */
+const SIGNALING_CODES: ReadonlySet<number> = new Set([31005, 31009, 53000, 53001]);
+
+const codeOf = (error: unknown) => (error as { code?: unknown } | null)?.code as number;
 
 /**
  * The SIP outcome of an unanswered call, as Twilio's `hangup` carries it (answerOnBridge: the call rings until
@@ -78,6 +93,8 @@ export class TwilioDriver implements VendorDriver {
   #dtmf: DtmfPacer | null = null;
   /** The call the paced digits are for. */
   #dtmfCall: TwilioCall | null = null;
+  /** unregister() was called: the Device is meant to stay unregistered. */
+  #unregistered = false;
   /** destroy() was called (it may come while register() or connect() still waits on the SDK). */
   #destroyed = false;
   /** Calls this side hung up or declined: their end is `endedBy: 'local'`. */
@@ -102,12 +119,20 @@ export class TwilioDriver implements VendorDriver {
     const device = new sdk.Device(token, options);
     this.#device = device;
     device.on('registered', () => this.events.emit('registered'));
-    device.on('unregistered', () => this.events.emit('unregistered'));
+    device.on('unregistered', () => {
+      this.#keepReRegistering(device);
+      this.events.emit('unregistered');
+    });
     device.on('tokenWillExpire', () => this.events.emit('tokenWillExpire'));
     device.on('incoming', (call: TwilioCall) => this.#onIncoming(call));
     device.on('error', (error: unknown, call?: TwilioCall) => {
       // Errors of a call are reported by the call's own listener.
-      if (!call && !this.#registering) this.events.emit('error', mapTwilioError(error));
+      if (call || this.#registering) return;
+      if (SIGNALING_CODES.has(codeOf(error))) {
+        this.#keepReRegistering(device);
+        return console.debug('[notify] Twilio signaling:', error);
+      }
+      this.events.emit('error', mapTwilioError(error));
     });
 
     this.#registering = true;
@@ -116,6 +141,28 @@ export class TwilioDriver implements VendorDriver {
     } finally {
       this.#registering = false;
     }
+  }
+
+  /**
+   * Twilio SDK 2.x registers again at the signaling's next `connected` only if it was registered when the
+   * socket went `offline`; a reconnect attempt that fails before `connected` (a refused or flapping
+   * connection) goes `offline` a second time while unregistered, which clears that flag: the socket comes
+   * back and the Device stays unregistered for good, the page never rings (issue 10, an outage longer than a
+   * few seconds). After every such failure (its 31005 error comes just before its `offline`) the flag is set
+   * again, once the SDK is done, while the Device should be registered. Covered by faults-signaling-outage.
+   */
+  #keepReRegistering(device: TwilioDevice): void {
+    setTimeout(() => {
+      const sdk = device as unknown as { _shouldReRegister?: boolean };
+      if (
+        !this.#destroyed &&
+        !this.#unregistered &&
+        this.#device === device &&
+        device.state === 'unregistered' &&
+        '_shouldReRegister' in sdk
+      )
+        sdk._shouldReRegister = true;
+    });
   }
 
   #register(device: TwilioDevice): Promise<void> {
@@ -141,6 +188,7 @@ export class TwilioDriver implements VendorDriver {
   }
 
   async unregister(): Promise<void> {
+    this.#unregistered = true;
     await this.#device?.unregister();
   }
 
@@ -298,18 +346,49 @@ export class TwilioDriver implements VendorDriver {
       this.events.emit('callAccepted', call);
       this.events.emit('callStatus', Status.OPEN, call);
     });
-    call.on('reconnecting', () => status(Status.RECONNECTING));
-    call.on('reconnected', () => status(Status.OPEN));
-    call.on('disconnect', () => end('callDisconnected'));
+    // Reconnecting: a signaling error meanwhile is part of it. An end we did not ask for is reported first,
+    // naming what was lost: its media (the SDK gave up its ICE restarts: it ends the call, then emits 53405),
+    // else the call (CALL_LOST). The SDK's `reconnecting` names which: 53405 media, else signaling.
+    let reconnecting: 'MEDIA_LOST' | 'CALL_LOST' | null = null;
+    call.on('reconnecting', (error: unknown) => {
+      reconnecting = codeOf(error) === 53405 ? 'MEDIA_LOST' : 'CALL_LOST';
+      status(Status.RECONNECTING);
+    });
+    call.on('reconnected', () => {
+      reconnecting = null;
+      status(Status.OPEN);
+    });
+    const lost = (cause?: unknown) => {
+      if (!reconnecting || this.#destroyed || this.#endedHere.has(call) || !current()) return;
+      this.events.emit('callError', new NotifyError(reconnecting, undefined, { cause }), call);
+      reconnecting = null;
+    };
+    // The SDK's `low-bytes-received` (under 1 byte/s for 3 s, from 5 s into the call): no audio arrives.
+    const noAudio = (active: boolean) => (name: string) => {
+      if (name === 'low-bytes-received' && current())
+        this.events.emit('callWarning', 'no-audio', active, call);
+    };
+    call.on('warning', noAudio(true));
+    call.on('warning-cleared', noAudio(false));
+    call.on('disconnect', () => {
+      lost();
+      end('callDisconnected');
+    });
     call.on('cancel', () => end('callCanceled'));
     call.on('reject', () => end('callRejected'));
     call.on('error', (error: unknown) => {
       if (!current()) return;
-      // Busy, no answer, declined: an outcome the call reports when it ends, not an error of the phone.
-      refusal = answered ? undefined : refusalOf(error);
-      if (refusal) return;
-      this.events.emit('callError', mapTwilioError(error), call);
-      if (call.status() === 'closed') end('callDisconnected');
+      const closed = call.status() === 'closed';
+      if (reconnecting && (closed || SIGNALING_CODES.has(codeOf(error)))) {
+        if (!closed) return console.debug('[notify] Twilio call signaling:', error);
+        lost(error);
+      } else {
+        // Busy, no answer, declined: an outcome the call reports when it ends, not an error of the phone.
+        refusal = answered ? undefined : refusalOf(error);
+        if (refusal) return;
+        this.events.emit('callError', mapTwilioError(error), call);
+      }
+      if (closed) end('callDisconnected');
     });
   }
 

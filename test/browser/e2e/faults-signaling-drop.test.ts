@@ -1,8 +1,8 @@
 /**
  * The fault-injection API through the real SDK in Chromium: one fault's page-visible effect, reproduced
  * inside the project (no root, no `ss -K`). The signaling socket of a call is reset mid-call; the SDK
- * reconnects on its own and the call's audio goes on, both ways. The client's recovery events are not
- * asserted here (issue 10 changes them); only what the emulator and the media show.
+ * reconnects on its own and the call's audio goes on, both ways; the page is told by NOTIFY_EVENTS.RECONNECT
+ * (the registration and the call), with no ERROR: the fault recovered silently.
  */
 import { expect, waitUntil } from '@open-wc/testing';
 import {
@@ -15,7 +15,8 @@ import {
   stack,
 } from './helpers.js';
 // @ts-expect-error the built bundle has no types next to it at test time
-import { NotifyClient, STD_EVENTS } from '/dist/notify-phone.js';
+import { NOTIFY_EVENTS, NotifyClient, STD_EVENTS } from '/dist/notify-phone.js';
+import { story } from './fault-helpers.js';
 
 type Client = InstanceType<typeof NotifyClient>;
 type EventLog = ReturnType<typeof recordEvents>;
@@ -47,7 +48,7 @@ describe('fault injection: the signaling socket reset mid-call', function () {
       { autoLoadScriptResources: true, backendUrl: stack.backendUrl, authToken },
       true,
     );
-    const log = recordEvents(client, STD_EVENTS);
+    const log = recordEvents(client, { ...STD_EVENTS, ...NOTIFY_EVENTS });
     await new Promise<void>((resolve) => client.setCallerId(stack.demoNumber, () => resolve()));
     client.init();
     await waitUntil(() => fired(log, STD_EVENTS.ONLINE).length > 0, 'never ONLINE', TIMEOUT);
@@ -96,6 +97,26 @@ describe('fault injection: the signaling socket reset mid-call', function () {
     const legs = (await emulator('/calls')).body.calls as Array<{ sid: string; status: string }>;
     expect(legs.find((leg) => leg.sid === parentCallSid)?.status).to.equal('in-progress');
     expect(fired(log, STD_EVENTS.CALL_DISCONNECT)).to.have.length(0);
+    // Told as it happened: the call and the registration reconnecting, then back; nothing as an ERROR.
+    await waitUntil(() => client.getDeviceState() === 'online', 'never ONLINE again', TIMEOUT);
+    const told = story(log);
+    const fromDrop = told.slice(told.indexOf('call_start') + 1);
+    expect([...fromDrop].sort()).to.deep.equal(
+      [
+        'reconnect:reconnecting',
+        'reconnect:reconnecting:call',
+        'offline',
+        'online',
+        'reconnect:reconnected',
+        'reconnect:reconnected:call',
+      ].sort(),
+    );
+    expect(fromDrop.indexOf('reconnect:reconnecting:call')).to.be.lessThan(
+      fromDrop.indexOf('reconnect:reconnected:call'),
+    );
+    expect(fromDrop.indexOf('offline')).to.be.lessThan(fromDrop.indexOf('online'));
+    const callIds = log.filter((e) => e.event === NOTIFY_EVENTS.RECONNECT && e.args[1]).map((e) => e.args[1]);
+    expect(callIds).to.deep.equal([parentCallSid, parentCallSid]);
     client.hangupCall();
     await waitUntil(() => fired(log, STD_EVENTS.CALL_DISCONNECT).length === 1, 'no CALL_DISCONNECT', TIMEOUT);
     client.destroy();

@@ -4,6 +4,7 @@
  */
 import { expect } from '@open-wc/testing';
 import { NOTIFY_ERRORS } from '../../../src/client/errors.js';
+import '../../../src/client/recovery-errors.js';
 
 const START = '<!-- error-codes:start';
 const END = '<!-- error-codes:end -->';

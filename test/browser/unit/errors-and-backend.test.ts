@@ -2,6 +2,7 @@ import { expect, waitUntil } from '@open-wc/testing';
 import { HttpNotifyBackend, expiryToMillis } from '../../../src/client/backend.js';
 import { NOTIFY_ERROR_DOCS } from '../../../src/client/error-docs.js';
 import { NOTIFY_ERRORS, NotifyError, explainError, toNotifyError } from '../../../src/client/errors.js';
+import '../../../src/client/recovery-errors.js';
 import { followPresence } from '../../../src/client/presence-stream.js';
 import { loadTwilioSdk } from '../../../src/drivers/twilio/load-sdk.js';
 import { tick } from './helpers/setup.js';

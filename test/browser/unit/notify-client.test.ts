@@ -1,5 +1,5 @@
 import { expect, waitUntil } from '@open-wc/testing';
-import { STD_EVENTS, Status, Vendor } from '../../../src/client/constants.js';
+import { NOTIFY_EVENTS, STD_EVENTS, Status, Vendor } from '../../../src/client/constants.js';
 import { NotifyError } from '../../../src/client/errors.js';
 import type { AvailableClient } from '../../../src/client/backend.js';
 import { NotifyClient } from '../../../src/client/notify-client.js';
@@ -475,17 +475,47 @@ describe('NotifyClient', () => {
       expect(beats(backend)).to.equal(after);
     });
 
-    it('stops while OFFLINE and beats at once when ONLINE again', async () => {
-      const { client, backend, driver } = await online(0.05);
-      await waitUntil(() => beats(backend) >= 1);
+    it('keeps beating over HTTP while the vendor registration is lost; RECONNECT events, no ERROR', async () => {
+      const { client, backend, driver, events, errors } = await online(0.05);
+      const reconnects: unknown[][] = [];
+      client.addEventListener(NOTIFY_EVENTS.RECONNECT, (...args) => reconnects.push(args));
       driver.dropRegistration();
       expect(client.getDeviceState()).to.equal('offline');
       const offline = beats(backend);
       await aWholeInterval(0.05);
-      expect(beats(backend)).to.equal(offline);
+      expect(beats(backend)).to.be.greaterThan(offline, 'the heartbeat stopped with the signaling');
       driver.events.emit('registered');
       expect(client.getDeviceState()).to.equal('online');
-      expect(beats(backend)).to.equal(offline + 1);
+      expect(reconnects).to.deep.equal([
+        ['reconnecting', undefined],
+        ['reconnected', undefined],
+      ]);
+      expect(events.map((e) => e.event)).to.deep.equal([
+        STD_EVENTS.ONLINE,
+        STD_EVENTS.OFFLINE,
+        STD_EVENTS.ONLINE,
+      ]);
+      expect(errors()).to.deep.equal([]);
+    });
+
+    it('a token renewed while the registration is lost does not go ONLINE before the vendor registers again', async () => {
+      const { client, driver, backend } = await online(0.05);
+      driver.dropRegistration();
+      backend.tokenLifetimeMs = 1000;
+      driver.tokenWillExpire(); // not due yet: nothing happens
+      expect(client.getDeviceState()).to.equal('offline');
+      driver.events.emit('registered');
+      expect(client.getDeviceState()).to.equal('online');
+    });
+
+    it('beats at once when the network comes back (or the tab is shown), not at the next timer; not after destroy', async () => {
+      const { client, backend } = await online(30);
+      const before = beats(backend);
+      window.dispatchEvent(new Event('online'));
+      expect(beats(backend)).to.equal(before + 1);
+      client.destroy();
+      window.dispatchEvent(new Event('online'));
+      expect(beats(backend)).to.equal(before + 1);
     });
 
     it('sends none when the backend asks for none (an older backend)', async () => {
@@ -494,24 +524,86 @@ describe('NotifyClient', () => {
       expect(beats(backend)).to.equal(0);
     });
 
-    it('a 404 (the backend expired the session) goes OFFLINE with SESSION_EXPIRED and releases the device; init() starts anew', async () => {
+    it('a session the backend dropped is replaced: new sys_id, availability kept, driver registered again, no ERROR', async () => {
       const { client, backend, driver, names, errors } = await online(0.05);
-      backend.heartbeatError = new NotifyError('NOT_FOUND');
-      await waitUntil(() => errors().includes('SESSION_EXPIRED'), 'no SESSION_EXPIRED');
-      expect(client.getDeviceState()).to.equal('offline');
-      expect(names().filter((n) => n === STD_EVENTS.OFFLINE)).to.have.length(1);
-      expect(client.getSession()).to.equal(null);
-      expect(driver.destroyed).to.equal(true);
-      expect(backend.methods).to.not.include('deleteSession');
-      const after = beats(backend);
-      await aWholeInterval(0.05);
-      expect(beats(backend)).to.equal(after, 'no heartbeats after expiry');
+      const reconnects: unknown[][] = [];
+      client.addEventListener(NOTIFY_EVENTS.RECONNECT, (...args) => reconnects.push(args));
+      client.setClientAvailable(false);
+      await waitUntil(() => backend.methods.includes('setAvailability'));
+      const first = client.getSession()!.sys_id;
+      backend.sessions.delete(first); // expired on the backend: its next heartbeat is answered 404
+      await waitUntil(() => reconnects.length === 2, 'never reconnected');
+      const second = client.getSession()!.sys_id;
+      expect(second).to.not.equal(first);
+      expect(client.getDeviceState()).to.equal('online');
+      expect(reconnects).to.deep.equal([
+        ['reconnecting', undefined],
+        ['reconnected', undefined],
+      ]);
+      expect(driver.methods.filter((m) => m === 'register')).to.have.length(2);
+      await waitUntil(() => backend.sessions.get(second)?.available === false, 'availability not restored');
+      expect(names()).to.deep.equal([STD_EVENTS.ONLINE, STD_EVENTS.OFFLINE, STD_EVENTS.ONLINE]);
+      expect(errors()).to.deep.equal([]);
+      expect(backend.log.filter((e) => e.method === 'deleteSession')).to.have.length(0);
+      await waitUntil(() => backend.log.some((e) => e.method === 'heartbeat' && e.args[0] === second));
+      client.destroy();
+    });
 
-      backend.heartbeatError = null;
+    it('a dropped session with a call: the call ends, SESSION_EXPIRED once, and the session is replaced', async () => {
+      const { client, backend, driver, names, errors } = await online(0.05);
+      driver.receive({ params: { parentId: 'CAparent' } });
+      await waitUntil(() => names().includes(STD_EVENTS.INCOMING_CALL));
+      backend.sessions.delete(client.getSession()!.sys_id);
+      await waitUntil(() => backend.methods.filter((m) => m === 'createSession').length === 2);
+      await waitUntil(() => client.getDeviceState() === 'online');
+      expect(errors()).to.deep.equal(['SESSION_EXPIRED']);
+      expect(client.getStatus()).to.equal(Status.CLOSED);
+      client.destroy();
+    });
+
+    it('a call reconnecting that the backend knows ended is ended at once: CALL_LOST, CALL_DISCONNECT', async function () {
+      this.timeout(15000);
+      const { client, backend, driver, events, errors } = await online(30);
+      const reconnects: unknown[][] = [];
+      client.addEventListener(NOTIFY_EVENTS.RECONNECT, (...args) => reconnects.push(args));
+      client.call({ phoneNumber: '+15551234567' });
+      await waitUntil(() => driver.call);
+      driver.answer();
+      const sid = driver.call!.callSid;
+      driver.reconnecting();
+      expect(reconnects).to.deep.equal([['reconnecting', sid]]);
+      await waitUntil(() => backend.log.some((e) => e.method === 'heartbeat' && e.args[1]), 'never asked', {
+        timeout: 5000,
+      });
+      expect(client.getStatus()).to.equal(Status.RECONNECTING, 'not ended while the backend knows nothing');
+      backend.endedCalls.add(sid);
+      await waitUntil(() => errors().length > 0, 'never ended', { timeout: 5000 });
+      expect(errors()).to.deep.equal(['CALL_LOST']);
+      expect(events.map((e) => e.event).slice(-2)).to.deep.equal([
+        STD_EVENTS.ERROR,
+        STD_EVENTS.CALL_DISCONNECT,
+      ]);
+      expect(events.at(-1)!.args[0]).to.equal(sid);
+      expect(client.getStatus()).to.equal(Status.CLOSED);
+      expect(reconnects).to.have.length(1);
+      const asked = backend.log.filter((e) => e.method === 'heartbeat' && e.args[1]).length;
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      expect(backend.log.filter((e) => e.method === 'heartbeat' && e.args[1])).to.have.length(asked);
+      client.destroy();
+    });
+
+    it('init() during a replacement takes over; destroy() stops it', async () => {
+      const { client, backend } = await online(0.05);
+      backend.createError = new NotifyError('BACKEND_UNREACHABLE');
+      backend.sessions.delete(client.getSession()!.sys_id);
+      await waitUntil(() => backend.methods.filter((m) => m === 'createSession').length === 2);
+      backend.createError = null;
       client.init();
       await waitUntil(() => client.getDeviceState() === 'online');
-      expect(backend.methods.filter((m) => m === 'createSession')).to.have.length(2);
-      await waitUntil(() => beats(backend) > after, 'the new session beats');
+      const made = backend.methods.filter((m) => m === 'createSession').length;
+      await new Promise((resolve) => setTimeout(resolve, 1200)); // the replacement's next attempt was due
+      expect(backend.methods.filter((m) => m === 'createSession')).to.have.length(made);
+      client.destroy();
     });
 
     it('other heartbeat failures are retried and change nothing', async () => {

@@ -4,7 +4,7 @@ import { NotifyClient } from '../../../src/client/notify-client.js';
 import { TwilioDriver, mapTwilioError } from '../../../src/drivers/twilio/twilio-driver.js';
 import type { VendorDriverEvents } from '../../../src/drivers/driver.js';
 import { FakeBackend } from './helpers/fake-backend.js';
-import { CALLER_ID } from './helpers/setup.js';
+import { CALLER_ID, tick } from './helpers/setup.js';
 
 type Fn = (...args: unknown[]) => void;
 
@@ -466,6 +466,61 @@ describe('TwilioDriver (on a fake window.Twilio)', () => {
     expect(handles).to.deep.equal([call, call]);
   });
 
+  it('signaling cuts are no errors: the Device goes unregistered (and is made to register again), a reconnecting call ends as CALL_LOST', async () => {
+    const driver = new TwilioDriver({ autoLoadScriptResources: false });
+    const seen = record(driver);
+    await driver.register({ token: 't1', device: {} });
+    const device = FakeDevice.last as FakeDevice & { state: string; _shouldReRegister: boolean };
+    device.state = 'unregistered';
+    device._shouldReRegister = true;
+    device.emit('unregistered');
+    // A failed reconnect attempt: its 31005, then the SDK's second `offline` clears the flag.
+    device.emit('error', { code: 31005, message: 'A connection error occurred during the call' });
+    device._shouldReRegister = false;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(device._shouldReRegister, 'the Device would never register again').to.equal(true);
+    expect(seen).to.deep.equal([['registered'], ['unregistered']]);
+
+    await driver.connect({ To: '+15551234567' });
+    const call = device.call!;
+    call.emit('reconnecting', { code: 53001 });
+    call.emit('error', { code: 31005, message: 'cut' });
+    expect(
+      seen.filter(([name]) => name === 'callError'),
+      'an error while the call recovers',
+    ).to.deep.equal([]);
+    call.state = 'closed';
+    call.emit('error', { code: 31005, message: 'the reconnect was refused' });
+    const [[, lost]] = seen.filter(([name]) => name === 'callError') as [[string, { code: string }]];
+    expect(lost.code).to.equal('CALL_LOST');
+    expect(seen.at(-1)![0]).to.equal('callDisconnected');
+  });
+
+  it('media given up during a media reconnect: MEDIA_LOST before the end, once; our own hang-up then is no loss', async () => {
+    const driver = new TwilioDriver({ autoLoadScriptResources: false });
+    const seen = record(driver);
+    await driver.register({ token: 't1', device: {} });
+    await driver.connect({ To: '+15551234567' });
+    const call = FakeDevice.last.call!;
+    call.emit('reconnecting', { code: 53405 });
+    // The SDK ends the call, then emits its error.
+    call.state = 'closed';
+    call.emit('disconnect', call);
+    call.emit('error', { code: 53405, message: 'Media connection failed' });
+    const errors = () => seen.filter(([name]) => name === 'callError') as [string, { code: string }][];
+    expect(errors().map(([, error]) => error.code)).to.deep.equal(['MEDIA_LOST']);
+    expect(seen.slice(-2).map(([name]) => name)).to.deep.equal(['callError', 'callDisconnected']);
+
+    const handle = await driver.connect({ To: '+15551234567' });
+    FakeDevice.last.call!.emit('reconnecting', { code: 53001 });
+    driver.hangup(handle);
+    expect(errors()).to.have.length(1);
+  });
+
+  it('maps 53405 (ICE failed past its restarts) to MEDIA_LOST', () => {
+    expect(mapTwilioError({ code: 53405, message: 'Media connection failed' }).code).to.equal('MEDIA_LOST');
+  });
+
   it('maps 31205 (JWT expired) to TOKEN_EXPIRED', () => {
     expect(mapTwilioError({ code: 31205, message: 'JWT token expired' }).code).to.equal('TOKEN_EXPIRED');
   });
@@ -478,8 +533,16 @@ describe('TwilioDriver (on a fake window.Twilio)', () => {
     client.setCallerId(CALLER_ID);
     client.init();
     await waitUntil(() => events.includes(STD_EVENTS.ONLINE));
+    const initIds: unknown[] = [];
+    client.addEventListener(STD_EVENTS.CALL_INIT, (_status, callId) => initIds.push(callId));
     client.call({ phoneNumber: '+15551234567' });
-    await waitUntil(() => events.includes(STD_EVENTS.CALL_INIT));
+    await waitUntil(() => FakeDevice.last.call);
+    await tick();
+    // The SDK learns a placed call's CallSid from the server's `ringing`: CALL_INIT waits for it (issue 10).
+    expect(events).to.not.include(STD_EVENTS.CALL_INIT);
+    FakeDevice.last.call!.parameters.CallSid = 'CA7';
+    FakeDevice.last.call!.emit('ringing');
+    expect(initIds).to.deep.equal(['CA7']);
     FakeDevice.last.call!.emit('accept');
     expect(client.getStatus()).to.equal(Status.OPEN);
     FakeDevice.last.call!.emit('disconnect');

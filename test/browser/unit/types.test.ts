@@ -11,7 +11,11 @@ const assert = <T extends true>(_value?: T) => undefined;
 
 assert<Equal<Status, 'pending' | 'connecting' | 'ringing' | 'open' | 'reconnecting' | 'closed'>>();
 assert<Equal<Vendor, 'TwilioDirect' | 'Twilio' | 'SIP'>>();
-assert<Equal<keyof NotifyClientEvents, StdEvent>>();
+// ServiceNow's events, and our NOTIFY_EVENTS beside them.
+assert<Equal<keyof NotifyClientEvents, StdEvent | 'reconnect' | 'call_warning'>>();
+assert<
+  Equal<NotifyClientEvents['reconnect'], [state: 'reconnecting' | 'reconnected', callId: string | undefined]>
+>();
 assert<Equal<NotifyClientEvents['error'], [message: string, code: NotifyErrorCode]>>();
 assert<Equal<ReturnType<api.NotifyClient['addEventListener']>, () => void>>();
 assert<Equal<ReturnType<api.NotifyClient['call']>, void>>();

@@ -6,10 +6,18 @@ import { Heartbeat } from '../../../src/client/heartbeat.js';
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe('Heartbeat', () => {
-  beforeEach(() => mock.timers.enable({ apis: ['setInterval'] }));
+  beforeEach(() => mock.timers.enable({ apis: ['setTimeout'] }));
   afterEach(() => mock.timers.reset());
 
-  it('beats every interval while started, at once on a restart, never after stop()', () => {
+  /** Moves the mocked clock by `ms` in steps, letting the answers of the beats arrive after each. */
+  async function advance(ms: number, step = 250): Promise<void> {
+    for (let t = 0; t < ms; t += step) {
+      mock.timers.tick(step);
+      await settle();
+    }
+  }
+
+  it('beats every interval while started, at once on a restart, never after stop()', async () => {
     let beats = 0;
     const heartbeat = new Heartbeat(
       2,
@@ -18,19 +26,19 @@ describe('Heartbeat', () => {
     );
     heartbeat.start();
     assert.equal(beats, 0);
-    mock.timers.tick(4_000);
+    await advance(4_000);
     assert.equal(beats, 2);
     heartbeat.stop();
-    mock.timers.tick(10_000);
+    await advance(10_000);
     assert.equal(beats, 2);
     heartbeat.start();
     assert.equal(beats, 3, 'a return to ONLINE beats at once');
     heartbeat.dispose();
-    mock.timers.tick(10_000);
+    await advance(10_000);
     assert.equal(beats, 3);
   });
 
-  it('never beats faster than every 250 ms, nor at all without an interval', () => {
+  it('never beats faster than every 250 ms, nor at all without an interval', async () => {
     let beats = 0;
     const fast = new Heartbeat(
       0.01,
@@ -38,7 +46,7 @@ describe('Heartbeat', () => {
       () => undefined,
     );
     fast.start();
-    mock.timers.tick(1_000);
+    await advance(1_000);
     assert.equal(beats, 4);
     fast.dispose();
     const none = new Heartbeat(
@@ -47,8 +55,30 @@ describe('Heartbeat', () => {
       () => undefined,
     );
     none.start();
-    mock.timers.tick(60_000);
+    await advance(60_000, 1_000);
     assert.equal(beats, 4);
+  });
+
+  it('sets the next beat from the answer (hidden tabs: no timer chain), and beats on when one hangs', async () => {
+    const answers: Array<() => void> = [];
+    const heartbeat = new Heartbeat(
+      1,
+      () => new Promise<void>((resolve) => answers.push(resolve)),
+      () => assert.fail('gone'),
+    );
+    heartbeat.start();
+    await advance(1_000);
+    assert.equal(answers.length, 1);
+    await advance(500);
+    answers[0]!(); // answered 1.5 s in: the next beat is due 1 s later, not at 2 s
+    await settle();
+    await advance(750);
+    assert.equal(answers.length, 1, 'beat on the old rhythm, not from the answer');
+    await advance(250);
+    assert.equal(answers.length, 2);
+    await advance(1_000); // this one hangs: a whole interval later the next goes anyway
+    assert.equal(answers.length, 3);
+    heartbeat.dispose();
   });
 
   it('NOT_FOUND: calls onGone once and stops; other failures keep beating', async () => {
@@ -91,5 +121,20 @@ describe('Heartbeat', () => {
     fail(new NotifyError('NOT_FOUND'));
     await settle();
     assert.equal(gone, 0);
+  });
+
+  it('401 (the user is signed out, or the backend forgot its secrets) is gone too', async () => {
+    let gone = 0;
+    const heartbeat = new Heartbeat(
+      1,
+      async () => {
+        throw new NotifyError('UNAUTHENTICATED');
+      },
+      () => (gone += 1),
+    );
+    heartbeat.start();
+    mock.timers.tick(1_000);
+    await settle();
+    assert.equal(gone, 1);
   });
 });

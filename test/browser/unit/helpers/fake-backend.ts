@@ -36,6 +36,8 @@ export class FakeBackend implements NotifyBackend {
   heartbeatSeconds: number | undefined = 30;
   /** Thrown by heartbeat() (NOT_FOUND as when the backend expired the session). */
   heartbeatError: NotifyError | null = null;
+  /** CallSids the backend knows ended (a heartbeat asking about them lists them). */
+  endedCalls = new Set<string>();
   parentIds: Record<string, string> = {};
   clients: AvailableClient[] = [];
   #sysCounter = 0;
@@ -79,10 +81,11 @@ export class FakeBackend implements NotifyBackend {
     return this.#token();
   }
 
-  async heartbeat(sessionSysId: string) {
-    this.#record('heartbeat', sessionSysId);
+  async heartbeat(sessionSysId: string, calls?: string[]) {
+    this.#record('heartbeat', sessionSysId, ...(calls ? [calls] : []));
     if (this.heartbeatError) throw this.heartbeatError;
     if (!this.sessions.has(sessionSysId)) throw new NotifyError('NOT_FOUND');
+    return calls && { ended: calls.filter((sid) => this.endedCalls.has(sid)) };
   }
 
   async deleteSession(sessionSysId: string) {
