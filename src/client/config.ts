@@ -1,6 +1,6 @@
 import type { AuthToken, NotifyBackend } from './backend.js';
-import { STD_EVENTS, type Status, type Vendor } from './constants.js';
-import type { DriverFactory } from '../drivers/driver.js';
+import { EXT_EVENTS, STD_EVENTS, type Status, type Vendor } from './constants.js';
+import type { AudioDevice, DriverFactory, QualityWarning } from '../drivers/driver.js';
 import type { NotifyErrorCode } from './errors.js';
 
 /** Listener arguments of every STD_EVENT. */
@@ -22,6 +22,13 @@ export interface NotifyClientEvents {
   [STD_EVENTS.CALL_DISCONNECT]: [callId: string | undefined];
   [STD_EVENTS.CALL_MUTE]: [];
   [STD_EVENTS.CALL_UNMUTE]: [];
+  [EXT_EVENTS.CALL_QUALITY]: [warning: CallQualityWarning];
+  [EXT_EVENTS.AUDIO_INPUT_LOST]: [lost: AudioDevice, fallback: AudioDevice | null];
+}
+
+/** The argument of EXT_EVENTS.CALL_QUALITY (ours): a vendor warning about the call `callId`. */
+export interface CallQualityWarning extends QualityWarning {
+  callId: string | undefined;
 }
 
 /** The configuration object; the client writes `vendor` and `callerId` back into it. */

@@ -29,6 +29,17 @@ export const STD_EVENTS = {
 
 export type StdEvent = (typeof STD_EVENTS)[keyof typeof STD_EVENTS];
 
+/**
+ * Ours, not ServiceNow's (issue 14): more events for {@link NotifyClient.addEventListener}, beside
+ * `STD_EVENTS`, whose set stays ServiceNow's.
+ */
+export const EXT_EVENTS = {
+  /** The vendor's call-quality warning was raised or cleared: `(warning: CallQualityWarning)`. */
+  CALL_QUALITY: 'call_quality',
+  /** The selected microphone went away mid-call or idle; the default took over: `(lost, fallback)`. */
+  AUDIO_INPUT_LOST: 'audio_input_lost',
+} as const;
+
 /** Normalized call status returned by {@link NotifyClient.getStatus}. `CLOSED` also means "no call". */
 export const Status = {
   PENDING: 'pending',
@@ -63,9 +74,13 @@ export type DeviceState = (typeof DeviceState)[keyof typeof DeviceState];
 export const E164_PATTERN = /^\+[1-9]\d{1,14}$/;
 export const DTMF_PATTERN = /^[0-9*#A-Dw]+$/;
 
-const STD_EVENT_VALUES: ReadonlySet<string> = new Set(Object.values(STD_EVENTS));
+const STD_EVENT_VALUES: ReadonlySet<string> = new Set([
+  ...Object.values(STD_EVENTS),
+  ...Object.values(EXT_EVENTS),
+]);
 const VENDOR_VALUES: ReadonlySet<string> = new Set(Object.values(Vendor));
 
+/** A name addEventListener takes: one of STD_EVENTS or of our EXT_EVENTS. */
 export function isStdEvent(value: unknown): value is StdEvent {
   return typeof value === 'string' && STD_EVENT_VALUES.has(value);
 }

@@ -121,6 +121,12 @@ export const NOTIFY_ERRORS = {
     explanation: 'The browser or the user refused getUserMedia.',
     solution: 'Allow microphone access for this site.',
   },
+  NOT_SUPPORTED: {
+    message: 'Not supported by this vendor or browser.',
+    explanation:
+      'The vendor driver has no such feature (device selection on a SIP driver), or the browser lacks it (choosing an output needs HTMLMediaElement.setSinkId).',
+    solution: 'Check the browser and vendor support before offering the feature.',
+  },
   CALL_FAILED: {
     message: 'The call failed.',
     explanation: 'The call could not be placed or accepted.',

@@ -1,4 +1,4 @@
-import type { VendorDriver } from '../drivers/driver.js';
+import type { AudioDevices, VendorDriver } from '../drivers/driver.js';
 import { listAvailableClients, watchAvailableClients } from './available-clients.js';
 import {
   HttpNotifyBackend,
@@ -12,6 +12,7 @@ import type { CallIdentifier, NotifyClientEvents, NotifyConfig } from './config.
 import {
   DTMF_PATTERN,
   DeviceState,
+  EXT_EVENTS,
   STD_EVENTS,
   Status,
   type Vendor,
@@ -28,7 +29,9 @@ import { DEVICE_TRANSITIONS, StateMachine } from './state.js';
 import { callParams, callerIdNumber, forwardTarget } from './targets.js';
 import type { Registration } from './registration.js';
 
-export type { CallIdentifier, NotifyClientEvents, NotifyConfig } from './config.js';
+export type { CallIdentifier, CallQualityWarning, NotifyClientEvents, NotifyConfig } from './config.js';
+export type { AudioDeviceKind } from './audio-devices.js';
+export type { AudioDevice, AudioDevices } from '../drivers/driver.js';
 export type { ParentIdResult } from './parent-id.js';
 export type { CallHistoryEntry, CallHistoryOptions, CallHistoryPage } from './call-history.js';
 
@@ -286,6 +289,40 @@ export class NotifyClient {
   }
 
   /**
+   * Ours (issue 14): the microphones and speakers, and which are chosen (`{inputs, outputs, input, speaker,
+   * ringer, outputSelection}`; labels once the microphone was allowed). Not online: NOT_INITIALIZED; a vendor
+   * without device selection: NOT_SUPPORTED; each emitted as ERROR, and the Promise resolves null.
+   */
+  getAudioDevices(): Promise<AudioDevices | null> {
+    return this.#audio(null, (m, driver) => m.listAudioDevices(driver));
+  }
+
+  /**
+   * Ours (issue 14): chooses the microphone (`'input'`), the call's speaker (`'speaker'`) or the ringtone's
+   * output (`'ringer'`) by `deviceId`, remembered in this browser for the next sessions. Resolves true once
+   * in use (a live call switches at once); false after an ERROR: INVALID_ARGUMENT (bad kind, unknown device),
+   * NOT_INITIALIZED, NOT_SUPPORTED (no setSinkId for an output, or the vendor), MEDIA_PERMISSION_DENIED
+   * (call it again to ask again).
+   */
+  setAudioDevice(kind: 'input' | 'speaker' | 'ringer', deviceId: string): Promise<boolean> {
+    return this.#audio(false, (m, driver) => m.selectAudioDevice(driver, kind, deviceId).then(() => true));
+  }
+
+  /** Runs a device-selection step (audio-devices.ts, loaded on first use); its error is reported. */
+  #audio<T>(
+    failed: T,
+    run: (m: typeof import('./audio-devices.js'), driver: VendorDriver | null) => Promise<T>,
+  ): Promise<T> {
+    if (!this.#usable()) return Promise.resolve(failed);
+    return import('./audio-devices.js')
+      .then((m) => run(m, this.#driver))
+      .catch((error: unknown) => {
+        if (!this.#destroyed) this.#reportError(toNotifyError(error));
+        return failed;
+      });
+  }
+
+  /**
    * Follows the clients available to take calls, without this one: `callback(clients)` once the list is
    * known and after every change, until the returned function is called or the client is destroyed.
    * Not in ServiceNow's API (an extension): the backend pushes the changes (`GET /presence`, Server-Sent
@@ -451,7 +488,15 @@ export class NotifyClient {
         this.#device,
         {
           report: (error) => this.#reportError(error),
-          attach: (driver) => this.#calls.attach(driver),
+          attach: (driver) => [
+            ...this.#calls.attach(driver),
+            driver.events.on('quality', (warning, call) =>
+              this.#emitter.emit(EXT_EVENTS.CALL_QUALITY, { ...warning, callId: driver.getCallSid(call) }),
+            ),
+            driver.events.on('inputLost', (...args) =>
+              this.#emitter.emit(EXT_EVENTS.AUDIO_INPUT_LOST, ...args),
+            ),
+          ],
           lost: () => this.#calls.endAll(),
         },
         this.#pendingAvailability,
@@ -470,6 +515,9 @@ export class NotifyClient {
       this.#emitter.emit(STD_EVENTS.ONLINE);
       safeCall('onReady', this.#config.onReady);
       this.#registration?.online();
+      const driver = this.#driver;
+      if (driver?.audio)
+        void import('./audio-devices.js').then((m) => m.restoreAudioDevices(driver)).catch(() => 0);
     } else if (from === DeviceState.ONLINE) {
       this.#emitter.emit(STD_EVENTS.OFFLINE);
       safeCall('onOffline', this.#config.onOffline);

@@ -36,6 +36,52 @@ export interface VendorDriverEvents {
   callCanceled: [call: CallHandle];
   callRejected: [call: CallHandle];
   callError: [error: NotifyError, call: CallHandle];
+  /** Ours (issue 14): the vendor's call-quality warning was raised or cleared. */
+  quality: [warning: QualityWarning, call: CallHandle];
+  /** Ours (issue 14): the selected microphone went away; the driver already fell back to `fallback`. */
+  inputLost: [lost: AudioDevice, fallback: AudioDevice | null];
+}
+
+/**
+ * A vendor's call-quality warning, one shape for every vendor (Twilio's `warning` / `warning-cleared`
+ * names: `high-rtt`, `high-jitter`, `high-packet-loss`, `low-mos`, `constant-audio-input-level`, …).
+ */
+export interface QualityWarning {
+  name: string;
+  /** The measured value that crossed the threshold (the latest sample); null when cleared or unknown. */
+  value: number | null;
+  /** The threshold it crossed (ms for rtt and jitter, % for packet loss, MOS 1–5, …); null when unknown. */
+  threshold: number | null;
+  /** true: the condition ended (the warning is withdrawn). */
+  cleared: boolean;
+}
+
+/** A microphone or speaker as `enumerateDevices()` lists it (labels need the microphone permission). */
+export interface AudioDevice {
+  deviceId: string;
+  label: string;
+}
+
+/** What a driver's audio can choose from and what it chose. */
+export interface AudioDevices {
+  inputs: AudioDevice[];
+  outputs: AudioDevice[];
+  /** The selected microphone's deviceId; null: the browser's default, chosen per call. */
+  input: string | null;
+  speaker: string[];
+  ringer: string[];
+  /** Whether outputs can be chosen (`HTMLMediaElement.setSinkId`); false on Firefox before 116 and Safari. */
+  outputSelection: boolean;
+}
+
+/** Device selection (issue 14), for vendors whose SDK owns the media (Twilio's `Device.audio`). */
+export interface DriverAudio {
+  /** The devices now (after the microphone permission, with labels). */
+  devices(): Promise<AudioDevices>;
+  /** Opens the microphone `deviceId` (MEDIA_PERMISSION_DENIED, INVALID_ARGUMENT for an unknown id). */
+  setInput(deviceId: string): Promise<void>;
+  /** Routes the call audio (`speaker`) or the ringtone (`ringer`) to `deviceId` (NOT_SUPPORTED without setSinkId). */
+  setOutput(kind: 'speaker' | 'ringer', deviceId: string): Promise<void>;
 }
 
 export interface RegisterOptions {
@@ -81,6 +127,8 @@ export interface VendorDriver {
    * (src/client/call-control.ts, docs/decisions.md §13).
    */
   hold?(held: boolean, call: CallHandle): Promise<void>;
+  /** Ours (issue 14): choosing microphone, speaker and ringer; absent: the client answers NOT_SUPPORTED. */
+  readonly audio?: DriverAudio;
   /** The vendor's identifier of a call (Twilio: CallSid; SIP: Call-ID), once known. */
   getCallSid(call: CallHandle): string | undefined;
   /** Unregisters, ends every call, releases media. Final. */

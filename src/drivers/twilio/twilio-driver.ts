@@ -1,23 +1,19 @@
 import { Status } from '../../client/constants.js';
 import { TypedEmitter } from '../../client/emitter.js';
-import { NotifyError, type NotifyErrorCode } from '../../client/errors.js';
+import { NotifyError } from '../../client/errors.js';
 import type { CallHandle, RegisterOptions, VendorDriver, VendorDriverEvents } from '../driver.js';
 import { DtmfPacer } from './dtmf-pacer.js';
 import { loadTwilioSdk, type TwilioSdkModule } from './load-sdk.js';
+import { TwilioAudio } from './twilio-audio.js';
+import { mapTwilioError } from './twilio-errors.js';
+import { watchQuality } from './twilio-quality.js';
+
+export { mapTwilioError } from './twilio-errors.js';
 
 type TwilioDevice = InstanceType<TwilioSdkModule['Device']>;
 type TwilioCall = InstanceType<TwilioSdkModule['Call']>;
 
 const REGISTER_TIMEOUT_MS = 20_000;
-
-const TWILIO_CODES: Record<number, NotifyErrorCode> = {
-  20104: 'TOKEN_EXPIRED',
-  31205: 'TOKEN_EXPIRED',
-  20101: 'TOKEN_INVALID',
-  31204: 'TOKEN_INVALID',
-  31208: 'MEDIA_PERMISSION_DENIED',
-  31401: 'MEDIA_PERMISSION_DENIED',
-};
 
 const STATUS_MAP: Record<string, Status> = {
   pending: Status.PENDING,
@@ -27,22 +23,6 @@ const STATUS_MAP: Record<string, Status> = {
   reconnecting: Status.RECONNECTING,
   closed: Status.CLOSED,
 };
-
-/** Maps a Twilio error (with a numeric `code`) onto the registry, keeping the original as cause. */
-export function mapTwilioError(error: unknown): NotifyError {
-  if (error instanceof NotifyError) return error;
-  const twilioCode = (error as { code?: unknown } | null)?.code;
-  const message = (error as { message?: unknown } | null)?.message;
-  const text = typeof message === 'string' ? message : String(error);
-  if (typeof twilioCode === 'number') {
-    const code = TWILIO_CODES[twilioCode] ?? 'VENDOR_ERROR';
-    return new NotifyError(code, `Twilio error ${twilioCode}: ${text}`, { cause: error });
-  }
-  if ((error as { name?: unknown } | null)?.name === 'NotAllowedError') {
-    return new NotifyError('MEDIA_PERMISSION_DENIED', text, { cause: error });
-  }
-  return new NotifyError('VENDOR_ERROR', `Twilio error: ${text}`, { cause: error });
-}
 
 /**
  * The Twilio Voice SDK 2.x driver: maps VendorDriver onto `Device` and `Call`; a call's handle is the SDK's
@@ -68,6 +48,8 @@ export class TwilioDriver implements VendorDriver {
   #dtmfCall: TwilioCall | null = null;
   /** destroy() was called (it may come while register() or connect() still waits on the SDK). */
   #destroyed = false;
+  /** Device selection (issue 14), once the SDK's Device exists. */
+  audio?: TwilioAudio;
 
   constructor(options: { autoLoadScriptResources: boolean }) {
     this.#autoLoad = options.autoLoadScriptResources;
@@ -87,6 +69,11 @@ export class TwilioDriver implements VendorDriver {
     } as unknown as ConstructorParameters<TwilioSdkModule['Device']>[1];
     const device = new sdk.Device(token, options);
     this.#device = device;
+    if (device.audio) {
+      this.audio = new TwilioAudio(device.audio, (lost, fallback) =>
+        this.events.emit('inputLost', lost, fallback),
+      );
+    }
     device.on('registered', () => this.events.emit('registered'));
     device.on('unregistered', () => this.events.emit('unregistered'));
     device.on('tokenWillExpire', () => this.events.emit('tokenWillExpire'));
@@ -207,6 +194,7 @@ export class TwilioDriver implements VendorDriver {
     for (const call of [...this.#calls]) call.disconnect();
     this.#calls.clear();
     this.#clearDtmf();
+    this.audio?.dispose();
     this.#device?.destroy();
     this.#device = null;
   }
@@ -245,6 +233,9 @@ export class TwilioDriver implements VendorDriver {
       if (!current()) return;
       this.events.emit('callAccepted', call);
       this.events.emit('callStatus', Status.OPEN, call);
+    });
+    watchQuality(call, (warning) => {
+      if (current()) this.events.emit('quality', warning, call);
     });
     call.on('reconnecting', () => status(Status.RECONNECTING));
     call.on('reconnected', () => status(Status.OPEN));
