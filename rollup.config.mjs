@@ -25,6 +25,19 @@ const externalSdk = () => ({
   },
 });
 
+/**
+ * The SNC.Notify global leaves out the agent's desk extensions (device choice, quality events): those
+ * modules resolve to src/legacy/without-desk.ts in that build (docs/decisions.md §16).
+ */
+const withoutDesk = () => ({
+  name: 'without-desk',
+  /** @param {string} source @param {string | undefined} importer */
+  resolveId(source, importer) {
+    if (!importer || !/^\.\/(audio-devices|twilio-audio|twilio-quality)\.js$/.test(source)) return null;
+    return fileURLToPath(new URL('./src/legacy/without-desk.ts', import.meta.url));
+  },
+});
+
 const ts = (outDir = 'dist') =>
   typescript({
     tsconfig: './tsconfig.json',
@@ -109,7 +122,7 @@ export default [
   },
   {
     input: 'src/legacy/snc-notify.ts',
-    plugins: [externalSdk(), ...common()],
+    plugins: [externalSdk(), withoutDesk(), ...common()],
     output: {
       file: 'dist/snc-notify.js',
       format: 'iife',

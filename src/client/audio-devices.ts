@@ -39,12 +39,12 @@ export function listAudioDevices(driver: VendorDriver | null): Promise<AudioDevi
   return audioOf(driver).devices();
 }
 
-/** Checks, selects and remembers; rejects with a coded error and changes nothing then. */
+/** Checks, selects and remembers (resolves true); rejects with a coded error and changes nothing then. */
 export async function selectAudioDevice(
   driver: VendorDriver | null,
   kind: unknown,
   deviceId: unknown,
-): Promise<void> {
+): Promise<true> {
   if (typeof kind !== 'string' || !KINDS.has(kind)) {
     throw new NotifyError('INVALID_ARGUMENT', 'setAudioDevice: kind must be "input", "speaker" or "ringer".');
   }
@@ -58,6 +58,7 @@ export async function selectAudioDevice(
   const choice = kind as AudioDeviceKind;
   await (choice === 'input' ? audio.setInput(deviceId) : audio.setOutput(choice, deviceId));
   remember(choice, deviceId);
+  return true;
 }
 
 /**

@@ -123,9 +123,8 @@ export const NOTIFY_ERRORS = {
   },
   NOT_SUPPORTED: {
     message: 'Not supported by this vendor or browser.',
-    explanation:
-      'The vendor driver has no such feature (device selection on a SIP driver), or the browser lacks it (choosing an output needs HTMLMediaElement.setSinkId).',
-    solution: 'Check the browser and vendor support before offering the feature.',
+    explanation: 'The vendor driver or the browser (setSinkId) lacks the feature.',
+    solution: 'Offer the feature where it is supported.',
   },
   CALL_FAILED: {
     message: 'The call failed.',

@@ -12,7 +12,6 @@ import type { CallIdentifier, NotifyClientEvents, NotifyConfig } from './config.
 import {
   DTMF_PATTERN,
   DeviceState,
-  EXT_EVENTS,
   STD_EVENTS,
   Status,
   type Vendor,
@@ -30,6 +29,7 @@ import { callParams, callerIdNumber, forwardTarget } from './targets.js';
 import type { Registration } from './registration.js';
 
 export type { CallIdentifier, CallQualityWarning, NotifyClientEvents, NotifyConfig } from './config.js';
+import type { AudioDeviceKind } from './audio-devices.js';
 export type { AudioDeviceKind } from './audio-devices.js';
 export type { AudioDevice, AudioDevices } from '../drivers/driver.js';
 export type { ParentIdResult } from './parent-id.js';
@@ -294,7 +294,7 @@ export class NotifyClient {
    * without device selection: NOT_SUPPORTED; each emitted as ERROR, and the Promise resolves null.
    */
   getAudioDevices(): Promise<AudioDevices | null> {
-    return this.#audio(null, (m, driver) => m.listAudioDevices(driver));
+    return this.#desk(null, 'listAudioDevices');
   }
 
   /**
@@ -304,18 +304,15 @@ export class NotifyClient {
    * NOT_INITIALIZED, NOT_SUPPORTED (no setSinkId for an output, or the vendor), MEDIA_PERMISSION_DENIED
    * (call it again to ask again).
    */
-  setAudioDevice(kind: 'input' | 'speaker' | 'ringer', deviceId: string): Promise<boolean> {
-    return this.#audio(false, (m, driver) => m.selectAudioDevice(driver, kind, deviceId).then(() => true));
+  setAudioDevice(kind: AudioDeviceKind, deviceId: string): Promise<boolean> {
+    return this.#desk(false, 'selectAudioDevice', kind, deviceId);
   }
 
-  /** Runs a device-selection step (audio-devices.ts, loaded on first use); its error is reported. */
-  #audio<T>(
-    failed: T,
-    run: (m: typeof import('./audio-devices.js'), driver: VendorDriver | null) => Promise<T>,
-  ): Promise<T> {
+  /** Runs one of the desk's steps (audio-devices.ts, loaded on first use); its error is reported. */
+  #desk<T>(failed: T, name: 'listAudioDevices' | 'selectAudioDevice', ...args: unknown[]): Promise<T> {
     if (!this.#usable()) return Promise.resolve(failed);
     return import('./audio-devices.js')
-      .then((m) => run(m, this.#driver))
+      .then((m) => (m[name] as (...a: unknown[]) => Promise<T>)(this.#driver, ...args))
       .catch((error: unknown) => {
         if (!this.#destroyed) this.#reportError(toNotifyError(error));
         return failed;
@@ -488,15 +485,8 @@ export class NotifyClient {
         this.#device,
         {
           report: (error) => this.#reportError(error),
-          attach: (driver) => [
-            ...this.#calls.attach(driver),
-            driver.events.on('quality', (warning, call) =>
-              this.#emitter.emit(EXT_EVENTS.CALL_QUALITY, { ...warning, callId: driver.getCallSid(call) }),
-            ),
-            driver.events.on('inputLost', (...args) =>
-              this.#emitter.emit(EXT_EVENTS.AUDIO_INPUT_LOST, ...args),
-            ),
-          ],
+          attach: (driver) => this.#calls.attach(driver),
+          events: this.#emitter,
           lost: () => this.#calls.endAll(),
         },
         this.#pendingAvailability,

@@ -1,6 +1,7 @@
-import { DeviceState, type Vendor } from './constants.js';
+import { DeviceState, EXT_EVENTS, type Vendor } from './constants.js';
 import type { NotifyBackend, NotifySession } from './backend.js';
-import type { NotifyConfig } from './config.js';
+import type { NotifyClientEvents, NotifyConfig } from './config.js';
+import type { TypedEmitter } from './emitter.js';
 import { NotifyError, toNotifyError } from './errors.js';
 import { PhoneSession } from './session.js';
 import type { StateMachine } from './state.js';
@@ -13,6 +14,8 @@ export interface RegistrationHooks {
   attach(driver: VendorDriver): (() => void)[];
   /** The registration was lost under the client (the backend expired the session): its calls end. */
   lost(): void;
+  /** The client's events, for the driver's desk events (ours: call quality, a microphone lost). */
+  events: TypedEmitter<NotifyClientEvents>;
 }
 
 /**
@@ -63,7 +66,16 @@ export class Registration {
     const phone = (this.#phone = new PhoneSession(this.#backend, this.#config, device, {
       gone: () => this.#gone(phone),
       error: (error) => this.#hooks.report(error),
-      attach: (driver) => this.#hooks.attach(driver),
+      attach: (driver) => {
+        const events = this.#hooks.events;
+        return [
+          ...this.#hooks.attach(driver),
+          driver.events.on('quality', (warning, call) =>
+            events.emit(EXT_EVENTS.CALL_QUALITY, { ...warning, callId: driver.getCallSid(call) }),
+          ),
+          driver.events.on('inputLost', (...args) => events.emit(EXT_EVENTS.AUDIO_INPUT_LOST, ...args)),
+        ];
+      },
     }));
     try {
       await previous?.close();
@@ -104,6 +116,10 @@ export class Registration {
     const pending = this.#pendingAvailability;
     this.#pendingAvailability = undefined;
     if (pending !== undefined) this.setAvailable(pending);
+    // Ours (issue 14): the devices chosen in this browser before.
+    const driver = this.driver;
+    if (driver?.audio)
+      void import('./audio-devices.js').then((m) => m.restoreAudioDevices(driver)).catch(() => 0);
   }
 
   /** destroy(): unregisters, releases media and deletes the session row. */

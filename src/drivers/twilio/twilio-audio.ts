@@ -106,6 +106,12 @@ export class TwilioAudio implements DriverAudio {
   }
 }
 
+/** The driver's audio on the SDK's helper; none without one. */
+export const createTwilioAudio = (
+  audio: SdkAudio | undefined | null,
+  lost: (lost: AudioDevice, fallback: AudioDevice | null) => void,
+): TwilioAudio | undefined => (audio ? new TwilioAudio(audio, lost) : undefined);
+
 /** The SDK's "device not found" (an InvalidArgumentError with no code) as our INVALID_ARGUMENT. */
 function unknownDevice(error: unknown): NotifyError | undefined {
   const name = (error as { name?: unknown } | null)?.name;

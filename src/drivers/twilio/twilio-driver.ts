@@ -4,7 +4,7 @@ import { NotifyError } from '../../client/errors.js';
 import type { CallHandle, RegisterOptions, VendorDriver, VendorDriverEvents } from '../driver.js';
 import { DtmfPacer } from './dtmf-pacer.js';
 import { loadTwilioSdk, type TwilioSdkModule } from './load-sdk.js';
-import { TwilioAudio } from './twilio-audio.js';
+import { createTwilioAudio, type TwilioAudio } from './twilio-audio.js';
 import { mapTwilioError } from './twilio-errors.js';
 import { watchQuality } from './twilio-quality.js';
 
@@ -69,11 +69,9 @@ export class TwilioDriver implements VendorDriver {
     } as unknown as ConstructorParameters<TwilioSdkModule['Device']>[1];
     const device = new sdk.Device(token, options);
     this.#device = device;
-    if (device.audio) {
-      this.audio = new TwilioAudio(device.audio, (lost, fallback) =>
-        this.events.emit('inputLost', lost, fallback),
-      );
-    }
+    this.audio = createTwilioAudio(device.audio, (lost, fallback) =>
+      this.events.emit('inputLost', lost, fallback),
+    );
     device.on('registered', () => this.events.emit('registered'));
     device.on('unregistered', () => this.events.emit('unregistered'));
     device.on('tokenWillExpire', () => this.events.emit('tokenWillExpire'));
