@@ -43,14 +43,31 @@ export class TwilioAudio implements DriverAudio {
 
   async setInput(deviceId: string): Promise<void> {
     const audio = this.#audio;
-    // Before the first microphone grant the SDK's map holds no ids: refresh it once the id is unknown.
-    if (!audio.availableInputDevices.has(deviceId)) await (audio as Refreshable)._updateAvailableDevices?.();
+    if (!audio.availableInputDevices.has(deviceId)) await this.#allowed();
     try {
       await audio.setInputDevice(deviceId);
     } catch (error) {
       throw unknownDevice(error) ?? mapTwilioError(error);
     }
     this.#watch();
+  }
+
+  /**
+   * The SDK's maps hold no ids before the first microphone grant (the browser hides them): refresh them, and
+   * when still nothing is named, ask for the microphone (the permission prompt; a refusal is
+   * MEDIA_PERMISSION_DENIED, and asking again is calling setInput() again).
+   */
+  async #allowed(): Promise<void> {
+    const audio = this.#audio as SdkAudio & Refreshable;
+    await audio._updateAvailableDevices?.();
+    if ([...audio.availableInputDevices.values()].some((d) => d.label)) return;
+    try {
+      const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+      for (const track of stream.getTracks()) track.stop();
+    } catch (error) {
+      throw mapTwilioError(error);
+    }
+    await audio._updateAvailableDevices?.();
   }
 
   async setOutput(kind: 'speaker' | 'ringer', deviceId: string): Promise<void> {

@@ -7,5 +7,8 @@
 export { agentList } from './agent-list.js';
 export { secondLine } from './second-line.js';
 export { lazyStyles } from './lazy-styles.js';
-// Defines <notify-call-history>, which the element renders (an unknown element until then).
+// Define <notify-call-history>, <notify-desk> and <notify-call-quality>, which the element renders (unknown
+// elements until then).
 import './call-history-panel.js';
+import './desk-panel.js';
+import './call-quality.js';
