@@ -5,6 +5,8 @@ import type { Page } from 'puppeteer-core';
 export type PagePayload =
   | { action: 'grant-notifications' }
   | { action: 'reset-permissions' }
+  /** Sets the microphone permission as the user would in the page info: `denied` revokes it mid-capture. */
+  | { action: 'microphone'; state: 'granted' | 'denied' | 'prompt' }
   /** Opens a second tab and brings it to the front: the test page is then hidden, as behind another tab. */
   | { action: 'hide' }
   /** Closes that tab and brings the test page to the front again. */
@@ -30,6 +32,11 @@ export function pagePlugin(): TestRunnerPlugin {
           await page.browserContext().setPermission(origin, {
             permission: { name: 'notifications' },
             state: 'granted',
+          });
+        } else if (action === 'microphone') {
+          await page.browserContext().setPermission(origin, {
+            permission: { name: 'microphone' },
+            state: (payload as { state: 'granted' | 'denied' | 'prompt' }).state,
           });
         } else if (action === 'reset-permissions') {
           await page.browserContext().clearPermissionOverrides();
