@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { minifyCssTemplates } from './scripts/rollup-minify-css.mjs';
+import { minifyHtmlTemplates } from './scripts/rollup-minify-html.mjs';
 
 /** The id the bundles import the SDK chunk by; `output.paths` turns it into the file next to them. */
 const SDK_ID = 'notify-phone:twilio-voice-sdk';
@@ -68,6 +69,7 @@ const common = () => [
   ts(),
   // After ts(): the TypeScript plugin compiles from the files on disk, not from earlier transforms.
   minifyCssTemplates(),
+  minifyHtmlTemplates(),
 ];
 
 /** passes: 3 lets terser inline and drop what the earlier passes exposed (bench: 2 about -30 B gz, 3 another -28 B; no behaviour change). */

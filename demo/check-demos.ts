@@ -131,6 +131,20 @@ async function checkDemos(browser: Browser, stack: Stack): Promise<void> {
         await page.getByRole('button', { name: 'Sign in' }).click();
         await page.getByRole('button', { name: 'Go online' }).click();
         await callThroughElement(page, stack, '+15551250001');
+        // "Have a virtual phone call me": the element rings, the agent picks up with its button, the
+        // page's log shows the incoming call, and the agent hangs up.
+        const phone = page.locator('notify-phone');
+        await page.getByRole('button', { name: 'Have a virtual phone call me' }).click();
+        await page.locator('notify-phone[ringing]').waitFor({ timeout: TIMEOUT });
+        await page.locator('#log').getByText('notify-incoming-call').waitFor({ timeout: TIMEOUT });
+        await phone.locator('[part~="pickup-button"]').click();
+        await page.locator('notify-phone[status="open"]').waitFor({ timeout: TIMEOUT });
+        await until('the calling phone is connected', async () => {
+          const call = await phoneCall(stack, '+15557770123');
+          return call?.state === 'in-progress';
+        });
+        await phone.locator('[part~="hangup-button"]').click();
+        await page.locator('notify-phone:not([in-call])').waitFor({ timeout: TIMEOUT });
       },
     ],
     [
@@ -238,6 +252,10 @@ async function checkDemos(browser: Browser, stack: Stack): Promise<void> {
     const page = await context.newPage();
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(String(error)));
+    // A demo asks for nothing that is missing or malformed (a favicon 404, a status poll's 400).
+    page.on('response', (response) => {
+      if (response.status() >= 400) problems.push(`${response.status()} ${response.url()}`);
+    });
     // The stack serves each page with its CSP (scripts/demo-csp.ts): any violation is a failure.
     page.on('console', (message) => {
       if (/Content Security Policy|CSP violation/i.test(message.text())) problems.push(message.text());

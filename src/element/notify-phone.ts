@@ -1,68 +1,26 @@
-import { LitElement, adoptStyles, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, adoptStyles, html, type PropertyValues } from 'lit';
 import type { AvailableClient, ForwardTarget } from '../client/backend.js';
 import { DeviceState, E164_PATTERN, Status, Vendor, normalizeVendor } from '../client/constants.js';
 import { NotifyError, toNotifyError, type NotifyErrorCode } from '../client/errors.js';
 import type { NotifyCall } from '../client/notify-call.js';
 import type { CallIdentifier, NotifyConfig, ParentIdResult } from '../client/notify-client.js';
+import { RESTART_ON, attributeProblem, booleanString, jsonStrings } from './attributes.js';
 import { NotifyAvailableChangeEvent } from './events.js';
+import { onPhoneKeydown } from './keyboard.js';
 import { NotifyController } from './notify-controller.js';
 import { styles } from './notify-phone.styles.js';
-import { callTimer } from './parts/call-timer.js';
-import { dialPad, isDialKey, type DialKey } from './parts/dial-pad.js';
+import { agentsPanel } from './parts/agents-panel.js';
+import { callActions } from './parts/call-actions.js';
+import { dialPad, type DialKey } from './parts/dial-pad.js';
+import { errorMessage } from './parts/error-message.js';
 import { incomingBanner } from './parts/incoming-banner.js';
-import { format, mergeStrings, type BaseStrings, type NotifyPhoneStrings } from './strings.js';
+import { numberArea } from './parts/number-area.js';
+import { statusLine } from './parts/status-line.js';
+import { mergeStrings, type NotifyPhoneStrings } from './strings.js';
 
 type LazyParts = typeof import('./parts/lazy-parts.js');
 /** The agent list, the forward dialog and the second line (hold, waiting, transfer), imported once, on first use. */
 let lazyParts: Promise<LazyParts> | undefined;
-
-/** Boolean attributes whose absence keeps the default and `="false"` turns them off. */
-const booleanString = {
-  fromAttribute: (value: string | null) => value !== null && value.trim().toLowerCase() !== 'false',
-  toAttribute: (value: boolean) => (value ? '' : 'false'),
-};
-const BOOLEAN_ATTRIBUTES: ReadonlySet<string> = new Set([
-  'available',
-  'auto-load-script-resources',
-  'force-refresh-token',
-  'skip-parent-id',
-  'lazy-vendor',
-]);
-/** Properties read when a session starts: changing one on a running phone starts a new client. */
-const RESTART_ON = [
-  'callerId',
-  'backend',
-  'vendor',
-  'lazyVendor',
-  'autoLoadScriptResources',
-  'forceRefreshToken',
-  'displayName',
-  'callWaiting',
-] as const;
-const BOOLEAN_VALUES: ReadonlySet<string> = new Set(['', 'true', 'false']);
-
-/** The `strings` attribute is JSON; a value that is not a JSON object is reported, not thrown. */
-const jsonStrings = {
-  fromAttribute: (value: string | null): Partial<NotifyPhoneStrings> => {
-    const parsed = parseStrings(value);
-    return parsed === undefined ? {} : parsed;
-  },
-};
-function parseStrings(value: string | null): Partial<NotifyPhoneStrings> | undefined {
-  if (value === null || value.trim() === '') return {};
-  try {
-    const parsed: unknown = JSON.parse(value);
-    return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
-      ? (parsed as Partial<NotifyPhoneStrings>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-const tagOf = (event: Event) => (event.composedPath()[0] as Element | undefined)?.localName ?? '';
-const TYPING_TARGETS: ReadonlySet<string> = new Set(['input', 'textarea', 'select']);
-const ACTIVATING_TARGETS: ReadonlySet<string> = new Set(['button', 'summary', 'a', 'input', 'textarea']);
 
 /**
  * @summary A complete browser phone on the Notify client: registers with the backend, makes, takes and
@@ -326,21 +284,8 @@ export class NotifyPhone extends LitElement {
 
   override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
     // A bad value is reported and ignored: the property keeps its previous value.
-    const normalized = value?.trim().toLowerCase() ?? null;
-    if (BOOLEAN_ATTRIBUTES.has(name) && normalized !== null && normalized !== name) {
-      if (!BOOLEAN_VALUES.has(normalized)) {
-        return this.#fail(
-          'INVALID_ARGUMENT',
-          `The ${name} attribute must be "true" or "false", not "${value}".`,
-        );
-      }
-    }
-    if (name === 'call-waiting' && !/^(ring|busy)$/.test(normalized ?? 'busy')) {
-      return this.#fail('INVALID_ARGUMENT', `call-waiting must be ring or busy, not "${value}".`);
-    }
-    if (name === 'strings' && parseStrings(value) === undefined) {
-      return this.#fail('INVALID_ARGUMENT', 'The strings attribute must be a JSON object.');
-    }
+    const problem = attributeProblem(name, value);
+    if (problem) return this.#fail('INVALID_ARGUMENT', problem);
     super.attributeChangedCallback(name, old, value);
   }
 
@@ -432,24 +377,19 @@ export class NotifyPhone extends LitElement {
   }
 
   #onKeydown(event: KeyboardEvent): void {
-    if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
-    if (this._forwardDialog?.open) return; // the dialog has its own keys (Escape closes it)
-    const tag = tagOf(event);
-    const typing = TYPING_TARGETS.has(tag);
-    if (isDialKey(event.key) && !typing) {
-      event.preventDefault();
-      this.#onKey(event.key);
-    } else if (event.key === 'Backspace' && !typing && !this.inCall) {
-      event.preventDefault();
-      this.number = this.number.slice(0, -1);
-    } else if (event.key === 'Enter' && !ACTIVATING_TARGETS.has(tag)) {
-      event.preventDefault();
-      if (this.ringing) this.pickupCall();
-      else if (!this.inCall) this.#onCall();
-    } else if (event.key === 'Escape' && this.inCall) {
-      event.preventDefault();
-      this.hangupCall();
-    }
+    onPhoneKeydown(
+      {
+        ringing: this.ringing,
+        inCall: this.inCall,
+        dialogOpen: () => this._forwardDialog?.open ?? false,
+        dial: (key) => this.#onKey(key),
+        erase: () => (this.number = this.number.slice(0, -1)),
+        submit: () => this.#onCall(),
+        pickupCall: () => this.pickupCall(),
+        hangupCall: () => this.hangupCall(),
+      },
+      event,
+    );
   }
 
   #onKey(key: DialKey): void {
@@ -633,138 +573,28 @@ export class NotifyPhone extends LitElement {
     this.#controller.refresh();
   }
 
-  #statusText(t: BaseStrings): string {
-    const incoming = this.#controller.incoming;
-    if (this.ringing && incoming) return format(t.statusIncoming, { caller: incoming.from });
-    if (this.inCall) {
-      const text = format(t.statusInCall, { status: t.callStatus[this.status] });
-      return this.muted ? `${text}, ${t.statusMuted}` : text;
-    }
-    const byState: Partial<Record<DeviceState, string>> = {
-      [DeviceState.ONLINE]: t.statusReady,
-      [DeviceState.INITIALIZING]: t.statusConnecting,
-      [DeviceState.DESTROYED]: t.statusStopped,
-    };
-    return byState[this.#controller.deviceState] ?? t.statusOffline;
-  }
-
-  #renderError(t: BaseStrings) {
-    const error = this.#controller.lastError;
-    if (!error) return nothing;
-    return html`<div part="error" class="error" role="alert">
-      <span>${t.errors[error.code] ?? error.message}</span>
-      <button
-        part="error-dismiss"
-        type="button"
-        aria-label=${t.dismissError}
-        @click=${() => this.#controller.clearError()}
-      >
-        ×
-      </button>
-    </div>`;
-  }
-
-  #renderNumber(t: BaseStrings) {
-    if (this.inCall) {
-      if (this.ringing) return nothing;
-      // The other party of the active call (a refused call() does not relabel it).
-      const call = this.#controller.client?.activeCall;
-      const remote = call?.[call.direction === 'incoming' ? 'from' : 'to'].replace('client:', '');
-      return html`${remote ? html`<p part="remote" class="caller">${remote}</p>` : nothing}
-      ${
-        this._sentDigits
-          ? html`<p part="dtmf" class="dtmf" aria-label=${t.inCallKeypad}>${this._sentDigits}</p>`
-          : nothing
-      }`;
-    }
-    return html`<form part="number-form" class="number-form" @submit=${this.#onCall}>
-      <label part="number-label" for="number">${t.numberLabel}</label>
-      <div class="row">
-        <input
-          part="number-input"
-          id="number"
-          name="number"
-          type="tel"
-          inputmode="tel"
-          autocomplete="off"
-          placeholder=${t.numberPlaceholder}
-          .value=${this.number}
-          @input=${this.#onNumberInput}
-        />
-        <button part="call-button" class="accept" type="submit" ?disabled=${!this.online}>${t.call}</button>
-      </div>
-    </form>`;
-  }
-
-  #renderActions(t: BaseStrings) {
-    if (!this.inCall || this.ringing) return nothing;
-    const open = this.status === Status.OPEN;
-    return html`<div part="actions" class="actions" role="group" aria-label=${t.callControls}>
-      <button part="hangup-button" class="danger" type="button" @click=${this.hangupCall}>${t.hangUp}</button>
-      <button
-        part="mute-button"
-        type="button"
-        aria-pressed=${this.muted ? 'true' : 'false'}
-        ?disabled=${!open}
-        @click=${() => this.mute(!this.muted)}
-      >
-        ${t.mute}
-      </button>
-    </div>`;
-  }
-
-  #renderAgents(t: BaseStrings) {
-    const agents = this.#controller.agents;
-    const summary = agents === null ? t.agents : format(t.agentsCount, { count: agents.length });
-    return html`<details part="agents" class="agents-panel" @toggle=${this.#onAgentsToggle}>
-      <summary>${summary}</summary>
-      ${
-        this._parts?.agentList({
-          strings: t,
-          agents,
-          part: 'agent-list',
-          action: {
-            label: t.callAgent,
-            disabled: !this.online || this.inCall,
-            run: (agent) => this.call({ userId: agent.sys_id }),
-          },
-        }) ?? nothing
-      }
-      <button
-        part="refresh-agents-button"
-        type="button"
-        @click=${() => void this.#controller.refreshAgents()}
-      >
-        ${t.refreshAgents}
-      </button>
-    </details>`;
-  }
-
   override render() {
     const t = mergeStrings(this.strings);
-    const incoming = this.#controller.incoming;
+    const controller = this.#controller;
     // The second line (waiting call, hold, transfer, the list of calls), once its code is loaded.
-    const second = this._parts?.secondLine(this, this.#controller, t);
+    const second = this._parts?.secondLine(this, controller, t);
     return html`
       <div part="base" class="base" role="group" aria-label=${t.phone}>
         <slot name="header"></slot>
-        <div class="row status-row">
-          <p part="status" class="status" role="status">${second?.status ?? this.#statusText(t)}</p>
-          ${callTimer({ startedAt: this.#controller.callStartedAt, label: t.callTimer })}
-          ${this.inCall ? html`<notify-call-quality part="quality"></notify-call-quality>` : nothing}
-        </div>
-        <div part="announcer" class="visually-hidden" aria-live="assertive" aria-atomic="true">
-          ${second?.announce || (this.ringing && incoming ? format(t.announceIncoming, { caller: incoming.from }) : '')}
-        </div>
-        ${this.#renderError(t)}
+        ${statusLine(this, controller, t, second)} ${errorMessage(controller, t)}
         ${incomingBanner({
           strings: t,
-          incoming,
+          incoming: controller.incoming,
           ringing: this.ringing,
           onPickup: () => this.pickupCall(),
           onDecline: () => this.hangupCall(),
         })}
-        ${second?.calls} ${this.#renderNumber(t)}
+        ${second?.calls}
+        ${numberArea(this, controller, t, {
+          sentDigits: this._sentDigits,
+          onInput: (event) => this.#onNumberInput(event),
+          onCall: (event) => this.#onCall(event),
+        })}
         <slot name="dial-pad">
           ${dialPad({
             strings: t,
@@ -773,7 +603,7 @@ export class NotifyPhone extends LitElement {
             onKey: (key) => this.#onKey(key),
           })}
         </slot>
-        ${this.#renderActions(t)} ${second?.controls}
+        ${callActions(this, t)} ${second?.controls}
         <button
           part="available-toggle"
           class="switch"
@@ -784,9 +614,12 @@ export class NotifyPhone extends LitElement {
         >
           <span class="track" aria-hidden="true"></span>${t.available}
         </button>
-        ${this.#renderAgents(t)}
-        <notify-call-history part="history" .client=${this.#controller.client}></notify-call-history>
-        <notify-desk part="desk" .client=${this.#controller.client}></notify-desk>
+        ${agentsPanel(this, controller, t, {
+          list: this._parts?.agentList,
+          onToggle: (event) => this.#onAgentsToggle(event),
+        })}
+        <notify-call-history part="history" .client=${controller.client}></notify-call-history>
+        <notify-desk part="desk" .client=${controller.client}></notify-desk>
         <slot name="footer"></slot>
       </div>
       ${second?.dialog}
