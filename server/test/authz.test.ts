@@ -173,6 +173,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       { method: 'GET', url: () => `/caller-ids/${encodeURIComponent(DEMO_NUMBER)}` },
       { method: 'POST', url: () => '/sessions', payload: { callerId: DEMO_NUMBER } },
       { method: 'POST', url: () => `/sessions/${aliceSession}/token` },
+      { method: 'POST', url: () => `/sessions/${aliceSession}/preflight` },
       { method: 'POST', url: () => `/sessions/${aliceSession}/heartbeat` },
       { method: 'PATCH', url: () => `/sessions/${aliceSession}`, payload: { available: false } },
       { method: 'GET', url: () => '/sessions/available' },
@@ -269,6 +270,22 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       {
         name: "bob, alice's session",
         method: 'POST',
+        url: () => `/sessions/${aliceSession}/preflight`,
+        headers: asBob,
+        status: 403,
+        code: 'FORBIDDEN',
+      },
+      {
+        name: 'unknown session',
+        method: 'POST',
+        url: () => `/sessions/${'0'.repeat(32)}/preflight`,
+        headers: asAlice,
+        status: 404,
+        code: 'UNKNOWN_SESSION',
+      },
+      {
+        name: "bob, alice's session",
+        method: 'POST',
         url: () => `/sessions/${aliceSession}/heartbeat`,
         headers: asBob,
         status: 403,
@@ -343,6 +360,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       ...(
         [
           ['POST', () => `/sessions/${aliceSession}/token`, undefined],
+          ['POST', () => `/sessions/${aliceSession}/preflight`, undefined],
           ['POST', () => `/sessions/${aliceSession}/heartbeat`, undefined],
           ['PATCH', () => `/sessions/${aliceSession}`, { available: false }],
           ['DELETE', () => `/sessions/${aliceSession}`, undefined],

@@ -123,14 +123,6 @@ const BACKEND_CODE_ALIASES: Record<string, NotifyErrorCode> = {
   UNKNOWN_SESSION: 'NOT_FOUND',
 };
 
-/** Converts an expiry (epoch ms, epoch s or ISO string) to epoch milliseconds. */
-export function expiryToMillis(value: number | string): number {
-  if (typeof value === 'number') return value < 1e12 ? value * 1000 : value;
-  const asNumber = Number(value);
-  if (Number.isFinite(asNumber)) return expiryToMillis(asNumber);
-  return Date.parse(value);
-}
-
 /** The HTTP backend of docs/architecture.md (fetch, cookie credentials, optional bearer token). */
 export class HttpNotifyBackend implements NotifyBackend {
   readonly baseUrl: string;

@@ -102,9 +102,3 @@ export function normalizeVendor(value: unknown): Vendor | null {
   }
   return vendor;
 }
-
-/** Vendors that share a driver count as the same vendor (TWILIO is an alias of TWILIO_DIRECT). */
-export function sameVendor(a: Vendor, b: Vendor): boolean {
-  const canon = (v: Vendor): Vendor => (v === Vendor.TWILIO ? Vendor.TWILIO_DIRECT : v);
-  return canon(a) === canon(b);
-}

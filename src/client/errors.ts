@@ -122,9 +122,9 @@ export const NOTIFY_ERRORS = {
     solution: 'Allow microphone access for this site.',
   },
   NOT_SUPPORTED: {
-    message: 'Not supported by this vendor or browser.',
-    explanation: 'The vendor driver or the browser (setSinkId) lacks the feature.',
-    solution: 'Offer the feature where it is supported.',
+    message: 'Not supported here.',
+    explanation: 'The vendor or the browser lacks this feature.',
+    solution: 'Offer it where it is supported.',
   },
   CALL_FAILED: {
     message: 'The call failed.',

@@ -1,5 +1,5 @@
 import type { AudioDevices, VendorDriver } from '../drivers/driver.js';
-import { listAvailableClients, watchAvailableClients } from './available-clients.js';
+import { watchAvailableClients } from './available-clients.js';
 import {
   HttpNotifyBackend,
   type AvailableClient,
@@ -259,10 +259,11 @@ export class NotifyClient {
    */
   getAvailableClients(callback?: (clients: AvailableClient[]) => void): Promise<AvailableClient[]> {
     if (!this.#usable()) return Promise.resolve([]);
-    const list = listAvailableClients(
-      (cursor) => this.#backend.listAvailableClients(cursor),
-      this.#life.signal,
-    )
+    // The paging loop (list-clients.ts) loads on first use: the element watches instead.
+    const list = import('./list-clients.js')
+      .then((m) =>
+        m.listAvailableClients((cursor) => this.#backend.listAvailableClients(cursor), this.#life.signal),
+      )
       .then((clients) => this.#others(clients))
       .catch((error: unknown) => {
         if (!this.#destroyed) this.#reportError(toNotifyError(error, 'BACKEND_ERROR'));

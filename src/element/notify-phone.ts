@@ -618,8 +618,7 @@ export class NotifyPhone extends LitElement {
           list: this._parts?.agentList,
           onToggle: (event) => this.#onAgentsToggle(event),
         })}
-        <notify-call-history part="history" .client=${controller.client}></notify-call-history>
-        <notify-desk part="desk" .client=${controller.client}></notify-desk>
+        ${this._parts?.desk(controller.client)}
         <slot name="footer"></slot>
       </div>
       ${second?.dialog}

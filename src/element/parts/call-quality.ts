@@ -1,11 +1,11 @@
-import { LitElement, css, html } from 'lit';
+import { LitElement, css, html, nothing } from 'lit';
 import type { CallQualityWarning } from '../../client/config.js';
 import type { NotifyPhone } from '../notify-phone.js';
 import { format } from '../strings.js';
 
 /**
- * The line-quality indicator of `<notify-phone>` during a call: `<notify-call-quality>`, rendered by the
- * phone while a call is on and defined by the lazy parts. It follows the phone's `notify-call-quality`
+ * The line-quality indicator of `<notify-phone>` during a call: `<notify-call-quality>` in the phone's status
+ * line, defined by the lazy parts (an empty unknown element until then) and empty while there is no call. It follows the phone's `notify-call-quality`
  * events (dispatched by `<notify-desk>` from the client's EXT_EVENTS.CALL_QUALITY) and shows "good" or the
  * warnings in force, in a polite live region so a screen reader hears the line go bad and recover.
  * @internal
@@ -34,6 +34,9 @@ export const qualityStrings: QualityStrings = {
     'ice-connectivity-lost': 'connection lost',
   },
 };
+
+/** The phone's events after which a call may have begun or ended. */
+const CALL_EVENTS = ['notify-call-init', 'notify-call-start', 'notify-call-disconnect', 'notify-call-cancel'];
 
 export class NotifyCallQuality extends LitElement {
   static override properties = { _warnings: { state: true } };
@@ -76,15 +79,23 @@ export class NotifyCallQuality extends LitElement {
     this._warnings = next;
   };
 
+  /** A call began or ended: shown only during one; each call starts with a good line. */
+  readonly #onCall = () => {
+    if (!this.#phone?.inCall) this._warnings = new Map();
+    this.requestUpdate();
+  };
+
   override connectedCallback(): void {
     super.connectedCallback();
     this.#phone = ((this.getRootNode() as ShadowRoot).host as NotifyPhone | undefined) ?? null;
     this.#phone?.addEventListener('notify-call-quality', this.#onQuality);
+    for (const type of CALL_EVENTS) this.#phone?.addEventListener(type, this.#onCall);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#phone?.removeEventListener('notify-call-quality', this.#onQuality);
+    for (const type of CALL_EVENTS) this.#phone?.removeEventListener(type, this.#onCall);
   }
 
   /** The names of the warnings in force. */
@@ -93,6 +104,7 @@ export class NotifyCallQuality extends LitElement {
   }
 
   override render() {
+    if (!this.#phone?.inCall) return nothing;
     const overrides = (this.#phone?.strings ?? {}) as Partial<QualityStrings>;
     const t = { ...qualityStrings, ...overrides };
     const names = { ...qualityStrings.qualityIssues, ...overrides.qualityIssues };

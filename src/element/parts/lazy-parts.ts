@@ -7,8 +7,6 @@
 export { agentList } from './agent-list.js';
 export { secondLine } from './second-line.js';
 export { lazyStyles } from './lazy-styles.js';
-// Define <notify-call-history>, <notify-desk> and <notify-call-quality>, which the element renders (unknown
-// elements until then).
-import './call-history-panel.js';
-import './desk-panel.js';
+export { desk } from './desk.js';
+// Defines <notify-call-quality>, which the status line renders during a call (an unknown element until then).
 import './call-quality.js';

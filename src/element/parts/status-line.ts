@@ -1,4 +1,4 @@
-import { html, nothing } from 'lit';
+import { html } from 'lit';
 import { DeviceState } from '../../client/constants.js';
 import type { NotifyController } from '../notify-controller.js';
 import type { NotifyPhone } from '../notify-phone.js';
@@ -22,8 +22,8 @@ function statusText(el: NotifyPhone, controller: NotifyController, t: BaseString
 }
 
 /**
- * The header region: the status (a polite live region), the call timer, the line-quality indicator during
- * a call (`<notify-call-quality>`, defined by the lazy parts), and the assertive announcer of incoming calls. The second line, once loaded, may replace the status and the announcement.
+ * The header region: the status (a polite live region), the call timer, the line-quality indicator
+ * (`<notify-call-quality>`, defined by the lazy parts: it shows during a call only), and the assertive announcer of incoming calls. The second line, once loaded, may replace the status and the announcement.
  * @internal
  */
 export function statusLine(
@@ -36,7 +36,7 @@ export function statusLine(
   return html`<div class="row status-row">
       <p part="status" class="status" role="status">${second?.status ?? statusText(el, controller, t)}</p>
       ${callTimer({ startedAt: controller.callStartedAt, label: t.callTimer })}
-      ${el.inCall ? html`<notify-call-quality part="quality"></notify-call-quality>` : nothing}
+      <notify-call-quality part="quality"></notify-call-quality>
     </div>
     <div part="announcer" class="visually-hidden" aria-live="assertive" aria-atomic="true">
       ${second?.announce || (el.ringing && incoming ? format(t.announceIncoming, { caller: incoming.from }) : '')}

@@ -1,5 +1,6 @@
 import { expect, waitUntil } from '@open-wc/testing';
-import { HttpNotifyBackend, expiryToMillis } from '../../../src/client/backend.js';
+import { HttpNotifyBackend } from '../../../src/client/backend.js';
+import { expiryToMillis } from '../../../src/client/token-renewal.js';
 import { NOTIFY_ERRORS, NotifyError, toNotifyError } from '../../../src/client/errors.js';
 import { followPresence } from '../../../src/client/presence-stream.js';
 import { loadTwilioSdk } from '../../../src/drivers/twilio/load-sdk.js';
