@@ -27,14 +27,19 @@ const externalSdk = () => ({
 });
 
 /**
- * The SNC.Notify global leaves out the agent's desk extensions (device choice, quality events): those
+ * The SNC.Notify global leaves out the agent's desk extensions (device choice, quality events, the pre-call
+ * test, call history): those
  * modules resolve to src/legacy/without-desk.ts in that build (docs/decisions.md §16).
  */
 const withoutDesk = () => ({
   name: 'without-desk',
   /** @param {string} source @param {string | undefined} importer */
   resolveId(source, importer) {
-    if (!importer || !/^\.\/(audio-devices|twilio-audio|twilio-quality)\.js$/.test(source)) return null;
+    if (
+      !importer ||
+      !/^\.\/(desk|audio-devices|call-history|twilio-audio|twilio-quality|twilio-preflight)\.js$/.test(source)
+    )
+      return null;
     return fileURLToPath(new URL('./src/legacy/without-desk.ts', import.meta.url));
   },
 });

@@ -68,6 +68,11 @@ export interface NotifyBackend {
     callWaiting?: 'ring';
   }): Promise<CreateSessionResult>;
   refreshToken(sessionSysId: string): Promise<TokenResult>;
+  /**
+   * Ours (issue 14): a token for the session's pre-call test (`POST /sessions/:sysId/preflight`), of an identity
+   * of its own. Optional: without it preflight() reports NOT_SUPPORTED.
+   */
+  preflightToken?(sessionSysId: string): Promise<TokenResult>;
   /** Tells the backend the session is alive. Rejects with NOT_FOUND once the session expired. */
   heartbeat(sessionSysId: string): Promise<void>;
   deleteSession(sessionSysId: string): Promise<void>;
@@ -148,6 +153,10 @@ export class HttpNotifyBackend implements NotifyBackend {
 
   refreshToken(sessionSysId: string) {
     return this.#request<TokenResult>('POST', `/sessions/${encodeURIComponent(sessionSysId)}/token`);
+  }
+
+  preflightToken(sessionSysId: string) {
+    return this.#request<TokenResult>('POST', `/sessions/${encodeURIComponent(sessionSysId)}/preflight`);
   }
 
   async heartbeat(sessionSysId: string) {

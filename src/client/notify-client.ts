@@ -1,4 +1,4 @@
-import type { AudioDevices, VendorDriver } from '../drivers/driver.js';
+import type { AudioDevices, PreflightReport, VendorDriver } from '../drivers/driver.js';
 import { watchAvailableClients } from './available-clients.js';
 import {
   HttpNotifyBackend,
@@ -31,7 +31,7 @@ import type { Registration } from './registration.js';
 export type { CallIdentifier, CallQualityWarning, NotifyClientEvents, NotifyConfig } from './config.js';
 import type { AudioDeviceKind } from './audio-devices.js';
 export type { AudioDeviceKind } from './audio-devices.js';
-export type { AudioDevice, AudioDevices } from '../drivers/driver.js';
+export type { AudioDevice, AudioDevices, PreflightRange, PreflightReport } from '../drivers/driver.js';
 export type { ParentIdResult } from './parent-id.js';
 export type { CallHistoryEntry, CallHistoryOptions, CallHistoryPage } from './call-history.js';
 
@@ -309,10 +309,25 @@ export class NotifyClient {
     return this.#desk(false, 'selectAudioDevice', kind, deviceId);
   }
 
-  /** Runs one of the desk's steps (audio-devices.ts, loaded on first use); its error is reported. */
-  #desk<T>(failed: T, name: 'listAudioDevices' | 'selectAudioDevice', ...args: unknown[]): Promise<T> {
+  /**
+   * Ours (issue 14): runs the vendor's own pre-call test (Twilio's PreflightTest) on a test call of its own
+   * (about 20 s) and resolves its report (signaling, ICE and DTLS times; RTT, jitter and MOS ranges; packet
+   * loss; the vendor's verdict). Resolves null after an ERROR: NOT_INITIALIZED (not online), INVALID_STATE
+   * (during a call, or a test already running), NOT_SUPPORTED (vendor or backend without one), or the test's
+   * own failure.
+   */
+  preflight(): Promise<PreflightReport | null> {
+    return this.#desk(null, 'runPreflight', this.#backend, this.getSession(), this.getStatus());
+  }
+
+  /** Runs one of the desk's steps (desk.ts, loaded on first use); its error is reported. */
+  #desk<T>(
+    failed: T,
+    name: 'listAudioDevices' | 'selectAudioDevice' | 'runPreflight',
+    ...args: unknown[]
+  ): Promise<T> {
     if (!this.#usable()) return Promise.resolve(failed);
-    return import('./audio-devices.js')
+    return import('./desk.js')
       .then((m) => (m[name] as (...a: unknown[]) => Promise<T>)(this.#driver, ...args))
       .catch((error: unknown) => {
         if (!this.#destroyed) this.#reportError(toNotifyError(error));

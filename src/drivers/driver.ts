@@ -74,6 +74,39 @@ export interface AudioDevices {
   outputSelection: boolean;
 }
 
+/** min, average and max of one measure over the test's samples. */
+export interface PreflightRange {
+  min: number;
+  average: number;
+  max: number;
+}
+
+/** What a vendor's pre-call test measured (ours, issue 14; Twilio: its PreflightTest report). */
+export interface PreflightReport {
+  /** The test call's id at the vendor (Twilio: its CallSid). */
+  callSid: string | null;
+  /** ms from placing the test call to the signaling answer. */
+  signalingMs: number | null;
+  /** ms to connect ICE. */
+  iceMs: number | null;
+  /** ms to establish DTLS. */
+  dtlsMs: number | null;
+  /** Round-trip time, ms. */
+  rtt: PreflightRange | null;
+  /** Jitter of the received audio, ms. */
+  jitter: PreflightRange | null;
+  /** Mean opinion score, 1–5 (4.2 and up is excellent). */
+  mos: PreflightRange | null;
+  /** Packets lost, % of those sent to the test. */
+  packetLoss: number | null;
+  /** The vendor's verdict (Twilio: `excellent`, `great`, `good`, `fair`, `degraded`). */
+  quality: string | null;
+  /** Kinds of ICE candidates of the path used (`host`, `srflx`, `relay`), local and remote. */
+  candidates: { local: string; remote: string } | null;
+  /** Warnings raised during the test (the quality warnings' names). */
+  warnings: string[];
+}
+
 /** Device selection (issue 14), for vendors whose SDK owns the media (Twilio's `Device.audio`). */
 export interface DriverAudio {
   /** The devices now (after the microphone permission, with labels). */
@@ -129,6 +162,12 @@ export interface VendorDriver {
   hold?(held: boolean, call: CallHandle): Promise<void>;
   /** Ours (issue 14): choosing microphone, speaker and ringer; absent: the client answers NOT_SUPPORTED. */
   readonly audio?: DriverAudio;
+  /**
+   * Ours (issue 14): runs the vendor's own pre-call test with `token` (the session's test identity, see
+   * NotifyBackend.preflightToken) and the device configuration it registered with; resolves its report.
+   * Absent: the client answers NOT_SUPPORTED.
+   */
+  preflight?(token: string): Promise<PreflightReport>;
   /** The vendor's identifier of a call (Twilio: CallSid; SIP: Call-ID), once known. */
   getCallSid(call: CallHandle): string | undefined;
   /** Unregisters, ends every call, releases media. Final. */

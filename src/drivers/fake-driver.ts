@@ -6,6 +6,7 @@ import type {
   AudioDevices,
   CallHandle,
   DriverAudio,
+  PreflightReport,
   QualityWarning,
   IncomingCallInfo,
   RegisterOptions,
@@ -76,6 +77,8 @@ export class FakeDriver implements VendorDriver {
   dtmfPattern?: RegExp;
   /** Set by a test to act as a vendor that holds in the media path (VendorDriver.hold, e.g. SIP). */
   hold?: (held: boolean, call: CallHandle) => Promise<void>;
+  /** Set by a test to act as a vendor with a pre-call test (VendorDriver.preflight). */
+  preflight?: (token: string) => Promise<PreflightReport>;
   /** Set by a test to act as a vendor with device selection (VendorDriver.audio). */
   audio?: DriverAudio;
   /** When set, connect() rejects with it. */

@@ -1,12 +1,19 @@
 import { Status } from '../../client/constants.js';
 import { TypedEmitter } from '../../client/emitter.js';
 import { NotifyError } from '../../client/errors.js';
-import type { CallHandle, RegisterOptions, VendorDriver, VendorDriverEvents } from '../driver.js';
+import type {
+  CallHandle,
+  PreflightReport,
+  RegisterOptions,
+  VendorDriver,
+  VendorDriverEvents,
+} from '../driver.js';
 import { DtmfPacer } from './dtmf-pacer.js';
 import { loadTwilioSdk, type TwilioSdkModule } from './load-sdk.js';
 import { createTwilioAudio, type TwilioAudio } from './twilio-audio.js';
 import { mapTwilioError } from './twilio-errors.js';
 import { watchQuality } from './twilio-quality.js';
+import { runTwilioPreflight } from './twilio-preflight.js';
 
 export { mapTwilioError } from './twilio-errors.js';
 
@@ -48,6 +55,8 @@ export class TwilioDriver implements VendorDriver {
   #dtmfCall: TwilioCall | null = null;
   /** destroy() was called (it may come while register() or connect() still waits on the SDK). */
   #destroyed = false;
+  /** The backend's device configuration register() got (chunderw, edge…), for the pre-call test's Device. */
+  #deviceConfig: Record<string, unknown> = {};
   /** Device selection (issue 14), once the SDK's Device exists. */
   audio?: TwilioAudio;
 
@@ -57,6 +66,7 @@ export class TwilioDriver implements VendorDriver {
 
   async register({ token, device: deviceConfig }: RegisterOptions): Promise<void> {
     const sdk = await loadTwilioSdk(this.#autoLoad);
+    this.#deviceConfig = deviceConfig;
     // destroy() during the SDK import: never create (and register) a Device nobody will release.
     if (this.#destroyed) throw new NotifyError('DESTROYED');
     // chunderw, eventgw and publishEvents are internal SDK options, hence the cast.
@@ -109,6 +119,11 @@ export class TwilioDriver implements VendorDriver {
         (error: unknown) => onError(error),
       );
     });
+  }
+
+  /** Ours (issue 14): the SDK's own pre-call test (twilio-preflight.ts). */
+  async preflight(token: string): Promise<PreflightReport> {
+    return runTwilioPreflight(await loadTwilioSdk(this.#autoLoad), token, this.#deviceConfig);
   }
 
   async unregister(): Promise<void> {

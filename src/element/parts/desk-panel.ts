@@ -1,6 +1,11 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { EXT_EVENTS } from '../../client/constants.js';
-import type { AudioDeviceKind, AudioDevices, NotifyClient } from '../../client/notify-client.js';
+import type {
+  AudioDeviceKind,
+  AudioDevices,
+  NotifyClient,
+  PreflightReport,
+} from '../../client/notify-client.js';
 import { NotifyAudioInputLostEvent, NotifyCallQualityEvent } from '../desk-events.js';
 import type { NotifyPhone } from '../notify-phone.js';
 import { clickToDial } from './click-to-dial.js';
@@ -35,8 +40,23 @@ export interface DeskStrings extends NoticeStrings {
   notificationsBlocked: string;
   /** Announced when the microphone went away mid-call: `{fallback}`. */
   inputLost: string;
-  /** A device without a label (before the permission). */
+  /** A device without a label (before the permission): `{n}`. */
   unnamedDevice: string;
+  /** The button that runs the pre-call test. */
+  testLine: string;
+  /** Announced while it runs. */
+  testingLine: string;
+  /** Announced when it is done: `{quality}`. */
+  lineTested: string;
+  lineTestFailed: string;
+  reportSignaling: string;
+  reportIce: string;
+  reportRtt: string;
+  reportJitter: string;
+  reportMos: string;
+  reportLoss: string;
+  /** `{value}` in milliseconds. */
+  ms: string;
 }
 
 export const deskStrings: DeskStrings = {
@@ -50,6 +70,17 @@ export const deskStrings: DeskStrings = {
   notificationsBlocked: 'Notifications are blocked for this site.',
   inputLost: 'Microphone disconnected; now using {fallback}.',
   unnamedDevice: 'Device {n}',
+  testLine: 'Test the line',
+  testingLine: 'Testing the line (about 20 seconds)…',
+  lineTested: 'Line test done: {quality}.',
+  lineTestFailed: 'The line test failed.',
+  reportSignaling: 'Call setup',
+  reportIce: 'Network path (ICE)',
+  reportRtt: 'Round trip',
+  reportJitter: 'Jitter',
+  reportMos: 'Quality score (MOS, 1–5)',
+  reportLoss: 'Packets lost',
+  ms: '{value} ms',
   noticeTitle: 'Incoming call',
   noticeBody: '{caller} is calling',
 };
@@ -60,6 +91,8 @@ export class NotifyDesk extends LitElement {
     _devices: { state: true },
     _notice: { state: true },
     _notifications: { state: true },
+    _testing: { state: true },
+    preflightReport: { attribute: false },
   };
 
   static override styles = css`
@@ -96,6 +129,17 @@ export class NotifyDesk extends LitElement {
       color: var(--_fg);
       font: inherit;
     }
+    dl {
+      display: grid;
+      grid-template-columns: auto auto;
+      gap: 0.1rem 0.6rem;
+      margin: 0;
+      font-size: 0.85em;
+    }
+    dd {
+      margin: 0;
+      font-variant-numeric: tabular-nums;
+    }
     .note {
       margin: 0;
       color: var(--_muted-fg);
@@ -110,6 +154,9 @@ export class NotifyDesk extends LitElement {
   /** The last thing to announce (a device lost, notifications blocked). */
   private _notice = '';
   private _notifications = desktopNotificationsOn();
+  private _testing = false;
+  /** The last pre-call test's report (null before one succeeded). */
+  preflightReport: PreflightReport | null = null;
   #phone: NotifyPhone | null = null;
   #stops: (() => void)[] = [];
   #stopDialing: (() => void) | null = null;
@@ -208,6 +255,38 @@ export class NotifyDesk extends LitElement {
     box.checked = on;
   }
 
+  async #testLine(): Promise<void> {
+    const t = this.#strings();
+    this._testing = true;
+    this._notice = t.testingLine;
+    const report = (await this.client?.preflight()) ?? null;
+    this._testing = false;
+    if (report) this.preflightReport = report;
+    this._notice = report ? t.lineTested.replace('{quality}', report.quality ?? '–') : t.lineTestFailed;
+  }
+
+  #renderReport(t: DeskStrings) {
+    const r = this.preflightReport;
+    if (!r) return nothing;
+    const ms = (value: number | null | undefined) =>
+      value === null || value === undefined ? '–' : t.ms.replace('{value}', String(Math.round(value)));
+    const rows: [string, string][] = [
+      [t.reportSignaling, ms(r.signalingMs)],
+      [t.reportIce, ms(r.iceMs)],
+      [t.reportRtt, ms(r.rtt?.average)],
+      [t.reportJitter, ms(r.jitter?.average)],
+      [t.reportMos, r.mos ? r.mos.average.toFixed(2) : '–'],
+      [t.reportLoss, r.packetLoss === null ? '–' : `${r.packetLoss.toFixed(1)} %`],
+    ];
+    return html`<dl part="preflight-report">
+      ${rows.map(
+        ([name, value]) =>
+          html`<dt>${name}</dt>
+            <dd>${value}</dd>`,
+      )}
+    </dl>`;
+  }
+
   #select(
     t: DeskStrings,
     kind: AudioDeviceKind,
@@ -262,6 +341,15 @@ export class NotifyDesk extends LitElement {
         <summary>${t.settings}</summary>
         <div class="fields">
           ${this.#renderDevices(t)}
+          <button
+            part="test-line-button"
+            type="button"
+            ?disabled=${this._testing || !!this.#phone?.inCall}
+            @click=${() => void this.#testLine()}
+          >
+            ${t.testLine}
+          </button>
+          ${this.#renderReport(t)}
           <label class="check" part="notifications-setting">
             <input
               type="checkbox"
