@@ -148,3 +148,79 @@ describe('NotifyClient call quality (ours)', () => {
     expect(errors()).to.deep.equal(['INVALID_ARGUMENT']);
   });
 });
+
+const REPORT = {
+  callSid: 'CA00000000000000000000000000000001',
+  signalingMs: 120,
+  iceMs: 40,
+  dtlsMs: 30,
+  rtt: { min: 1, average: 2, max: 3 },
+  jitter: { min: 0, average: 1, max: 2 },
+  mos: { min: 4.3, average: 4.4, max: 4.4 },
+  packetLoss: 0,
+  quality: 'excellent',
+  candidates: { local: 'host', remote: 'host' },
+  warnings: [],
+};
+
+describe('NotifyClient.preflight (ours)', () => {
+  it("runs the driver's test with a token of the session's test identity and resolves its report", async () => {
+    const { client, driver, backend, errors } = await onlineClient();
+    const tokens: string[] = [];
+    (backend as unknown as { preflightToken(id: string): Promise<unknown> }).preflightToken = async (id) => ({
+      token: `preflight-for-${id}`,
+      ttl: 120,
+    });
+    driver.preflight = async (token) => {
+      tokens.push(token);
+      return REPORT;
+    };
+    expect(await client.preflight()).to.deep.equal(REPORT);
+    expect(tokens).to.deep.equal([`preflight-for-${client.getSession()!.sys_id}`]);
+    expect(errors()).to.deep.equal([]);
+  });
+
+  it('refuses a second test while one runs, and a test during a call (INVALID_STATE)', async () => {
+    const { client, driver, backend, errors } = await onlineClient();
+    (backend as unknown as { preflightToken(): Promise<unknown> }).preflightToken = async () => ({
+      token: 't',
+      ttl: 1,
+    });
+    let finish: (report: typeof REPORT) => void = () => undefined;
+    driver.preflight = () => new Promise((resolve) => (finish = resolve));
+    const first = client.preflight();
+    await waitUntil(() => finish !== undefined);
+    expect(await client.preflight()).to.equal(null);
+    finish(REPORT);
+    expect(await first).to.deep.equal(REPORT);
+    client.call({ phoneNumber: '+15551230000' });
+    await waitUntil(() => driver.call);
+    expect(await client.preflight()).to.equal(null);
+    expect(errors()).to.deep.equal(['INVALID_STATE', 'INVALID_STATE']);
+  });
+
+  it('reports NOT_SUPPORTED without a driver or backend test, NOT_INITIALIZED before init(), DESTROYED after', async () => {
+    const { client, errors } = await onlineClient();
+    expect(await client.preflight()).to.equal(null); // the fake driver has no test unless given one
+    expect(errors()).to.deep.equal(['NOT_SUPPORTED']);
+    const early = makeClient();
+    expect(await early.client.preflight()).to.equal(null);
+    expect(early.errors()).to.deep.equal(['NOT_INITIALIZED']);
+    client.destroy();
+    expect(await client.preflight()).to.equal(null);
+    expect(errors()).to.deep.equal(['NOT_SUPPORTED', 'DESTROYED']);
+  });
+
+  it("reports the test's own failure as its coded error", async () => {
+    const { client, driver, backend, errors } = await onlineClient();
+    (backend as unknown as { preflightToken(): Promise<unknown> }).preflightToken = async () => ({
+      token: 't',
+      ttl: 1,
+    });
+    driver.preflight = async () => {
+      throw new NotifyError('CALL_FAILED');
+    };
+    expect(await client.preflight()).to.equal(null);
+    expect(errors()).to.deep.equal(['CALL_FAILED']);
+  });
+});
