@@ -123,8 +123,8 @@ export const NOTIFY_ERRORS = {
   },
   NOT_SUPPORTED: {
     message: 'Not supported here.',
-    explanation: 'The vendor or the browser lacks this feature.',
-    solution: 'Offer it where it is supported.',
+    explanation: 'The vendor or the browser lacks it.',
+    solution: 'Check support first.',
   },
   CALL_FAILED: {
     message: 'The call failed.',

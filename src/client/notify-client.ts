@@ -1,5 +1,4 @@
 import type { AudioDevices, PreflightReport, VendorDriver } from '../drivers/driver.js';
-import { watchAvailableClients } from './available-clients.js';
 import {
   HttpNotifyBackend,
   type AvailableClient,
@@ -178,7 +177,7 @@ export class NotifyClient {
     if (!this.#usable()) return;
     const leg = this.#calls.ringing();
     if (!leg || !this.#driver) {
-      return this.#report('INVALID_STATE', 'pickupCall: there is no incoming call to answer.');
+      return this.#report('INVALID_STATE', 'pickupCall: no incoming call.');
     }
     this.#calls.answer(leg);
   }
@@ -187,7 +186,7 @@ export class NotifyClient {
   hangupCall(): void {
     if (!this.#usable()) return;
     const leg = this.#calls.current();
-    if (!leg) return this.#report('INVALID_STATE', 'hangupCall: there is no call.');
+    if (!leg) return this.#report('INVALID_STATE', 'hangupCall: no call.');
     this.#calls.hangup(leg);
   }
 
@@ -199,7 +198,7 @@ export class NotifyClient {
     if (!this.#usable()) return;
     const leg = this.#calls.current();
     if (!leg || !this.#driver || leg.call.status === Status.PENDING) {
-      return this.#report('INVALID_STATE', 'mute: there is no active call.');
+      return this.#report('INVALID_STATE', 'mute: no active call.');
     }
     this.#calls.mute(leg, muted === true || muted === 'true');
   }
@@ -212,7 +211,7 @@ export class NotifyClient {
     }
     const leg = this.#calls.current();
     if (leg?.call.status !== Status.OPEN || !this.#driver) {
-      return this.#report('INVALID_STATE', 'sendDtmf: there is no open call.');
+      return this.#report('INVALID_STATE', 'sendDtmf: no open call.');
     }
     this.#calls.sendDigits(leg, digits);
   }
@@ -276,7 +275,7 @@ export class NotifyClient {
    * The signed-in user's calls, newest first, one page (`options` `{limit?, cursor?}`; pass `next` as
    * `cursor` for the following one): `callback(page)` and a Promise of it. Bad options (INVALID_ARGUMENT),
    * a failed read or a destroyed client (DESTROYED) are emitted as ERROR and resolve an empty page with
-   * `error` set. Not in ServiceNow's API (an extension); needs no session. Its code (call-history.ts) is
+   * `error` set. Not in ServiceNow's API (an extension); needs no session. Its code (call-history.ts, in the desk's chunk) is
    * loaded on first use.
    */
   getCallHistory(
@@ -284,7 +283,7 @@ export class NotifyClient {
     callback?: (page: CallHistoryPage) => void,
   ): Promise<CallHistoryPage> {
     const backend = this.#usable() && this.#backend;
-    return import('./call-history.js').then((m) =>
+    return import('./desk.js').then((m) =>
       m.getCallHistory(backend, this.#life.signal, (e) => this.#reportError(e), options, callback),
     );
   }
@@ -343,12 +342,22 @@ export class NotifyClient {
    */
   watchAvailableClients(callback: (clients: AvailableClient[]) => void): () => void {
     if (!this.#usable()) return () => undefined;
-    return watchAvailableClients(
-      this.#backend,
-      this.#life.signal,
-      (clients) => safeCall('watchAvailableClients callback', callback, this.#others(clients)),
-      (error) => this.#reportError(toNotifyError(error, 'BACKEND_UNREACHABLE')),
-    );
+    const watch = new AbortController();
+    const stop = () => watch.abort();
+    const life = this.#life.signal;
+    life.addEventListener('abort', stop, { once: true });
+    // Its code (available-clients.ts, then the stream's) loads on first use.
+    import('./available-clients.js')
+      .then((m) =>
+        m.watchAvailableClients(this.#backend, watch.signal, (clients) =>
+          safeCall('watchAvailableClients callback', callback, this.#others(clients)),
+        ),
+      )
+      .catch((error: unknown) => this.#reportError(toNotifyError(error, 'BACKEND_UNREACHABLE')));
+    return () => {
+      life.removeEventListener('abort', stop);
+      stop();
+    };
   }
 
   /**
@@ -380,7 +389,7 @@ export class NotifyClient {
     if (target instanceof NotifyError) return this.#reportError(target);
     const callSid = this.#calls.current()?.call.callId;
     if (this.getStatus() !== Status.OPEN || !callSid) {
-      return this.#report('INVALID_STATE', 'forwardCall: there is no open call.');
+      return this.#report('INVALID_STATE', 'forwardCall: no open call.');
     }
     this.#backend
       .forwardCall(callSid, target)

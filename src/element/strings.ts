@@ -48,12 +48,6 @@ export interface NotifyPhoneStrings extends CallStrings {
   refreshAgents: string;
   /** `{name}`: the agent's name. */
   callAgent: string;
-  forwardTitle: string;
-  forwardNumberLabel: string;
-  forwardToNumber: string;
-  /** `{name}`: the agent's name. */
-  forwardToAgent: string;
-  cancel: string;
   dismissError: string;
   /** Messages per error code; unlisted codes show the client's message. */
   errors: Partial<Record<NotifyErrorCode, string>>;
@@ -102,11 +96,6 @@ export const defaultStrings: BaseStrings = {
   noAgents: 'No other agent is available.',
   refreshAgents: 'Refresh',
   callAgent: 'Call {name}',
-  forwardTitle: 'Forward the call',
-  forwardNumberLabel: 'To a number',
-  forwardToNumber: 'Forward',
-  forwardToAgent: 'Forward to {name}',
-  cancel: 'Cancel',
   dismissError: 'Dismiss',
   errors: {},
 };

@@ -37,6 +37,13 @@ export interface CallStrings {
   /** The number button and agent buttons (`{name}`) of a warm transfer. */
   consultNumber: string;
   consultAgent: string;
+  /** The forward dialog (it opens from the call controls, so its defaults load with them). */
+  forwardTitle: string;
+  forwardNumberLabel: string;
+  forwardToNumber: string;
+  /** `{name}`: the agent's name. */
+  forwardToAgent: string;
+  cancel: string;
   /** Title, number button and agent buttons (`{name}`) of the add-to-call dialog. */
   addTitle: string;
   addNumber: string;
@@ -67,6 +74,11 @@ export const defaultCallStrings: CallStrings = {
   transferWarm: 'Talk to them first (warm)',
   consultNumber: 'Consult',
   consultAgent: 'Consult {name}',
+  forwardTitle: 'Forward the call',
+  forwardNumberLabel: 'To a number',
+  forwardToNumber: 'Forward',
+  forwardToAgent: 'Forward to {name}',
+  cancel: 'Cancel',
   addTitle: 'Add to the call',
   addNumber: 'Add',
   addAgent: 'Add {name}',
