@@ -40,6 +40,8 @@ export const EXT_EVENTS = {
   AUDIO_INPUT_LOST: 'audio_input_lost',
 } as const;
 
+export type ExtEvent = (typeof EXT_EVENTS)[keyof typeof EXT_EVENTS];
+
 /** Normalized call status returned by {@link NotifyClient.getStatus}. `CLOSED` also means "no call". */
 export const Status = {
   PENDING: 'pending',
@@ -81,7 +83,7 @@ const STD_EVENT_VALUES: ReadonlySet<string> = new Set([
 const VENDOR_VALUES: ReadonlySet<string> = new Set(Object.values(Vendor));
 
 /** A name addEventListener takes: one of STD_EVENTS or of our EXT_EVENTS. */
-export function isStdEvent(value: unknown): value is StdEvent {
+export function isStdEvent(value: unknown): value is StdEvent | ExtEvent {
   return typeof value === 'string' && STD_EVENT_VALUES.has(value);
 }
 

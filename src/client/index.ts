@@ -18,7 +18,7 @@ export type {
 export type { NotifyCall, NotifyCallEvents } from './notify-call.js';
 export type { CallHistoryEntry, CallHistoryOptions, CallHistoryPage, CallOutcome } from './call-history.js';
 export { STD_EVENTS, EXT_EVENTS, Status, Vendor, DeviceState } from './constants.js';
-export type { StdEvent } from './constants.js';
+export type { ExtEvent, StdEvent } from './constants.js';
 export { NOTIFY_ERRORS, NotifyError, isNotifyErrorCode } from './errors.js';
 export type { NotifyErrorCode } from './errors.js';
 export { HttpNotifyBackend } from './backend.js';

@@ -50,7 +50,7 @@ export function pagePlugin(): TestRunnerPlugin {
           await page.bringToFront();
         }
       } catch (error) {
-        throw new Error(`desk-page ${action}: ${String(error)}`);
+        throw new Error(`desk-page ${action}: ${String(error)}`, { cause: error });
       }
       return true;
     },

@@ -4,14 +4,22 @@
  */
 import { expect } from '@open-wc/testing';
 import * as api from '../../../src/index.js';
-import type { NotifyClientEvents, NotifyErrorCode, Status, StdEvent, Vendor } from '../../../src/index.js';
+import type {
+  CallQualityWarning,
+  ExtEvent,
+  NotifyClientEvents,
+  NotifyErrorCode,
+  Status,
+  StdEvent,
+  Vendor,
+} from '../../../src/index.js';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 const assert = <T extends true>(_value?: T) => undefined;
 
 assert<Equal<Status, 'pending' | 'connecting' | 'ringing' | 'open' | 'reconnecting' | 'closed'>>();
 assert<Equal<Vendor, 'TwilioDirect' | 'Twilio'>>();
-assert<Equal<keyof NotifyClientEvents, StdEvent>>();
+assert<Equal<keyof NotifyClientEvents, StdEvent | ExtEvent>>();
 assert<Equal<NotifyClientEvents['error'], [message: string, code: NotifyErrorCode]>>();
 assert<Equal<ReturnType<api.NotifyClient['addEventListener']>, () => void>>();
 assert<Equal<ReturnType<api.NotifyClient['call']>, void>>();
@@ -31,6 +39,9 @@ function _listenerTypes(client: api.NotifyClient) {
       assert<Equal<typeof _isFromClient, boolean>>();
     },
   );
+  client.addEventListener(api.EXT_EVENTS.CALL_QUALITY, (_warning) => {
+    assert<Equal<typeof _warning, CallQualityWarning>>();
+  });
   // @ts-expect-error an unknown event name is a type error
   client.addEventListener('no-such-event', () => undefined);
 }
