@@ -29,7 +29,7 @@ const externalSdk = () => ({
 /**
  * The SNC.Notify global leaves out the agent's desk extensions (device choice, quality events, the pre-call
  * test, call history): those
- * modules resolve to src/legacy/without-desk.ts in that build (docs/decisions.md §16).
+ * modules resolve to src/legacy/without-desk.ts in that build (docs/decisions.md §18).
  */
 const withoutDesk = () => ({
   name: 'without-desk',

@@ -60,9 +60,22 @@ export interface PickupRun {
   firstAudio: number;
 }
 
+/** Which browser scenarios run: all by default, or those `npm run bench -- --only=…` names. */
+export type BrowserScenario = 'overhead' | 'pickup' | 'hold' | 'memory' | 'floor' | 'element';
+export const BROWSER_SCENARIOS: readonly BrowserScenario[] = [
+  'overhead',
+  'pickup',
+  'hold',
+  'memory',
+  'floor',
+  'element',
+];
+
 export interface BrowserResults {
   ours: OverheadRun[];
   bare: OverheadRun[];
+  /** Ours with `notifyConfig.warmUp` (the microphone's stream open before the call), in the same rounds. */
+  warm?: OverheadRun[];
   floor: Array<{ connected: number; firstAudio: number }>;
   pickup: { ours: PickupRun[]; bare: PickupRun[]; error?: string };
   hold: { runs: HoldRun[]; error?: string };
@@ -159,7 +172,10 @@ async function domNodes(cdp: CDPSession): Promise<number> {
   return result.value;
 }
 
-export async function runBrowser(options: BrowserOptions): Promise<BrowserResults> {
+export async function runBrowser(
+  options: BrowserOptions,
+  only: ReadonlySet<BrowserScenario> = new Set(BROWSER_SCENARIOS),
+): Promise<BrowserResults> {
   const stack = await startStack();
   const browser = await launch();
   try {
@@ -194,36 +210,52 @@ export async function runBrowser(options: BrowserOptions): Promise<BrowserResult
       await call(page, 'window.bench.bareEnd()');
       return { onlineTotal: online.total, onlineAfterSession: online.afterSession, ...c };
     };
-    const total = options.warmup + options.pairs;
+    const warm: OverheadRun[] = [];
+    const runWarm = async () => {
+      const online = await call<{ total: number; afterSession: number }>(
+        page,
+        'window.bench.oursWarmOnline()',
+      );
+      const c = await call<{ callStart: number; firstAudio: number }>(
+        page,
+        `window.bench.oursCall('${number}')`,
+      );
+      await call(page, 'window.bench.oursEnd()');
+      return { onlineTotal: online.total, onlineAfterSession: online.afterSession, ...c };
+    };
+    const sides: Array<[() => Promise<OverheadRun>, OverheadRun[]]> = [
+      [runOurs, ours],
+      [runBare, bare],
+      [runWarm, warm],
+    ];
+    const total = only.has('overhead') ? options.warmup + options.pairs : 0;
     let overheadError: string | undefined;
     try {
       let retries = 0;
       for (let i = 0; i < total; i++) {
-        // Alternate who goes first, so neither side always runs right after the other's teardown.
-        const first = i % 2 === 0 ? runOurs : runBare;
-        const second = i % 2 === 0 ? runBare : runOurs;
+        // Rotate who goes first, so no side always runs right after another's teardown.
+        const round = [...sides.slice(i % 3), ...sides.slice(0, i % 3)];
         // The stack runs the backend's default rate limiter (600 requests/min per IP, webhooks included,
-        // and 300/min per user); a pair makes about 16 requests, so pairs are paced to at least 2 s.
-        const pairStarted = performance.now();
-        let a: OverheadRun;
-        let b: OverheadRun;
+        // and 300/min per user); a round makes about 24 requests, so rounds are paced to at least 3 s.
+        const roundStarted = performance.now();
+        const runs: OverheadRun[] = [];
         try {
-          a = await first();
-          await new Promise((r) => setTimeout(r, 100));
-          b = await second();
+          for (const [run] of round) {
+            runs.push(await run());
+            await new Promise((r) => setTimeout(r, 100));
+          }
         } catch (error) {
           if (retries++ >= 3) throw error;
-          log(`overhead pair failed (${(error as Error).message.split('\n')[0]}); retrying in 30 s`);
+          log(`overhead round failed (${(error as Error).message.split('\n')[0]}); retrying in 30 s`);
           await call(page, 'window.bench.reset()').catch(() => undefined);
           await new Promise((r) => setTimeout(r, 30_000));
           i--;
           continue;
         }
-        await new Promise((r) => setTimeout(r, Math.max(100, 2000 - (performance.now() - pairStarted))));
+        await new Promise((r) => setTimeout(r, Math.max(100, 3000 - (performance.now() - roundStarted))));
         if (i < options.warmup) continue;
-        (first === runOurs ? ours : bare).push(a);
-        (second === runOurs ? ours : bare).push(b);
-        if ((i + 1) % 5 === 0) log(`overhead pair ${i + 1 - options.warmup}/${options.pairs}`);
+        round.forEach(([, into], k) => into.push(runs[k]!));
+        if ((i + 1) % 5 === 0) log(`overhead round ${i + 1 - options.warmup}/${options.pairs}`);
       }
     } catch (error) {
       overheadError = (error as Error).message.split('\n')[0];
@@ -231,53 +263,56 @@ export async function runBrowser(options: BrowserOptions): Promise<BrowserResult
     }
 
     // ---- inbound: pickupCall() vs call.accept(), interleaved in the same page ----
-    const pickup = await runPickup(page, options);
+    const pickup = only.has('pickup') ? await runPickup(page, options) : { ours: [], bare: [] };
 
     // ---- hold and resume, and a page's memory after many calls with hold and transfer ----
-    const hold = await runHold(page, options);
-    const callMemory = await runCallMemory(browser, stack, options);
+    const hold = only.has('hold') ? await runHold(page, options) : { runs: [] };
+    const callMemory = only.has('memory')
+      ? await runCallMemory(browser, stack, options)
+      : {
+          calls: 0,
+          heapBefore: 0,
+          heapAfter: 0,
+          listenersBefore: { window: 0, document: 0 },
+          listenersAfter: { window: 0, document: 0 },
+        };
 
     // ---- floor: two RTCPeerConnections on loopback in the same page ----
     const floor: Array<{ connected: number; firstAudio: number }> = [];
-    await call(page, 'window.bench.floor()'); // warm-up
-    for (let i = 0; i < options.floorRuns; i++) floor.push(await call(page, 'window.bench.floor()'));
+    if (only.has('floor')) {
+      await call(page, 'window.bench.floor()'); // warm-up
+      for (let i = 0; i < options.floorRuns; i++) floor.push(await call(page, 'window.bench.floor()'));
+    }
     await page.context().close();
 
     // ---- element: cold first render in fresh pages, warm renders, updates, lifecycle heap ----
     const firstRenderCold: number[] = [];
-    for (let i = 0; i < options.renderPages; i++) {
-      const p = await benchPage(browser, stack);
-      await call(p, 'window.bench.loadElement()');
-      firstRenderCold.push(await call<number>(p, 'window.bench.renderOnce()'));
-      await p.context().close();
-    }
-    const ep = await benchPage(browser, stack);
-    await call(ep, 'window.bench.loadElement()');
-    await call(ep, 'window.bench.renderOnce()');
-    const renderWarm: number[] = [];
-    for (let i = 0; i < 100; i++) renderWarm.push(await call<number>(ep, 'window.bench.renderOnce()'));
-    const update = await call<number[]>(ep, `window.bench.updateCost(${options.updates})`);
-    const cdp = await ep.context().newCDPSession(ep);
-    await cdp.send('DOM.enable').catch(() => undefined);
-    await call(ep, 'window.bench.lifecycle(20)'); // warm-up: templates, code paths, caches
-    const heapBefore = await heapUsed(cdp);
-    const listenersBefore = await listenerCounts(cdp);
-    const domNodesBefore = await domNodes(cdp);
-    const cycleTimes = await call<number[]>(ep, `window.bench.lifecycle(${options.cycles})`);
-    const heapAfter = await heapUsed(cdp);
-    const listenersAfter = await listenerCounts(cdp);
-    const domNodesAfter = await domNodes(cdp);
-    await ep.context().close();
-
-    return {
-      ours,
-      bare,
-      floor,
-      pickup,
-      hold,
-      callMemory,
-      ...(overheadError ? { overheadError } : {}),
-      element: {
+    const element = only.has('element') ? await runElement() : undefined;
+    async function runElement(): Promise<BrowserResults['element']> {
+      for (let i = 0; i < options.renderPages; i++) {
+        const p = await benchPage(browser, stack);
+        await call(p, 'window.bench.loadElement()');
+        firstRenderCold.push(await call<number>(p, 'window.bench.renderOnce()'));
+        await p.context().close();
+      }
+      const ep = await benchPage(browser, stack);
+      await call(ep, 'window.bench.loadElement()');
+      await call(ep, 'window.bench.renderOnce()');
+      const renderWarm: number[] = [];
+      for (let i = 0; i < 100; i++) renderWarm.push(await call<number>(ep, 'window.bench.renderOnce()'));
+      const update = await call<number[]>(ep, `window.bench.updateCost(${options.updates})`);
+      const cdp = await ep.context().newCDPSession(ep);
+      await cdp.send('DOM.enable').catch(() => undefined);
+      await call(ep, 'window.bench.lifecycle(20)'); // warm-up: templates, code paths, caches
+      const heapBefore = await heapUsed(cdp);
+      const listenersBefore = await listenerCounts(cdp);
+      const domNodesBefore = await domNodes(cdp);
+      const cycleTimes = await call<number[]>(ep, `window.bench.lifecycle(${options.cycles})`);
+      const heapAfter = await heapUsed(cdp);
+      const listenersAfter = await listenerCounts(cdp);
+      const domNodesAfter = await domNodes(cdp);
+      await ep.context().close();
+      return {
         firstRenderCold,
         renderWarm,
         update,
@@ -288,6 +323,29 @@ export async function runBrowser(options: BrowserOptions): Promise<BrowserResult
         listenersAfter,
         domNodesBefore,
         domNodesAfter,
+      };
+    }
+
+    return {
+      ours,
+      bare,
+      warm,
+      floor,
+      pickup,
+      hold,
+      callMemory,
+      ...(overheadError ? { overheadError } : {}),
+      element: element ?? {
+        firstRenderCold: [],
+        renderWarm: [],
+        update: [],
+        cycleTimes: [],
+        heapBefore: 0,
+        heapAfter: 0,
+        listenersBefore: { window: 0, document: 0 },
+        listenersAfter: { window: 0, document: 0 },
+        domNodesBefore: 0,
+        domNodesAfter: 0,
       },
       chromiumVersion: browser.version(),
     };

@@ -4,6 +4,9 @@
  * CHROMIUM_PATH) and, for the PostgreSQL rows, a server at BENCH_PG_URL (default
  * postgres://postgres@127.0.0.1:5432/test). Timings are ratios against a baseline measured in the same
  * run; nothing here passes or fails on a time. `BENCH_QUICK=1` runs a short smoke version.
+ * `npm run bench -- --only=first-audio,incoming` (or any of bench/browser.ts BROWSER_SCENARIOS: overhead,
+ * pickup, hold, memory, floor, element) runs only those browser scenarios, keeps every other figure of the
+ * last bench/results.json, and says in BENCHMARKS.md which rows were measured when, on which machine.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +20,14 @@ import {
   measureAll,
 } from '../scripts/check-size.js';
 import { runMinting, runScale, type MintResult, type ScaleResult } from './backend.js';
-import { CHROMIUM, runBrowser, type BrowserResults } from './browser.js';
+import {
+  BROWSER_SCENARIOS,
+  CHROMIUM,
+  runBrowser,
+  type BrowserOptions,
+  type BrowserResults,
+  type BrowserScenario,
+} from './browser.js';
 import { runPresence, type PresenceResult } from './presence.js';
 import { routingTable, runRouting, type RoutingResult } from './routing.js';
 import { fmt, log, machine, mspread, ratio, summarize, table } from './lib.js';
@@ -74,6 +84,81 @@ interface Results {
   presence: Array<PresenceResult | { agents: number; error: string }>;
   browser: BrowserResults;
   seconds: number;
+  /** Scenarios measured later on their own (`--only`), with when and where, newest last. */
+  partial?: Array<{ scenarios: BrowserScenario[]; machine: ReturnType<typeof machine>; seconds: number }>;
+}
+
+/** `--only=` names: the scenarios, or what they measure (`first-audio`: overhead, `incoming`: pickup). */
+const ALIASES: Record<string, BrowserScenario> = { 'first-audio': 'overhead', incoming: 'pickup' };
+const onlyArg = process.argv.find((arg) => arg.startsWith('--only='));
+const only = onlyArg
+  ? new Set(
+      onlyArg
+        .slice('--only='.length)
+        .split(',')
+        .map((name) => {
+          const scenario = ALIASES[name] ?? (name as BrowserScenario);
+          if (!BROWSER_SCENARIOS.includes(scenario)) throw new Error(`--only: unknown scenario "${name}"`);
+          return scenario;
+        }),
+    )
+  : undefined;
+
+function browserOptions(): BrowserOptions {
+  return quick
+    ? {
+        pairs: 3,
+        pickupPairs: 3,
+        warmup: 1,
+        floorRuns: 3,
+        renderPages: 2,
+        updates: 50,
+        cycles: 20,
+        holdRuns: 2,
+        transferCycles: 5,
+      }
+    : {
+        pairs: 40,
+        pickupPairs: 24,
+        warmup: 3,
+        floorRuns: 30,
+        renderPages: 15,
+        updates: 1000,
+        cycles: 200,
+        holdRuns: 12,
+        transferCycles: 100,
+      };
+}
+
+/** `--only`: those browser scenarios, measured now, into the last full run's results. */
+async function measureOnly(scenarios: Set<BrowserScenario>): Promise<Results> {
+  const previous = JSON.parse(readFileSync(`${root}bench/results.json`, 'utf8')) as Results;
+  const m = machine(CHROMIUM);
+  log(`machine: ${m.cpu}, ${m.cores} cores; only ${[...scenarios].join(', ')}`);
+  const fresh = await runBrowser(browserOptions(), scenarios);
+  const browser: BrowserResults = { ...previous.browser, chromiumVersion: fresh.chromiumVersion };
+  if (scenarios.has('overhead')) {
+    Object.assign(browser, { ours: fresh.ours, bare: fresh.bare, warm: fresh.warm, floor: browser.floor });
+    if (fresh.overheadError) browser.overheadError = fresh.overheadError;
+    else delete browser.overheadError;
+  }
+  if (scenarios.has('pickup')) browser.pickup = fresh.pickup;
+  if (scenarios.has('hold')) browser.hold = fresh.hold;
+  if (scenarios.has('memory')) browser.callMemory = fresh.callMemory;
+  if (scenarios.has('floor')) browser.floor = fresh.floor;
+  if (scenarios.has('element')) browser.element = fresh.element;
+  const seconds = (performance.now() - started) / 1000;
+  log(`done in ${seconds.toFixed(0)} s`);
+  const partial = [
+    // A scenario measured again replaces its older note.
+    ...(previous.partial ?? [])
+      .map((p) => ({ ...p, scenarios: p.scenarios.filter((x) => !scenarios.has(x)) }))
+      .filter((p) => p.scenarios.length),
+    { scenarios: [...scenarios], machine: m, seconds },
+  ];
+  const results: Results = { ...previous, browser, partial };
+  writeFileSync(`${root}bench/results.json`, JSON.stringify(results, null, 1));
+  return results;
 }
 
 async function measure(): Promise<Results> {
@@ -105,31 +190,7 @@ async function measure(): Promise<Results> {
 
   // ---- 3. browser ----
   log('browser: overhead vs the bare SDK, floor, element');
-  const browser: BrowserResults = await runBrowser(
-    quick
-      ? {
-          pairs: 3,
-          pickupPairs: 3,
-          warmup: 1,
-          floorRuns: 3,
-          renderPages: 2,
-          updates: 50,
-          cycles: 20,
-          holdRuns: 2,
-          transferCycles: 5,
-        }
-      : {
-          pairs: 40,
-          pickupPairs: 24,
-          warmup: 3,
-          floorRuns: 30,
-          renderPages: 15,
-          updates: 1000,
-          cycles: 200,
-          holdRuns: 12,
-          transferCycles: 100,
-        },
-  );
+  const browser: BrowserResults = await runBrowser(browserOptions());
   const seconds = (performance.now() - started) / 1000;
   log(`done in ${seconds.toFixed(0)} s`);
   const results: Results = {
@@ -153,7 +214,20 @@ async function measure(): Promise<Results> {
 // `--report` re-renders BENCHMARKS.md from the last bench/results.json without measuring again.
 const data: Results = process.argv.includes('--report')
   ? (JSON.parse(readFileSync(`${root}bench/results.json`, 'utf8')) as Results)
-  : await measure();
+  : only
+    ? await measureOnly(only)
+    : await measure();
+/** The note that says when rows of a scenario were measured, if not with the rest. */
+const measuredApart = (scenario: BrowserScenario): string => {
+  const run = [...(data.partial ?? [])].reverse().find((p) => p.scenarios.includes(scenario));
+  if (!run) return '';
+  const pm = run.machine;
+  return (
+    `_Measured apart, ${pm.date}, by \`npm run bench -- --only=${run.scenarios.join(',')}\` ` +
+    `(${pm.cpu} × ${pm.cores} cores, ${pm.memoryGiB} GiB, Node ${pm.node}, ${pm.chromium}); the other sections ` +
+    `are from the run in the table above._\n`
+  );
+};
 const { machine: m, sizes, parts, mint, scale, postgres, presence, browser, seconds } = data;
 const lazyChunks = data.lazyChunks ?? [];
 const quickRun = data.quick;
@@ -261,6 +335,8 @@ out.push(
 // overhead
 out.push('\n## Overhead of our layers against the bare SDK (same emulator, same page, interleaved)\n');
 const { ours, bare, floor } = browser;
+const warmRuns = browser.warm ?? [];
+out.push(measuredApart('overhead'));
 if (browser.overheadError) out.push(`> The overhead runs stopped early: ${browser.overheadError}\n`);
 if (ours.length && bare.length) {
   const rows: Array<[string, keyof (typeof ours)[number], string]> = [
@@ -286,8 +362,18 @@ if (ours.length && bare.length) {
         'ratio of medians',
         'paired ratio median (p25–p75)',
       ],
-      rows.map(([label, key]) => {
-        const o = ours.map((r) => r[key]);
+      [
+        ...rows.map(([label, key]) => [label, ours.map((r) => r[key]), key] as const),
+        ...(warmRuns.length === bare.length
+          ? [
+              [
+                'with `notifyConfig.warmUp`: `call()` → first remote audio  vs  `device.connect()` → first remote audio',
+                warmRuns.map((r) => r.firstAudio),
+                'firstAudio',
+              ] as const,
+            ]
+          : []),
+      ].map(([label, o, key]) => {
         const b = bare.map((r) => r[key]);
         const r = ratio(o, b);
         return [
@@ -304,12 +390,17 @@ if (ours.length && bare.length) {
   out.push(
     'Both sides use the same signed-in user, the same `dist/twilio-voice-sdk.js`, the token and device ' +
       'options of `POST /api/sessions`, and call the same virtual phone (set to answer at once instead of ' +
-      `its default 300 ms). Runs alternate which side goes first; the first warm-up pairs are discarded. The paired ratio divides each run by the bare run next to it.`,
+      `its default 300 ms). Runs alternate which side goes first; the first warm-up pairs are discarded. The paired ratio divides each run by the bare run next to it.` +
+      (warmRuns.length
+        ? ' The warmed-up side is a third client in the same rounds, with `notifyConfig.warmUp` (docs/decisions.md §17): ' +
+          'it calls once its microphone stream is open, which the other two sides open during the call.'
+        : ''),
   );
 }
 
 out.push('\n### Incoming calls: `pickupCall()` against `call.accept()`\n');
 const pickup = browser.pickup;
+out.push(measuredApart('pickup'));
 if (pickup.error) out.push(`> The inbound runs stopped early: ${pickup.error}\n`);
 if (pickup.ours.length && pickup.bare.length) {
   const prow = (label: string, key: keyof (typeof pickup.ours)[number], paired = true) => {
@@ -337,7 +428,7 @@ if (pickup.ours.length && pickup.bare.length) {
         prow('`pickupCall()` → first remote audio  vs  `call.accept()` → first remote audio', 'firstAudio'),
         prow('`pickupCall()` → CALL_START  vs  `call.accept()` → `accept`', 'callStart'),
         prow(
-          'for context, not a goal: phone dials → INCOMING_CALL (after resolving the parent call)  vs  → Device `incoming`',
+          'phone dials → INCOMING_CALL (the parent id comes with the invite)  vs  → Device `incoming`',
           'ringing',
         ),
       ],
@@ -351,7 +442,8 @@ if (pickup.ours.length && pickup.bare.length) {
       'Timing starts at the `pickupCall()` / `call.accept()` call, after INCOMING_CALL / `incoming` has fired; first ' +
       "audio is the first unmute of the call's remote track (its first RTP packet: the phone plays a tone). Runs " +
       'alternate which side goes first; warm-up pairs are discarded. The ringing row shows the time before pickup is ' +
-      'possible: INCOMING_CALL waits for the parent call id from the backend (`skipParentId` off), the SDK does not.',
+      'possible (`skipParentId` off): the backend sends the parent call id with the invite, so INCOMING_CALL needs ' +
+      'no look-up (docs/decisions.md §16); the goal is 1.1×.',
   );
 } else if (!pickup.error) out.push('Incoming calls were not measured in this run.');
 

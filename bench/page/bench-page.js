@@ -33,6 +33,15 @@ window.fetch = async (input, init) => {
   return response;
 };
 
+/** Microphone streams handed out so far (the warm-up's is one), to know when a warm-up has its stream. */
+let streamsGranted = 0;
+const nativeGetUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+navigator.mediaDevices.getUserMedia = async (constraints) => {
+  const stream = await nativeGetUserMedia(constraints);
+  streamsGranted++;
+  return stream;
+};
+
 const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 function until(predicate, what, timeoutMs = 20000) {
   return new Promise((resolve, reject) => {
@@ -97,6 +106,20 @@ export async function oursOnline(extra = {}) {
   if (!online)
     throw new Error(`init failed: ${JSON.stringify(log.find((e) => e.event === STD_EVENTS.ERROR)?.args)}`);
   return { total: online.at - t0, afterSession: online.at - lastSessionResponseAt };
+}
+
+/**
+ * Ours with `notifyConfig.warmUp`: online, then wait until the warm-up holds its microphone stream (a page
+ * calls later than the moment it is online; the other two sides call at once, which costs them nothing they
+ * could have saved).
+ */
+export async function oursWarmOnline() {
+  const granted = streamsGranted;
+  const online = await oursOnline({ warmUp: true });
+  await until(() => streamsGranted > granted, 'the warm-up microphone stream', 10000);
+  // setInputDevice() resolves after its getUserMedia; give it the moment to hand the stream to the Device.
+  await wait(50);
+  return online;
 }
 
 export async function oursCall(number) {
@@ -492,6 +515,7 @@ window.bench = {
   reset,
   setup,
   oursOnline,
+  oursWarmOnline,
   oursCall,
   oursPickup,
   oursEnd,

@@ -136,7 +136,12 @@ export async function dial(call: DialingCall, verb: DialVerb, deps: DialDeps): P
     );
   }
   if (!winner) {
-    return { status: UNANSWERED[result.outcome] ?? 'failed', durationSeconds: 0, bridged: false };
+    return {
+      status: UNANSWERED[result.outcome] ?? 'failed',
+      durationSeconds: 0,
+      bridged: false,
+      ...(result.outcome === 'rejected' ? { declined: true } : {}),
+    };
   }
 
   registry.setStatus(winner.callSid, 'in-progress');

@@ -24,12 +24,16 @@ export interface CallEvent {
   detail?: Record<string, unknown>;
 }
 
-/** Signaling error codes for a call that ends before the browser leg was answered (SIP 603/486/480). */
+/**
+ * Signaling error codes for a call that ends before the browser leg was answered (SIP 486/480/603/404), by
+ * the DialCallStatus of its last `<Dial>`; a declined dial is 603 whatever its DialCallStatus (dial.ts).
+ */
 const DECLINE = 31603;
 const UNANSWERED_DIAL: Record<string, { code: number; message: string }> = {
   busy: { code: 31486, message: 'Busy Here' },
   'no-answer': { code: 31480, message: 'Temporarily Unavailable' },
-  failed: { code: DECLINE, message: 'Decline' },
+  declined: { code: DECLINE, message: 'Decline' },
+  failed: { code: 31404, message: 'Not Found' },
 };
 
 /**
@@ -110,8 +114,10 @@ export class OutgoingCall implements DialingCall, BrowserSession {
       return;
     }
     // An answerOnBridge call nobody answered ends with the SIP outcome of its last <Dial>.
-    const unanswered = this.answered ? undefined : UNANSWERED_DIAL[this.lastDialStatus ?? ''];
-    this.finish(unanswered ? 'no-answer' : 'completed', unanswered);
+    const dialStatus = this.lastDialStatus ?? '';
+    const unanswered = this.answered ? undefined : UNANSWERED_DIAL[dialStatus];
+    const status = dialStatus === 'failed' ? 'failed' : dialStatus === 'no-answer' ? 'no-answer' : 'busy';
+    this.finish(unanswered ? status : 'completed', unanswered);
   }
 
   // ——— TwimlHost and DialingCall ———
@@ -151,7 +157,7 @@ export class OutgoingCall implements DialingCall, BrowserSession {
       targets: verb.targets,
     });
     const result = await dial(this, verb, this.deps);
-    this.lastDialStatus = result.status;
+    this.lastDialStatus = result.declined ? 'declined' : result.status;
     return result;
   }
 

@@ -193,6 +193,27 @@ describe('an outgoing call from a browser to a virtual phone', () => {
     assert.equal(hangup.payload.error.code, 31486);
   });
 
+  it(
+    'hangs up with 31603 when the phone rejects and 31480 when it never answers',
+    { timeout: 30_000 },
+    async () => {
+      const number = '+15551230010';
+      const path = `/emulator/phones/${encodeURIComponent(number)}`;
+      twiml = `<Response><Dial callerId="+15550001111" answerOnBridge="true" timeout="5"><Number>${number}</Number></Dial></Response>`;
+      await inspect(emulator, path, { method: 'PUT', body: { answer: 'reject' } });
+      const rejected = await placeCall(`To=${encodeURIComponent(number)}`);
+      await rejected.client.next('ringing');
+      assert.equal((await rejected.client.next('hangup')).payload.error.code, 31603);
+
+      await inspect(emulator, path, { method: 'PUT', body: { answer: 'no-answer' } });
+      const unanswered = await placeCall(`To=${encodeURIComponent(number)}`);
+      const callSid = (await unanswered.client.next('ringing')).payload.callsid;
+      assert.equal((await unanswered.client.next('hangup', 9000)).payload.error.code, 31480);
+      const { body } = await inspect(emulator, '/emulator/calls');
+      assert.equal(body.calls.find((leg: { sid: string }) => leg.sid === callSid).status, 'no-answer');
+    },
+  );
+
   it('hangs up with an error when the voice URL answers 500', { timeout: 20_000 }, async () => {
     status = 500;
     twiml = '<Response/>';

@@ -7,6 +7,11 @@ export interface DialResult {
   callSid?: string;
   durationSeconds: number;
   bridged: boolean;
+  /**
+   * The far end declined (a phone's reject, a client's `reject()`): DialCallStatus says `busy`, as Twilio
+   * reports it, but an answerOnBridge caller is told 603 Decline rather than 486 Busy Here.
+   */
+  declined?: boolean;
 }
 
 /** A TwiML failure Twilio would log in its Debugger (11200 retrieval, 12100 parse, 12200 schema, 13214 …). */

@@ -162,7 +162,7 @@ export const twilioWebhookRoutes: FastifyPluginAsync<BackendContext> = async (ap
   async function incomingToNumber(params: VoiceParams) {
     const number = await ctx.store.getNumber((params.To ?? '').trim());
     if (!number) return reject(); // not a number of ours
-    await ctx.store.upsertCall({
+    const { call: parent } = await ctx.store.upsertCall({
       call_sid: params.CallSid,
       parent_call_sid: null,
       session: null,
@@ -182,7 +182,9 @@ export const twilioWebhookRoutes: FastifyPluginAsync<BackendContext> = async (ap
       ctx,
       twiml,
       sessions,
-      { notifyNumber: number.number },
+      // The parent's id travels with the invite, so the client announces the call without asking for it
+      // (GET /calls/:callSid/parent stays its fallback, e.g. for a backend that does not send it).
+      { notifyNumber: number.number, parentId: parent.sys_id },
       {
         action: ctx.publicUrlFor('/twilio/dial-complete'),
         answerOnBridge: true,
@@ -218,11 +220,11 @@ export const twilioWebhookRoutes: FastifyPluginAsync<BackendContext> = async (ap
         twiml.hangup();
         return sendTwiml(reply, twiml);
       }
-      const fromClient = request.body.From.startsWith(CLIENT_PREFIX);
-      return sendTwiml(
-        reply,
-        say(fromClient ? TWIML_MESSAGES.clientUnavailable : TWIML_MESSAGES.nobodyAvailable),
-      );
+      // A client's own unanswered call (answerOnBridge, never answered) ends here with nothing more to run, so
+      // Twilio ends it with the dial's outcome (busy, no answer) for the SDK to report: a <Say> would answer it
+      // first, and the caller would see a connected call instead of "No answer".
+      if (request.body.From.startsWith(CLIENT_PREFIX)) return sendTwiml(reply, voiceResponse());
+      return sendTwiml(reply, say(TWIML_MESSAGES.nobodyAvailable));
     },
   );
 
@@ -255,8 +257,10 @@ export const twilioWebhookRoutes: FastifyPluginAsync<BackendContext> = async (ap
     const target = dialTarget(params.To);
     switch (target.kind) {
       case 'number': {
+        // answerOnBridge: the client's call stays ringing until the phone answers (the timer starts then), and an
+        // unanswered dial ends it with the far end's SIP outcome (busy, declined, no answer): decisions §16.
         const twiml = voiceResponse();
-        twiml.dial({ callerId: session.number }).number(
+        twiml.dial({ callerId: session.number, answerOnBridge: true }).number(
           {
             statusCallback: ctx.publicUrlFor('/twilio/status'),
             statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'],
@@ -279,7 +283,7 @@ export const twilioWebhookRoutes: FastifyPluginAsync<BackendContext> = async (ap
           twiml,
           callees,
           { sysId: session.user, isFromClient: 'true', notifyNumber: session.number },
-          { action: ctx.publicUrlFor('/twilio/dial-complete') },
+          { action: ctx.publicUrlFor('/twilio/dial-complete'), answerOnBridge: true },
         );
         return twiml;
       }

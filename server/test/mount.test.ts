@@ -53,7 +53,7 @@ describe('notifyBackend mounted under /api in a host app', () => {
         payload: new URLSearchParams(params).toString(),
       });
       assert.equal(res.statusCode, 200);
-      assert.match(res.body, /<Dial callerId="\+15005550006">/);
+      assert.match(res.body, /<Dial callerId="\+15005550006" answerOnBridge="true">/);
 
       const missing = await host.inject({ method: 'GET', url: '/api/nope' });
       assert.equal(missing.json().error.code, 'NOT_FOUND');

@@ -73,6 +73,11 @@ describe('call routing: incoming calls, client-to-client calls, forwarding', () 
     const parent = await app.notifyStore.getCall(params.CallSid);
     assert.equal(parent?.direction, 'inbound');
     assert.equal(parent?.from, CALLER);
+    // The parent's id goes with the invite (the client need not look it up before INCOMING_CALL).
+    const sent = [...res.body.matchAll(/<Parameter name="parentId" value="([0-9a-f]{32})"\/>/g)].map(
+      (m) => m[1],
+    );
+    assert.deepEqual(sent, [parent?.sys_id, parent?.sys_id]);
   });
 
   it('the ringing child leg is recorded for the callee session, linked to the parent row', async () => {
@@ -146,6 +151,7 @@ describe('call routing: incoming calls, client-to-client calls, forwarding', () 
     assert.deepEqual(identities(res.body), [bobS.session.identity]);
     assert.match(res.body, new RegExp(`<Parameter name="sysId" value="${alice.user.sys_id}"/>`));
     assert.match(res.body, /<Parameter name="isFromClient" value="true"\/>/);
+    assert.match(res.body, /<Dial [^>]*answerOnBridge="true"/);
     const self = await webhook('/twilio/voice', {
       CallSid: callSid(++n),
       From: from,
@@ -163,6 +169,15 @@ describe('call routing: incoming calls, client-to-client calls, forwarding', () 
     assert.match(done.body, /<Response><Hangup\/><\/Response>/);
     const missed = await webhook('/twilio/dial-complete', { ...incoming(), DialCallStatus: 'no-answer' });
     assert.match(missed.body, /<Say>[^<]*nobody is available/);
+    // A client's own unanswered call (to a colleague) ends unanswered: nothing answers it to say why, so Twilio
+    // ends it with the dial's outcome, which the caller's phone shows ("Busy", "No answer").
+    const unanswered = await webhook('/twilio/dial-complete', {
+      CallSid: callSid(++n),
+      From: `client:${aliceS.session.identity}`,
+      To: `client:${bob.user.sys_id}`,
+      DialCallStatus: 'busy',
+    });
+    assert.match(unanswered.body, /<Response\/>/);
   });
 
   it('forwards the other leg of the user’s own call through REST, and refuses another user’s call', async () => {

@@ -54,7 +54,7 @@ describe('POST /twilio/voice (TwiML App voice URL)', () => {
     const statusUrl = `${PUBLIC_URL}/twilio/status`;
     assert.equal(
       res.body,
-      `${XML_DECL}<Response><Dial callerId="${DEMO_NUMBER}">` +
+      `${XML_DECL}<Response><Dial callerId="${DEMO_NUMBER}" answerOnBridge="true">` +
         `<Number statusCallback="${statusUrl}" statusCallbackEvent="initiated ringing answered completed"` +
         ` statusCallbackMethod="POST">+15551234567</Number></Dial></Response>`,
     );

@@ -3,7 +3,7 @@ import { STD_EVENTS, Status } from './constants.js';
 import { safeCall, type TypedEmitter } from './emitter.js';
 import type { CallHandle, IncomingCallInfo, VendorDriver } from '../drivers/driver.js';
 import { NotifyError, toNotifyError } from './errors.js';
-import { NotifyCall, type CallControls, type NotifyCallInit } from './notify-call.js';
+import { NotifyCall, type CallControls, type CallEnd, type NotifyCallInit } from './notify-call.js';
 import type { CallControl } from './call-control.js';
 import type { ParentIdResult, resolveParentId } from './parent-id.js';
 import type { NotifyBackend } from './backend.js';
@@ -77,6 +77,8 @@ export class CallBook {
   attach(driver: VendorDriver): (() => void)[] {
     const on = driver.events;
     return [
+      // notifyConfig.warmUp: media for the next call, prepared once registered (again after a re-register).
+      on.on('registered', () => void (this.#config.warmUp && driver.warmUp?.())),
       on.on('incoming', (info, handle) => this.#incoming(info, handle)),
       on.on('callStatus', (status, handle) => {
         const leg = this.#legOf(handle);
@@ -84,7 +86,7 @@ export class CallBook {
         if (!leg.rejoining) return leg.call.transition(status);
         if (status === Status.OPEN) this.#rejoined(leg);
       }),
-      on.on('callDisconnected', (handle) => this.#ended(handle, 'disconnect')),
+      on.on('callDisconnected', (handle, end) => this.#ended(handle, 'disconnect', end)),
       on.on('callCanceled', (handle) => this.#ended(handle, 'cancel')),
       on.on('callRejected', (handle) => this.#ended(handle, 'reject')),
       on.on('callError', (error) => this.#host.report(error)),
@@ -105,11 +107,11 @@ export class CallBook {
   }
 
   /** A media leg ended: its call ends, unless the leg was released on purpose (hold, a move). */
-  #ended(handle: CallHandle, reason: 'disconnect' | 'cancel' | 'reject'): void {
+  #ended(handle: CallHandle, reason: 'disconnect' | 'cancel' | 'reject', end?: CallEnd): void {
     const leg = this.#legOf(handle);
     if (!leg || leg.handle !== handle) return;
     leg.handle = undefined;
-    if (!leg.moving) this.#end(leg, leg.rejoining ? 'disconnect' : reason);
+    if (!leg.moving) this.#end(leg, leg.rejoining ? 'disconnect' : reason, end);
   }
 
   /** The media leg joined the call's conference again: the call is back (resumed, or in a three-way call). */
@@ -272,7 +274,7 @@ export class CallBook {
     if (!this.#has(leg)) return;
     this.#host.report(toNotifyError(error, 'CALL_FAILED'));
     release?.();
-    this.#end(leg, 'disconnect');
+    this.#end(leg, 'disconnect', { outcome: 'failed', endedBy: 'local' });
   }
 
   get calls(): readonly NotifyCall[] {
@@ -368,20 +370,32 @@ export class CallBook {
     safeCall('onIncoming', this.#config.onIncoming, ...args);
   }
 
-  #end(leg: Leg | undefined, reason: 'disconnect' | 'cancel' | 'reject'): void {
+  /**
+   * Ends a call. Its outcome is the vendor's (`end`), else what the reason tells: this side hung up or declined
+   * (hangup(), a failure, destroy()), or the caller gave up (`cancel`).
+   */
+  #end(leg: Leg | undefined, reason: 'disconnect' | 'cancel' | 'reject', end?: CallEnd): void {
     if (!leg || !this.#has(leg)) return;
-    const callSid = leg.call.callId;
+    const { call } = leg;
+    const callSid = call.callId;
     // Out of the list first: observers of the CLOSED status already see the call gone.
     this.#legs = this.#legs.filter((other) => other !== leg);
     leg.ended.abort();
     leg.parked?.abort();
-    leg.call.transition(Status.CLOSED);
+    Object.assign(
+      call,
+      end ?? {
+        outcome: reason === 'reject' ? 'declined' : call.answeredAt ? 'completed' : 'canceled',
+        endedBy: reason === 'cancel' ? 'remote' : 'local',
+      },
+    );
+    call.transition(Status.CLOSED);
     // A cancel that crosses pickupCall() (the vendor saw the caller give up after we accepted) ends a
     // call that CALL_INIT already announced: report it as the disconnect it is for the page.
     if (reason === 'cancel' && !leg.announced) {
-      if (leg.incomingAnnounced) this.#emitter.emit(STD_EVENTS.CALL_CANCEL, callSid);
+      if (leg.incomingAnnounced) this.#emitter.emit(STD_EVENTS.CALL_CANCEL, callSid, call);
     } else if (leg.announced || leg.incomingAnnounced) {
-      this.#emitter.emit(STD_EVENTS.CALL_DISCONNECT, callSid);
+      this.#emitter.emit(STD_EVENTS.CALL_DISCONNECT, callSid, call);
       safeCall('onDisconnect', this.#config.onDisconnect);
     }
   }

@@ -2,6 +2,7 @@ import type { AuthToken, NotifyBackend } from './backend.js';
 import { EXT_EVENTS, STD_EVENTS, type Status, type Vendor } from './constants.js';
 import type { AudioDevice, DriverFactory, QualityWarning } from '../drivers/driver.js';
 import type { NotifyErrorCode } from './errors.js';
+import type { NotifyCall } from './notify-call.js';
 
 /** Listener arguments of every STD_EVENT. */
 export interface NotifyClientEvents {
@@ -18,8 +19,10 @@ export interface NotifyClientEvents {
   ];
   [STD_EVENTS.CALL_INIT]: [status: Status, callId: string | undefined];
   [STD_EVENTS.CALL_START]: [callId: string | undefined];
-  [STD_EVENTS.CALL_CANCEL]: [callId: string | undefined];
-  [STD_EVENTS.CALL_DISCONNECT]: [callId: string | undefined];
+  /** `call` is our extension (its `outcome` says how it ended); ServiceNow's listeners read only `callId`. */
+  [STD_EVENTS.CALL_CANCEL]: [callId: string | undefined, call: NotifyCall];
+  /** `call` is our extension (`outcome`, `endedBy`, `duration`); ServiceNow's listeners read only `callId`. */
+  [STD_EVENTS.CALL_DISCONNECT]: [callId: string | undefined, call: NotifyCall];
   [STD_EVENTS.CALL_MUTE]: [];
   [STD_EVENTS.CALL_UNMUTE]: [];
   [EXT_EVENTS.CALL_QUALITY]: [warning: CallQualityWarning];
@@ -49,6 +52,14 @@ export interface NotifyConfig {
    * available); `'ring'`: it is announced as a waiting call, and answering it puts the current call on hold.
    */
   callWaiting?: 'ring' | 'busy';
+  /**
+   * Ours, not ServiceNow's: prepare the next call while online, so that call() reaches the first remote audio
+   * sooner (the driver and the vendor SDK are loaded by init(); this also opens the microphone's input stream
+   * once registered and keeps it open until destroy(): releasing it on a mere loss of connection could take
+   * the microphone from a call that is recovering). Off by default: the browser shows the microphone as in
+   * use the whole time the phone is online.
+   */
+  warmUp?: boolean;
   /** Base URL of the backend routes; default `'/api'`. */
   backendUrl?: string;
   /** Bearer token (or a function returning one) for the backend. */

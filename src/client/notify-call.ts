@@ -2,6 +2,20 @@ import { Status } from './constants.js';
 import { TypedEmitter } from './emitter.js';
 import { CALL_TRANSITIONS, StateMachine } from './state.js';
 
+/**
+ * How a call ended (our extension): `completed`, answered and then hung up (`endedBy` says by whom,
+ * `duration` how long it lasted); `busy`, `no-answer`, `declined` (the far end refused it, or it was declined
+ * here) and `failed`, never answered; `canceled`, given up before anyone answered (the caller hung up while it
+ * rang, or another agent took it).
+ */
+export type CallEndOutcome = 'completed' | 'busy' | 'no-answer' | 'declined' | 'failed' | 'canceled';
+
+/** How a call ended, as its vendor saw it. @internal */
+export interface CallEnd {
+  outcome: CallEndOutcome;
+  endedBy: 'local' | 'remote';
+}
+
 /** Listener arguments of a NotifyCall's events. */
 export interface NotifyCallEvents {
   /** Every status change (`to`, `from`); `closed` is the last. */
@@ -47,6 +61,11 @@ export class NotifyCall {
   readonly createdAt = Date.now();
   answeredAt: number | null = null;
   endedAt: number | null = null;
+  // `declare`d: set when the call ends, no initialiser in the first-load bundle.
+  /** How the call ended (set as it closes, before CALL_DISCONNECT or CALL_CANCEL); undefined while live. */
+  declare outcome?: CallEndOutcome;
+  /** Who ended it: this side (`local`), or the other party or the network (`remote`); undefined while live. */
+  declare endedBy?: 'local' | 'remote';
   #held = false;
   readonly events = new TypedEmitter<NotifyCallEvents>();
   readonly #state: StateMachine<Status>;
@@ -76,6 +95,11 @@ export class NotifyCall {
   /** The vendor's call id (Twilio: the CallSid), once known. */
   get callId(): string | undefined {
     return (this.#callId ??= this.#readCallId());
+  }
+
+  /** Whole seconds from answer to end (what the call timer showed last); null unless answered and ended. */
+  get duration(): number | null {
+    return this.answeredAt && this.endedAt ? Math.round((this.endedAt - this.answeredAt) / 1000) : null;
   }
 
   get muted(): boolean {

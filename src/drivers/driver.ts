@@ -1,6 +1,7 @@
 import type { Status, Vendor } from '../client/constants.js';
 import type { NotifyError } from '../client/errors.js';
 import type { TypedEmitter } from '../client/emitter.js';
+import type { CallEnd } from '../client/notify-call.js';
 
 /** An incoming call as a driver reports it. */
 export interface IncomingCallInfo {
@@ -32,7 +33,8 @@ export interface VendorDriverEvents {
   /** A non-final status change of a call (CLOSED comes as one of the end events). */
   callStatus: [status: Status, call: CallHandle];
   callAccepted: [call: CallHandle];
-  callDisconnected: [call: CallHandle];
+  /** The call ended; `end` says how, when the vendor knows (busy, declined, who hung up). */
+  callDisconnected: [call: CallHandle, end?: CallEnd];
   callCanceled: [call: CallHandle];
   callRejected: [call: CallHandle];
   callError: [error: NotifyError, call: CallHandle];
@@ -168,6 +170,12 @@ export interface VendorDriver {
    * Absent: the client answers NOT_SUPPORTED.
    */
   preflight?(token: string): Promise<PreflightReport>;
+  /**
+   * Prepares the media of the next calls now (Twilio: opens the microphone's input stream and keeps it open
+   * for every call until destroy()), so that a call skips it. Never rejects: a failure is reported as
+   * `error` and the next call acquires its media as usual. Optional: vendors without it acquire per call.
+   */
+  warmUp?(): Promise<void>;
   /** The vendor's identifier of a call (Twilio: CallSid; SIP: Call-ID), once known. */
   getCallSid(call: CallHandle): string | undefined;
   /** Unregisters, ends every call, releases media. Final. */

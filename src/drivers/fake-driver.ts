@@ -1,6 +1,7 @@
 import { Status } from '../client/constants.js';
 import { TypedEmitter } from '../client/emitter.js';
 import { NotifyError } from '../client/errors.js';
+import type { CallEnd, CallEndOutcome } from '../client/notify-call.js';
 import type {
   AudioDevice,
   AudioDevices,
@@ -147,7 +148,13 @@ export class FakeDriver implements VendorDriver {
 
   hangup(call: CallHandle | null = this.call): void {
     this.#record('hangup', call);
-    this.#end('callDisconnected', this.#live(call));
+    const fake = this.#live(call);
+    this.#end('callDisconnected', fake, this.#endedHere(fake));
+  }
+
+  /** How a call this side hangs up ends, as a vendor reports it. */
+  #endedHere(call: FakeCall | undefined): CallEnd {
+    return { outcome: call?.status === Status.OPEN ? 'completed' : 'canceled', endedBy: 'local' };
   }
 
   sendDigits(digits: string, call: CallHandle | null = this.call): void {
@@ -164,6 +171,11 @@ export class FakeDriver implements VendorDriver {
     return this.#live(call)?.muted ?? false;
   }
 
+  /** Records that the client asked for the next call's media to be prepared (`notifyConfig.warmUp`). */
+  async warmUp(): Promise<void> {
+    this.#record('warmUp');
+  }
+
   getCallSid(call: CallHandle | null = this.call): string | undefined {
     return this.#live(call)?.callSid;
   }
@@ -171,7 +183,7 @@ export class FakeDriver implements VendorDriver {
   destroy(): void {
     this.#record('destroy');
     this.destroyed = true;
-    for (const call of [...this.calls]) this.#end('callDisconnected', call);
+    for (const call of [...this.calls]) this.#end('callDisconnected', call, this.#endedHere(call));
     this.registered = false;
   }
 
@@ -218,7 +230,13 @@ export class FakeDriver implements VendorDriver {
   }
 
   remoteHangup(call = this.call): void {
-    this.#end('callDisconnected', call);
+    const outcome = call?.status === Status.OPEN ? 'completed' : 'failed';
+    this.#end('callDisconnected', call, { outcome, endedBy: 'remote' });
+  }
+
+  /** The far end refuses the outgoing call before answering (busy, no answer, declined, failed). */
+  refuse(outcome: CallEndOutcome, call = this.call): void {
+    this.#end('callDisconnected', call, { outcome, endedBy: 'remote' });
   }
 
   /** The caller gives up before the incoming call is accepted. */
@@ -265,11 +283,16 @@ export class FakeDriver implements VendorDriver {
     this.events.emit('callStatus', status, call);
   }
 
-  #end(event: 'callDisconnected' | 'callCanceled' | 'callRejected', call: FakeCall | null | undefined): void {
+  #end(
+    event: 'callDisconnected' | 'callCanceled' | 'callRejected',
+    call: FakeCall | null | undefined,
+    end?: CallEnd,
+  ): void {
     const index = call ? this.calls.indexOf(call) : -1;
     if (!call || index < 0) return;
     this.calls.splice(index, 1);
-    this.events.emit(event, call);
+    if (event === 'callDisconnected') this.events.emit(event, call, end);
+    else this.events.emit(event, call);
   }
 
   #nextSid(): string {

@@ -1,5 +1,6 @@
 import type { Status } from '../client/constants.js';
 import type { NotifyErrorCode } from '../client/errors.js';
+import type { CallEndOutcome } from '../client/notify-call.js';
 
 const init = <T>(detail: T): CustomEventInit<T> => ({ bubbles: true, composed: true, detail });
 
@@ -74,18 +75,28 @@ export class NotifyCallStartEvent extends CustomEvent<NotifyCallDetail> {
   }
 }
 
+/** How a call ended (our extension; `NotifyCall.outcome`, `endedBy`, `duration`). */
+export interface NotifyCallEndDetail extends NotifyCallDetail {
+  /** `completed`, `busy`, `no-answer`, `declined`, `failed` or `canceled`. */
+  outcome: CallEndOutcome;
+  /** `local`: hung up or declined here; `remote`: by the other party or the network. */
+  endedBy: 'local' | 'remote';
+  /** Whole seconds from answer to end; null for a call never answered. */
+  duration: number | null;
+}
+
 /** The caller gave up before the incoming call was picked up. */
-export class NotifyCallCancelEvent extends CustomEvent<NotifyCallDetail> {
+export class NotifyCallCancelEvent extends CustomEvent<NotifyCallEndDetail> {
   static readonly eventName = 'notify-call-cancel';
-  constructor(detail: NotifyCallDetail) {
+  constructor(detail: NotifyCallEndDetail) {
     super(NotifyCallCancelEvent.eventName, init(detail));
   }
 }
 
-/** The current call ended. */
-export class NotifyCallDisconnectEvent extends CustomEvent<NotifyCallDetail> {
+/** The current call ended; `detail.outcome` says how (busy, no answer, declined, completed…). */
+export class NotifyCallDisconnectEvent extends CustomEvent<NotifyCallEndDetail> {
   static readonly eventName = 'notify-call-disconnect';
-  constructor(detail: NotifyCallDetail) {
+  constructor(detail: NotifyCallEndDetail) {
     super(NotifyCallDisconnectEvent.eventName, init(detail));
   }
 }

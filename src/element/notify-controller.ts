@@ -48,6 +48,8 @@ export class NotifyController implements ReactiveController {
   lastError: { message: string; code: NotifyErrorCode } | null = null;
   /** The incoming call being announced or answered. */
   incoming: NotifyIncomingCallDetail | null = null;
+  /** The call that ended last (the status line shows its outcome for a few seconds); null before any. */
+  lastEnded: NotifyCall | null = null;
   /** When the active call was answered (`Date.now()`); null without an active call. */
   callStartedAt: number | null = null;
   /** Every call of the client (held, waiting, consulting…), oldest first, as of the last state change. */
@@ -108,8 +110,13 @@ export class NotifyController implements ReactiveController {
     });
     on(STD_EVENTS.CALL_INIT, (status, callId) => this.#after(new NotifyCallInitEvent({ status, callId })));
     on(STD_EVENTS.CALL_START, (callId) => this.#after(new NotifyCallStartEvent({ callId })));
-    on(STD_EVENTS.CALL_CANCEL, (callId) => this.#after(new NotifyCallCancelEvent({ callId })));
-    on(STD_EVENTS.CALL_DISCONNECT, (callId) => this.#after(new NotifyCallDisconnectEvent({ callId })));
+    const ended = (callId: string | undefined, call: NotifyCall) => {
+      this.lastEnded = call;
+      // An ended call has both (calls.ts sets them as it closes the call).
+      return { callId, outcome: call.outcome!, endedBy: call.endedBy!, duration: call.duration };
+    };
+    on(STD_EVENTS.CALL_CANCEL, (...args) => this.#after(new NotifyCallCancelEvent(ended(...args))));
+    on(STD_EVENTS.CALL_DISCONNECT, (...args) => this.#after(new NotifyCallDisconnectEvent(ended(...args))));
     on(STD_EVENTS.CALL_MUTE, () => this.#after(new NotifyCallMuteEvent()));
     on(STD_EVENTS.CALL_UNMUTE, () => this.#after(new NotifyCallUnmuteEvent()));
     if (this.#watchingAgents) this.#followAgents(client);

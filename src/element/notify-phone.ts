@@ -48,8 +48,8 @@ let lazyParts: Promise<LazyParts> | undefined;
  * @fires {NotifyIncomingCallEvent} notify-incoming-call - A call is coming in. `detail: {from: string, to: string, callId: string, parentId: string | undefined, sysId: string | undefined, isFromClient: boolean}`.
  * @fires {NotifyCallInitEvent} notify-call-init - A call object exists. `detail: {status: Status, callId: string | undefined}`.
  * @fires {NotifyCallStartEvent} notify-call-start - The call is established. `detail: {callId: string | undefined}`.
- * @fires {NotifyCallCancelEvent} notify-call-cancel - The caller gave up before pickup. `detail: {callId: string | undefined}`.
- * @fires {NotifyCallDisconnectEvent} notify-call-disconnect - The call ended. `detail: {callId: string | undefined}`.
+ * @fires {NotifyCallCancelEvent} notify-call-cancel - The caller gave up before pickup. `detail: {callId: string | undefined, outcome: 'canceled', endedBy: 'remote', duration: null}`.
+ * @fires {NotifyCallDisconnectEvent} notify-call-disconnect - The call ended; how (our extension): `detail: {callId: string | undefined, outcome: 'completed' | 'busy' | 'no-answer' | 'declined' | 'failed' | 'canceled', endedBy: 'local' | 'remote', duration: number | null}`.
  * @fires {NotifyCallMuteEvent} notify-call-mute - The microphone was muted. `detail: {}`.
  * @fires {NotifyCallUnmuteEvent} notify-call-unmute - The microphone was unmuted. `detail: {}`.
  * @fires {NotifyCallQualityEvent} notify-call-quality - Ours: the vendor raised or cleared a call-quality warning. `detail: {name: string, value: number | null, threshold: number | null, cleared: boolean, callId: string | undefined}`.
@@ -62,7 +62,7 @@ let lazyParts: Promise<LazyParts> | undefined;
  * @slot footer - Content below everything else.
  *
  * @csspart base - The wrapper of the default UI.
- * @csspart status - The status line (a polite live region).
+ * @csspart status - The status line (a polite live region): Calling… / Ringing… while a placed call rings, and how the last call ended for a few seconds after it.
  * @csspart timer - The call timer (`m:ss`), shown while a call is open.
  * @csspart announcer - The visually hidden assertive live region that announces incoming calls.
  * @csspart error - The error message (`role="alert"`).

@@ -55,9 +55,9 @@ export interface NotifyPhoneProps {
   onNotifyCallInit?: (event: NotifyCallInitEvent) => void;
   /** `@notify-call-start`: The call is established. `detail: {callId: string | undefined}`. */
   onNotifyCallStart?: (event: NotifyCallStartEvent) => void;
-  /** `@notify-call-cancel`: The caller gave up before pickup. `detail: {callId: string | undefined}`. */
+  /** `@notify-call-cancel`: The caller gave up before pickup. `detail: {callId: string | undefined, outcome: 'canceled', endedBy: 'remote', duration: null}`. */
   onNotifyCallCancel?: (event: NotifyCallCancelEvent) => void;
-  /** `@notify-call-disconnect`: The call ended. `detail: {callId: string | undefined}`. */
+  /** `@notify-call-disconnect`: The call ended; how (our extension): `detail: {callId: string | undefined, outcome: 'completed' | 'busy' | 'no-answer' | 'declined' | 'failed' | 'canceled', endedBy: 'local' | 'remote', duration: number | null}`. */
   onNotifyCallDisconnect?: (event: NotifyCallDisconnectEvent) => void;
   /** `@notify-call-mute`: The microphone was muted. `detail: {}`. */
   onNotifyCallMute?: (event: NotifyCallMuteEvent) => void;

@@ -49,7 +49,7 @@ export class TwilioAudio implements DriverAudio {
     } catch (error) {
       throw unknownDevice(error) ?? mapTwilioError(error);
     }
-    this.#watch();
+    this.follow();
   }
 
   /**
@@ -89,8 +89,8 @@ export class TwilioAudio implements DriverAudio {
     this.#watched = null;
   }
 
-  /** Watches the selected microphone's track: its end is the device going away. */
-  #watch(): void {
+  /** Watches the selected microphone's track (also after the driver's warm-up): its end is the device going away. */
+  follow(): void {
     const track = this.#audio.inputStream?.getAudioTracks()[0];
     if (!track || track === this.#watched?.track) return;
     this.dispose();
@@ -113,7 +113,7 @@ export class TwilioAudio implements DriverAudio {
     if (fallback) {
       try {
         await audio.setInputDevice(fallback.deviceId);
-        this.#watch();
+        this.follow();
       } catch {
         // No microphone left: the call goes on without one (what the SDK does on an unplug, too).
         return this.#lost(lost, null);

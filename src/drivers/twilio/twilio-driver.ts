@@ -1,6 +1,7 @@
 import { Status } from '../../client/constants.js';
 import { TypedEmitter } from '../../client/emitter.js';
 import { NotifyError } from '../../client/errors.js';
+import type { CallEndOutcome } from '../../client/notify-call.js';
 import type {
   CallHandle,
   PreflightReport,
@@ -12,8 +13,8 @@ import { DtmfPacer } from './dtmf-pacer.js';
 import { loadTwilioSdk, type TwilioSdkModule } from './load-sdk.js';
 import { createTwilioAudio, type TwilioAudio } from './twilio-audio.js';
 import { mapTwilioError } from './twilio-errors.js';
-import { watchQuality } from './twilio-quality.js';
 import { runTwilioPreflight } from './twilio-preflight.js';
+import { watchQuality } from './twilio-quality.js';
 
 export { mapTwilioError } from './twilio-errors.js';
 
@@ -22,14 +23,25 @@ type TwilioCall = InstanceType<TwilioSdkModule['Call']>;
 
 const REGISTER_TIMEOUT_MS = 20_000;
 
-const STATUS_MAP: Record<string, Status> = {
-  pending: Status.PENDING,
-  connecting: Status.CONNECTING,
-  ringing: Status.RINGING,
-  open: Status.OPEN,
-  reconnecting: Status.RECONNECTING,
-  closed: Status.CLOSED,
+/**
+ * The SIP outcome of an unanswered call, as Twilio's `hangup` carries it (answerOnBridge: the call rings until
+ * the far end answers, and a refusal ends it with the far end's response, docs/decisions.md §16).
+ */
+const REFUSALS: Record<number, CallEndOutcome> = {
+  31486: 'busy', // 486 Busy Here
+  31480: 'no-answer', // 480 Temporarily Unavailable (the dial timed out)
+  31603: 'declined', // 603 Decline
+  31404: 'failed', // 404 Not Found
 };
+
+/**
+ * The refusal a call error reports: by default the SDK raises a 31005 whose `originalError` is the gateway's
+ * error; with its `enableImprovedSignalingErrorPrecision` option, the precise class itself.
+ */
+export function refusalOf(error: unknown): CallEndOutcome | undefined {
+  const e = error as { code?: number; originalError?: { code?: number } } | null;
+  return REFUSALS[e?.originalError?.code ?? e?.code ?? 0];
+}
 
 /**
  * The Twilio Voice SDK 2.x driver: maps VendorDriver onto `Device` and `Call`; a call's handle is the SDK's
@@ -59,6 +71,8 @@ export class TwilioDriver implements VendorDriver {
   #deviceConfig: Record<string, unknown> = {};
   /** Device selection (issue 14), once the SDK's Device exists. */
   audio?: TwilioAudio;
+  /** Calls this side hung up or declined: their end is `endedBy: 'local'`. */
+  readonly #endedHere = new WeakSet<TwilioCall>();
 
   constructor(options: { autoLoadScriptResources: boolean }) {
     this.#autoLoad = options.autoLoadScriptResources;
@@ -159,11 +173,15 @@ export class TwilioDriver implements VendorDriver {
   }
 
   reject(handle: CallHandle): void {
-    this.#live(handle)?.reject();
+    const call = this.#live(handle);
+    if (call) this.#endedHere.add(call);
+    call?.reject();
   }
 
   hangup(handle: CallHandle): void {
-    this.#live(handle)?.disconnect();
+    const call = this.#live(handle);
+    if (call) this.#endedHere.add(call);
+    call?.disconnect();
   }
 
   /** The SDK call behind a handle while it has not ended. */
@@ -198,13 +216,41 @@ export class TwilioDriver implements VendorDriver {
     return this.#live(handle)?.isMuted() ?? false;
   }
 
+  /**
+   * The SDK's own way to keep a stream: `device.audio.setInputDevice()` acquires the microphone and the SDK
+   * gives every call a clone of it (no getUserMedia at call time); `device.destroy()` stops it.
+   */
+  async warmUp(): Promise<void> {
+    const audio = this.#device?.audio;
+    // The SDK lists the devices shortly after the Device is created, and with their ids only once the page
+    // may use the microphone: wait for the list, and if it stays without ids, ask for the microphone once
+    // (the SDK lists them again when it sees the permission granted).
+    const first = () => [...(audio?.availableInputDevices.keys() ?? [])].find(Boolean);
+    const listed = async () => {
+      for (let i = 0; !first() && i < 20; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+      return first();
+    };
+    try {
+      let id = await listed();
+      if (!id) {
+        (await navigator.mediaDevices.getUserMedia({ audio: true })).getTracks()[0]?.stop();
+        id = await listed();
+      }
+      if (id && !this.#destroyed) await audio!.setInputDevice(id);
+      // Its end (unplugged, permission revoked) falls back like a chosen microphone's (twilio-audio.ts).
+      this.audio?.follow();
+    } catch (error) {
+      if (!this.#destroyed) this.events.emit('error', mapTwilioError(error));
+    }
+  }
+
   getCallSid(handle: CallHandle): string | undefined {
     return this.#live(handle)?.parameters?.CallSid || undefined;
   }
 
   destroy(): void {
     this.#destroyed = true;
-    for (const call of [...this.#calls]) call.disconnect();
+    for (const call of [...this.#calls]) this.hangup(call);
     this.#calls.clear();
     this.#clearDtmf();
     this.audio?.dispose();
@@ -230,11 +276,18 @@ export class TwilioDriver implements VendorDriver {
   #watch(call: TwilioCall): void {
     this.#calls.add(call);
     let ended = false;
+    let answered = false;
+    /** The far end refused the call before answering (its SIP response). */
+    let refusal: CallEndOutcome | undefined;
     const end = (event: 'callDisconnected' | 'callCanceled' | 'callRejected') => {
       if (ended || !this.#calls.delete(call)) return;
       ended = true;
       if (this.#dtmfCall === call) this.#clearDtmf();
-      this.events.emit(event, call);
+      if (event !== 'callDisconnected') return this.events.emit(event, call);
+      const here = this.#endedHere.has(call);
+      // Unanswered and not hung up here: the far end or Twilio ended it without saying why.
+      const outcome = refusal ?? (answered ? 'completed' : here ? 'canceled' : 'failed');
+      this.events.emit(event, call, { outcome, endedBy: here ? 'local' : 'remote' });
     };
     // A call the driver released (destroy()) reports nothing more.
     const current = () => this.#calls.has(call);
@@ -243,6 +296,7 @@ export class TwilioDriver implements VendorDriver {
     };
     call.on('ringing', () => status(Status.RINGING));
     call.on('accept', () => {
+      answered = true;
       if (!current()) return;
       this.events.emit('callAccepted', call);
       this.events.emit('callStatus', Status.OPEN, call);
@@ -257,13 +311,17 @@ export class TwilioDriver implements VendorDriver {
     call.on('reject', () => end('callRejected'));
     call.on('error', (error: unknown) => {
       if (!current()) return;
+      // Busy, no answer, declined: an outcome the call reports when it ends, not an error of the phone.
+      refusal = answered ? undefined : refusalOf(error);
+      if (refusal) return;
       this.events.emit('callError', mapTwilioError(error), call);
       if (call.status() === 'closed') end('callDisconnected');
     });
   }
 
   #emitStatus(call: TwilioCall): void {
-    const status = STATUS_MAP[call.status()];
-    if (status && status !== Status.CLOSED) this.events.emit('callStatus', status, call);
+    // The SDK's Call.State values are ours (pending, connecting, ringing, open, reconnecting, closed).
+    const status = call.status() as Status;
+    if (status !== Status.CLOSED) this.events.emit('callStatus', status, call);
   }
 }

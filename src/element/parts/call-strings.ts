@@ -4,6 +4,23 @@
  * UI (lazy-parts.ts), not with the first render. `{caller}` and `{name}` are replaced where they appear.
  */
 export interface CallStrings {
+  /** The status line while a placed call is being set up, and while the far end rings. */
+  statusCalling: string;
+  statusRingingOut: string;
+  /**
+   * The status line for a few seconds after a call ended, by its outcome (`NotifyCall.outcome`); `{duration}`
+   * (m:ss) in the two for an answered call: hung up here, or by the other party.
+   */
+  outcomeEnded: string;
+  outcomeEndedRemote: string;
+  outcomeBusy: string;
+  outcomeNoAnswer: string;
+  outcomeDeclined: string;
+  outcomeFailed: string;
+  /** A placed call given up while it rang. */
+  outcomeCanceled: string;
+  /** An incoming call that ended before it was answered here. */
+  outcomeMissed: string;
   /** The status line while every call is on hold. */
   statusHeld: string;
   /** The status line while a second call waits; `{caller}`. */
@@ -52,6 +69,16 @@ export interface CallStrings {
 
 /** The English defaults. */
 export const defaultCallStrings: CallStrings = {
+  statusCalling: 'Calling…',
+  statusRingingOut: 'Ringing…',
+  outcomeEnded: 'Call ended · {duration}',
+  outcomeEndedRemote: 'Call ended by the other side · {duration}',
+  outcomeBusy: 'Busy',
+  outcomeNoAnswer: 'No answer',
+  outcomeDeclined: 'Declined',
+  outcomeFailed: 'Call failed',
+  outcomeCanceled: 'Call canceled',
+  outcomeMissed: 'Missed call',
   statusHeld: 'Call on hold',
   statusWaiting: 'Call waiting from {caller}',
   statusConsulting: 'Consulting {caller}, caller on hold',

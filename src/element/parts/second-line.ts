@@ -5,6 +5,7 @@ import type { NotifyController } from '../notify-controller.js';
 import type { NotifyPhone } from '../notify-phone.js';
 import { format, type BaseStrings, type NotifyPhoneStrings } from '../strings.js';
 import { callList, isRinging, partyOf, waitingBanner } from './call-list.js';
+import { progressStatus } from './call-outcome.js';
 import { defaultCallStrings, type CallStrings } from './call-strings.js';
 import { forwardDialog, type DialogMode } from './forward-dialog.js';
 
@@ -42,6 +43,7 @@ export function secondLine(
   else if (consult) status = format(strings.statusConsulting, { caller: caller(consult) });
   // A call ringing while every other call is held is an incoming call as usual (the default status says so).
   else if (held && !active && !calls.some(isRinging)) status = strings.statusHeld;
+  else status = progressStatus(el, controller, strings);
 
   const state = dialogs.get(el) ?? { mode: 'transfer', warm: false };
   dialogs.set(el, state);

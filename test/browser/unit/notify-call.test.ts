@@ -1,5 +1,6 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import { STD_EVENTS, Status } from '../../../src/client/constants.js';
+import type { NotifyCall } from '../../../src/client/notify-call.js';
 import { CALLER_ID, onlineClient } from './helpers/setup.js';
 
 describe('NotifyCall (client.calls, client.activeCall)', () => {
@@ -31,9 +32,48 @@ describe('NotifyCall (client.calls, client.activeCall)', () => {
     expect(call.status).to.equal(Status.CLOSED);
     expect(call.endedAt).to.be.at.least(call.answeredAt!);
     expect(statuses).to.deep.equal(['pending→connecting', 'connecting→open', 'open→closed']);
+    expect(call.outcome).to.equal('completed');
+    expect(call.endedBy).to.equal('remote');
+    expect(call.duration).to.equal(Math.round((call.endedAt! - call.answeredAt!) / 1000));
     expect(mutes).to.deep.equal([true]);
     expect(client.calls).to.deep.equal([]);
     expect(client.activeCall).to.equal(null);
+    client.destroy();
+  });
+
+  it('the outcome of every way a call ends is on the call given with CALL_DISCONNECT (or CALL_CANCEL)', async () => {
+    const { client, driver, events } = await onlineClient();
+    const ended = () => {
+      const last = events.at(-1)!;
+      const call = last.args[1] as NotifyCall;
+      return [last.event, call.outcome, call.endedBy, call.duration];
+    };
+    const dial = async () => {
+      client.call({ phoneNumber: '+15551234567' });
+      await waitUntil(() => events.at(-1)?.event === STD_EVENTS.CALL_INIT);
+    };
+    for (const outcome of ['busy', 'no-answer', 'declined', 'failed'] as const) {
+      await dial();
+      driver.ring();
+      driver.refuse(outcome);
+      expect(ended()).to.deep.equal([STD_EVENTS.CALL_DISCONNECT, outcome, 'remote', null]);
+    }
+    await dial();
+    client.hangupCall(); // while it rings
+    expect(ended()).to.deep.equal([STD_EVENTS.CALL_DISCONNECT, 'canceled', 'local', null]);
+    await dial();
+    driver.answer();
+    client.hangupCall();
+    expect(ended()).to.deep.equal([STD_EVENTS.CALL_DISCONNECT, 'completed', 'local', 0]);
+
+    driver.receive({ params: { parentId: 'P' } });
+    await waitUntil(() => events.at(-1)?.event === STD_EVENTS.INCOMING_CALL);
+    driver.remoteCancel();
+    expect(ended()).to.deep.equal([STD_EVENTS.CALL_CANCEL, 'canceled', 'remote', null]);
+    driver.receive({ params: { parentId: 'P' } });
+    await waitUntil(() => events.at(-1)?.event === STD_EVENTS.INCOMING_CALL);
+    client.hangupCall(); // declines it
+    expect(ended()).to.deep.equal([STD_EVENTS.CALL_DISCONNECT, 'declined', 'local', null]);
     client.destroy();
   });
 

@@ -324,6 +324,26 @@ describe('NotifyClient', () => {
       ]);
     });
 
+    it('notifyConfig.warmUp prepares the next call once registered (again after a re-register); off by default', async () => {
+      const warm = await onlineClient({ config: { warmUp: true } });
+      expect(warm.driver.methods.filter((m) => m === 'warmUp')).to.have.length(1);
+      warm.driver.dropRegistration();
+      warm.driver.events.emit('registered');
+      expect(warm.driver.methods.filter((m) => m === 'warmUp')).to.have.length(2);
+      warm.client.destroy();
+      const plain = await onlineClient();
+      expect(plain.driver.methods).not.to.include('warmUp');
+      plain.client.destroy();
+    });
+
+    it('a parentId sent with the invite announces at once without asking the backend', async () => {
+      const { driver, backend, events } = await onlineClient();
+      driver.receive({ callSid: 'CAp', from: '+15559990000', params: { parentId: 'from-invite' } });
+      const incoming = events.find((e) => e.event === STD_EVENTS.INCOMING_CALL);
+      expect(incoming?.args[3]).to.equal('from-invite'); // synchronously: no look-up in between
+      expect(backend.methods).not.to.include('getParentId');
+    });
+
     it('skipParentId announces at once without asking the backend', async () => {
       const { driver, backend, events } = await onlineClient({ config: { skipParentId: true } });
       driver.receive({ callSid: 'CAx', from: 'client:s_other', params: { sysId: 'user-1' } });

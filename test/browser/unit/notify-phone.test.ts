@@ -231,6 +231,33 @@ describe('<notify-phone> properties and attributes', () => {
 });
 
 describe('<notify-phone> events', () => {
+  it('says Calling… and Ringing… while a placed call rings, then how it ended, and announces it', async () => {
+    const { el, driver, names } = await phone();
+    const status = () => part(el, 'status')!;
+    el.call('+15551234567');
+    await waitUntil(() => names().includes('notify-call-init'));
+    await waitUntil(() => status().textContent === 'Calling…', 'Calling… while it is placed');
+    expect(status().getAttribute('role')).to.equal('status'); // a polite live region: the outcome is announced
+    driver.ring();
+    await waitUntil(() => status().textContent === 'Ringing…');
+    expect(part(el, 'timer')).to.equal(null); // the timer starts at the answer
+    driver.refuse('busy');
+    await waitUntil(() => status().textContent === 'Busy');
+    el.call('+15551234567');
+    await waitUntil(() => status().textContent === 'Calling…');
+    driver.answer();
+    await el.updateComplete;
+    expect(part(el, 'timer')).not.to.equal(null);
+    driver.remoteHangup();
+    await waitUntil(() => status().textContent === 'Call ended by the other side · 0:00');
+    const strings = { outcomeNoAnswer: 'Pas de réponse' };
+    el.strings = strings;
+    el.call('+15551234567');
+    await waitUntil(() => status().textContent === 'Calling…');
+    driver.refuse('no-answer');
+    await waitUntil(() => status().textContent === 'Pas de réponse');
+  });
+
   it('re-dispatches every call event with its detail, bubbling and composed', async () => {
     const { el, driver, seen, names } = await phone();
     el.call('+15551234567');
@@ -285,6 +312,9 @@ describe('<notify-phone> events', () => {
     expect(byType('notify-error').detail.message).to.be.a('string');
     expect(byType('notify-call-disconnect').detail).to.deep.equal({
       callId: byType('notify-call-start').detail.callId,
+      outcome: 'completed',
+      endedBy: 'local',
+      duration: 0,
     });
     expect(byType('notify-incoming-call')).to.be.instanceOf(NotifyIncomingCallEvent);
     expect(byType('notify-incoming-call').detail).to.deep.equal({
@@ -295,7 +325,12 @@ describe('<notify-phone> events', () => {
       sysId: undefined,
       isFromClient: false,
     });
-    expect(byType('notify-call-cancel').detail).to.deep.equal({ callId: 'CAin' });
+    expect(byType('notify-call-cancel').detail).to.deep.equal({
+      callId: 'CAin',
+      outcome: 'canceled',
+      endedBy: 'remote',
+      duration: null,
+    });
     expect(byType('notify-available-change')).to.be.instanceOf(NotifyAvailableChangeEvent);
     expect(byType('notify-available-change').detail).to.deep.equal({ available: true });
     expect(ALL_EVENTS.every((type) => names().includes(type))).to.equal(true);

@@ -93,11 +93,26 @@ class FakeCall extends Emitter {
   }
 }
 
+/** The SDK's AudioHelper as far as the warm-up uses it: the listed inputs and the selected one. */
+class FakeAudio {
+  availableInputDevices = new Map<string, unknown>([
+    ['default', {}],
+    ['mic-2', {}],
+  ]);
+  selected: string | null = null;
+  failWith: unknown = null;
+  async setInputDevice(id: string) {
+    if (this.failWith) throw this.failWith;
+    this.selected = id;
+  }
+}
+
 class FakeDevice extends Emitter {
   static last: FakeDevice;
   static registerError: { code: number; message: string } | null = null;
   call: FakeCall | null = null;
   destroyed = false;
+  audio = new FakeAudio();
   constructor(
     public token: string,
     public options: Record<string, unknown>,
@@ -176,6 +191,24 @@ describe('TwilioDriver (on a fake window.Twilio)', () => {
     expect(FakeDevice.last.token).to.equal('t2');
   });
 
+  it('warmUp() keeps the default microphone selected on the Device (calls then skip getUserMedia)', async () => {
+    const driver = new TwilioDriver({ autoLoadScriptResources: false });
+    await driver.register({ token: 't', device: {} });
+    const seen = record(driver);
+    await driver.warmUp();
+    expect(FakeDevice.last.audio.selected).to.equal('default');
+    expect(seen).to.deep.equal([]);
+    // A failure is reported, mapped, and never rejects: the next call asks for the microphone as usual.
+    FakeDevice.last.audio.selected = null;
+    FakeDevice.last.audio.failWith = Object.assign(new Error('denied'), { name: 'NotAllowedError' });
+    await driver.warmUp();
+    expect(seen.map(([name, error]) => [name, (error as { code: string }).code])).to.deep.equal([
+      ['error', 'MEDIA_PERMISSION_DENIED'],
+    ]);
+    driver.destroy(); // the Device's destroy() stops the selected stream
+    expect(FakeDevice.last.destroyed).to.equal(true);
+  });
+
   it('rejects register() with the mapped error and no duplicate error event', async () => {
     FakeDevice.registerError = { code: 20101, message: 'Invalid token' };
     const driver = new TwilioDriver({ autoLoadScriptResources: false });
@@ -209,8 +242,43 @@ describe('TwilioDriver (on a fake window.Twilio)', () => {
       ['callStatus', Status.RINGING],
       ['callAccepted'],
       ['callStatus', Status.OPEN],
-      ['callDisconnected'],
+      ['callDisconnected', { outcome: 'completed', endedBy: 'remote' }],
     ]);
+  });
+
+  it("reports the far end's refusal as the call's outcome, not as an error; a local hang-up as local", async () => {
+    const driver = new TwilioDriver({ autoLoadScriptResources: false });
+    await driver.register({ token: 't', device: {} });
+    const seen = record(driver);
+    const refusals: [unknown, string][] = [
+      // The SDK's default: 31005 with the gateway's error as originalError.
+      [{ code: 31005, message: 'Error sent from gateway in HANGUP', originalError: { code: 31486 } }, 'busy'],
+      [{ code: 31480, message: 'Temporarily Unavailable' }, 'no-answer'], // enableImprovedSignalingErrorPrecision
+      [{ code: 31005, originalError: { code: 31603 } }, 'declined'],
+      [{ code: 31005, originalError: { code: 31404 } }, 'failed'],
+    ];
+    for (const [error, outcome] of refusals) {
+      await driver.connect({ To: '+15551234567' });
+      const call = FakeDevice.last.call!;
+      call.emit('ringing');
+      call.emit('error', error);
+      call.disconnect();
+      expect(seen.at(-1)).to.deep.equal(['callDisconnected', { outcome, endedBy: 'remote' }]);
+    }
+    expect(seen.map(([name]) => name)).not.to.include('callError');
+
+    await driver.connect({ To: '+15551234567' });
+    driver.hangup(FakeDevice.last.call!); // still ringing: given up here
+    expect(seen.at(-1)).to.deep.equal(['callDisconnected', { outcome: 'canceled', endedBy: 'local' }]);
+    await driver.connect({ To: '+15551234567' });
+    FakeDevice.last.call!.emit('accept');
+    driver.hangup(FakeDevice.last.call!);
+    expect(seen.at(-1)).to.deep.equal(['callDisconnected', { outcome: 'completed', endedBy: 'local' }]);
+    // An error after the answer is an error, whatever its code.
+    await driver.connect({ To: '+15551234567' });
+    FakeDevice.last.call!.emit('accept');
+    FakeDevice.last.call!.emit('error', { code: 31005, originalError: { code: 31486 } });
+    expect(seen.at(-1)?.[0]).to.equal('callError');
   });
 
   it('paces DTMF on the sender: a run waits until the sender has played every tone, so none is replaced', async () => {

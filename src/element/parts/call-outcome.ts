@@ -1,0 +1,56 @@
+import type { NotifyCall } from '../../client/notify-call.js';
+import { Status } from '../../client/constants.js';
+import type { NotifyController } from '../notify-controller.js';
+import type { NotifyPhone } from '../notify-phone.js';
+import { format } from '../strings.js';
+import { formatDuration } from './call-timer.js';
+import type { CallStrings } from './call-strings.js';
+
+/** How long the status line keeps saying how the last call ended. */
+export const OUTCOME_SHOWN_MS = 5000;
+
+/** The ended calls whose outcome has a re-render scheduled to take it off the status line. */
+const scheduled = new WeakSet<NotifyCall>();
+
+/** What the status line says about how a call ended. */
+export function outcomeText(call: NotifyCall, strings: CallStrings): string {
+  const byOutcome = {
+    completed: call.endedBy === 'remote' ? strings.outcomeEndedRemote : strings.outcomeEnded,
+    busy: strings.outcomeBusy,
+    'no-answer': strings.outcomeNoAnswer,
+    declined: strings.outcomeDeclined,
+    failed: strings.outcomeFailed,
+    canceled: call.direction === 'incoming' ? strings.outcomeMissed : strings.outcomeCanceled,
+  };
+  const text = call.outcome ? byOutcome[call.outcome] : strings.outcomeEnded;
+  return format(text, { duration: formatDuration((call.duration ?? 0) * 1000) });
+}
+
+/**
+ * The status line of a call's progress and end, or undefined for the default one: "Calling…" and "Ringing…"
+ * while a placed call is set up and rings (answerOnBridge: it opens only when the far end answers), and, with
+ * no call left, how the last one ended during OUTCOME_SHOWN_MS. The status part is a polite live region, so
+ * the outcome is announced. @internal
+ */
+export function progressStatus(
+  el: NotifyPhone,
+  controller: NotifyController,
+  strings: CallStrings,
+): string | undefined {
+  const active = controller.client?.activeCall;
+  if (active) {
+    if (active.direction !== 'outgoing' || active.held) return undefined;
+    if (active.status === Status.RINGING) return strings.statusRingingOut;
+    if (active.status === Status.PENDING || active.status === Status.CONNECTING) return strings.statusCalling;
+    return undefined;
+  }
+  const ended = controller.lastEnded;
+  if (controller.calls.length || !ended?.endedAt) return undefined;
+  const left = ended.endedAt + OUTCOME_SHOWN_MS - Date.now();
+  if (left <= 0) return undefined;
+  if (!scheduled.has(ended)) {
+    scheduled.add(ended);
+    setTimeout(() => el.requestUpdate(), left + 50);
+  }
+  return outcomeText(ended, strings);
+}
