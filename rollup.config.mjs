@@ -14,13 +14,20 @@ import { minifyHtmlTemplates } from './scripts/rollup-minify-html.mjs';
 const SDK_ID = 'notify-phone:twilio-voice-sdk';
 const SDK_FILE = './twilio-voice-sdk.js';
 
-/** Keeps `import('./sdk.js')` of load-sdk.ts out of the bundles: the SDK is its own chunk. */
+/** The SIP driver with JsSIP (issue 15): one file of its own, `dist/sip-driver.js`, in both bundles' place. */
+const SIP_ID = 'notify-phone:sip-driver';
+const SIP_FILE = './sip-driver.js';
+
+/** Keeps `import('./sdk.js')` of load-sdk.ts (and the factory's `import('./sip/sip-driver.js')`) out of the bundles. */
 const externalSdk = () => ({
   name: 'external-twilio-sdk',
   /** @param {string} source @param {string | undefined} importer */
   resolveId(source, importer) {
     if (importer && /[\\/]drivers[\\/]twilio[\\/]load-sdk\.ts$/.test(importer) && source === './sdk.js') {
       return { id: SDK_ID, external: true };
+    }
+    if (importer && /[\\/]drivers[\\/]factory\.ts$/.test(importer) && source === './sip/sip-driver.js') {
+      return { id: SIP_ID, external: true };
     }
     return null;
   },
@@ -29,7 +36,7 @@ const externalSdk = () => ({
 /**
  * The SNC.Notify global leaves out the agent's desk extensions (device choice, quality events, the pre-call
  * test, call history): those
- * modules resolve to src/legacy/without-desk.ts in that build (docs/decisions.md §18).
+ * modules resolve to src/legacy/without-desk.ts in that build (docs/decisions.md §19).
  */
 const withoutDesk = () => ({
   name: 'without-desk',
@@ -41,6 +48,21 @@ const withoutDesk = () => ({
     )
       return null;
     return fileURLToPath(new URL('./src/legacy/without-desk.ts', import.meta.url));
+  },
+});
+
+/**
+ * JsSIP reads its own package.json (`require('../package.json')`, for its name and version): only that file
+ * is turned into a module of its two fields. Written here rather than adding @rollup/plugin-json for one
+ * file whose other fields (scripts, devDependencies) must not be bundled anyway.
+ */
+const jssipPackageJson = () => ({
+  name: 'jssip-package-json',
+  /** @param {string} code @param {string} id */
+  transform(code, id) {
+    if (!/[\\/]jssip[\\/]package\.json$/.test(id)) return null;
+    const { title, version } = JSON.parse(code);
+    return { code: `export default ${JSON.stringify({ title, version })};`, map: null };
   },
 });
 
@@ -123,7 +145,7 @@ export default [
       chunkFileNames: 'notify-phone.[name].js',
       format: 'es',
       sourcemap: true,
-      paths: { [SDK_ID]: SDK_FILE },
+      paths: { [SDK_ID]: SDK_FILE, [SIP_ID]: SIP_FILE },
       plugins: [min()],
     },
   },
@@ -136,7 +158,7 @@ export default [
       // A classic script cannot load chunks of its own: the lazily imported modules are inlined.
       inlineDynamicImports: true,
       sourcemap: true,
-      paths: { [SDK_ID]: SDK_FILE },
+      paths: { [SDK_ID]: SDK_FILE, [SIP_ID]: SIP_FILE },
       plugins: [terser({ format: { comments: false }, ecma: 2020, compress: { passes: 2 } })],
     },
   },
@@ -144,5 +166,10 @@ export default [
     input: 'src/drivers/twilio/sdk.ts',
     plugins: common(),
     output: { file: 'dist/twilio-voice-sdk.js', format: 'es', sourcemap: true, plugins: [min()] },
+  },
+  {
+    input: 'src/drivers/sip/sip-driver.ts',
+    plugins: [jssipPackageJson(), ...common()],
+    output: { file: 'dist/sip-driver.js', format: 'es', sourcemap: true, plugins: [min()] },
   },
 ];

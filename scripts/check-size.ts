@@ -31,9 +31,17 @@ export const BUDGETS = {
    * twilio.min.js is 66 KB gz). A regression guard, not our code.
    */
   'twilio-voice-sdk.js': 50_000,
+  /**
+   * The SIP driver with JsSIP (issue 15, decision 18), loaded only for SIP numbers (≈ 54.8 KB gz measured,
+   * JsSIP nearly all of it). A regression guard, like the Twilio chunk's.
+   */
+  'sip-driver.js': 60_000,
 } as const;
 
 export type BundleName = keyof typeof BUDGETS;
+
+/** Strings that only JsSIP contains; finding one in a first-load bundle means the SIP stack was inlined. */
+export const JSSIP_ONLY_STRINGS = ['jssip_id', 'Registrator'] as const;
 
 /** Strings that only the Twilio SDK contains; finding one in our bundles means the SDK was inlined. */
 export const SDK_ONLY_STRINGS = ['PreflightTest', 'eventgw', 'AudioHelper', 'chunderw'] as const;
@@ -202,6 +210,14 @@ function main(argv: string[]): number {
       console.error(
         `check:size: FAIL ${s.file} contains Twilio SDK code (${s.sdkStrings.join(', ')}); the SDK must stay in dist/twilio-voice-sdk.js.`,
       );
+      failed = true;
+    }
+    const inlinedSip = s.file.endsWith('notify-phone.js') || s.file === 'snc-notify.js';
+    if (
+      inlinedSip &&
+      JSSIP_ONLY_STRINGS.some((text) => readFileSync(`${dist}${s.file}`, 'utf8').includes(text))
+    ) {
+      console.error(`check:size: FAIL ${s.file} contains JsSIP; it must stay in dist/sip-driver.js.`);
       failed = true;
     }
     if (s.file === 'twilio-voice-sdk.js' && s.sdkStrings.length === 0) {

@@ -35,9 +35,13 @@ function pageOf(request: IncomingMessage): string {
  * Voice SDK need on one origin: scripts from the origin (inline ones by hash, computed from the files at
  * start), XHR/fetch/EventSource to the origin and the emulator's signaling over wss:// on the same host,
  * media from blob:/mediastream: (remote audio, sounds), workers and audio worklets from the origin or
- * blob:, nothing framed, no plugins.
+ * blob:, nothing framed, no plugins. `connectTo` adds sources such as the SIP proxy's wss:// URL.
  */
-export async function demoSecurityHeaders(app: FastifyInstance, demoDir: string): Promise<void> {
+export async function demoSecurityHeaders(
+  app: FastifyInstance,
+  demoDir: string,
+  connectTo: string[] = [],
+): Promise<void> {
   const hashes = new Map<string, string[]>();
   for (const file of await readdir(demoDir)) {
     if (file.endsWith('.html'))
@@ -57,7 +61,11 @@ export async function demoSecurityHeaders(app: FastifyInstance, demoDir: string)
         styleSrc: ["'self'"],
         imgSrc: ["'self'", 'data:', 'blob:'],
         mediaSrc: ["'self'", 'blob:', 'mediastream:'],
-        connectSrc: ["'self'", (request) => `wss://${(request as IncomingMessage).headers.host ?? ''}`],
+        connectSrc: [
+          "'self'",
+          (request) => `wss://${(request as IncomingMessage).headers.host ?? ''}`,
+          ...connectTo,
+        ],
         workerSrc: ["'self'", 'blob:'],
         objectSrc: ["'none'"],
         baseUri: ["'none'"],

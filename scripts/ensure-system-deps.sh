@@ -8,3 +8,5 @@ if [ ! -x /usr/bin/chromium ]; then
   apt-get update -qq
   apt-get install -y -qq chromium >/dev/null
 fi
+# The SIP vendor's test stack (Kamailio, rtpengine, baresip, SIPp), from Debian's packages.
+bash "$(dirname "$0")/sip/install.sh"

@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { notifyBackend, notifyFrameworkErrors } from '../server/app.js';
 import { isPostgresUrl } from '../server/store/postgres.js';
 import { emulatorPlugin } from '../emulator/app.js';
-import { createLocalCertificate } from '../emulator/cert.js';
+import { createLocalCertificate, type LocalCertificate } from '../emulator/cert.js';
+import type { SipAccount } from '../server/sip.js';
 import { demoSecurityHeaders } from './demo-csp.js';
 import { createDevAccount, type TwilioAccount } from './dev-account.js';
 import { loadOrCreateDevSecrets } from './dev-secrets.js';
@@ -17,6 +18,8 @@ export const DEMO_NUMBER = '+15005550006';
 export const FOREIGN_NUMBER = '+15005550009';
 /** A number the demo users own that has no compatible vendor (setCallerId leaves notifyConfig.vendor unset). */
 export const NO_VENDOR_NUMBER = '+15005550007';
+/** The Notify number of the SIP vendor (issue 15), seeded when the stack has a SIP proxy. */
+export const SIP_NUMBER = '+15005550030';
 
 export interface StackOptions {
   /** TCP port on 127.0.0.1; 0 picks a free one. */
@@ -47,6 +50,10 @@ export interface StackOptions {
    * (`{ prefix: '/consumer/', root: '/tmp/…/public' }`): its scripts are then 'self' under the demo CSP.
    */
   staticDirs?: Array<{ prefix: string; root: string }>;
+  /** The HTTPS certificate; a fresh one when absent. Shared with the SIP proxy's wss (scripts/sip/). */
+  https?: LocalCertificate;
+  /** A SIP proxy (scripts/sip/sip-stack.ts): the backend then serves SIP_NUMBER through it. */
+  sip?: SipAccount;
 }
 
 export interface Stack {
@@ -72,11 +79,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ? loadOrCreateDevSecrets(options.secretsFile)
     : { account: createDevAccount(), sessionSecret: randomBytes(32).toString('hex') };
   const { account, sessionSecret } = secrets;
-  const https = await createLocalCertificate();
+  const https = options.https ?? (await createLocalCertificate());
   let origin = '';
   // Framework errors (a bad URL, an over-long id) in the backend's `{error}` shape, on every path.
   const app = Fastify({ https, logger: options.logger ?? false, frameworkErrors: notifyFrameworkErrors });
-  await demoSecurityHeaders(app, `${root}demo`);
+  // The SIP proxy is on its own port: the demo pages may open its WebSocket.
+  await demoSecurityHeaders(app, `${root}demo`, options.sip ? [options.sip.wsUrl] : []);
   const database = options.database ?? ':memory:';
   const instances = options.instances ?? 1;
   if (!Number.isInteger(instances) || instances < 1)
@@ -121,8 +129,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
           { number: DEMO_NUMBER, vendor: 'TWILIO_DIRECT', group: 'demo' },
           { number: FOREIGN_NUMBER, vendor: 'TWILIO_DIRECT', group: 'other' },
           { number: NO_VENDOR_NUMBER, vendor: null, group: 'demo' },
+          ...(options.sip ? [{ number: SIP_NUMBER, vendor: 'SIP' as const, group: 'demo' }] : []),
         ],
       },
+      ...(options.sip && { sip: { ...options.sip } }),
     });
   }
   await app.register(fastifyStatic, {

@@ -26,10 +26,12 @@ import { registerRateLimits } from './rate-limits.js';
 import { presenceRoutes } from './routes/presence.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { twilioWebhookRoutes } from './routes/twilio-webhooks.js';
+import { sipRoutingRoutes } from './routes/sip-routing.js';
 import { isPostgresUrl, PostgresStore } from './store/postgres.js';
 import { createRestClient } from './twilio.js';
 import type twilio from 'twilio';
 import { SqliteStore } from './store/sqlite.js';
+import type { SipAccount } from './sip.js';
 import type { NotifyStore, Vendor } from './store/store.js';
 
 /**
@@ -85,6 +87,11 @@ export interface ServerOptions {
   redisUrl?: string;
   /** Vendor device configuration handed to clients with each session (e.g. `{chunderw, sounds}`). */
   twilioDevice?: Record<string, unknown>;
+  /**
+   * The SIP vendor's proxy (our extension, issue 15): numbers whose vendor is `SIP` get short-lived SIP
+   * credentials from it (server/sip.ts). Absent: SIP numbers have no compatible vendor here.
+   */
+  sip?: SipAccount;
   /** REST base URL of the emulator (a function when known only later); absent = real Twilio. */
   twilioApiBaseUrl?: string | (() => string);
   /** PEM certificate(s) to trust for `twilioApiBaseUrl` (the emulator's self-signed one). */
@@ -190,6 +197,7 @@ export const notifyBackend: FastifyPluginAsync<ServerOptions> = async (app, opti
     liveSince,
     maxSessionsPerUser: options.maxSessionsPerUser ?? DEFAULT_MAX_SESSIONS_PER_USER,
     twilioDevice: options.twilioDevice ?? {},
+    ...(options.sip && { sip: { ...options.sip } }),
     presenceHeartbeatMs: options.presenceHeartbeatMs ?? 15_000,
     presenceStreamsPerUser: options.presenceStreamsPerUser ?? 10,
     closing: closing.signal,
@@ -277,6 +285,8 @@ export const notifyBackend: FastifyPluginAsync<ServerOptions> = async (app, opti
     await acceptFormOnly(twilioFacing);
     await twilioFacing.register(twilioWebhookRoutes, ctx);
   });
+  // The SIP proxy's routing question: a GET with its own bearer token (server/routes/sip-routing.ts).
+  await app.register(sipRoutingRoutes, ctx);
 
   // The sweep of expired sessions: every instance runs it; the store makes concurrent sweeps safe.
   let sweepTimer: ReturnType<typeof setInterval> | undefined;

@@ -6,6 +6,7 @@ import {
   type HostIdentityOptions,
 } from './auth.js';
 import { isE164 } from './ids.js';
+import type { SipAccount } from './sip.js';
 import { Vendor } from './store/store.js';
 
 /** What `main.ts` needs: the app's options and where to listen. */
@@ -47,8 +48,10 @@ export class ConfigError extends Error {
  *   user's oldest session
  * - NOTIFY_TWILIO_DEVICE: JSON object handed to clients as the device configuration
  * - NOTIFY_CORS_ORIGINS: comma-separated origins
- * - NOTIFY_SEED_NUMBERS: comma-separated `number:vendor:group`, vendor empty for none,
+ * - NOTIFY_SEED_NUMBERS: comma-separated `number:vendor:group`, vendor TWILIO_DIRECT, SIP or empty for none,
  *   e.g. `+15005550006:TWILIO_DIRECT:demo,+15005550009::other`
+ * - NOTIFY_SIP_DOMAIN, NOTIFY_SIP_WS_URL (`wss://…`), NOTIFY_SIP_SECRET (at least 32 characters): the SIP
+ *   vendor's proxy (our extension) and the shared secret of its time-limited credentials; all three or none
  * - NOTIFY_IDENTITY_SECRET (HS256, at least 32 characters) or NOTIFY_IDENTITY_JWKS_URL: the host
  *   application's identity JWTs; then NOTIFY_IDENTITY_ISSUER and NOTIFY_IDENTITY_AUDIENCE are required;
  *   NOTIFY_IDENTITY_NAME_CLAIM (default `name`), NOTIFY_IDENTITY_GROUPS_CLAIM (default `groups`; `none` to
@@ -136,13 +139,31 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const numbers: NonNullable<ServerOptions['seed']>['numbers'] = [];
   for (const entry of (read('NOTIFY_SEED_NUMBERS') ?? '').split(',').filter((e) => e.trim())) {
     const [number = '', vendor = '', group = ''] = entry.trim().split(':');
-    if (!isE164(number) || (vendor && vendor !== Vendor.TWILIO_DIRECT) || !group) {
+    if (!isE164(number) || (vendor && vendor !== Vendor.TWILIO_DIRECT && vendor !== Vendor.SIP) || !group) {
       problems.push(
-        `NOTIFY_SEED_NUMBERS entry "${entry.trim()}" must be <E.164>:<TWILIO_DIRECT or empty>:<group>.`,
+        `NOTIFY_SEED_NUMBERS entry "${entry.trim()}" must be <E.164>:<TWILIO_DIRECT, SIP or empty>:<group>.`,
       );
       continue;
     }
-    numbers.push({ number, vendor: vendor ? Vendor.TWILIO_DIRECT : null, group });
+    numbers.push({ number, vendor: vendor ? (vendor as Vendor) : null, group });
+  }
+
+  let sip: SipAccount | undefined;
+  const [sipDomain, sipWsUrl, sipSecret] = [
+    'NOTIFY_SIP_DOMAIN',
+    'NOTIFY_SIP_WS_URL',
+    'NOTIFY_SIP_SECRET',
+  ].map(read);
+  if (sipDomain || sipWsUrl || sipSecret) {
+    if (!sipDomain || !sipWsUrl || !sipSecret) {
+      problems.push('NOTIFY_SIP_DOMAIN, NOTIFY_SIP_WS_URL and NOTIFY_SIP_SECRET go together.');
+    } else if (!/^wss:\/\/[^/\s]+/.test(sipWsUrl)) {
+      problems.push('NOTIFY_SIP_WS_URL must be a wss:// URL.');
+    } else if (sipSecret.length < 32) {
+      problems.push('NOTIFY_SIP_SECRET must be at least 32 characters.');
+    } else {
+      sip = { domain: sipDomain, wsUrl: sipWsUrl, secret: sipSecret };
+    }
   }
 
   const corsOrigins = (read('NOTIFY_CORS_ORIGINS') ?? '')
@@ -264,6 +285,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       sessionTtlSeconds,
       maxSessionsPerUser,
       ...(twilioDevice && { twilioDevice }),
+      ...(sip && { sip }),
       ...(twilioApiBaseUrl && { twilioApiBaseUrl }),
       ...(corsOrigins.length && { corsOrigins }),
       ...(numbers.length && { seed: { numbers } }),

@@ -2,6 +2,7 @@ import type twilio from 'twilio';
 import type { TwilioAccount } from '../scripts/dev-account.js';
 import type { Authenticator, SessionTokens, UserGate } from './auth.js';
 import type { BackendMetrics } from './metrics.js';
+import type { SipAccount } from './sip.js';
 import type { NotifyStore } from './store/store.js';
 
 /** What every route plugin gets: the resolved options and shared services. */
@@ -23,6 +24,8 @@ export interface BackendContext extends UserGate {
   /** Sessions one user may hold; creating one more closes their oldest (`POST /sessions`). */
   maxSessionsPerUser: number;
   twilioDevice: Record<string, unknown>;
+  /** The SIP vendor's proxy and secret, when SIP numbers are served. */
+  sip?: SipAccount;
   /** Interval of SSE keep-alive comments on `GET /presence`, in ms. */
   presenceHeartbeatMs: number;
   /** Open `GET /presence` streams one user may hold at once. */

@@ -3,6 +3,7 @@ import { currentUser, requireUser } from '../auth.js';
 import { allowedCallerId } from '../caller-id.js';
 import type { BackendContext } from '../context.js';
 import { errorResponses } from '../schemas.js';
+import { vendorServed } from '../vendor-tokens.js';
 
 export const callerIdRoutes: FastifyPluginAsync<BackendContext> = async (app, ctx) => {
   app.get<{ Params: { number: string } }>(
@@ -27,7 +28,8 @@ export const callerIdRoutes: FastifyPluginAsync<BackendContext> = async (app, ct
     },
     async (request) => {
       const found = await allowedCallerId(ctx.store, currentUser(request).sys_id, request.params.number);
-      return { number: found.number, vendor: found.vendor };
+      // A vendor this backend cannot serve (SIP without a proxy configured) is no compatible vendor.
+      return { number: found.number, vendor: vendorServed(ctx, found.vendor) ? found.vendor : null };
     },
   );
 };

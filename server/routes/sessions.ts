@@ -8,7 +8,7 @@ import { normalizeName } from '../names.js';
 import { availableColleaguesPage } from '../paging.js';
 import { errorResponses, sysIdParams, tokenProperties, userSchema } from '../schemas.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type ClientSession } from '../store/store.js';
-import { mintVoiceToken } from '../twilio.js';
+import { mintVendorToken, vendorDevice, vendorServed } from '../vendor-tokens.js';
 
 /** A pre-call test lasts about 20 s (the SDK's echo test): its token need not outlive that by much. */
 const PREFLIGHT_TOKEN_TTL_SECONDS = 120;
@@ -88,7 +88,7 @@ export const sessionRoutes: FastifyPluginAsync<BackendContext> = async (app, ctx
       // Absent or blank: the user's own name. Anything else must be a displayable name.
       const name = request.body.name?.trim() ? normalizeName(request.body.name, 100) : user.name;
       const number = await allowedCallerId(ctx.store, user.sys_id, request.body.callerId);
-      if (!number.vendor) throw new NotifyError('NO_COMPATIBLE_VENDOR');
+      if (!vendorServed(ctx, number.vendor)) throw new NotifyError('NO_COMPATIBLE_VENDOR');
       // The user's expired sessions go first (published), so availability deltas stay right.
       await ctx.store.deleteStaleSessions(ctx.liveSince(), { user: user.sys_id });
       const sysId = newSysId();
@@ -106,13 +106,13 @@ export const sessionRoutes: FastifyPluginAsync<BackendContext> = async (app, ctx
         { maxPerUser: ctx.maxSessionsPerUser },
       );
       if (request.body.callWaiting === 'ring') await ctx.store.setCallWaiting(session.sys_id, true);
-      const minted = mintVoiceToken(ctx.account, session.identity, ctx.tokenTtlSeconds);
+      const minted = mintVendorToken(ctx, number.vendor, session.identity);
       reply.code(201);
       return {
         session,
         vendor: number.vendor,
         ...minted,
-        device: ctx.twilioDevice,
+        device: vendorDevice(ctx, number.vendor, session.identity),
         heartbeatSeconds: ctx.sessionTtlSeconds / 3,
       };
     },
@@ -134,7 +134,7 @@ export const sessionRoutes: FastifyPluginAsync<BackendContext> = async (app, ctx
       // The user may have lost the number since the session started.
       await allowedCallerId(ctx.store, session.user, session.number);
       if (!(await ctx.store.touchSession(session.sys_id, ctx.liveSince()))) return expired(session.user);
-      return mintVoiceToken(ctx.account, session.identity, ctx.tokenTtlSeconds);
+      return mintVendorToken(ctx, session.vendor, session.identity);
     },
   );
 

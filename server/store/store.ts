@@ -6,7 +6,11 @@
  */
 
 /** Telephony vendors, as `SNC.Notify.Vendor` names them. */
-export const Vendor = { TWILIO_DIRECT: 'TWILIO_DIRECT' } as const;
+export const Vendor = {
+  TWILIO_DIRECT: 'TWILIO_DIRECT',
+  /** Standard SIP over WebSocket to a PBX (our extension, issue 15; not a ServiceNow vendor name). */
+  SIP: 'SIP',
+} as const;
 export type Vendor = (typeof Vendor)[keyof typeof Vendor];
 
 /** Direction of a call seen from the Notify side: `outbound` = placed by a client, `inbound` = to a number. */

@@ -15,8 +15,11 @@ import {
 } from './helpers.js';
 import { bearer, HOST, hostIdentity, hostToken, nowSeconds, unsignedToken } from './identity.js';
 import { dropSchema, pgUrl, skipWithoutPg, testSchema } from './pg.js';
+import { sipRoutingToken } from '../sip.js';
 
 const skipPg = await skipWithoutPg();
+/** A SIP proxy for the routing question's rows of the matrix. */
+const SIP = { domain: 'pbx.test', wsUrl: 'wss://pbx.test', secret: 'p'.repeat(40) };
 
 /**
  * Every route × every kind of bad request, against both stores: each gets its documented refusal and
@@ -53,6 +56,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
           ],
         },
         processMetrics: false,
+        sip: SIP,
       });
       aliceToken = await hostToken(alice);
       bobToken = await hostToken(bob);
@@ -561,6 +565,39 @@ for (const backend of ['sqlite', 'postgres'] as const) {
         CallStatus: 'exploded',
       });
       assert.equal(badStatus.statusCode, 400);
+      assert.deepEqual(await rows(), before);
+    });
+
+    it("refuses the SIP proxy's routing question without the proxy's token, and malformed ones, changing nothing", async () => {
+      const before = await rows();
+      const query = `to=${encodeURIComponent(DEMO_NUMBER)}&callId=abc`;
+      for (const authorization of [
+        undefined,
+        `Bearer ${aliceToken}`, // a user may not ask where calls go
+        `Bearer ${SIP.secret}`, // the secret itself is not the token
+        `Bearer ${sipRoutingToken('another secret of at least 32 characters')}`,
+        sipRoutingToken(SIP.secret), // without the scheme
+      ]) {
+        const res = await app.inject({
+          url: `/sip/route?${query}`,
+          headers: authorization ? { authorization } : {},
+        });
+        assert.equal(res.statusCode, 401, `${authorization}: ${res.body}`);
+        assert.equal(res.json().error.code, 'UNAUTHENTICATED');
+      }
+      const proxy = { authorization: `Bearer ${sipRoutingToken(SIP.secret)}` };
+      for (const bad of [
+        'callId=abc',
+        `to=${encodeURIComponent(DEMO_NUMBER)}`,
+        `to=${'1'.repeat(40)}&callId=a`,
+      ]) {
+        const res = await app.inject({ url: `/sip/route?${bad}`, headers: proxy });
+        assert.equal(res.statusCode, 400, bad);
+        assert.equal(res.json().error.code, 'VALIDATION_FAILED');
+      }
+      // A Twilio number is none of the proxy's business.
+      const twilioNumber = await app.inject({ url: `/sip/route?${query}`, headers: proxy });
+      assert.equal(twilioNumber.statusCode, 404);
       assert.deepEqual(await rows(), before);
     });
 

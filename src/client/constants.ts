@@ -59,6 +59,8 @@ export const Vendor = {
   TWILIO_DIRECT: 'TwilioDirect',
   /** @deprecated Use `Vendor.TWILIO_DIRECT`; accepted with a one-time console warning. */
   TWILIO: 'Twilio',
+  /** Standard SIP over WebSocket to any PBX (our extension, not a ServiceNow vendor; issue 15). */
+  SIP: 'SIP',
 } as const;
 
 export type Vendor = (typeof Vendor)[keyof typeof Vendor];
@@ -80,7 +82,6 @@ const STD_EVENT_VALUES: ReadonlySet<string> = new Set([
   ...Object.values(STD_EVENTS),
   ...Object.values(EXT_EVENTS),
 ]);
-const VENDOR_VALUES: ReadonlySet<string> = new Set(Object.values(Vendor));
 
 /** A name addEventListener takes: one of STD_EVENTS or of our EXT_EVENTS. */
 export function isStdEvent(value: unknown): value is StdEvent | ExtEvent {
@@ -94,10 +95,8 @@ let twilioAliasWarned = false;
  * (`'TWILIO_DIRECT'`, as the backend sends it) or the deprecated `'Twilio'`. Returns null when unknown.
  */
 export function normalizeVendor(value: unknown): Vendor | null {
-  if (typeof value !== 'string') return null;
-  let vendor: Vendor | null = null;
-  if (VENDOR_VALUES.has(value)) vendor = value as Vendor;
-  else if (value in Vendor) vendor = Vendor[value as keyof typeof Vendor];
+  // The own [key, value] entries (a key such as 'toString' is no vendor); a non-string matches none.
+  const vendor = Object.entries(Vendor).find((entry) => entry.includes(value as string))?.[1] ?? null;
   if (vendor === Vendor.TWILIO && !twilioAliasWarned) {
     twilioAliasWarned = true;
     console.warn('[notify] Vendor.TWILIO is deprecated; using Vendor.TWILIO_DIRECT.');

@@ -7,7 +7,7 @@ import { NotifyError } from '../client/errors.js';
  * twilio-audio.ts, twilio-quality.ts and twilio-preflight.ts to this module in that build only. The global is
  * ServiceNow's API: a classic script that inlines everything it may load, within its own 15 KB budget. Device
  * choice, quality events, the pre-call test and call history are ours and ship in the ESM build (the element
- * and `notify-phone/client`); here they answer NOT_SUPPORTED. See docs/decisions.md §18.
+ * and `notify-phone/client`); here they answer NOT_SUPPORTED. See docs/decisions.md §19.
  */
 const unsupported = () =>
   new NotifyError('NOT_SUPPORTED', 'Not in the SNC.Notify global: use the ESM build.');

@@ -1,6 +1,7 @@
 import type { TestRunnerPlugin } from '@web/test-runner';
 import pg from 'pg';
 import { startStack, DEMO_NUMBER, FOREIGN_NUMBER, type Stack } from '../../../scripts/stack.js';
+import { startSipWebStack, sipCommand, type SipWebStack } from './sip-stack-plugin.js';
 import { PHONE_TONE_HZ } from '../../../emulator/media/g711.js';
 import { FAKE_MICROPHONE_HZ } from '../../../scripts/fake-microphone.js';
 import { dropSchema, PG_URL, pgUrl, skipWithoutPg, testSchema } from '../../../server/test/pg.js';
@@ -44,6 +45,8 @@ async function readRows(schema: string, { callSids = [], sessionSysIds = [] }: R
  * backend instances (/api, /api-2) on one PostgreSQL schema created for the run and dropped at the end;
  * it starts only for a page that imports `/__stack.js?twoInstances` (and is `{skip}` without PostgreSQL,
  * except under CI, where that fails). `shortSessions` (a 3 s session TTL) starts for `/__stack.js?shortSessions`.
+ * `sip` (issue 15) starts the SIP stack and a web stack serving a SIP number through it, for
+ * `/__stack.js?sip` only (sip-stack-plugin.ts), so the other files never pay for it.
  */
 export function stackPlugin(testPageOrigin: string): TestRunnerPlugin {
   const corsOrigins = [testPageOrigin];
@@ -51,6 +54,8 @@ export function stackPlugin(testPageOrigin: string): TestRunnerPlugin {
   let startingTwo: Promise<TwoInstances> | undefined;
   // Sessions expire 3 s after their last heartbeat (clients beat every second): vanished-client tests.
   let startingShortSessions: Promise<Stack> | undefined;
+  // A web stack whose backend serves a SIP number through a real SIP stack (Kamailio, rtpengine, baresip).
+  let startingSip: Promise<SipWebStack> | undefined;
   // Started on the first request for /__stack.js, so that test groups that do not use it pay nothing.
   const start = async () => ({
     main: await startStack({ corsOrigins }),
@@ -70,6 +75,7 @@ export function stackPlugin(testPageOrigin: string): TestRunnerPlugin {
   return {
     name: 'notify-stack',
     async executeCommand({ command, payload }) {
+      if (command.startsWith('sip-')) return sipCommand(await startingSip, command, payload);
       if (command !== 'two-instances-rows') return undefined;
       const two = await startingTwo;
       if (!two || !('stack' in two))
@@ -79,6 +85,7 @@ export function stackPlugin(testPageOrigin: string): TestRunnerPlugin {
     async serverStop() {
       const [stacks, two] = await Promise.all([starting, startingTwo?.catch(() => undefined)]);
       const shortSessions = await startingShortSessions?.catch(() => undefined);
+      await (await startingSip?.catch(() => undefined))?.close();
       await Promise.all([stacks?.main.close(), stacks?.shortTokens.close(), shortSessions?.close()]);
       if (two && 'stack' in two) {
         await two.stack.close();
@@ -101,7 +108,12 @@ export function stackPlugin(testPageOrigin: string): TestRunnerPlugin {
           await (startingShortSessions ??= startStack({ corsOrigins, sessionTtlSeconds: 3 })),
         );
       }
+      let sip: object | undefined;
+      if (context.URL.searchParams.has('sip')) {
+        sip = (await (startingSip ??= startSipWebStack(corsOrigins))).describe();
+      }
       const body = {
+        ...(sip && { sip }),
         ...describe(stacks.main),
         ...(shortSessions && { shortSessions }),
         shortTokens: describe(stacks.shortTokens),

@@ -18,7 +18,7 @@ type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ?
 const assert = <T extends true>(_value?: T) => undefined;
 
 assert<Equal<Status, 'pending' | 'connecting' | 'ringing' | 'open' | 'reconnecting' | 'closed'>>();
-assert<Equal<Vendor, 'TwilioDirect' | 'Twilio'>>();
+assert<Equal<Vendor, 'TwilioDirect' | 'Twilio' | 'SIP'>>();
 assert<Equal<keyof NotifyClientEvents, StdEvent | ExtEvent>>();
 assert<Equal<NotifyClientEvents['error'], [message: string, code: NotifyErrorCode]>>();
 assert<Equal<ReturnType<api.NotifyClient['addEventListener']>, () => void>>();
@@ -53,6 +53,7 @@ describe('public entry', () => {
     expect(api.STD_EVENTS.CALL_START).to.equal('call_start');
     expect(api.Status.OPEN).to.equal('open');
     expect(api.Vendor.TWILIO_DIRECT).to.equal('TwilioDirect');
+    expect(api.Vendor.SIP).to.equal('SIP'); // our extension (issue 15)
     expect(new api.NotifyError('DESTROYED').code).to.equal('DESTROYED');
     expect(customElements.get('notify-phone')).to.equal(api.NotifyPhone);
     expect(api.NotifyOnlineEvent.eventName).to.equal('notify-online');

@@ -1,0 +1,88 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyPluginAsync } from 'fastify';
+import type { BackendContext } from '../context.js';
+import { NotifyError } from '../errors.js';
+import { isE164 } from '../ids.js';
+import { availableSessionsOfUser, notBusy, sessionsToRing } from '../routing.js';
+import { errorResponses } from '../schemas.js';
+import { sipRoutingToken } from '../sip.js';
+import { Vendor } from '../store/store.js';
+
+/**
+ * The SIP vendor's routing question (our extension, issue 15): the proxy asks which sessions a call rings, as
+ * Twilio asks the voice webhook for TwiML, and forks the INVITE to them (ring all, the first to answer wins,
+ * the proxy CANCELs the others: their clients fire CALL_CANCEL). The same rules as Twilio's
+ * (server/routing.ts): a call to a Notify number rings one available, not busy session per user of the
+ * number's group, at most ten; a session's call to a colleague's user sys_id (`call({userId})`) rings that
+ * colleague's available sessions. Only the proxy may ask: it proves it holds the shared secret with a token
+ * derived from it.
+ *
+ * The answer is plain text for the proxy's script: `<Notify number>|<caller's user sys_id or empty>|<SIP user
+ * to ring>|…`; the first two go to the browsers as X-Notify-Number and X-Notify-Sys-Id (Twilio's
+ * `<Parameter>`s notifyNumber and sysId).
+ */
+export const sipRoutingRoutes: FastifyPluginAsync<BackendContext> = async (app, ctx) => {
+  app.get<{ Querystring: { to: string; from?: string; callId: string } }>(
+    '/sip/route',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          required: ['to', 'callId'],
+          additionalProperties: false,
+          properties: {
+            to: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 32,
+              description: 'A Notify number or a user sys_id',
+            },
+            from: { type: 'string', maxLength: 128 },
+            callId: { type: 'string', minLength: 1, maxLength: 256 },
+          },
+        },
+        response: {
+          200: {
+            type: 'string',
+            description:
+              "The sessions' SIP users to fork to, separated by '|' (plain text, for the proxy's script).",
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const sip = ctx.sip;
+      const sent = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1] ?? '';
+      const expected = sip ? sipRoutingToken(sip.secret) : '';
+      if (
+        !sip ||
+        sent.length !== expected.length ||
+        !timingSafeEqual(Buffer.from(sent), Buffer.from(expected))
+      ) {
+        throw new NotifyError('UNAUTHENTICATED', 'Only the SIP proxy may ask for routes.');
+      }
+      reply.type('text/plain; charset=utf-8');
+      const { to, from, callId } = request.query;
+      if (!isE164(to)) {
+        // A colleague's user sys_id, called from one of our live sessions.
+        const caller = from ? await ctx.store.getSessionByIdentity(from) : undefined;
+        if (!caller || caller.last_seen < ctx.liveSince())
+          throw new NotifyError('NOT_FOUND', 'Not a live session.');
+        const callees = await notBusy(
+          ctx,
+          await availableSessionsOfUser(ctx.store, caller.user, to, ctx.liveSince()),
+        );
+        return [caller.number, caller.user, ...callees.map((session) => session.identity)].join('|');
+      }
+      const number = await ctx.store.getNumber(to);
+      if (!number || number.vendor !== Vendor.SIP)
+        throw new NotifyError('NOT_FOUND', 'Not a SIP Notify number.');
+      const sessions = await notBusy(
+        ctx,
+        await sessionsToRing(ctx.store, number.number, callId, ctx.liveSince()),
+      );
+      return [number.number, '', ...sessions.map((session) => session.identity)].join('|');
+    },
+  );
+};

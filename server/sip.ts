@@ -1,0 +1,64 @@
+import { createHmac } from 'node:crypto';
+
+/**
+ * A SIP vendor's account (our extension beside Twilio, issue 15): the proxy the browsers register to and the
+ * secret the backend shares with it. Nothing here is a long-lived SIP password: the backend mints time-limited
+ * credentials per session from the secret (below), and the proxy checks them with the same secret.
+ */
+export interface SipAccount {
+  /** The SIP domain: the host of every address of record and the credentials' realm. */
+  domain: string;
+  /** The proxy's secure WebSocket URL, `wss://host:port[/path]`, handed to the browsers. */
+  wsUrl: string;
+  /** The shared secret of the proxy's time-limited credentials (Kamailio's auth_ephemeral), ≥ 32 characters. */
+  secret: string;
+}
+
+/** Time-limited SIP digest credentials of one session, as the client receives them. */
+export interface SipCredentials {
+  /** `<expiry unix seconds>:<user>` */
+  username: string;
+  /** base64(HMAC-SHA1(secret, username)) */
+  password: string;
+}
+
+/**
+ * Mints credentials for `user` that the proxy accepts until `now + ttlSeconds`: the scheme of the TURN REST
+ * API draft (draft-uberti-behave-turn-rest), which Kamailio's auth_ephemeral, Asterisk's res_pjsip setups
+ * with a REST-credentials front end and coturn all follow. Hand-written: it is one HMAC, no library wraps it.
+ */
+export function mintSipCredentials(
+  secret: string,
+  user: string,
+  ttlSeconds: number,
+  now: number = Date.now(),
+): SipCredentials & { expiresAt: number } {
+  const expiresAt = Math.floor(now / 1000) + ttlSeconds;
+  const username = `${expiresAt}:${user}`;
+  const password = createHmac('sha1', secret).update(username).digest('base64');
+  return { username, password, expiresAt: expiresAt * 1000 };
+}
+
+/**
+ * The credentials as one token string, `<username>:<password>` (userinfo style; the username itself holds one
+ * ':' and base64 never does, so the client splits at the last ':').
+ */
+export function sipToken(credentials: SipCredentials): string {
+  return `${credentials.username}:${credentials.password}`;
+}
+
+/**
+ * What a session on a SIP number receives (the `device` of `POST /sessions`): where to register and as whom.
+ * `user` is the session's identity, the address of record `sip:<user>@<domain>` that calls to it reach.
+ */
+export function sipDevice(account: SipAccount, user: string): Record<string, unknown> {
+  return { domain: account.domain, wsUrl: account.wsUrl, user };
+}
+
+/**
+ * The bearer token the proxy sends when it asks the backend where to route a call (`GET /sip/route`):
+ * derived from the shared secret, so the secret itself never travels.
+ */
+export function sipRoutingToken(secret: string): string {
+  return createHmac('sha256', secret).update('notify-sip-routing').digest('base64url');
+}
