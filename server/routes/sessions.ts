@@ -7,8 +7,9 @@ import { newSysId, preflightIdentity, sessionIdentity } from '../ids.js';
 import { normalizeName } from '../names.js';
 import { availableColleaguesPage } from '../paging.js';
 import { errorResponses, sysIdParams, tokenProperties, userSchema } from '../schemas.js';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type ClientSession } from '../store/store.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Vendor, type ClientSession } from '../store/store.js';
 import { mintVendorToken, vendorDevice, vendorServed } from '../vendor-tokens.js';
+import { mintVoiceToken } from '../twilio.js';
 
 /** A pre-call test lasts about 20 s (the SDK's echo test): its token need not outlive that by much. */
 const PREFLIGHT_TOKEN_TTL_SECONDS = 120;
@@ -158,6 +159,10 @@ export const sessionRoutes: FastifyPluginAsync<BackendContext> = async (app, ctx
       const session = await ownSession(request);
       await allowedCallerId(ctx.store, session.user, session.number);
       if (!(await ctx.store.touchSession(session.sys_id, ctx.liveSince()))) return expired(session.user);
+      // Twilio's PreflightTest only: a SIP session has no pre-call test (its client answers NOT_SUPPORTED first).
+      if (session.vendor === Vendor.SIP) {
+        throw new NotifyError('NO_COMPATIBLE_VENDOR', "A SIP session has no pre-call test; it is Twilio's.");
+      }
       return mintVoiceToken(ctx.account, preflightIdentity(session.sys_id), PREFLIGHT_TOKEN_TTL_SECONDS);
     },
   );
