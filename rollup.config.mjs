@@ -34,6 +34,24 @@ const externalSdk = () => ({
 });
 
 /**
+ * The SNC.Notify global leaves out the agent's desk extensions (device choice, quality events, the pre-call
+ * test, call history): those
+ * modules resolve to src/legacy/without-desk.ts in that build (docs/decisions.md §19).
+ */
+const withoutDesk = () => ({
+  name: 'without-desk',
+  /** @param {string} source @param {string | undefined} importer */
+  resolveId(source, importer) {
+    if (
+      !importer ||
+      !/^\.\/(desk|audio-devices|call-history|twilio-audio|twilio-quality|twilio-preflight)\.js$/.test(source)
+    )
+      return null;
+    return fileURLToPath(new URL('./src/legacy/without-desk.ts', import.meta.url));
+  },
+});
+
+/**
  * JsSIP reads its own package.json (`require('../package.json')`, for its name and version): only that file
  * is turned into a module of its two fields. Written here rather than adding @rollup/plugin-json for one
  * file whose other fields (scripts, devDependencies) must not be bundled anyway.
@@ -133,7 +151,7 @@ export default [
   },
   {
     input: 'src/legacy/snc-notify.ts',
-    plugins: [externalSdk(), ...common()],
+    plugins: [externalSdk(), withoutDesk(), ...common()],
     output: {
       file: 'dist/snc-notify.js',
       format: 'iife',

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { stackPlugin } from './test/browser/e2e/stack-plugin.ts';
+import { pagePlugin } from './test/browser/e2e/page-plugin.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/chromium.ts';
 
 /**
@@ -23,6 +24,8 @@ export const plugins = [
   esbuildPlugin({ ts: true, tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)) }),
   // The e2e group's real backend and Twilio emulator (needs the runner started under tsx: npm run test:browser).
   stackPlugin(`http://localhost:${port}`),
+  // What only the browser can do to a test page: grant notifications, hide it behind another tab.
+  pagePlugin(),
 ];
 
 /** @type {import('@web/test-runner').TestRunnerConfig} */

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { LiveLeg } from './calls/browser-session.js';
-import type { BlackholeScope } from './media/udp-filter.js';
+import type { BlackholeScope, MediaDegradation } from './media/udp-filter.js';
 import type { PStreamConnection, SignalingFaults } from './signaling/pstream-connection.js';
 
 /** Whom a fault hits: every connection or leg of one client identity, or the one call with this CallSid. */
@@ -8,7 +8,8 @@ export type FaultTarget =
   { identity: string; callSid?: undefined } | { callSid: string; identity?: undefined };
 
 /** Faults that last (listed by GET /emulator/faults); a drop and a forgotten registration are one-shot. */
-export type FaultKind = 'signaling-stall' | 'signaling-refuse' | 'signaling-delay' | 'media-blackhole';
+export type FaultKind =
+  'signaling-stall' | 'signaling-refuse' | 'signaling-delay' | 'media-blackhole' | 'media-degrade';
 
 export type DelayDirection = 'inbound' | 'outbound' | 'both';
 
@@ -24,6 +25,8 @@ export interface FaultView {
   delayMs?: number;
   direction?: DelayDirection;
   scope?: BlackholeScope;
+  /** Degrade: the loss, delay and jitter applied. */
+  degradation?: MediaDegradation;
   /** Stall: sockets still held. Black-hole: legs covered and datagrams dropped so far. */
   connections?: number;
   legs?: number;
@@ -120,6 +123,23 @@ export class FaultBoard implements SignalingFaults {
     );
   }
 
+  /** The target's live media legs lose and delay RTP both ways. Undefined: no live leg. */
+  degrade(target: FaultTarget, degradation: MediaDegradation, durationMs?: number): FaultView | undefined {
+    const legs = this.targets.liveLegs(target);
+    if (!legs.length) return undefined;
+    for (const leg of legs) leg.media.degrade(degradation);
+    return this.add(
+      'media-degrade',
+      target,
+      durationMs,
+      { connections: [], legs },
+      () => {
+        for (const leg of legs) leg.media.degrade(undefined);
+      },
+      { degradation },
+    );
+  }
+
   /** Ends one fault early; false when there is no such active fault. */
   end(id: string): boolean {
     const fault = this.faults.get(id);
@@ -142,7 +162,7 @@ export class FaultBoard implements SignalingFaults {
     return [...this.faults.values()].map(({ view, connections, legs }) => ({
       ...view,
       ...(view.kind === 'signaling-stall' && { connections: connections.filter((c) => c.isOpen).length }),
-      ...(view.kind === 'media-blackhole' && {
+      ...((view.kind === 'media-blackhole' || view.kind === 'media-degrade') && {
         legs: legs.length,
         dropped: legs.reduce((sum, leg) => sum + leg.media.blackholeState.dropped, 0),
       }),

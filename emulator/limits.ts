@@ -53,5 +53,8 @@ export const SDK_CONNECT_TIMEOUT_MS = 5_000;
 /** Fault injection (routes/faults.ts): the longest fault one request may set up. Ours. */
 export const MAX_FAULT_DURATION_MS = 600_000;
 
+/** Fault injection: the longest media delay (and jitter) per datagram of a degraded leg. Ours. */
+export const MAX_MEDIA_DELAY_MS = 5_000;
+
 /** Fault injection: the longest signaling delay per frame. Ours. */
 export const MAX_SIGNALING_DELAY_MS = 60_000;

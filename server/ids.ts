@@ -24,6 +24,19 @@ export function sessionIdentity(sessionSysId: string): string {
 }
 
 /**
+ * The identity of a session's pre-call test (`client.preflight()`, ours): a Device of its own beside the
+ * session's, so the test never takes the session's registration or its incoming calls.
+ */
+export function preflightIdentity(sessionSysId: string): string {
+  return `p_${sessionSysId}`;
+}
+
+/** The session sys_id of a preflight identity, or undefined for any other identity. */
+export function preflightSession(identity: string): string | undefined {
+  return identity.startsWith('p_') ? identity.slice(2) : undefined;
+}
+
+/**
  * A user's place on the ring of incoming-call routing: 32 hex digits spread evenly whatever the sys_ids
  * look like (host sys_ids may be sequential). MD5 as a spreading hash, not for security; PostgreSQL's
  * `md5()` computes the same value (the migration fills existing rows with it). Also maps a CallSid to

@@ -8,7 +8,7 @@ import {
   type RtpPacket as RtpPacketType,
 } from 'werift';
 import { digitToEvent, DtmfDecoder, encodeTelephoneEvent } from './dtmf.js';
-import { UdpFilter, type BlackholeScope } from './udp-filter.js';
+import { UdpFilter, type BlackholeScope, type MediaDegradation } from './udp-filter.js';
 
 /** What a media leg reports about the audio the browser sends; swapped when the leg is bridged elsewhere. */
 export interface MediaLegListener {
@@ -90,6 +90,12 @@ export class MediaLeg {
   /** Fault injection: drops this leg's RTP (or all its UDP) both ways until called with undefined. */
   blackhole(scope: BlackholeScope | undefined): void {
     this.udp.scope = scope;
+    this.udp.attach(this.pc);
+  }
+
+  /** Fault injection: loss, delay and jitter on this leg's RTP and RTCP until called with undefined. */
+  degrade(degradation: MediaDegradation | undefined): void {
+    this.udp.degradation = degradation;
     this.udp.attach(this.pc);
   }
 

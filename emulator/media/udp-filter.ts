@@ -8,6 +8,19 @@ interface UdpLike {
   send: (data: Buffer, addr?: unknown) => Promise<void>;
 }
 
+/**
+ * A degraded network on a leg's RTP and RTCP (STUN and DTLS pass, so the path stays up): a share of the
+ * datagrams lost and the rest held back by a delay plus a random jitter, each way.
+ */
+export interface MediaDegradation {
+  /** Datagrams dropped, 0–100 %. */
+  lossPercent: number;
+  /** Held back this long each way (the round trip grows by twice this). */
+  delayMs: number;
+  /** Plus a random 0 to this much more per datagram (the receiver measures it as jitter). */
+  jitterMs: number;
+}
+
 /** RFC 7983 demultiplexing: the first byte of an RTP or RTCP packet is 128–191 (STUN 0–3, DTLS 20–63). */
 const isRtpOrRtcp = (data: Buffer) => data.length > 0 && data[0]! >= 128 && data[0]! <= 191;
 
@@ -19,8 +32,9 @@ const isRtpOrRtcp = (data: Buffer) => data.length > 0 && data[0]! >= 128 && data
  */
 export class UdpFilter {
   scope: BlackholeScope | undefined;
-  /** Datagrams dropped so far, both ways (inspection). */
+  /** Datagrams dropped so far, both ways (inspection); a degradation's losses count here too. */
   dropped = 0;
+  degradation: MediaDegradation | undefined;
   private readonly wrapped = new WeakSet<object>();
 
   /** Wraps the peer's current sockets (call again after gathering: ICE restarts may add some). */
@@ -42,14 +56,27 @@ export class UdpFilter {
     return drop;
   }
 
+  /** Runs `pass` now, later (a degradation's delay) or never (dropped). */
+  private pass(data: Buffer, pass: () => unknown): void {
+    if (this.drops(data)) return;
+    const degraded = this.degradation;
+    if (!degraded || !isRtpOrRtcp(data)) return void pass();
+    if (Math.random() * 100 < degraded.lossPercent) return void this.dropped++;
+    const wait = degraded.delayMs + Math.random() * degraded.jitterMs;
+    if (wait < 1) return void pass();
+    setTimeout(pass, wait);
+  }
+
   private wrap(transport: UdpLike): void {
     if (this.wrapped.has(transport)) return;
     this.wrapped.add(transport);
-    const send = transport.send;
+    // Looked up per datagram: werift may set its own onData after the wrap.
+    const send = transport.send.bind(transport);
     const onData = transport.onData;
-    transport.send = (data, addr) => (this.drops(data) ? Promise.resolve() : send(data, addr));
-    transport.onData = (data, addr) => {
-      if (!this.drops(data)) onData(data, addr);
+    transport.send = (data, addr) => {
+      this.pass(data, () => send(data, addr).catch(() => undefined));
+      return Promise.resolve();
     };
+    transport.onData = (data, addr) => this.pass(data, () => onData(data, addr));
   }
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { DelayDirection, FaultBoard, FaultTarget } from '../faults.js';
-import { MAX_FAULT_DURATION_MS, MAX_SIGNALING_DELAY_MS } from '../limits.js';
+import { MAX_FAULT_DURATION_MS, MAX_MEDIA_DELAY_MS, MAX_SIGNALING_DELAY_MS } from '../limits.js';
 
 /** A 400 with a code that names what is wrong, so a test (or a person) sees at once which field. */
 class BadFault extends Error {
@@ -145,6 +145,37 @@ export async function faultRoutes(app: FastifyInstance, opts: { faults: FaultBoa
     const target = targetOf(body);
     const scope = oneOf(body.scope, 'scope', ['rtp', 'all'] as const, 'all');
     const fault = faults.blackhole(target, scope, duration(body.durationMs));
+    if (!fault) return noTarget(reply, 'live call');
+    return reply.code(201).send(fault);
+  });
+
+  app.post('/emulator/faults/media/degrade', async (request, reply) => {
+    const body = objectBody(request.body, [
+      'identity',
+      'callSid',
+      'lossPercent',
+      'delayMs',
+      'jitterMs',
+      'durationMs',
+    ]);
+    const target = targetOf(body);
+    const lossPercent = body.lossPercent ?? 0;
+    if (
+      typeof lossPercent !== 'number' ||
+      !Number.isFinite(lossPercent) ||
+      lossPercent < 0 ||
+      lossPercent > 100
+    )
+      throw new BadFault('BAD_LOSS', 'lossPercent must be a number from 0 to 100');
+    const delayMs = millis(body.delayMs ?? 0, 'delayMs', 0, MAX_MEDIA_DELAY_MS, 'BAD_DELAY');
+    const jitterMs = millis(body.jitterMs ?? 0, 'jitterMs', 0, MAX_MEDIA_DELAY_MS, 'BAD_JITTER');
+    if (!lossPercent && !delayMs && !jitterMs)
+      throw new BadFault('BAD_DEGRADATION', 'give lossPercent, delayMs or jitterMs above 0');
+    const fault = faults.degrade(
+      target,
+      { lossPercent, delayMs, jitterMs },
+      optionalDuration(body.durationMs),
+    );
     if (!fault) return noTarget(reply, 'live call');
     return reply.code(201).send(fault);
   });

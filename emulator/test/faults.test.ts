@@ -102,6 +102,13 @@ describe('fault injection (/emulator/faults)', () => {
       ['/media/blackhole', { identity: 'a', durationMs: 100, scope: 'srtp' }, 'BAD_SCOPE'],
       ['/media/blackhole', { identity: 'a' }, 'BAD_DURATION'],
       ['/registration/forget', { identity: 7 }, 'BAD_FAULT_TARGET'],
+      ['/media/degrade', { identity: 'a' }, 'BAD_DEGRADATION'],
+      ['/media/degrade', { identity: 'a', lossPercent: 101 }, 'BAD_LOSS'],
+      ['/media/degrade', { identity: 'a', lossPercent: '5' }, 'BAD_LOSS'],
+      ['/media/degrade', { identity: 'a', delayMs: 5001 }, 'BAD_DELAY'],
+      ['/media/degrade', { identity: 'a', jitterMs: -1 }, 'BAD_JITTER'],
+      ['/media/degrade', { identity: 'a', lossPercent: 5, durationMs: 0 }, 'BAD_DURATION'],
+      ['/media/degrade', { lossPercent: 5 }, 'BAD_FAULT_TARGET'],
     ];
     for (const [path, body, code] of cases) {
       const response = await fault(path, body);
@@ -117,6 +124,8 @@ describe('fault injection (/emulator/faults)', () => {
     }
     const blackhole = await fault('/media/blackhole', { identity: 'ghost', durationMs: 100 });
     assert.equal(blackhole.body.error.code, 'NO_FAULT_TARGET');
+    const degrade = await fault('/media/degrade', { identity: 'ghost', lossPercent: 10 });
+    assert.equal(degrade.body.error.code, 'NO_FAULT_TARGET');
     assert.deepEqual(await activeFaults(), []);
     const unknown = await inspect(emulator, '/emulator/faults/FT0', { method: 'DELETE' });
     assert.equal(unknown.status, 404);
@@ -360,4 +369,38 @@ describe('fault injection (/emulator/faults)', () => {
       },
     );
   }
+
+  it(
+    'media degradation: a share of the RTP is lost both ways while the path stays up, until it ends',
+    { timeout: 20_000 },
+    async () => {
+      const call = await answeredCall('media-degrade');
+      const response = await fault('/media/degrade', { callSid: call.callSid, lossPercent: 50, delayMs: 20 });
+      assert.equal(response.status, 201);
+      assert.equal(response.body.kind, 'media-degrade');
+      assert.deepEqual(response.body.degradation, { lossPercent: 50, delayMs: 20, jitterMs: 0 });
+      const id = response.body.id as string;
+      const atStart = await call.packets();
+      const during = await waitFor(
+        async () => {
+          const view = (await inspect(emulator, `/emulator/faults/${id}`)).body;
+          return view.dropped > 50 ? view : undefined;
+        },
+        10_000,
+        'datagrams lost',
+      );
+      assert.equal(during.legs, 1);
+      // Half is lost, the other half still arrives: the phone keeps receiving, ICE stays connected.
+      await waitFor(
+        async () => (await call.packets()) > atStart + 10 || undefined,
+        5000,
+        'audio still flows',
+      );
+      assert.equal(call.peer.pc.connectionState, 'connected');
+      assert.equal((await inspect(emulator, `/emulator/faults/${id}`, { method: 'DELETE' })).status, 204);
+      const dropped = during.dropped as number;
+      assert.ok(dropped > 0);
+      await inspect(emulator, `${phonePath(call.phone)}/hangup`, { method: 'POST' });
+    },
+  );
 });

@@ -3,12 +3,22 @@ import { currentUser, requireUser } from '../auth.js';
 import { allowedCallerId } from '../caller-id.js';
 import type { BackendContext } from '../context.js';
 import { NotifyError } from '../errors.js';
-import { newSysId, sessionIdentity } from '../ids.js';
+import { newSysId, preflightIdentity, sessionIdentity } from '../ids.js';
 import { normalizeName } from '../names.js';
 import { availableColleaguesPage } from '../paging.js';
 import { callSidSchema, errorResponses, sysIdParams, tokenProperties, userSchema } from '../schemas.js';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, isTerminalStatus, type ClientSession } from '../store/store.js';
+import {
+  DEFAULT_PAGE_SIZE,
+  MAX_PAGE_SIZE,
+  Vendor,
+  isTerminalStatus,
+  type ClientSession,
+} from '../store/store.js';
 import { mintVendorToken, vendorDevice, vendorServed } from '../vendor-tokens.js';
+import { mintVoiceToken } from '../twilio.js';
+
+/** A pre-call test lasts about 20 s (the SDK's echo test): its token need not outlive that by much. */
+const PREFLIGHT_TOKEN_TTL_SECONDS = 120;
 
 /** A heartbeat asks about at most this many calls (a client holds a few: active, held, waiting, consulting). */
 const MAX_HEARTBEAT_CALLS = 10;
@@ -135,6 +145,34 @@ export const sessionRoutes: FastifyPluginAsync<BackendContext> = async (app, ctx
       await allowedCallerId(ctx.store, session.user, session.number);
       if (!(await ctx.store.touchSession(session.sys_id, ctx.liveSince()))) return expired(session.user);
       return mintVendorToken(ctx, session.vendor, session.identity);
+    },
+  );
+
+  /**
+   * Ours (issue 14, `client.preflight()`): a short-lived Voice token for the session's pre-call test, with an
+   * identity of its own (`p_<session>`): the test's Device registers and calls beside the session's, never
+   * in its place. Its call gets the test's TwiML (twilio-webhooks.ts). Only for the user's own live session.
+   */
+  app.post<{ Params: { sysId: string } }>(
+    '/sessions/:sysId/preflight',
+    {
+      schema: {
+        params: sysIdParams,
+        response: {
+          200: { type: 'object', required: ['token', 'ttl', 'expiresAt'], properties: tokenProperties },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const session = await ownSession(request);
+      await allowedCallerId(ctx.store, session.user, session.number);
+      if (!(await ctx.store.touchSession(session.sys_id, ctx.liveSince()))) return expired(session.user);
+      // Twilio's PreflightTest only: a SIP session has no pre-call test (its client answers NOT_SUPPORTED first).
+      if (session.vendor === Vendor.SIP) {
+        throw new NotifyError('NO_COMPATIBLE_VENDOR', "A SIP session has no pre-call test; it is Twilio's.");
+      }
+      return mintVoiceToken(ctx.account, preflightIdentity(session.sys_id), PREFLIGHT_TOKEN_TTL_SECONDS);
     },
   );
 

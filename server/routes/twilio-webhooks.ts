@@ -1,7 +1,8 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { BackendContext } from '../context.js';
 import { NotifyError } from '../errors.js';
-import { isE164 } from '../ids.js';
+import { isE164, preflightSession } from '../ids.js';
+import { preflightTwiml } from '../calls/preflight.js';
 import {
   CALL_STATUSES,
   CallDirection,
@@ -143,7 +144,11 @@ export const twilioWebhookRoutes: FastifyPluginAsync<BackendContext> = async (ap
     },
     async (request, reply) => {
       const params = request.body;
-      if (params.From.startsWith(CLIENT_PREFIX)) return sendTwiml(reply, await outgoingFromClient(params));
+      if (params.From.startsWith(CLIENT_PREFIX)) {
+        const tested = preflightSession(params.From.slice(CLIENT_PREFIX.length));
+        if (tested !== undefined) return sendTwiml(reply, await preflightCall(tested, params.CallSid));
+        return sendTwiml(reply, await outgoingFromClient(params));
+      }
       return sendTwiml(reply, await incomingToNumber(params));
     },
   );
@@ -224,6 +229,12 @@ export const twilioWebhookRoutes: FastifyPluginAsync<BackendContext> = async (ap
   );
 
   /** A Voice SDK client placed a call: `From` is `client:s_<session sys_id>`, `To` what it dialled. */
+  /** A pre-call test of a live session (server/calls/preflight.ts); anyone else's is rejected. */
+  async function preflightCall(sessionSysId: string, callSid: string) {
+    const session = await ctx.store.getSession(sessionSysId);
+    return session ? preflightTwiml(callSid) : reject();
+  }
+
   async function outgoingFromClient(params: VoiceParams) {
     const session = await sessionOf(ctx.store, params.From);
     if (!session) return reject();

@@ -177,6 +177,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       { method: 'GET', url: () => `/caller-ids/${encodeURIComponent(DEMO_NUMBER)}` },
       { method: 'POST', url: () => '/sessions', payload: { callerId: DEMO_NUMBER } },
       { method: 'POST', url: () => `/sessions/${aliceSession}/token` },
+      { method: 'POST', url: () => `/sessions/${aliceSession}/preflight` },
       { method: 'POST', url: () => `/sessions/${aliceSession}/heartbeat` },
       { method: 'POST', url: () => `/sessions/${aliceSession}/heartbeat`, payload: { calls: [aliceCall] } },
       { method: 'PATCH', url: () => `/sessions/${aliceSession}`, payload: { available: false } },
@@ -274,6 +275,22 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       {
         name: "bob, alice's session",
         method: 'POST',
+        url: () => `/sessions/${aliceSession}/preflight`,
+        headers: asBob,
+        status: 403,
+        code: 'FORBIDDEN',
+      },
+      {
+        name: 'unknown session',
+        method: 'POST',
+        url: () => `/sessions/${'0'.repeat(32)}/preflight`,
+        headers: asAlice,
+        status: 404,
+        code: 'UNKNOWN_SESSION',
+      },
+      {
+        name: "bob, alice's session",
+        method: 'POST',
         url: () => `/sessions/${aliceSession}/heartbeat`,
         headers: asBob,
         status: 403,
@@ -357,6 +374,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       ...(
         [
           ['POST', () => `/sessions/${aliceSession}/token`, undefined],
+          ['POST', () => `/sessions/${aliceSession}/preflight`, undefined],
           ['POST', () => `/sessions/${aliceSession}/heartbeat`, undefined],
           ['PATCH', () => `/sessions/${aliceSession}`, { available: false }],
           ['DELETE', () => `/sessions/${aliceSession}`, undefined],

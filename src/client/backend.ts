@@ -68,6 +68,11 @@ export interface NotifyBackend {
     callWaiting?: 'ring';
   }): Promise<CreateSessionResult>;
   refreshToken(sessionSysId: string): Promise<TokenResult>;
+  /**
+   * Ours (issue 14): a token for the session's pre-call test (`POST /sessions/:sysId/preflight`), of an identity
+   * of its own. Optional: without it preflight() reports NOT_SUPPORTED.
+   */
+  preflightToken?(sessionSysId: string): Promise<TokenResult>;
   /** Tells the backend the session is alive. Rejects with NOT_FOUND once the session expired. */
   /**
    * The session is alive. With `calls` (its own CallSids, while its signaling is down) it also asks which of
@@ -127,14 +132,6 @@ const BACKEND_CODE_ALIASES: Record<string, NotifyErrorCode> = {
   UNKNOWN_SESSION: 'NOT_FOUND',
 };
 
-/** Converts an expiry (epoch ms, epoch s or ISO string) to epoch milliseconds. */
-export function expiryToMillis(value: number | string): number {
-  if (typeof value === 'number') return value < 1e12 ? value * 1000 : value;
-  const asNumber = Number(value);
-  if (Number.isFinite(asNumber)) return expiryToMillis(asNumber);
-  return Date.parse(value);
-}
-
 /** The HTTP backend of docs/architecture.md (fetch, cookie credentials, optional bearer token). */
 export class HttpNotifyBackend implements NotifyBackend {
   readonly baseUrl: string;
@@ -160,6 +157,10 @@ export class HttpNotifyBackend implements NotifyBackend {
 
   refreshToken(sessionSysId: string) {
     return this.#request<TokenResult>('POST', `/sessions/${encodeURIComponent(sessionSysId)}/token`);
+  }
+
+  preflightToken(sessionSysId: string) {
+    return this.#request<TokenResult>('POST', `/sessions/${encodeURIComponent(sessionSysId)}/preflight`);
   }
 
   heartbeat(sessionSysId: string, calls?: string[]) {

@@ -1,6 +1,6 @@
 import type { AuthToken, NotifyBackend } from './backend.js';
 import { NOTIFY_EVENTS, STD_EVENTS, type Status, type Vendor } from './constants.js';
-import type { DriverFactory } from '../drivers/driver.js';
+import type { AudioDevice, DriverFactory, QualityWarning } from '../drivers/driver.js';
 import type { NotifyErrorCode } from './errors.js';
 import type { NotifyCall } from './notify-call.js';
 
@@ -29,6 +29,13 @@ export interface NotifyClientEvents {
   [NOTIFY_EVENTS.RECONNECT]: [state: 'reconnecting' | 'reconnected', callId: string | undefined];
   /** Ours (NOTIFY_EVENTS): a call's media warning, raised (`active`) or cleared. */
   [NOTIFY_EVENTS.CALL_WARNING]: [warning: 'no-audio', active: boolean, callId: string | undefined];
+  [NOTIFY_EVENTS.CALL_QUALITY]: [warning: CallQualityWarning];
+  [NOTIFY_EVENTS.AUDIO_INPUT_LOST]: [lost: AudioDevice, fallback: AudioDevice | null];
+}
+
+/** The argument of NOTIFY_EVENTS.CALL_QUALITY (ours): a vendor warning about the call `callId`. */
+export interface CallQualityWarning extends QualityWarning {
+  callId: string | undefined;
 }
 
 /** The configuration object; the client writes `vendor` and `callerId` back into it. */

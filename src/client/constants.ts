@@ -42,7 +42,14 @@ export const NOTIFY_EVENTS = {
    * cleared. The call goes on; MEDIA_LOST ends it if the vendor gives up.
    */
   CALL_WARNING: 'call_warning',
+  /** The vendor's call-quality warning was raised or cleared: `(warning: CallQualityWarning)` (issue 14). */
+  CALL_QUALITY: 'call_quality',
+  /** The selected microphone went away mid-call or idle; the default took over: `(lost, fallback)`. */
+  AUDIO_INPUT_LOST: 'audio_input_lost',
 } as const;
+
+/** The name of one of our NOTIFY_EVENTS. */
+export type NotifyEventName = (typeof NOTIFY_EVENTS)[keyof typeof NOTIFY_EVENTS];
 
 /** Normalized call status returned by {@link NotifyClient.getStatus}. `CLOSED` also means "no call". */
 export const Status = {
@@ -80,12 +87,13 @@ export type DeviceState = (typeof DeviceState)[keyof typeof DeviceState];
 export const E164_PATTERN = /^\+[1-9]\d{1,14}$/;
 export const DTMF_PATTERN = /^[0-9*#A-Dw]+$/;
 
-const STD_EVENT_VALUES: ReadonlySet<string> = new Set(Object.values({ ...STD_EVENTS, ...NOTIFY_EVENTS }));
+const STD_EVENT_VALUES: ReadonlySet<string> = new Set([
+  ...Object.values(STD_EVENTS),
+  ...Object.values(NOTIFY_EVENTS),
+]);
 
-/** One of STD_EVENTS, or one of our NOTIFY_EVENTS. */
-export function isStdEvent(
-  value: unknown,
-): value is StdEvent | (typeof NOTIFY_EVENTS)[keyof typeof NOTIFY_EVENTS] {
+/** A name addEventListener takes: one of STD_EVENTS or of our NOTIFY_EVENTS. */
+export function isStdEvent(value: unknown): value is StdEvent | NotifyEventName {
   return typeof value === 'string' && STD_EVENT_VALUES.has(value);
 }
 
@@ -103,10 +111,4 @@ export function normalizeVendor(value: unknown): Vendor | null {
     console.warn('[notify] Vendor.TWILIO is deprecated; using Vendor.TWILIO_DIRECT.');
   }
   return vendor;
-}
-
-/** Vendors that share a driver count as the same vendor (TWILIO is an alias of TWILIO_DIRECT). */
-export function sameVendor(a: Vendor, b: Vendor): boolean {
-  const canon = (v: Vendor): Vendor => (v === Vendor.TWILIO ? Vendor.TWILIO_DIRECT : v);
-  return canon(a) === canon(b);
 }

@@ -102,6 +102,10 @@ export const NOTIFY_ERROR_DOCS: Record<NotifyErrorCode, ErrorDoc> = {
     explanation: 'The browser or the user refused getUserMedia.',
     solution: 'Allow microphone access for this site.',
   },
+  NOT_SUPPORTED: {
+    explanation: 'The vendor or the browser lacks it.',
+    solution: 'Check support first.',
+  },
   CALL_FAILED: {
     explanation: 'The call could not be placed or accepted.',
     solution: 'See the cause; try again.',

@@ -32,6 +32,7 @@ export const NOTIFY_ERRORS = {
   VENDOR_SDK_MISSING: { message: 'The vendor SDK is not loaded.' },
   VENDOR_SDK_LOAD_FAILED: { message: 'The vendor SDK could not be loaded.' },
   MEDIA_PERMISSION_DENIED: { message: 'Microphone access was denied.' },
+  NOT_SUPPORTED: { message: 'Not supported here.' },
   CALL_FAILED: { message: 'The call failed.' },
   VENDOR_ERROR: { message: 'The vendor reported an error.' },
 } as const satisfies Record<string, { readonly message: string }>;

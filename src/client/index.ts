@@ -3,11 +3,22 @@
  * element or Lit, for pages that draw their own UI.
  */
 export { NotifyClient } from './notify-client.js';
-export type { CallIdentifier, NotifyClientEvents, NotifyConfig, ParentIdResult } from './notify-client.js';
+export type {
+  AudioDevice,
+  AudioDeviceKind,
+  AudioDevices,
+  CallIdentifier,
+  CallQualityWarning,
+  NotifyClientEvents,
+  NotifyConfig,
+  ParentIdResult,
+  PreflightRange,
+  PreflightReport,
+} from './notify-client.js';
 export type { NotifyCall, NotifyCallEvents } from './notify-call.js';
 export type { CallHistoryEntry, CallHistoryOptions, CallHistoryPage, CallOutcome } from './call-history.js';
 export { STD_EVENTS, NOTIFY_EVENTS, Status, Vendor, DeviceState } from './constants.js';
-export type { StdEvent } from './constants.js';
+export type { NotifyEventName, StdEvent } from './constants.js';
 export { NOTIFY_ERRORS, NotifyError, explainError, isNotifyErrorCode } from './errors.js';
 export type { ErrorDoc, NotifyErrorCode } from './errors.js';
 export { HttpNotifyBackend } from './backend.js';

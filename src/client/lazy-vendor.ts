@@ -1,5 +1,12 @@
-import { normalizeVendor, sameVendor, type Vendor } from './constants.js';
+import { Vendor, normalizeVendor } from './constants.js';
 import { NotifyError } from './errors.js';
+
+// Here, not in constants.ts: only lazy vendor mode compares vendors, so the first load does without it.
+/** Vendors that share a driver count as the same vendor (TWILIO is an alias of TWILIO_DIRECT). */
+export function sameVendor(a: Vendor, b: Vendor): boolean {
+  const canon = (v: Vendor): Vendor => (v === Vendor.TWILIO ? Vendor.TWILIO_DIRECT : v);
+  return canon(a) === canon(b);
+}
 
 /**
  * The vendor the backend found for a caller ID, if compatible with the one configured. Only lazy mode

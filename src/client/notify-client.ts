@@ -1,5 +1,4 @@
-import type { VendorDriver } from '../drivers/driver.js';
-import { listAvailableClients, watchAvailableClients } from './available-clients.js';
+import type { AudioDevices, PreflightReport, VendorDriver } from '../drivers/driver.js';
 import {
   HttpNotifyBackend,
   type AvailableClient,
@@ -28,7 +27,10 @@ import { DEVICE_TRANSITIONS, StateMachine } from './state.js';
 import { callParams, callerIdNumber, forwardTarget } from './targets.js';
 import type { Registration } from './registration.js';
 
-export type { CallIdentifier, NotifyClientEvents, NotifyConfig } from './config.js';
+export type { CallIdentifier, CallQualityWarning, NotifyClientEvents, NotifyConfig } from './config.js';
+import type { AudioDeviceKind } from './audio-devices.js';
+export type { AudioDeviceKind } from './audio-devices.js';
+export type { AudioDevice, AudioDevices, PreflightRange, PreflightReport } from '../drivers/driver.js';
 export type { ParentIdResult } from './parent-id.js';
 export type { CallHistoryEntry, CallHistoryOptions, CallHistoryPage } from './call-history.js';
 
@@ -176,7 +178,7 @@ export class NotifyClient {
     if (!this.#usable()) return;
     const leg = this.#calls.ringing();
     if (!leg || !this.#driver) {
-      return this.#report('INVALID_STATE', 'pickupCall: there is no incoming call to answer.');
+      return this.#report('INVALID_STATE', 'pickupCall: no incoming call.');
     }
     this.#calls.answer(leg);
   }
@@ -185,7 +187,7 @@ export class NotifyClient {
   hangupCall(): void {
     if (!this.#usable()) return;
     const leg = this.#calls.current();
-    if (!leg) return this.#report('INVALID_STATE', 'hangupCall: there is no call.');
+    if (!leg) return this.#report('INVALID_STATE', 'hangupCall: no call.');
     this.#calls.hangup(leg);
   }
 
@@ -197,7 +199,7 @@ export class NotifyClient {
     if (!this.#usable()) return;
     const leg = this.#calls.current();
     if (!leg || !this.#driver || leg.call.status === Status.PENDING) {
-      return this.#report('INVALID_STATE', 'mute: there is no active call.');
+      return this.#report('INVALID_STATE', 'mute: no active call.');
     }
     this.#calls.mute(leg, muted === true || muted === 'true');
   }
@@ -210,7 +212,7 @@ export class NotifyClient {
     }
     const leg = this.#calls.current();
     if (leg?.call.status !== Status.OPEN || !this.#driver) {
-      return this.#report('INVALID_STATE', 'sendDtmf: there is no open call.');
+      return this.#report('INVALID_STATE', 'sendDtmf: no open call.');
     }
     this.#calls.sendDigits(leg, digits);
   }
@@ -257,10 +259,11 @@ export class NotifyClient {
    */
   getAvailableClients(callback?: (clients: AvailableClient[]) => void): Promise<AvailableClient[]> {
     if (!this.#usable()) return Promise.resolve([]);
-    const list = listAvailableClients(
-      (cursor) => this.#backend.listAvailableClients(cursor),
-      this.#life.signal,
-    )
+    // The paging loop (list-clients.ts) loads on first use: the element watches instead.
+    const list = import('./list-clients.js')
+      .then((m) =>
+        m.listAvailableClients((cursor) => this.#backend.listAvailableClients(cursor), this.#life.signal),
+      )
       .then((clients) => this.#others(clients))
       .catch((error: unknown) => {
         if (!this.#destroyed) this.#reportError(toNotifyError(error, 'BACKEND_ERROR'));
@@ -273,7 +276,7 @@ export class NotifyClient {
    * The signed-in user's calls, newest first, one page (`options` `{limit?, cursor?}`; pass `next` as
    * `cursor` for the following one): `callback(page)` and a Promise of it. Bad options (INVALID_ARGUMENT),
    * a failed read or a destroyed client (DESTROYED) are emitted as ERROR and resolve an empty page with
-   * `error` set. Not in ServiceNow's API (an extension); needs no session. Its code (call-history.ts) is
+   * `error` set. Not in ServiceNow's API (an extension); needs no session. Its code (call-history.ts, in the desk's chunk) is
    * loaded on first use.
    */
   getCallHistory(
@@ -281,9 +284,55 @@ export class NotifyClient {
     callback?: (page: CallHistoryPage) => void,
   ): Promise<CallHistoryPage> {
     const backend = this.#usable() && this.#backend;
-    return import('./call-history.js').then((m) =>
+    return import('./desk.js').then((m) =>
       m.getCallHistory(backend, this.#life.signal, (e) => this.#reportError(e), options, callback),
     );
+  }
+
+  /**
+   * Ours (issue 14): the microphones and speakers, and which are chosen (`{inputs, outputs, input, speaker,
+   * ringer, outputSelection}`; labels once the microphone was allowed). Not online: NOT_INITIALIZED; a vendor
+   * without device selection: NOT_SUPPORTED; each emitted as ERROR, and the Promise resolves null.
+   */
+  getAudioDevices(): Promise<AudioDevices | null> {
+    return this.#desk(null, 'listAudioDevices');
+  }
+
+  /**
+   * Ours (issue 14): chooses the microphone (`'input'`), the call's speaker (`'speaker'`) or the ringtone's
+   * output (`'ringer'`) by `deviceId`, remembered in this browser for the next sessions. Resolves true once
+   * in use (a live call switches at once); false after an ERROR: INVALID_ARGUMENT (bad kind, unknown device),
+   * NOT_INITIALIZED, NOT_SUPPORTED (no setSinkId for an output, or the vendor), MEDIA_PERMISSION_DENIED
+   * (call it again to ask again).
+   */
+  setAudioDevice(kind: AudioDeviceKind, deviceId: string): Promise<boolean> {
+    return this.#desk(false, 'selectAudioDevice', kind, deviceId);
+  }
+
+  /**
+   * Ours (issue 14): runs the vendor's own pre-call test (Twilio's PreflightTest) on a test call of its own
+   * (about 20 s) and resolves its report (signaling, ICE and DTLS times; RTT, jitter and MOS ranges; packet
+   * loss; the vendor's verdict). Resolves null after an ERROR: NOT_INITIALIZED (not online), INVALID_STATE
+   * (during a call, or a test already running), NOT_SUPPORTED (vendor or backend without one), or the test's
+   * own failure.
+   */
+  preflight(): Promise<PreflightReport | null> {
+    return this.#desk(null, 'runPreflight', this.#backend, this.getSession(), this.getStatus());
+  }
+
+  /** Runs one of the desk's steps (desk.ts, loaded on first use); its error is reported. */
+  #desk<T>(
+    failed: T,
+    name: 'listAudioDevices' | 'selectAudioDevice' | 'runPreflight',
+    ...args: unknown[]
+  ): Promise<T> {
+    if (!this.#usable()) return Promise.resolve(failed);
+    return import('./desk.js')
+      .then((m) => (m[name] as (...a: unknown[]) => Promise<T>)(this.#driver, ...args))
+      .catch((error: unknown) => {
+        if (!this.#destroyed) this.#reportError(toNotifyError(error));
+        return failed;
+      });
   }
 
   /**
@@ -294,12 +343,22 @@ export class NotifyClient {
    */
   watchAvailableClients(callback: (clients: AvailableClient[]) => void): () => void {
     if (!this.#usable()) return () => undefined;
-    return watchAvailableClients(
-      this.#backend,
-      this.#life.signal,
-      (clients) => safeCall('watchAvailableClients callback', callback, this.#others(clients)),
-      (error) => this.#reportError(toNotifyError(error, 'BACKEND_UNREACHABLE')),
-    );
+    const watch = new AbortController();
+    const stop = () => watch.abort();
+    const life = this.#life.signal;
+    life.addEventListener('abort', stop, { once: true });
+    // Its code (available-clients.ts, then the stream's) loads on first use.
+    import('./available-clients.js')
+      .then((m) =>
+        m.watchAvailableClients(this.#backend, watch.signal, (clients) =>
+          safeCall('watchAvailableClients callback', callback, this.#others(clients)),
+        ),
+      )
+      .catch((error: unknown) => this.#reportError(toNotifyError(error, 'BACKEND_UNREACHABLE')));
+    return () => {
+      life.removeEventListener('abort', stop);
+      stop();
+    };
   }
 
   /**
@@ -331,7 +390,7 @@ export class NotifyClient {
     if (target instanceof NotifyError) return this.#reportError(target);
     const callSid = this.#calls.current()?.call.callId;
     if (this.getStatus() !== Status.OPEN || !callSid) {
-      return this.#report('INVALID_STATE', 'forwardCall: there is no open call.');
+      return this.#report('INVALID_STATE', 'forwardCall: no open call.');
     }
     this.#backend
       .forwardCall(callSid, target)
@@ -453,9 +512,8 @@ export class NotifyClient {
         {
           report: (error) => this.#reportError(error),
           attach: (driver) => this.#calls.attach(driver),
+          events: this.#emitter,
           lost: () => this.#calls.endAll(),
-          // NotifyEvent typed the event with its arguments; emit() cannot see that through the union.
-          notify: (event, ...args) => this.#emitter.emit(event, ...(args as [never, never])),
         },
         this.#pendingAvailability,
       );
@@ -472,6 +530,9 @@ export class NotifyClient {
       this.#emitter.emit(STD_EVENTS.ONLINE);
       safeCall('onReady', this.#config.onReady);
       this.#registration?.online();
+      const driver = this.#driver;
+      if (driver?.audio)
+        void import('./audio-devices.js').then((m) => m.restoreAudioDevices(driver)).catch(() => 0);
     } else if (from === DeviceState.ONLINE) {
       this.#emitter.emit(STD_EVENTS.OFFLINE);
       safeCall('onOffline', this.#config.onOffline);

@@ -1,6 +1,7 @@
 import { DeviceState, NOTIFY_EVENTS, Status, type Vendor } from './constants.js';
 import type { NotifyBackend, NotifySession } from './backend.js';
 import type { NotifyClientEvents, NotifyConfig } from './config.js';
+import type { TypedEmitter } from './emitter.js';
 import { NotifyError, toNotifyError } from './errors.js';
 import { PhoneSession } from './session.js';
 import './recovery-errors.js';
@@ -25,10 +26,6 @@ export const REPLACE_BACKOFF_MS = [0, 1_000, 2_000, 4_000, 8_000, 16_000] as con
 /** While a call is reconnecting, the backend is asked this often whether the far end ended it. */
 export const RECONNECTING_BEAT_MS = 2_000;
 
-type Events<K extends keyof NotifyClientEvents> = { [E in K]: [E, ...NotifyClientEvents[E]] }[K];
-/** One of our NOTIFY_EVENTS with its arguments. */
-export type NotifyEvent = Events<(typeof NOTIFY_EVENTS)[keyof typeof NOTIFY_EVENTS]>;
-
 /** What a Registration tells its client. */
 export interface RegistrationHooks {
   report(error: NotifyError): void;
@@ -36,8 +33,8 @@ export interface RegistrationHooks {
   attach(driver: VendorDriver): (() => void)[];
   /** The registration was lost under the client (the backend dropped the session): its calls end; how many. */
   lost(): number;
-  /** Emits one of our NOTIFY_EVENTS (RECONNECT: no callId for the registration, a callId for that call). */
-  notify(...event: NotifyEvent): void;
+  /** The client's events, for the driver's desk events (ours: call quality, a microphone lost). */
+  events: TypedEmitter<NotifyClientEvents>;
 }
 
 /**
@@ -109,7 +106,17 @@ export class Registration {
       gone: () => void this.#gone(phone),
       lost: () => this.#lost(phone),
       error: (error) => this.#hooks.report(error),
-      attach: (driver) => [...this.#hooks.attach(driver), ...this.#watchCalls(phone, driver)],
+      attach: (driver) => {
+        const events = this.#hooks.events;
+        return [
+          ...this.#hooks.attach(driver),
+          ...this.#watchCalls(phone, driver),
+          driver.events.on('quality', (warning, call) =>
+            events.emit(NOTIFY_EVENTS.CALL_QUALITY, { ...warning, callId: driver.getCallSid(call) }),
+          ),
+          driver.events.on('inputLost', (...args) => events.emit(NOTIFY_EVENTS.AUDIO_INPUT_LOST, ...args)),
+        ];
+      },
     }));
     try {
       await previous?.close();
@@ -149,8 +156,12 @@ export class Registration {
     if (pending !== undefined) this.setAvailable(pending);
     if (this.#reconnecting) {
       this.#settle();
-      this.#hooks.notify(NOTIFY_EVENTS.RECONNECT, 'reconnected', undefined);
+      this.#hooks.events.emit(NOTIFY_EVENTS.RECONNECT, 'reconnected', undefined);
     }
+    // Ours (issue 14): the devices chosen in this browser before.
+    const driver = this.driver;
+    if (driver?.audio)
+      void import('./audio-devices.js').then((m) => m.restoreAudioDevices(driver)).catch(() => 0);
   }
 
   /** destroy(): unregisters, releases media and deletes the session row. */
@@ -172,7 +183,7 @@ export class Registration {
   #reconnect(): void {
     if (this.#reconnecting || this.#destroyed) return;
     this.#reconnecting = true;
-    this.#hooks.notify(NOTIFY_EVENTS.RECONNECT, 'reconnecting', undefined);
+    this.#hooks.events.emit(NOTIFY_EVENTS.RECONNECT, 'reconnecting', undefined);
     this.#graceTimer = setTimeout(
       () => this.#hooks.report(new NotifyError('SIGNALING_LOST')),
       SIGNALING_GRACE_MS,
@@ -249,14 +260,14 @@ export class Registration {
         if (status === Status.RECONNECTING && !reconnecting.has(handle)) {
           reconnecting.add(handle);
           pace();
-          this.#hooks.notify(NOTIFY_EVENTS.RECONNECT, 'reconnecting', callId);
+          this.#hooks.events.emit(NOTIFY_EVENTS.RECONNECT, 'reconnecting', callId);
         } else if (status === Status.OPEN && reconnecting.has(handle)) {
           off(handle);
-          this.#hooks.notify(NOTIFY_EVENTS.RECONNECT, 'reconnected', callId);
+          this.#hooks.events.emit(NOTIFY_EVENTS.RECONNECT, 'reconnected', callId);
         }
       }),
       on.on('callWarning', (warning, active, handle) =>
-        this.#hooks.notify(NOTIFY_EVENTS.CALL_WARNING, warning, active, driver.getCallSid(handle)),
+        this.#hooks.events.emit(NOTIFY_EVENTS.CALL_WARNING, warning, active, driver.getCallSid(handle)),
       ),
       on.on('callDisconnected', off),
       on.on('callCanceled', off),

@@ -1,4 +1,13 @@
-import { expiryToMillis, type TokenResult } from './backend.js';
+import type { TokenResult } from './backend.js';
+
+// Here, not in backend.ts: only the token renewal (loaded with init()) reads expiries, so the first load does without it.
+/** Converts an expiry (epoch ms, epoch s or ISO string) to epoch milliseconds. */
+export function expiryToMillis(value: number | string): number {
+  if (typeof value === 'number') return value < 1e12 ? value * 1000 : value;
+  const asNumber = Number(value);
+  if (Number.isFinite(asNumber)) return expiryToMillis(asNumber);
+  return Date.parse(value);
+}
 
 /** Refresh this long before expiry at most (short tokens: 20 % of their remaining lifetime). */
 const REFRESH_MARGIN_MS = 60_000;

@@ -44,6 +44,85 @@ export interface VendorDriverEvents {
    * connection looks up (RTP stopped; STUN still passes). Optional for a driver.
    */
   callWarning: [warning: 'no-audio', active: boolean, call: CallHandle];
+  /** Ours (issue 14): the vendor's call-quality warning was raised or cleared. */
+  quality: [warning: QualityWarning, call: CallHandle];
+  /** Ours (issue 14): the selected microphone went away; the driver already fell back to `fallback`. */
+  inputLost: [lost: AudioDevice, fallback: AudioDevice | null];
+}
+
+/**
+ * A vendor's call-quality warning, one shape for every vendor (Twilio's `warning` / `warning-cleared`
+ * names: `high-rtt`, `high-jitter`, `high-packet-loss`, `low-mos`, `constant-audio-input-level`, …).
+ */
+export interface QualityWarning {
+  name: string;
+  /** The measured value that crossed the threshold (the latest sample); null when cleared or unknown. */
+  value: number | null;
+  /** The threshold it crossed (ms for rtt and jitter, % for packet loss, MOS 1–5, …); null when unknown. */
+  threshold: number | null;
+  /** true: the condition ended (the warning is withdrawn). */
+  cleared: boolean;
+}
+
+/** A microphone or speaker as `enumerateDevices()` lists it (labels need the microphone permission). */
+export interface AudioDevice {
+  deviceId: string;
+  label: string;
+}
+
+/** What a driver's audio can choose from and what it chose. */
+export interface AudioDevices {
+  inputs: AudioDevice[];
+  outputs: AudioDevice[];
+  /** The selected microphone's deviceId; null: the browser's default, chosen per call. */
+  input: string | null;
+  speaker: string[];
+  ringer: string[];
+  /** Whether outputs can be chosen (`HTMLMediaElement.setSinkId`); false on Firefox before 116 and Safari. */
+  outputSelection: boolean;
+}
+
+/** min, average and max of one measure over the test's samples. */
+export interface PreflightRange {
+  min: number;
+  average: number;
+  max: number;
+}
+
+/** What a vendor's pre-call test measured (ours, issue 14; Twilio: its PreflightTest report). */
+export interface PreflightReport {
+  /** The test call's id at the vendor (Twilio: its CallSid). */
+  callSid: string | null;
+  /** ms from placing the test call to the signaling answer. */
+  signalingMs: number | null;
+  /** ms to connect ICE. */
+  iceMs: number | null;
+  /** ms to establish DTLS. */
+  dtlsMs: number | null;
+  /** Round-trip time, ms. */
+  rtt: PreflightRange | null;
+  /** Jitter of the received audio, ms. */
+  jitter: PreflightRange | null;
+  /** Mean opinion score, 1–5 (4.2 and up is excellent). */
+  mos: PreflightRange | null;
+  /** Packets lost, % of those sent to the test. */
+  packetLoss: number | null;
+  /** The vendor's verdict (Twilio: `excellent`, `great`, `good`, `fair`, `degraded`). */
+  quality: string | null;
+  /** Kinds of ICE candidates of the path used (`host`, `srflx`, `relay`), local and remote. */
+  candidates: { local: string; remote: string } | null;
+  /** Warnings raised during the test (the quality warnings' names). */
+  warnings: string[];
+}
+
+/** Device selection (issue 14), for vendors whose SDK owns the media (Twilio's `Device.audio`). */
+export interface DriverAudio {
+  /** The devices now (after the microphone permission, with labels). */
+  devices(): Promise<AudioDevices>;
+  /** Opens the microphone `deviceId` (MEDIA_PERMISSION_DENIED, INVALID_ARGUMENT for an unknown id). */
+  setInput(deviceId: string): Promise<void>;
+  /** Routes the call audio (`speaker`) or the ringtone (`ringer`) to `deviceId` (NOT_SUPPORTED without setSinkId). */
+  setOutput(kind: 'speaker' | 'ringer', deviceId: string): Promise<void>;
 }
 
 export interface RegisterOptions {
@@ -89,6 +168,14 @@ export interface VendorDriver {
    * (src/client/call-control.ts, docs/decisions.md §13).
    */
   hold?(held: boolean, call: CallHandle): Promise<void>;
+  /** Ours (issue 14): choosing microphone, speaker and ringer; absent: the client answers NOT_SUPPORTED. */
+  readonly audio?: DriverAudio;
+  /**
+   * Ours (issue 14): runs the vendor's own pre-call test with `token` (the session's test identity, see
+   * NotifyBackend.preflightToken) and the device configuration it registered with; resolves its report.
+   * Absent: the client answers NOT_SUPPORTED.
+   */
+  preflight?(token: string): Promise<PreflightReport>;
   /**
    * Prepares the media of the next calls now (Twilio: opens the microphone's input stream and keeps it open
    * for every call until destroy()), so that a call skips it. Never rejects: a failure is reported as

@@ -3,7 +3,12 @@ import { TypedEmitter } from '../client/emitter.js';
 import { NotifyError } from '../client/errors.js';
 import type { CallEnd, CallEndOutcome } from '../client/notify-call.js';
 import type {
+  AudioDevice,
+  AudioDevices,
   CallHandle,
+  DriverAudio,
+  PreflightReport,
+  QualityWarning,
   IncomingCallInfo,
   RegisterOptions,
   VendorDriver,
@@ -19,6 +24,41 @@ export interface FakeCall {
   status: Status;
   muted: boolean;
   params: Record<string, string>;
+}
+
+/** In-memory device selection for the fake driver: two microphones, two outputs, setSinkId unless told. */
+export class FakeAudio implements DriverAudio {
+  inputs: AudioDevice[] = [
+    { deviceId: 'default', label: 'Default microphone' },
+    { deviceId: 'mic-2', label: 'Headset microphone' },
+  ];
+  outputs: AudioDevice[] = [
+    { deviceId: 'default', label: 'Default speaker' },
+    { deviceId: 'out-2', label: 'Headset' },
+  ];
+  input: string | null = null;
+  speaker = ['default'];
+  ringer = ['default'];
+  outputSelection = true;
+  /** When set, setInput() rejects with it (a denied microphone permission). */
+  inputError: NotifyError | null = null;
+
+  async devices(): Promise<AudioDevices> {
+    const { inputs, outputs, input, speaker, ringer, outputSelection } = this;
+    return { inputs, outputs, input, speaker: [...speaker], ringer: [...ringer], outputSelection };
+  }
+
+  async setInput(deviceId: string): Promise<void> {
+    if (this.inputError) throw this.inputError;
+    if (!this.inputs.some((d) => d.deviceId === deviceId)) throw new NotifyError('INVALID_ARGUMENT');
+    this.input = deviceId;
+  }
+
+  async setOutput(kind: 'speaker' | 'ringer', deviceId: string): Promise<void> {
+    if (!this.outputSelection) throw new NotifyError('NOT_SUPPORTED');
+    if (!this.outputs.some((d) => d.deviceId === deviceId)) throw new NotifyError('INVALID_ARGUMENT');
+    this[kind] = [deviceId];
+  }
 }
 
 /**
@@ -38,6 +78,10 @@ export class FakeDriver implements VendorDriver {
   dtmfPattern?: RegExp;
   /** Set by a test to act as a vendor that holds in the media path (VendorDriver.hold, e.g. SIP). */
   hold?: (held: boolean, call: CallHandle) => Promise<void>;
+  /** Set by a test to act as a vendor with a pre-call test (VendorDriver.preflight). */
+  preflight?: (token: string) => Promise<PreflightReport>;
+  /** Set by a test to act as a vendor with device selection (VendorDriver.audio). */
+  audio?: DriverAudio;
   /** When set, connect() rejects with it. */
   connectError: NotifyError | null = null;
   registered = false;
@@ -203,6 +247,16 @@ export class FakeDriver implements VendorDriver {
   failCall(error = new NotifyError('CALL_FAILED'), call = this.call): void {
     if (call) this.events.emit('callError', error, call);
     this.#end('callDisconnected', call);
+  }
+
+  /** The vendor raises (or clears) a quality warning on a call. */
+  qualityWarning(warning: QualityWarning, call = this.call): void {
+    if (call) this.events.emit('quality', warning, call);
+  }
+
+  /** The selected microphone went away and `fallback` took over. */
+  loseInput(lost: AudioDevice, fallback: AudioDevice | null): void {
+    this.events.emit('inputLost', lost, fallback);
   }
 
   fail(error: NotifyError): void {

@@ -144,3 +144,10 @@ declare global {
     'notify-available-change': NotifyAvailableChangeEvent;
   }
 }
+
+// The desk's events (ours): types only here, their classes load with the lazy parts (desk-events.ts).
+export type {
+  NotifyAudioInputLostDetail,
+  NotifyAudioInputLostEvent,
+  NotifyCallQualityEvent,
+} from './desk-events.js';

@@ -35,6 +35,12 @@ let lazyParts: Promise<LazyParts> | undefined;
  * complete or cancel), and another party added; with more than one call, or a call on hold, the calls are
  * listed with their state and timer. That UI loads on first use (`notify-phone.lazy-parts.js`).
  *
+ * The agent's desk (ours, issue 14; its code loads with the lazy parts once online): the settings choose the
+ * microphone, speaker and ringer and turn on desktop notifications of calls while the tab is hidden; a
+ * line-quality indicator shows during a call; with `click-to-dial`, `tel:` links of the page call from here.
+ *
+ * @attr {boolean} click-to-dial - Ours: clicks on `tel:` links anywhere on the page place the call from this phone (once online); `="false"` or absent: the links are left to the browser.
+ *
  * @fires {NotifyOnlineEvent} notify-online - The session is registered and can make and take calls. `detail: {}`.
  * @fires {NotifyOfflineEvent} notify-offline - The session is no longer registered. `detail: {}`.
  * @fires {NotifyErrorEvent} notify-error - Something failed, or an attribute value is bad. `detail: {message: string, code: NotifyErrorCode}`.
@@ -45,6 +51,8 @@ let lazyParts: Promise<LazyParts> | undefined;
  * @fires {NotifyCallDisconnectEvent} notify-call-disconnect - The call ended; how (our extension): `detail: {callId: string | undefined, outcome: 'completed' | 'busy' | 'no-answer' | 'declined' | 'failed' | 'canceled', endedBy: 'local' | 'remote', duration: number | null}`.
  * @fires {NotifyCallMuteEvent} notify-call-mute - The microphone was muted. `detail: {}`.
  * @fires {NotifyCallUnmuteEvent} notify-call-unmute - The microphone was unmuted. `detail: {}`.
+ * @fires {NotifyCallQualityEvent} notify-call-quality - Ours: the vendor raised or cleared a call-quality warning. `detail: {name: string, value: number | null, threshold: number | null, cleared: boolean, callId: string | undefined}`.
+ * @fires {NotifyAudioInputLostEvent} notify-audio-input-lost - Ours: the chosen microphone went away; the default took over. `detail: {lost: AudioDevice, fallback: AudioDevice | null}`.
  * @fires {NotifyAvailableChangeEvent} notify-available-change - The user switched the availability toggle. `detail: {available: boolean}`.
  *
  * @slot header - Content above the status line (a title, a logo).
@@ -109,6 +117,8 @@ let lazyParts: Promise<LazyParts> | undefined;
  * @csspart call-state - The state of one call in the list (ringing, active, on hold, consulting).
  * @csspart call-timer - How long one call in the list has been answered (`m:ss`).
  * @csspart resume-button - Resumes one held call of the list.
+ * @csspart quality - The line-quality indicator during a call (`<notify-call-quality>`, a polite live region): good, or the vendor's warnings in force.
+ * @csspart desk - The settings (`<notify-desk>`): microphone, speaker and ringer, desktop notifications of calls while the tab is hidden.
  * @csspart history - The recent calls (`<notify-call-history>`): the list with call-back buttons and the missed-call count.
  *
  * @cssproperty --notify-phone-color-scheme - `light`, `dark`, or `light dark` (default: follow `prefers-color-scheme`).
@@ -634,7 +644,7 @@ export class NotifyPhone extends LitElement {
         ${callActions(this, t, this._parts?.inCallActions(this, t))} ${errorMessage(controller, t)}
         ${this._parts?.soundNotice(this, t)} ${second?.controls}
         ${this._parts?.agentsPanel(this, controller, t, (event) => this.#onAgentsToggle(event))}
-        <notify-call-history part="history" .client=${controller.client}></notify-call-history>
+        ${this._parts?.desk(controller.client)}
         <slot name="footer"></slot>
       </div>
       ${second?.dialog}

@@ -2,11 +2,13 @@
 import type { DefineComponent } from 'vue';
 import type { NotifyPhone } from '../element/notify-phone.js';
 import type {
+  NotifyAudioInputLostEvent,
   NotifyAvailableChangeEvent,
   NotifyCallCancelEvent,
   NotifyCallDisconnectEvent,
   NotifyCallInitEvent,
   NotifyCallMuteEvent,
+  NotifyCallQualityEvent,
   NotifyCallStartEvent,
   NotifyCallUnmuteEvent,
   NotifyErrorEvent,
@@ -63,6 +65,10 @@ export interface NotifyPhoneProps {
   onNotifyCallMute?: (event: NotifyCallMuteEvent) => void;
   /** `@notify-call-unmute`: The microphone was unmuted. `detail: {}`. */
   onNotifyCallUnmute?: (event: NotifyCallUnmuteEvent) => void;
+  /** `@notify-call-quality`: Ours: the vendor raised or cleared a call-quality warning. `detail: {name: string, value: number | null, threshold: number | null, cleared: boolean, callId: string | undefined}`. */
+  onNotifyCallQuality?: (event: NotifyCallQualityEvent) => void;
+  /** `@notify-audio-input-lost`: Ours: the chosen microphone went away; the default took over. `detail: {lost: AudioDevice, fallback: AudioDevice | null}`. */
+  onNotifyAudioInputLost?: (event: NotifyAudioInputLostEvent) => void;
   /** `@notify-available-change`: The user switched the availability toggle. `detail: {available: boolean}`. */
   onNotifyAvailableChange?: (event: NotifyAvailableChangeEvent) => void;
 }

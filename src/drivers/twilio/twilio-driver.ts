@@ -1,28 +1,27 @@
 import { Status } from '../../client/constants.js';
 import { TypedEmitter } from '../../client/emitter.js';
-import { NotifyError, type NotifyErrorCode } from '../../client/errors.js';
-import '../../client/recovery-errors.js';
+import { NotifyError } from '../../client/errors.js';
 import type { CallEndOutcome } from '../../client/notify-call.js';
-import type { CallHandle, RegisterOptions, VendorDriver, VendorDriverEvents } from '../driver.js';
+import type {
+  CallHandle,
+  PreflightReport,
+  RegisterOptions,
+  VendorDriver,
+  VendorDriverEvents,
+} from '../driver.js';
 import { DtmfPacer } from './dtmf-pacer.js';
 import { loadTwilioSdk, type TwilioSdkModule } from './load-sdk.js';
+import { createTwilioAudio, type TwilioAudio } from './twilio-audio.js';
+import { mapTwilioError } from './twilio-errors.js';
+import { runTwilioPreflight } from './twilio-preflight.js';
+import { watchQuality } from './twilio-quality.js';
+
+export { mapTwilioError } from './twilio-errors.js';
 
 type TwilioDevice = InstanceType<TwilioSdkModule['Device']>;
 type TwilioCall = InstanceType<TwilioSdkModule['Call']>;
 
 const REGISTER_TIMEOUT_MS = 20_000;
-
-const TWILIO_CODES: Record<number, NotifyErrorCode> = {
-  20104: 'TOKEN_EXPIRED',
-  31205: 'TOKEN_EXPIRED',
-  20101: 'TOKEN_INVALID',
-  31204: 'TOKEN_INVALID',
-  31208: 'MEDIA_PERMISSION_DENIED',
-  31401: 'MEDIA_PERMISSION_DENIED',
-  // The SDK gave up restoring the call's media (ICE failed past its restarts).
-  53405: 'MEDIA_LOST',
-  31003: 'MEDIA_LOST',
-};
 
 /**
  * The SDK's errors for its signaling socket closing or failing to connect (31005 "unexpectedly ended",
@@ -55,22 +54,6 @@ export function refusalOf(error: unknown): CallEndOutcome | undefined {
   return REFUSALS[e?.originalError?.code ?? e?.code ?? 0];
 }
 
-/** Maps a Twilio error (with a numeric `code`) onto the registry, keeping the original as cause. */
-export function mapTwilioError(error: unknown): NotifyError {
-  if (error instanceof NotifyError) return error;
-  const twilioCode = (error as { code?: unknown } | null)?.code;
-  const message = (error as { message?: unknown } | null)?.message;
-  const text = typeof message === 'string' ? message : String(error);
-  if (typeof twilioCode === 'number') {
-    const code = TWILIO_CODES[twilioCode] ?? 'VENDOR_ERROR';
-    return new NotifyError(code, `Twilio error ${twilioCode}: ${text}`, { cause: error });
-  }
-  if ((error as { name?: unknown } | null)?.name === 'NotAllowedError') {
-    return new NotifyError('MEDIA_PERMISSION_DENIED', text, { cause: error });
-  }
-  return new NotifyError('VENDOR_ERROR', `Twilio error: ${text}`, { cause: error });
-}
-
 /**
  * The Twilio Voice SDK 2.x driver: maps VendorDriver onto `Device` and `Call`; a call's handle is the SDK's
  * `Call`. The SDK holds one media call at a time: held calls live on the server as conference participants
@@ -97,6 +80,10 @@ export class TwilioDriver implements VendorDriver {
   #unregistered = false;
   /** destroy() was called (it may come while register() or connect() still waits on the SDK). */
   #destroyed = false;
+  /** The backend's device configuration register() got (chunderw, edge…), for the pre-call test's Device. */
+  #deviceConfig: Record<string, unknown> = {};
+  /** Device selection (issue 14), once the SDK's Device exists. */
+  audio?: TwilioAudio;
   /** Calls this side hung up or declined: their end is `endedBy: 'local'`. */
   readonly #endedHere = new WeakSet<TwilioCall>();
 
@@ -106,6 +93,7 @@ export class TwilioDriver implements VendorDriver {
 
   async register({ token, device: deviceConfig }: RegisterOptions): Promise<void> {
     const sdk = await loadTwilioSdk(this.#autoLoad);
+    this.#deviceConfig = deviceConfig;
     // destroy() during the SDK import: never create (and register) a Device nobody will release.
     if (this.#destroyed) throw new NotifyError('DESTROYED');
     // chunderw, eventgw and publishEvents are internal SDK options, hence the cast.
@@ -118,6 +106,9 @@ export class TwilioDriver implements VendorDriver {
     } as unknown as ConstructorParameters<TwilioSdkModule['Device']>[1];
     const device = new sdk.Device(token, options);
     this.#device = device;
+    this.audio = createTwilioAudio(device.audio, (lost, fallback) =>
+      this.events.emit('inputLost', lost, fallback),
+    );
     device.on('registered', () => this.events.emit('registered'));
     device.on('unregistered', () => {
       this.#keepReRegistering(device);
@@ -185,6 +176,11 @@ export class TwilioDriver implements VendorDriver {
         (error: unknown) => onError(error),
       );
     });
+  }
+
+  /** Ours (issue 14): the SDK's own pre-call test (twilio-preflight.ts). */
+  async preflight(token: string): Promise<PreflightReport> {
+    return runTwilioPreflight(await loadTwilioSdk(this.#autoLoad), token, this.#deviceConfig);
   }
 
   async unregister(): Promise<void> {
@@ -285,6 +281,8 @@ export class TwilioDriver implements VendorDriver {
         id = await listed();
       }
       if (id && !this.#destroyed) await audio!.setInputDevice(id);
+      // Its end (unplugged, permission revoked) falls back like a chosen microphone's (twilio-audio.ts).
+      this.audio?.follow();
     } catch (error) {
       if (!this.#destroyed) this.events.emit('error', mapTwilioError(error));
     }
@@ -299,6 +297,7 @@ export class TwilioDriver implements VendorDriver {
     for (const call of [...this.#calls]) this.hangup(call);
     this.#calls.clear();
     this.#clearDtmf();
+    this.audio?.dispose();
     this.#device?.destroy();
     this.#device = null;
   }
@@ -370,6 +369,9 @@ export class TwilioDriver implements VendorDriver {
     };
     call.on('warning', noAudio(true));
     call.on('warning-cleared', noAudio(false));
+    watchQuality(call, (warning) => {
+      if (current()) this.events.emit('quality', warning, call);
+    });
     call.on('disconnect', () => {
       lost();
       end('callDisconnected');

@@ -11,5 +11,6 @@ export { inCallActions } from './in-call-actions.js';
 export { soundNotice } from './sound-notice.js';
 export { secondLine } from './second-line.js';
 export { lazyStyles } from './lazy-styles.js';
-// Defines <notify-call-history>, which the element renders (an unknown element until then).
-import './call-history-panel.js';
+export { desk } from './desk.js';
+// Defines <notify-call-quality>, which the status line renders during a call (an unknown element until then).
+import './call-quality.js';

@@ -23,8 +23,10 @@ function statusText(el: NotifyPhone, controller: NotifyController, t: BaseString
 
 /**
  * The header region (one line, its height reserved): the presence pill (the availability switch: Offline,
- * Available or Unavailable), the status (a polite live region) and the call timer; with it the assertive
- * announcer of incoming calls. The second line, once loaded, may replace the status and the announcement.
+ * Available or Unavailable), the status (a polite live region), the line-quality indicator
+ * (`<notify-call-quality>`, defined by the lazy parts: it shows during a call only) and the call timer; with it
+ * the assertive announcer of incoming calls. The second line, once loaded, may replace the status and the
+ * announcement.
  * @internal
  */
 export function statusLine(
@@ -49,6 +51,7 @@ export function statusLine(
       </button>
       ${callTimer({ startedAt: controller.callStartedAt, label: t.callTimer })}
       <p part="status" class="status" role="status">${second?.status ?? statusText(el, controller, t)}</p>
+      <notify-call-quality part="quality"></notify-call-quality>
     </div>
     <div part="announcer" class="visually-hidden" aria-live="assertive" aria-atomic="true">
       ${second?.announce || (el.ringing && incoming ? format(t.announceIncoming, { caller: incoming.from }) : '')}

@@ -136,7 +136,8 @@ async function phone(history: CallHistoryEntry[]) {
   await waitUntil(() => el.online, 'element did not go online');
   const panel = () => el.shadowRoot!.querySelector('notify-call-history')!;
   const q = <T extends Element = HTMLElement>(selector: string) =>
-    panel().shadowRoot?.querySelector<T>(selector) ?? null;
+    // The panel itself renders with the lazy parts (parts/desk.ts), once online.
+    panel()?.shadowRoot?.querySelector<T>(selector) ?? null;
   await waitUntil(() => q('[part="history"]') !== null, 'the recent calls were not shown');
   const summary = () => q('summary')!;
   const entries = () =>
@@ -258,8 +259,12 @@ describe('<notify-phone> recent calls', () => {
       ></notify-phone>`,
     );
     await waitUntil(() => el.online, 'element did not go online');
+    // Rendered with the lazy parts (parts/desk.ts), once online.
+    await waitUntil(
+      () => el.shadowRoot!.querySelector('notify-call-history')?.shadowRoot,
+      'the recent calls were never defined',
+    );
     const panel = el.shadowRoot!.querySelector('notify-call-history')!;
-    await waitUntil(() => panel.shadowRoot !== null, 'the recent calls were never defined');
     // A call ends (the panel reads again after each): still nothing read, nothing reported.
     el.call('+15551234567');
     await waitUntil(() => driver.call !== null);

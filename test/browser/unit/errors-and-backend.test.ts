@@ -1,5 +1,6 @@
 import { expect, waitUntil } from '@open-wc/testing';
-import { HttpNotifyBackend, expiryToMillis } from '../../../src/client/backend.js';
+import { HttpNotifyBackend } from '../../../src/client/backend.js';
+import { expiryToMillis } from '../../../src/client/token-renewal.js';
 import { NOTIFY_ERROR_DOCS } from '../../../src/client/error-docs.js';
 import { NOTIFY_ERRORS, NotifyError, explainError, toNotifyError } from '../../../src/client/errors.js';
 import '../../../src/client/recovery-errors.js';

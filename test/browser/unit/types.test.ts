@@ -4,7 +4,15 @@
  */
 import { expect } from '@open-wc/testing';
 import * as api from '../../../src/index.js';
-import type { NotifyClientEvents, NotifyErrorCode, Status, StdEvent, Vendor } from '../../../src/index.js';
+import type {
+  CallQualityWarning,
+  NotifyEventName,
+  NotifyClientEvents,
+  NotifyErrorCode,
+  Status,
+  StdEvent,
+  Vendor,
+} from '../../../src/index.js';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 const assert = <T extends true>(_value?: T) => undefined;
@@ -12,7 +20,7 @@ const assert = <T extends true>(_value?: T) => undefined;
 assert<Equal<Status, 'pending' | 'connecting' | 'ringing' | 'open' | 'reconnecting' | 'closed'>>();
 assert<Equal<Vendor, 'TwilioDirect' | 'Twilio' | 'SIP'>>();
 // ServiceNow's events, and our NOTIFY_EVENTS beside them.
-assert<Equal<keyof NotifyClientEvents, StdEvent | 'reconnect' | 'call_warning'>>();
+assert<Equal<keyof NotifyClientEvents, StdEvent | NotifyEventName>>();
 assert<
   Equal<NotifyClientEvents['reconnect'], [state: 'reconnecting' | 'reconnected', callId: string | undefined]>
 >();
@@ -35,6 +43,9 @@ function _listenerTypes(client: api.NotifyClient) {
       assert<Equal<typeof _isFromClient, boolean>>();
     },
   );
+  client.addEventListener(api.NOTIFY_EVENTS.CALL_QUALITY, (_warning) => {
+    assert<Equal<typeof _warning, CallQualityWarning>>();
+  });
   // @ts-expect-error an unknown event name is a type error
   client.addEventListener('no-such-event', () => undefined);
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { listAvailableClients } from '../../../src/client/available-clients.js';
+import { listAvailableClients } from '../../../src/client/list-clients.js';
 import type { AvailableClientsPage } from '../../../src/client/backend.js';
 
 const client = (n: number) => ({ sys_id: `u${n}`, name: `User ${n}` });
