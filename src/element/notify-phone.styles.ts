@@ -55,15 +55,22 @@ export const styles = css`
     margin: 0;
     font-size: 1em;
   }
+  /* Row 1: presence pill, the line-quality indicator (during a call; it shrinks, never wraps), timer. Row 2: status. */
   .head {
-    display: flex;
-    flex-wrap: wrap;
+    display: grid;
+    grid-template-columns: auto minmax(0, 1fr) auto;
     align-items: center;
-    justify-content: space-between;
     gap: 0.25rem var(--_gap);
   }
+  .head > notify-call-quality {
+    justify-self: end;
+    min-inline-size: 0;
+    overflow: hidden;
+    white-space: nowrap;
+    line-height: 1;
+  }
   .status {
-    flex-basis: 100%;
+    grid-column: 1 / -1;
     min-block-size: 1.4em;
     font-weight: 600;
   }

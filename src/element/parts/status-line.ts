@@ -49,9 +49,9 @@ export function statusLine(
       >
         <span class="dot" aria-hidden="true"></span>${t.presence[presence]}
       </button>
+      <notify-call-quality part="quality"></notify-call-quality>
       ${callTimer({ startedAt: controller.callStartedAt, label: t.callTimer })}
       <p part="status" class="status" role="status">${second?.status ?? statusText(el, controller, t)}</p>
-      <notify-call-quality part="quality"></notify-call-quality>
     </div>
     <div part="announcer" class="visually-hidden" aria-live="assertive" aria-atomic="true">
       ${second?.announce || (el.ringing && incoming ? format(t.announceIncoming, { caller: incoming.from }) : '')}
