@@ -63,11 +63,8 @@ export const styles = css`
     gap: 0.25rem var(--_gap);
   }
   .head > notify-call-quality {
-    justify-self: end;
-    min-inline-size: 0;
     overflow: hidden;
     white-space: nowrap;
-    line-height: 1;
   }
   .status {
     grid-column: 1 / -1;
