@@ -7,6 +7,8 @@
  * `npm run bench -- --only=first-audio,incoming` (or any of bench/browser.ts BROWSER_SCENARIOS: overhead,
  * pickup, hold, memory, floor, element) runs only those browser scenarios, keeps every other figure of the
  * last bench/results.json, and says in BENCHMARKS.md which rows were measured when, on which machine.
+ * `--only=recovery` (or reset-idle, reset-call, outage, media-restored: bench/recovery.ts) measures the
+ * recovery times from faults the same way.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +31,13 @@ import {
   type BrowserScenario,
 } from './browser.js';
 import { runPresence, type PresenceResult } from './presence.js';
+import {
+  RECOVERY_SCENARIOS,
+  recoveryReport,
+  runRecovery,
+  type RecoveryResult,
+  type RecoveryScenario,
+} from './recovery.js';
 import { routingTable, runRouting, type RoutingResult } from './routing.js';
 import { fmt, log, machine, mspread, ratio, summarize, table } from './lib.js';
 
@@ -83,6 +92,8 @@ interface Results {
   routing?: RoutingResult[];
   presence: Array<PresenceResult | { agents: number; error: string }>;
   browser: BrowserResults;
+  /** Absent in results.json files written before recovery was measured. */
+  recovery?: RecoveryResult;
   seconds: number;
   /** Scenarios measured later on their own (`--only`), with when and where, newest last. */
   partial?: Array<{ scenarios: BrowserScenario[]; machine: ReturnType<typeof machine>; seconds: number }>;
@@ -91,11 +102,17 @@ interface Results {
 /** `--only=` names: the scenarios, or what they measure (`first-audio`: overhead, `incoming`: pickup). */
 const ALIASES: Record<string, BrowserScenario> = { 'first-audio': 'overhead', incoming: 'pickup' };
 const onlyArg = process.argv.find((arg) => arg.startsWith('--only='));
+const onlyNames = onlyArg?.slice('--only='.length).split(',') ?? [];
+const isRecovery = (name: string) =>
+  name === 'recovery' || RECOVERY_SCENARIOS.includes(name as RecoveryScenario);
+/** The recovery measures `--only` names (`recovery`: all of them). */
+const onlyRecovery = new Set(
+  onlyNames.includes('recovery') ? RECOVERY_SCENARIOS : (onlyNames.filter(isRecovery) as RecoveryScenario[]),
+);
 const only = onlyArg
   ? new Set(
-      onlyArg
-        .slice('--only='.length)
-        .split(',')
+      onlyNames
+        .filter((name) => !isRecovery(name))
         .map((name) => {
           const scenario = ALIASES[name] ?? (name as BrowserScenario);
           if (!BROWSER_SCENARIOS.includes(scenario)) throw new Error(`--only: unknown scenario "${name}"`);
@@ -133,6 +150,14 @@ function browserOptions(): BrowserOptions {
 /** `--only`: those browser scenarios, measured now, into the last full run's results. */
 async function measureOnly(scenarios: Set<BrowserScenario>): Promise<Results> {
   const previous = JSON.parse(readFileSync(`${root}bench/results.json`, 'utf8')) as Results;
+  if (onlyRecovery.size) {
+    log(`recovery: ${[...onlyRecovery].join(', ')}`);
+    previous.recovery = await runRecovery(quick ? 3 : 12, onlyRecovery);
+  }
+  if (!scenarios.size) {
+    writeFileSync(`${root}bench/results.json`, JSON.stringify(previous, null, 1));
+    return previous;
+  }
   const m = machine(CHROMIUM);
   log(`machine: ${m.cpu}, ${m.cores} cores; only ${[...scenarios].join(', ')}`);
   const fresh = await runBrowser(browserOptions(), scenarios);
@@ -191,6 +216,8 @@ async function measure(): Promise<Results> {
   // ---- 3. browser ----
   log('browser: overhead vs the bare SDK, floor, element');
   const browser: BrowserResults = await runBrowser(browserOptions());
+  log('browser: recovery from faults');
+  const recovery = await runRecovery(quick ? 3 : 12);
   const seconds = (performance.now() - started) / 1000;
   log(`done in ${seconds.toFixed(0)} s`);
   const results: Results = {
@@ -205,6 +232,7 @@ async function measure(): Promise<Results> {
     routing,
     presence,
     browser,
+    recovery,
     seconds,
   };
   writeFileSync(`${root}bench/results.json`, JSON.stringify(results, null, 1));
@@ -506,6 +534,7 @@ if (mem.heapBefore) {
   );
 }
 
+out.push('', ...recoveryReport(data.recovery));
 out.push('\n## The floor: two RTCPeerConnections on loopback in the same page\n');
 const fc = summarize(floor.map((f) => f.connected));
 const fa = summarize(floor.map((f) => f.firstAudio));

@@ -183,7 +183,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
  * What the backend hands to each Twilio Device: signaling and sounds on the emulator, Insights off.
  * With real Twilio the backend hands out nothing and the SDK's defaults apply.
  */
-function deviceOptions(origin: () => string): Record<string, unknown> {
+export function deviceOptions(origin: () => string): Record<string, unknown> {
   const sounds = [
     'incoming',
     'outgoing',

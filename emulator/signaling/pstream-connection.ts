@@ -63,6 +63,12 @@ export class PStreamConnection {
   private expiryTimer: NodeJS.Timeout | undefined;
   private open = true;
   private listened = false;
+  /**
+   * Frames that arrived while a `listen` was being verified (an async check), handled after it in order.
+   * The SDK sends what it queued during an outage (a `hangup`, a `register`) right behind `listen` on the
+   * new socket; Twilio handles one socket's frames in order, so these must not meet "token not validated".
+   */
+  private backlog: string[] | undefined;
   private readonly inbound = new OrderedDelay();
   private readonly outbound = new OrderedDelay();
 
@@ -163,6 +169,10 @@ export class PStreamConnection {
 
   private receive(frame: string): void {
     if (frame.trim() === '') return; // the client's echo of our heartbeat; any frame proves liveness
+    if (this.backlog) {
+      this.backlog.push(frame);
+      return;
+    }
     let message: { type?: unknown; payload?: unknown };
     try {
       message = JSON.parse(frame) as typeof message;
@@ -175,7 +185,8 @@ export class PStreamConnection {
     const callSid = typeof payload.callsid === 'string' ? payload.callsid : '';
     const sdp = typeof payload.sdp === 'string' ? payload.sdp : '';
     if (message.type === 'listen') {
-      void this.listen(payload.token);
+      this.backlog = [];
+      void this.listen(payload.token).finally(() => this.drain());
       return;
     }
     if (!this.token) {
@@ -213,6 +224,18 @@ export class PStreamConnection {
         // User-defined messages are acknowledged; there is no far end that consumes them yet.
         this.send('ack', { acktype: 'message', callsid: callSid, voiceeventsid: payload.voiceeventsid });
         break;
+    }
+  }
+
+  /** The `listen` was verified (or refused): the frames held behind it are handled, in order. */
+  private drain(): void {
+    const frames = this.backlog ?? [];
+    this.backlog = undefined;
+    for (const [i, frame] of frames.entries()) {
+      if (!this.open) return;
+      this.receive(frame);
+      // Another `listen` among them: the rest wait behind it.
+      if (this.backlog) return void (this.backlog as string[]).push(...frames.slice(i + 1));
     }
   }
 

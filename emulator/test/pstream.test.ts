@@ -49,6 +49,25 @@ describe('PStream signaling over WSS', () => {
     assert.equal(error.payload.error.code, 31204);
   });
 
+  it('handles frames sent right behind listen after it, in order (the SDK flushes its queue so)', async () => {
+    const client = await connect();
+    // One write each, back to back: they arrive while the token is still being verified.
+    client.send('listen', {
+      token: mintToken(emulator.account, { identity: 'pipelined' }),
+      browserinfo: { p: 'browser', v: '2.18.5' },
+      reconnectTimeout: 0,
+    });
+    client.send('register', { media: { audio: true } });
+    client.send('hangup', { callsid: 'CA00000000000000000000000000000000' });
+    client.send('register', { media: { audio: false } });
+    await client.next('offline');
+    assert.deepEqual(
+      client.messages.map((m) => m.type),
+      ['connected', 'ready'],
+      'no 31204 "not validated" for the frames behind listen',
+    );
+  });
+
   it('refuses register when the token does not allow incoming calls', async () => {
     const client = await connect();
     await client.listen(mintToken(emulator.account, { incoming: false }));

@@ -228,7 +228,8 @@ export class Registration {
    * RECONNECT of each call (the vendor's RECONNECTING status, then OPEN again). While one reconnects the
    * backend is asked every RECONNECTING_BEAT_MS whether the call ended (the far end hung up during the
    * outage, or the vendor gave up on it): the vendor could only say so once its signaling is back, so the
-   * page would show a dead call as reconnecting (issue 10). Such a call ends at once: CALL_LOST.
+   * page would show a dead call as reconnecting (issue 10). Such a call ends at once: CALL_LOST, and its
+   * CALL_DISCONNECT says the far end ended it (`endedBy: 'remote'`).
    */
   #watchCalls(phone: PhoneSession, driver: VendorDriver): (() => void)[] {
     const reconnecting = new Set<CallHandle>();
@@ -242,7 +243,7 @@ export class Registration {
         if (!reconnecting.has(handle)) continue;
         off(handle);
         this.#hooks.report(new NotifyError('CALL_LOST'));
-        driver.hangup(handle);
+        driver.hangup(handle, 'remote');
       }
     };
     const pace = () => {

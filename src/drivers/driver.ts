@@ -156,8 +156,11 @@ export interface VendorDriver {
   accept(call: CallHandle): Promise<void>;
   /** Rejects an incoming call. */
   reject(call: CallHandle): void;
-  /** Ends a call. */
-  hangup(call: CallHandle): void;
+  /**
+   * Ends a call. `endedBy: 'remote'`: the far end already ended it (the backend knows, the vendor could not
+   * say yet): the call is released here and reported as ended by the far end, with no error of its own.
+   */
+  hangup(call: CallHandle, endedBy?: 'local' | 'remote'): void;
   sendDigits(digits: string, call: CallHandle): void;
   mute(muted: boolean, call: CallHandle): void;
   isMuted(call: CallHandle): boolean;

@@ -146,10 +146,10 @@ export class FakeDriver implements VendorDriver {
     this.#end('callRejected', this.#live(call));
   }
 
-  hangup(call: CallHandle | null = this.call): void {
+  hangup(call: CallHandle | null = this.call, endedBy: 'local' | 'remote' = 'local'): void {
     this.#record('hangup', call);
     const fake = this.#live(call);
-    this.#end('callDisconnected', fake, this.#endedHere(fake));
+    this.#end('callDisconnected', fake, { ...this.#endedHere(fake), endedBy });
   }
 
   /** How a call this side hangs up ends, as a vendor reports it. */

@@ -34,6 +34,8 @@ interface SipCall {
   callId: string;
   incoming: boolean;
   ended: boolean;
+  /** Released by hangup(call, 'remote'): the far end had already ended it. */
+  endedThere?: boolean;
   /** Digit runs waiting behind a `w` pause. */
   dtmfTimer?: ReturnType<typeof setTimeout>;
   /** Plays the far end (JsSIP leaves that to the page; the Twilio SDK does it itself). */
@@ -184,9 +186,11 @@ export class SipDriver implements VendorDriver {
     if (call && !call.session.isEnded()) call.session.terminate({ status_code: 486 });
   }
 
-  hangup(handle: CallHandle): void {
+  hangup(handle: CallHandle, endedBy: 'local' | 'remote' = 'local'): void {
     const call = this.#live(handle);
-    if (call && !call.session.isEnded()) call.session.terminate();
+    if (!call || call.session.isEnded()) return;
+    if (endedBy === 'remote') call.endedThere = true;
+    call.session.terminate();
   }
 
   /** RFC 4733 events on the media path (not SIP INFO); `w` pauses 500 ms between runs of digits. */
@@ -330,8 +334,8 @@ export class SipDriver implements VendorDriver {
   #end(call: SipCall, event: 'callDisconnected' | 'callCanceled' | 'callRejected', end?: CallEnd): void {
     if (call.ended || !this.#calls.has(call)) return;
     this.#forget(call);
-    if (event === 'callDisconnected') this.events.emit(event, call, end);
-    else this.events.emit(event, call);
+    if (event !== 'callDisconnected') return this.events.emit(event, call);
+    this.events.emit(event, call, end && call.endedThere ? { ...end, endedBy: 'remote' } : end);
   }
 
   #forget(call: SipCall): void {

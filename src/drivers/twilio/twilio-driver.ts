@@ -84,8 +84,11 @@ export class TwilioDriver implements VendorDriver {
   #deviceConfig: Record<string, unknown> = {};
   /** Device selection (issue 14), once the SDK's Device exists. */
   audio?: TwilioAudio;
-  /** Calls this side hung up or declined: their end is `endedBy: 'local'`. */
-  readonly #endedHere = new WeakSet<TwilioCall>();
+  /**
+   * Calls released here, and who ended them: this side ('local': hung up, declined), or the far end, which
+   * had already ended the call when the backend told us (hangup(call, 'remote')).
+   */
+  readonly #endedHere = new WeakMap<TwilioCall, 'local' | 'remote'>();
 
   constructor(options: { autoLoadScriptResources: boolean }) {
     this.#autoLoad = options.autoLoadScriptResources;
@@ -218,13 +221,13 @@ export class TwilioDriver implements VendorDriver {
 
   reject(handle: CallHandle): void {
     const call = this.#live(handle);
-    if (call) this.#endedHere.add(call);
+    if (call) this.#endedHere.set(call, 'local');
     call?.reject();
   }
 
-  hangup(handle: CallHandle): void {
+  hangup(handle: CallHandle, endedBy: 'local' | 'remote' = 'local'): void {
     const call = this.#live(handle);
-    if (call) this.#endedHere.add(call);
+    if (call) this.#endedHere.set(call, endedBy);
     call?.disconnect();
   }
 
@@ -328,10 +331,10 @@ export class TwilioDriver implements VendorDriver {
       ended = true;
       if (this.#dtmfCall === call) this.#clearDtmf();
       if (event !== 'callDisconnected') return this.events.emit(event, call);
-      const here = this.#endedHere.has(call);
+      const endedBy = this.#endedHere.get(call) ?? 'remote';
       // Unanswered and not hung up here: the far end or Twilio ended it without saying why.
-      const outcome = refusal ?? (answered ? 'completed' : here ? 'canceled' : 'failed');
-      this.events.emit(event, call, { outcome, endedBy: here ? 'local' : 'remote' });
+      const outcome = refusal ?? (answered ? 'completed' : endedBy === 'local' ? 'canceled' : 'failed');
+      this.events.emit(event, call, { outcome, endedBy });
     };
     // A call the driver released (destroy()) reports nothing more.
     const current = () => this.#calls.has(call);

@@ -49,6 +49,11 @@ describe('faults: a call whose far end ends it during a signaling outage', funct
     // As soon as knowable: the signaling is still refused, the vendor could not have said it.
     expect((await emulator(stack, `/faults/${refused.body.id}`)).status, 'the outage was over').to.equal(200);
     expect(fired(agent.log, STD_EVENTS.CALL_DISCONNECT)[0]!.args[0]).to.equal(callSid);
+    // The far end ended it (the emulator, after its grace), not this page: the page only released it.
+    expect(fired(agent.log, STD_EVENTS.CALL_DISCONNECT)[0]!.args[1]).to.include({
+      outcome: 'completed',
+      endedBy: 'remote',
+    });
     expect(agent.client.getStatus()).to.equal('closed');
 
     await waitUntil(() => agent.client.getDeviceState() === 'online', 'never ONLINE again', {

@@ -2,6 +2,7 @@ import type { TestRunnerPlugin } from '@web/test-runner';
 import pg from 'pg';
 import { startStack, DEMO_NUMBER, FOREIGN_NUMBER, type Stack } from '../../../scripts/stack.js';
 import { startSipWebStack, sipCommand, type SipWebStack } from './sip-stack-plugin.js';
+import { startRestartableStack, type RestartableStack } from './restart-stack.js';
 import { PHONE_TONE_HZ } from '../../../emulator/media/g711.js';
 import { FAKE_MICROPHONE_HZ } from '../../../scripts/fake-microphone.js';
 import { dropSchema, PG_URL, pgUrl, skipWithoutPg, testSchema } from '../../../server/test/pg.js';
@@ -46,7 +47,9 @@ async function readRows(schema: string, { callSids = [], sessionSysIds = [] }: R
  * it starts only for a page that imports `/__stack.js?twoInstances` (and is `{skip}` without PostgreSQL,
  * except under CI, where that fails). `shortSessions` (a 3 s session TTL) starts for `/__stack.js?shortSessions`.
  * `sip` (issue 15) starts the SIP stack and a web stack serving a SIP number through it, for
- * `/__stack.js?sip` only (sip-stack-plugin.ts), so the other files never pay for it.
+ * `/__stack.js?sip` only (sip-stack-plugin.ts), so the other files never pay for it. `restartable`
+ * (restart-stack.ts: the backend on its own server, restarted by the `restart-backend` command while the
+ * emulator runs on, 9 s session TTL) starts for `/__stack.js?restartable`.
  */
 export function stackPlugin(testPageOrigin: string): TestRunnerPlugin {
   const corsOrigins = [testPageOrigin];
@@ -56,6 +59,7 @@ export function stackPlugin(testPageOrigin: string): TestRunnerPlugin {
   let startingShortSessions: Promise<Stack> | undefined;
   // A web stack whose backend serves a SIP number through a real SIP stack (Kamailio, rtpengine, baresip).
   let startingSip: Promise<SipWebStack> | undefined;
+  let startingRestartable: Promise<RestartableStack> | undefined;
   // Started on the first request for /__stack.js, so that test groups that do not use it pay nothing.
   const start = async () => ({
     main: await startStack({ corsOrigins }),
@@ -76,6 +80,12 @@ export function stackPlugin(testPageOrigin: string): TestRunnerPlugin {
     name: 'notify-stack',
     async executeCommand({ command, payload }) {
       if (command.startsWith('sip-')) return sipCommand(await startingSip, command, payload);
+      if (command === 'restart-backend') {
+        const restartable = await startingRestartable;
+        if (!restartable) throw new Error('restart-backend: the restartable stack is not running');
+        await restartable.restartBackend((payload as { failedRequests: number }).failedRequests);
+        return true;
+      }
       if (command !== 'two-instances-rows') return undefined;
       const two = await startingTwo;
       if (!two || !('stack' in two))
@@ -86,6 +96,7 @@ export function stackPlugin(testPageOrigin: string): TestRunnerPlugin {
       const [stacks, two] = await Promise.all([starting, startingTwo?.catch(() => undefined)]);
       const shortSessions = await startingShortSessions?.catch(() => undefined);
       await (await startingSip?.catch(() => undefined))?.close();
+      await (await startingRestartable?.catch(() => undefined))?.close();
       await Promise.all([stacks?.main.close(), stacks?.shortTokens.close(), shortSessions?.close()]);
       if (two && 'stack' in two) {
         await two.stack.close();
@@ -112,8 +123,12 @@ export function stackPlugin(testPageOrigin: string): TestRunnerPlugin {
       if (context.URL.searchParams.has('sip')) {
         sip = (await (startingSip ??= startSipWebStack(corsOrigins))).describe();
       }
+      const restartable = context.URL.searchParams.has('restartable')
+        ? (await (startingRestartable ??= startRestartableStack(corsOrigins, 9))).describe()
+        : undefined;
       const body = {
         ...(sip && { sip }),
+        ...(restartable && { restartable }),
         ...describe(stacks.main),
         ...(shortSessions && { shortSessions }),
         shortTokens: describe(stacks.shortTokens),

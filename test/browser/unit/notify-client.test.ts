@@ -584,6 +584,7 @@ describe('NotifyClient', () => {
         STD_EVENTS.CALL_DISCONNECT,
       ]);
       expect(events.at(-1)!.args[0]).to.equal(sid);
+      expect(events.at(-1)!.args[1], 'the far end ended it').to.include({ endedBy: 'remote' });
       expect(client.getStatus()).to.equal(Status.CLOSED);
       expect(reconnects).to.have.length(1);
       const asked = backend.log.filter((e) => e.method === 'heartbeat' && e.args[1]).length;

@@ -517,6 +517,19 @@ describe('TwilioDriver (on a fake window.Twilio)', () => {
     expect(errors()).to.have.length(1);
   });
 
+  it("hangup(call, 'remote'): a call the far end already ended is released as ended there, with no error", async () => {
+    const driver = new TwilioDriver({ autoLoadScriptResources: false });
+    const seen = record(driver);
+    await driver.register({ token: 't1', device: {} });
+    const handle = await driver.connect({ To: '+15551234567' });
+    const call = FakeDevice.last.call!;
+    call.emit('accept', call);
+    call.emit('reconnecting', { code: 53001 });
+    driver.hangup(handle, 'remote');
+    expect(seen.filter(([name]) => name === 'callError')).to.deep.equal([]);
+    expect(seen.at(-1)).to.deep.equal(['callDisconnected', { outcome: 'completed', endedBy: 'remote' }]);
+  });
+
   it('maps 53405 (ICE failed past its restarts) to MEDIA_LOST', () => {
     expect(mapTwilioError({ code: 53405, message: 'Media connection failed' }).code).to.equal('MEDIA_LOST');
   });
