@@ -26,9 +26,11 @@ export interface KamailioConfigOptions {
   /**
    * The backend's routing question (`GET <url>?to=&from=&callId=`, server/routes/sip-routing.ts) and the
    * bearer token it wants: a call to a user nobody registered (a Notify number) forks to the sessions it
-   * names. Absent: such calls get 404.
+   * names. Absent: such calls get 404. With it the proxy also reports every call to the backend's call routes
+   * (`callsUrl`, default: the routing URL's sibling `calls`; server/routes/sip-calls.ts): a session's INVITE
+   * (which the backend may refuse), the answer and the end (dialog module).
    */
-  routing?: { url: string; token: string };
+  routing?: { url: string; token: string; callsUrl?: string };
   /**
    * A binrpc control socket (`kamcmd -s unix:<path>`): the stack's fault control, which closes browsers'
    * WebSocket connections the way a network loss would (`ws.close`).
@@ -93,7 +95,7 @@ loadmodule "tls.so"
 loadmodule "xhttp.so"
 loadmodule "websocket.so"
 loadmodule "rtpengine.so"
-${o.routing ? 'loadmodule "http_client.so"\n' : ''}${o.ctlSocket ? 'loadmodule "ctl.so"\n' : ''}
+${o.routing ? 'loadmodule "http_client.so"\nloadmodule "dialog.so"\nloadmodule "htable.so"\n' : ''}${o.ctlSocket ? 'loadmodule "ctl.so"\n' : ''}
 modparam("tls", "config", ${quote(o.tlsConfigFile)})
 modparam("rr", "enable_double_rr", 2)
 modparam("rr", "append_fromtag", 1)
@@ -113,6 +115,10 @@ ${o.ctlSocket ? `modparam("ctl", "binrpc", ${quote(`unix:${o.ctlSocket}`)})\n` :
 modparam("http_client", "verify_peer", 0)
 modparam("http_client", "verify_host", 0)
 modparam("http_client", "connection_timeout", 2)
+# Which session each branch of a routed call rings, by the branch's contact (route[NOTIFY_NUMBER]).
+modparam("htable", "htable", "notify_legs=>size=8;autoexpire=7200;")
+# A call whose BYE never comes (a browser gone for good) still ends in the records.
+modparam("dialog", "default_timeout", 14400)
 `
       : ''
   }
@@ -160,7 +166,7 @@ request_route {
     exit;
   }
   route(AUTH);
-  if (is_method("INVITE|SUBSCRIBE|REFER")) record_route();
+${o.routing ? '  if (is_method("INVITE")) route(CALL_PLACED);\n' : ''}  if (is_method("INVITE|SUBSCRIBE|REFER")) record_route();
   if ($rU == $null) {
     sl_send_reply("484", "Address Incomplete");
     exit;
@@ -201,6 +207,7 @@ ${o.routing ? '  route(NOTIFY_NUMBER);\n' : ''}  t_newtran();
   exit;
 }
 ${o.routing ? notifyNumberRoute(o.routing) : ''}
+${o.routing ? callReportRoutes({ ...o.routing, callsUrl: o.routing.callsUrl ?? o.routing.url.replace(/\/route$/, '/calls') }) : ''}
 
 route[WITHINDLG] {
   if (!loose_route()) {
@@ -241,6 +248,7 @@ branch_route[MEDIA_OFFER] {
 # The answer goes back to whoever made the offer.
 onreply_route[MEDIA_ANSWER] {
   xlog("L_INFO", "REPLY $rs $rm from $si:$sp/$proto\n");
+${o.routing ? '  if (is_method("INVITE") && $rs >= 200 && $rs < 300) route(CALL_ANSWERED);\n' : ''}
   if ($proto == "ws" || $proto == "wss") {
     # A reply from a browser: its Contact is a *.invalid.
     add_contact_alias();
@@ -302,16 +310,17 @@ function notifyNumberRoute(routing: { url: string; token: string }): string {
     t_reply("480", "Nobody available");
     exit;
   }
-  # <Notify number>|<caller's user sys_id, for a call between colleagues>|<user to ring>|…
-  append_hf("X-Notify-Number: $(var(targets){s.select,0,|})\\r\\n");
+  # <Notify number>|<caller's user sys_id, for a call between colleagues>|<parent id>|<user to ring>|…
+  append_hf("X-Notify-Number: $(var(targets){s.select,0,|})\\r\\nX-Notify-Parent-Id: $(var(targets){s.select,2,|})\\r\\n");
   if ($(var(targets){s.select,1,|}) != "") {
     append_hf("X-Notify-Sys-Id: $(var(targets){s.select,1,|})\\r\\nX-Notify-From-Client: true\\r\\n");
   }
   $var(domain) = $rd;
-  $var(i) = 2;
-  $var(user) = $(var(targets){s.select,2,|});
-  while ($var(user) != "" && $var(i) < 12) {
-    if ($var(i) == 2) {
+  $var(i) = 3;
+  $var(user) = $(var(targets){s.select,3,|});
+  while ($var(user) != "" && $var(i) < 13) {
+    route(REMEMBER_LEG);
+    if ($var(i) == 3) {
       $ru = "sip:" + $var(user) + "@" + $var(domain);
     } else {
       append_branch("sip:$var(user)@$var(domain)");
@@ -319,7 +328,7 @@ function notifyNumberRoute(routing: { url: string; token: string }): string {
     $var(i) = $var(i) + 1;
     $var(user) = $(var(targets){s.select,$var(i),|});
   }
-  if ($var(i) == 2) {
+  if ($var(i) == 3) {
     t_newtran();
     t_reply("480", "Nobody available");
     exit;
@@ -330,6 +339,78 @@ function notifyNumberRoute(routing: { url: string; token: string }): string {
     exit;
   }
   route(RELAY);
+}
+`;
+}
+
+/**
+ * The call reports (server/routes/sip-calls.ts), form-encoded with the routing token: a session's INVITE, which
+ * the backend authorizes (a live session, its caller ID still allowed, a number or a colleague dialled) before
+ * the call goes anywhere; the answer, naming the session whose branch won; and the end, from the dialog module
+ * (a BYE from either side or the dialog's timeout: 200 with the seconds connected; a failed call: its final
+ * response).
+ */
+function callReportRoutes(o: { callsUrl: string; token: string }): string {
+  const post = (path: string, body: string, result = '$var(answer)') =>
+    `http_client_query(${quote(o.callsUrl + path)}, "${body}", "Authorization: Bearer ${o.token}", "${result}")`;
+  const escape = (pv: string) => `$(${pv}{s.escape.param}{s.replace,+,%2B})`;
+  return `route[CALL_PLACED] {
+  if (isflagset(FLT_SRC_WS)) {
+    $var(body) = "callId=" + ${escape('ci')} + "&from=" + ${escape('fU')} + "&to=" + ${escape('rU')};
+    $var(code) = ${post('', '$var(body)')};
+    xlog("L_INFO", "CALL PLACED $fU -> $rU: $var(code)\\n");
+    if ($var(code) == 400) {
+      sl_send_reply("484", "Address Incomplete");
+      exit;
+    }
+    if ($var(code) == 401 || $var(code) == 403 || $var(code) == 404) {
+      sl_send_reply("403", "Forbidden (the backend refused the call)");
+      exit;
+    }
+    if ($var(code) != 204) {
+      sl_send_reply("503", "Service Unavailable");
+      exit;
+    }
+  }
+  dlg_manage();
+}
+
+# The session a branch rings, by the contact its branch goes to (the answer names the branch by it).
+route[REMEMBER_LEG] {
+  if (!reg_fetch_contacts("location", "sip:$var(user)@$var(domain)", "c")) return;
+  $var(j) = 0;
+  while ($var(j) < $(ulc(c=>count))) {
+    $sht(notify_legs=>$ci::$(ulc(c=>addr)[$var(j)])) = $var(user);
+    $var(j) = $var(j) + 1;
+  }
+  reg_free_contacts("c");
+}
+
+route[CALL_ANSWERED] {
+  if ($sht(notify_legs=>$ci::answered) != $null) return;
+  $sht(notify_legs=>$ci::answered) = 1;
+  $var(body) = "callId=" + ${escape('ci')};
+  $var(by) = "";
+  if ($sht(notify_legs=>$ci::$T_branch(uri)) != $null) {
+    $var(by) = $sht(notify_legs=>$ci::$T_branch(uri));
+    $var(body) = $var(body) + "&answeredBy=" + $var(by);
+  }
+  $var(code) = ${post('/answered', '$var(body)')};
+  xlog("L_INFO", "CALL ANSWERED by [$var(by)]: $var(code)\\n");
+}
+
+event_route[dialog:end] {
+  $var(body) = "callId=" + ${escape('dlg(callid)')} + "&code=200&duration=" + $DLG_lifetime;
+  $var(code) = ${post('/ended', '$var(body)')};
+  xlog("L_INFO", "CALL ENDED after $DLG_lifetime s: $var(code)\\n");
+}
+
+event_route[dialog:failed] {
+  $var(status) = 408;
+  if (is_reply() && $rs >= 300) $var(status) = $rs;
+  $var(body) = "callId=" + ${escape('dlg(callid)')} + "&code=" + $var(status);
+  $var(code) = ${post('/ended', '$var(body)')};
+  xlog("L_INFO", "CALL FAILED $var(status): $var(code)\\n");
 }
 `;
 }
