@@ -99,6 +99,27 @@ for (const vendor of VENDORS) {
       expect(errorCodes(agent)).to.deep.equal([]);
     });
 
+    it('a caller who gives up while the agent rings: a missed entry, no duration, the agent free again', async () => {
+      const agent = await online();
+      const caller = vendor.phoneNumber(SLOT);
+      const far = await vendor.watch(caller);
+      await vendor.dialIn(caller, vendor.number);
+      await until(() => count(agent.log, STD_EVENTS.INCOMING_CALL) === 1, 'the agent never rang');
+      await far.hangup();
+      await until(() => count(agent.log, STD_EVENTS.CALL_CANCEL) === 1, 'no CALL_CANCEL');
+
+      const entry = await settledEntry(agent);
+      expect(entry.direction).to.equal('inbound');
+      expect(entry.number).to.equal(caller);
+      expect(entry.outcome).to.equal('missed');
+      expect(entry.duration).to.equal(0);
+      // The record ended: the agent is not busy, the next call rings them.
+      await vendor.dialIn(caller, vendor.number);
+      await until(() => count(agent.log, STD_EVENTS.INCOMING_CALL) === 2, 'the agent never rang again');
+      await far.hangup();
+      await until(() => count(agent.log, STD_EVENTS.CALL_CANCEL) === 2, 'no second CALL_CANCEL');
+    });
+
     it("a colleague's call: the callee's parent is the caller's entry; a third user is refused (FORBIDDEN) and sees neither", async () => {
       const a = await online();
       const b = await online();
