@@ -89,19 +89,23 @@ export async function recordSipCallRouted(
   route: { callId: string; caller: string; number?: string; callerSession?: ClientSession },
   sessions: ClientSession[],
 ): Promise<CallRecord> {
-  const parent = route.callerSession
-    ? await ctx.store.getCall(route.callId)
-    : (
-        await ctx.store.upsertCall({
-          call_sid: route.callId,
-          parent_call_sid: null,
-          session: null,
-          direction: CallDirection.INBOUND,
-          from: route.caller,
-          to: route.number ?? '',
-          status: 'ringing',
-        })
-      ).call;
+  // A session's own call (to a colleague, or to a Notify number) was recorded by its INVITE report: kept as is.
+  const placed = await ctx.store.getCall(route.callId);
+  const parent =
+    placed ??
+    (route.callerSession
+      ? undefined
+      : (
+          await ctx.store.upsertCall({
+            call_sid: route.callId,
+            parent_call_sid: null,
+            session: null,
+            direction: CallDirection.INBOUND,
+            from: route.caller,
+            to: route.number ?? '',
+            status: 'ringing',
+          })
+        ).call);
   if (!parent) throw new NotifyError('NOT_FOUND', 'The caller did not report this call.');
   for (const session of sessions) {
     await ctx.store.upsertCall({
@@ -109,7 +113,7 @@ export async function recordSipCallRouted(
       parent_call_sid: route.callId,
       session: session.sys_id,
       direction: CallDirection.INBOUND,
-      from: route.callerSession ? `${CLIENT_PREFIX}${route.callerSession.identity}` : route.caller,
+      from: parent.from,
       to: `${CLIENT_PREFIX}${session.identity}`,
       status: 'ringing',
     });
