@@ -10,7 +10,7 @@ import Fastify, {
 import type { TwilioAccount } from '../scripts/dev-account.js';
 import { Authenticator, SessionTokens, type HostIdentityOptions } from './auth.js';
 import type { BackendContext } from './context.js';
-import { acceptFormOnly, acceptJsonOnly } from './content-types.js';
+import { acceptFormOnly, acceptJsonOnly, acceptProxyForms } from './content-types.js';
 import { NotifyError, toNotifyError } from './errors.js';
 import { notifyFrameworkErrors } from './framework-errors.js';
 import { checkOrigin } from './origin-check.js';
@@ -27,6 +27,7 @@ import { presenceRoutes } from './routes/presence.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { twilioWebhookRoutes } from './routes/twilio-webhooks.js';
 import { sipRoutingRoutes } from './routes/sip-routing.js';
+import { sipCallRoutes } from './routes/sip-calls.js';
 import { isPostgresUrl, PostgresStore } from './store/postgres.js';
 import { createRestClient } from './twilio.js';
 import type twilio from 'twilio';
@@ -287,6 +288,11 @@ export const notifyBackend: FastifyPluginAsync<ServerOptions> = async (app, opti
   });
   // The SIP proxy's routing question: a GET with its own bearer token (server/routes/sip-routing.ts).
   await app.register(sipRoutingRoutes, ctx);
+  // Its call reports: form-encoded POSTs with the same token (server/routes/sip-calls.ts).
+  await app.register(async (proxyFacing) => {
+    await acceptProxyForms(proxyFacing);
+    await proxyFacing.register(sipCallRoutes, ctx);
+  });
 
   // The sweep of expired sessions: every instance runs it; the store makes concurrent sweeps safe.
   let sweepTimer: ReturnType<typeof setInterval> | undefined;

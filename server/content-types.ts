@@ -21,3 +21,15 @@ export async function acceptFormOnly(app: FastifyInstance): Promise<void> {
   app.removeAllContentTypeParsers();
   await app.register(formbody);
 }
+
+/**
+ * The SIP proxy's call reports: form-encoded, also under `text/plain`, which is all some PBX HTTP clients send
+ * with a body (Kamailio's http_client_query). Safe here: the routes authenticate with a bearer token, never a
+ * cookie, so a body type a cross-site form can send opens no CSRF path.
+ */
+export async function acceptProxyForms(app: FastifyInstance): Promise<void> {
+  await acceptFormOnly(app);
+  app.addContentTypeParser('text/plain', { parseAs: 'string', bodyLimit: 4096 }, (_request, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+  });
+}

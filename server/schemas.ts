@@ -20,6 +20,16 @@ export const sysIdParams = {
 /** A Twilio CallSid. */
 export const callSidSchema = { type: 'string', pattern: '^CA[0-9a-fA-F]{32}$' } as const;
 
+/**
+ * A call's id as a client knows it: a Twilio CallSid, or a SIP Call-ID (RFC 3261 `word`s, limited here to what
+ * a URL path segment carries unescaped, and `@`).
+ */
+export const callIdParams = {
+  type: 'object',
+  required: ['callSid'],
+  properties: { callSid: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._~!*+%@-]{0,199}$' } },
+} as const;
+
 /** `:callSid` route parameters. */
 export const callSidParams = {
   type: 'object',

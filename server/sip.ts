@@ -1,4 +1,5 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { NotifyError } from './errors.js';
 
 /**
  * A SIP vendor's account (our extension beside Twilio, issue 15): the proxy the browsers register to and the
@@ -61,4 +62,23 @@ export function sipDevice(account: SipAccount, user: string): Record<string, unk
  */
 export function sipRoutingToken(secret: string): string {
   return createHmac('sha256', secret).update('notify-sip-routing').digest('base64url');
+}
+
+/**
+ * Only the proxy may ask where calls go or report them: it proves it holds the shared secret with
+ * `Authorization: Bearer <sipRoutingToken(secret)>`. Anything else is 401 UNAUTHENTICATED, before any work.
+ */
+export function assertSipProxy(
+  account: SipAccount | undefined,
+  authorization: string | undefined,
+): SipAccount {
+  const sent = /^Bearer (.+)$/.exec(authorization ?? '')?.[1] ?? '';
+  const expected = account ? sipRoutingToken(account.secret) : '';
+  if (
+    !account ||
+    sent.length !== expected.length ||
+    !timingSafeEqual(Buffer.from(sent), Buffer.from(expected))
+  )
+    throw new NotifyError('UNAUTHENTICATED', 'Only the SIP proxy may ask for routes or report calls.');
+  return account;
 }

@@ -1,3 +1,5 @@
+import { callReportRoutes, quote } from './kamailio-call-reports.js';
+
 /**
  * Kamailio 5.6 configuration for the SIP test stack (issue 15), generated per run into its run directory and
  * never committed. What it does, as a PBX in front of browsers would:
@@ -26,9 +28,11 @@ export interface KamailioConfigOptions {
   /**
    * The backend's routing question (`GET <url>?to=&from=&callId=`, server/routes/sip-routing.ts) and the
    * bearer token it wants: a call to a user nobody registered (a Notify number) forks to the sessions it
-   * names. Absent: such calls get 404.
+   * names. Absent: such calls get 404. With it the proxy also reports every call to the backend's call routes
+   * (`callsUrl`, default: the routing URL's sibling `calls`; server/routes/sip-calls.ts): a session's INVITE
+   * (which the backend may refuse), the answer and the end (dialog module).
    */
-  routing?: { url: string; token: string };
+  routing?: { url: string; token: string; callsUrl?: string };
   /**
    * A binrpc control socket (`kamcmd -s unix:<path>`): the stack's fault control, which closes browsers'
    * WebSocket connections the way a network loss would (`ws.close`).
@@ -37,9 +41,6 @@ export interface KamailioConfigOptions {
   /** Module directory of the Debian package. */
   modulesDir?: string;
 }
-
-/** Kamailio's own string escaping for a double-quoted literal. */
-const quote = (value: string) => `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 
 export function kamailioConfig(o: KamailioConfigOptions): string {
   const originCheck = o.allowedOrigins.length
@@ -93,7 +94,7 @@ loadmodule "tls.so"
 loadmodule "xhttp.so"
 loadmodule "websocket.so"
 loadmodule "rtpengine.so"
-${o.routing ? 'loadmodule "http_client.so"\n' : ''}${o.ctlSocket ? 'loadmodule "ctl.so"\n' : ''}
+${o.routing ? 'loadmodule "http_client.so"\nloadmodule "dialog.so"\nloadmodule "htable.so"\n' : ''}${o.ctlSocket ? 'loadmodule "ctl.so"\n' : ''}
 modparam("tls", "config", ${quote(o.tlsConfigFile)})
 modparam("rr", "enable_double_rr", 2)
 modparam("rr", "append_fromtag", 1)
@@ -113,6 +114,10 @@ ${o.ctlSocket ? `modparam("ctl", "binrpc", ${quote(`unix:${o.ctlSocket}`)})\n` :
 modparam("http_client", "verify_peer", 0)
 modparam("http_client", "verify_host", 0)
 modparam("http_client", "connection_timeout", 2)
+# Which session each branch of a routed call rings, by the branch's contact (route[NOTIFY_NUMBER]).
+modparam("htable", "htable", "notify_legs=>size=8;autoexpire=7200;")
+# A call whose BYE never comes (a browser gone for good) still ends in the records.
+modparam("dialog", "default_timeout", 14400)
 `
       : ''
   }
@@ -160,7 +165,7 @@ request_route {
     exit;
   }
   route(AUTH);
-  if (is_method("INVITE|SUBSCRIBE|REFER")) record_route();
+${o.routing ? '  if (is_method("INVITE")) route(CALL_PLACED);\n' : ''}  if (is_method("INVITE|SUBSCRIBE|REFER")) record_route();
   if ($rU == $null) {
     sl_send_reply("484", "Address Incomplete");
     exit;
@@ -201,6 +206,7 @@ ${o.routing ? '  route(NOTIFY_NUMBER);\n' : ''}  t_newtran();
   exit;
 }
 ${o.routing ? notifyNumberRoute(o.routing) : ''}
+${o.routing ? callReportRoutes({ ...o.routing, callsUrl: o.routing.callsUrl ?? o.routing.url.replace(/\/route$/, '/calls') }) : ''}
 
 route[WITHINDLG] {
   if (!loose_route()) {
@@ -241,6 +247,7 @@ branch_route[MEDIA_OFFER] {
 # The answer goes back to whoever made the offer.
 onreply_route[MEDIA_ANSWER] {
   xlog("L_INFO", "REPLY $rs $rm from $si:$sp/$proto\n");
+${o.routing ? '  if (is_method("INVITE") && $rs >= 200 && $rs < 300) route(CALL_ANSWERED);\n' : ''}
   if ($proto == "ws" || $proto == "wss") {
     # A reply from a browser: its Contact is a *.invalid.
     add_contact_alias();
@@ -302,16 +309,17 @@ function notifyNumberRoute(routing: { url: string; token: string }): string {
     t_reply("480", "Nobody available");
     exit;
   }
-  # <Notify number>|<caller's user sys_id, for a call between colleagues>|<user to ring>|…
-  append_hf("X-Notify-Number: $(var(targets){s.select,0,|})\\r\\n");
+  # <Notify number>|<caller's user sys_id, for a call between colleagues>|<parent id>|<user to ring>|…
+  append_hf("X-Notify-Number: $(var(targets){s.select,0,|})\\r\\nX-Notify-Parent-Id: $(var(targets){s.select,2,|})\\r\\n");
   if ($(var(targets){s.select,1,|}) != "") {
     append_hf("X-Notify-Sys-Id: $(var(targets){s.select,1,|})\\r\\nX-Notify-From-Client: true\\r\\n");
   }
   $var(domain) = $rd;
-  $var(i) = 2;
-  $var(user) = $(var(targets){s.select,2,|});
-  while ($var(user) != "" && $var(i) < 12) {
-    if ($var(i) == 2) {
+  $var(i) = 3;
+  $var(user) = $(var(targets){s.select,3,|});
+  while ($var(user) != "" && $var(i) < 13) {
+    route(REMEMBER_LEG);
+    if ($var(i) == 3) {
       $ru = "sip:" + $var(user) + "@" + $var(domain);
     } else {
       append_branch("sip:$var(user)@$var(domain)");
@@ -319,7 +327,7 @@ function notifyNumberRoute(routing: { url: string; token: string }): string {
     $var(i) = $var(i) + 1;
     $var(user) = $(var(targets){s.select,$var(i),|});
   }
-  if ($var(i) == 2) {
+  if ($var(i) == 3) {
     t_newtran();
     t_reply("480", "Nobody available");
     exit;

@@ -6,7 +6,8 @@ import { isE164, isSysId } from '../ids.js';
 import { allowedCallerId } from '../caller-id.js';
 import { availableSessionsOfUser, dialClients, notBusy } from '../routing.js';
 import { callHistoryPage } from '../call-history.js';
-import { callSidParams, errorResponses, userSchema } from '../schemas.js';
+import { callIdParams, callSidParams, errorResponses, userSchema } from '../schemas.js';
+import { sipLegOfUser } from '../sip-call-records.js';
 import { ownCall, otherParty } from '../calls/parties.js';
 import {
   CALL_STATUSES,
@@ -44,6 +45,8 @@ const callHistoryEntrySchema = {
     colleague: { anyOf: [userSchema, { type: 'null' }] },
   },
 } as const;
+
+const TWILIO_CALL_SID = /^CA[0-9a-fA-F]{32}$/;
 
 interface ForwardBody {
   type: 'number' | 'userId';
@@ -100,7 +103,7 @@ export const callRoutes: FastifyPluginAsync<BackendContext> = async (app, ctx) =
     {
       preHandler: requireUser(ctx),
       schema: {
-        params: callSidParams,
+        params: callIdParams,
         response: {
           200: {
             type: 'object',
@@ -112,7 +115,13 @@ export const callRoutes: FastifyPluginAsync<BackendContext> = async (app, ctx) =
       },
     },
     async (request) => {
-      const call = await ctx.store.getCall(request.params.callSid);
+      const { callSid } = request.params;
+      // A SIP Call-ID names the caller's leg; a session it rang has its own leg of the call (its parent).
+      const call =
+        (TWILIO_CALL_SID.test(callSid)
+          ? undefined
+          : await sipLegOfUser(ctx, callSid, currentUser(request).sys_id)) ??
+        (await ctx.store.getCall(callSid));
       // Unknown yet (the client may ask before the first webhook), or no session of anyone: nothing to tell.
       if (!call?.session) return { parentId: null };
       const session = await ctx.store.getSession(call.session);

@@ -1,11 +1,11 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import type { BackendContext } from '../context.js';
 import { NotifyError } from '../errors.js';
 import { isE164 } from '../ids.js';
 import { availableSessionsOfUser, notBusy, sessionsToRing } from '../routing.js';
 import { errorResponses } from '../schemas.js';
-import { sipRoutingToken } from '../sip.js';
+import { assertSipProxy } from '../sip.js';
+import { recordSipCallRouted } from '../sip-call-records.js';
 import { Vendor } from '../store/store.js';
 
 /**
@@ -17,9 +17,10 @@ import { Vendor } from '../store/store.js';
  * colleague's available sessions. Only the proxy may ask: it proves it holds the shared secret with a token
  * derived from it.
  *
- * The answer is plain text for the proxy's script: `<Notify number>|<caller's user sys_id or empty>|<SIP user
- * to ring>|…`; the first two go to the browsers as X-Notify-Number and X-Notify-Sys-Id (Twilio's
- * `<Parameter>`s notifyNumber and sysId).
+ * The answer is plain text for the proxy's script: `<Notify number>|<caller's user sys_id or empty>|<parent
+ * id>|<SIP user to ring>|…`; the first three go to the browsers as X-Notify-Number, X-Notify-Sys-Id and
+ * X-Notify-Parent-Id (Twilio's `<Parameter>`s notifyNumber, sysId and parentId). Asking records the call
+ * (server/sip-call-records.ts): the caller's leg and one ringing leg per session named.
  */
 export const sipRoutingRoutes: FastifyPluginAsync<BackendContext> = async (app, ctx) => {
   app.get<{ Querystring: { to: string; from?: string; callId: string } }>(
@@ -52,20 +53,11 @@ export const sipRoutingRoutes: FastifyPluginAsync<BackendContext> = async (app, 
       },
     },
     async (request, reply) => {
-      const sip = ctx.sip;
-      const sent = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1] ?? '';
-      const expected = sip ? sipRoutingToken(sip.secret) : '';
-      if (
-        !sip ||
-        sent.length !== expected.length ||
-        !timingSafeEqual(Buffer.from(sent), Buffer.from(expected))
-      ) {
-        throw new NotifyError('UNAUTHENTICATED', 'Only the SIP proxy may ask for routes.');
-      }
+      assertSipProxy(ctx.sip, request.headers.authorization);
       reply.type('text/plain; charset=utf-8');
       const { to, from, callId } = request.query;
       if (!isE164(to)) {
-        // A colleague's user sys_id, called from one of our live sessions.
+        // A colleague's user sys_id, called from one of our live sessions (its INVITE report recorded the call).
         const caller = from ? await ctx.store.getSessionByIdentity(from) : undefined;
         if (!caller || caller.last_seen < ctx.liveSince())
           throw new NotifyError('NOT_FOUND', 'Not a live session.');
@@ -73,7 +65,17 @@ export const sipRoutingRoutes: FastifyPluginAsync<BackendContext> = async (app, 
           ctx,
           await availableSessionsOfUser(ctx.store, caller.user, to, ctx.liveSince()),
         );
-        return [caller.number, caller.user, ...callees.map((session) => session.identity)].join('|');
+        const parent = await recordSipCallRouted(
+          ctx,
+          { callId, caller: from ?? '', callerSession: caller },
+          callees,
+        );
+        return [
+          caller.number,
+          caller.user,
+          parent.sys_id,
+          ...callees.map((session) => session.identity),
+        ].join('|');
       }
       const number = await ctx.store.getNumber(to);
       if (!number || number.vendor !== Vendor.SIP)
@@ -82,7 +84,12 @@ export const sipRoutingRoutes: FastifyPluginAsync<BackendContext> = async (app, 
         ctx,
         await sessionsToRing(ctx.store, number.number, callId, ctx.liveSince()),
       );
-      return [number.number, '', ...sessions.map((session) => session.identity)].join('|');
+      const parent = await recordSipCallRouted(
+        ctx,
+        { callId, caller: from ?? '', number: number.number },
+        sessions,
+      );
+      return [number.number, '', parent.sys_id, ...sessions.map((session) => session.identity)].join('|');
     },
   );
 };

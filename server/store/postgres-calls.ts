@@ -4,6 +4,7 @@ import {
   LIVE_CALL_STATUSES,
   mergeCall,
   reportedDuration,
+  type CallFilter,
   type CallRecord,
   type CallReport,
   type CallCursor,
@@ -128,13 +129,16 @@ export async function getCall(db: Queryable, callSid: string): Promise<CallRecor
   return rows[0] && toCall(rows[0]);
 }
 
-export async function listCalls(db: Queryable, filter: { session?: string }): Promise<CallRecord[]> {
-  const { rows } = filter.session
-    ? await db.query<CallRow>(
-        `SELECT ${CALL_COLUMNS} FROM notify_call WHERE session = $1 ORDER BY created_at, seq`,
-        [filter.session],
-      )
-    : await db.query<CallRow>(`SELECT ${CALL_COLUMNS} FROM notify_call ORDER BY created_at, seq`);
+export async function listCalls(db: Queryable, filter: CallFilter): Promise<CallRecord[]> {
+  // Only the filters given; each is an indexed column (notify_call_session, notify_call_parent).
+  const where: string[] = [];
+  const values: string[] = [];
+  if (filter.session) where.push(`session = $${values.push(filter.session)}`);
+  if (filter.parent) where.push(`parent_call_sid = $${values.push(filter.parent)}`);
+  const { rows } = await db.query<CallRow>(
+    `SELECT ${CALL_COLUMNS} FROM notify_call ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, seq`,
+    values,
+  );
   return rows.map(toCall);
 }
 

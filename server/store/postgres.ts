@@ -4,6 +4,7 @@ import {
   pageSize,
   type CallCursor,
   type CallHistoryRow,
+  type CallFilter,
   type CallRecord,
   type CallReport,
   type CallUpsertResult,
@@ -362,7 +363,7 @@ export class PostgresStore implements NotifyStore {
     return calls.getCall(this.#pool, callSid);
   }
 
-  async listCalls(filter: { session?: string } = {}): Promise<CallRecord[]> {
+  async listCalls(filter: CallFilter = {}): Promise<CallRecord[]> {
     return calls.listCalls(this.#pool, filter);
   }
 

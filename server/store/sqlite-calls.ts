@@ -4,6 +4,7 @@ import {
   LIVE_CALL_STATUSES,
   mergeCall,
   reportedDuration,
+  type CallFilter,
   type CallRecord,
   type CallReport,
   type CallCursor,
@@ -83,13 +84,17 @@ export function upsertCall(db: Database.Database, report: CallReport): CallUpser
   })();
 }
 
-export function listCalls(db: Database.Database, filter: { session?: string } = {}): CallRecord[] {
-  if (filter.session) {
-    return db
-      .prepare('SELECT * FROM notify_call WHERE session = ? ORDER BY created_at, rowid')
-      .all(filter.session) as CallRecord[];
-  }
-  return db.prepare('SELECT * FROM notify_call ORDER BY created_at, rowid').all() as CallRecord[];
+export function listCalls(db: Database.Database, filter: CallFilter = {}): CallRecord[] {
+  // Only the filters given; each is an indexed column (notify_call_session, notify_call_parent).
+  const where = [
+    ...(filter.session ? ['session = @session'] : []),
+    ...(filter.parent ? ['parent_call_sid = @parent'] : []),
+  ];
+  return db
+    .prepare(
+      `SELECT * FROM notify_call ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, rowid`,
+    )
+    .all({ session: filter.session, parent: filter.parent }) as CallRecord[];
 }
 
 export function setCallConference(db: Database.Database, callSid: string, conference: string): void {

@@ -5,6 +5,7 @@ import {
   pageSize,
   type CallCursor,
   type CallHistoryRow,
+  type CallFilter,
   type CallRecord,
   type CallReport,
   type CallUpsertResult,
@@ -278,7 +279,7 @@ export class SqliteStore implements NotifyStore {
     return calls.getCall(this.#db, callSid);
   }
 
-  async listCalls(filter: { session?: string } = {}): Promise<CallRecord[]> {
+  async listCalls(filter: CallFilter = {}): Promise<CallRecord[]> {
     return calls.listCalls(this.#db, filter);
   }
 

@@ -131,6 +131,12 @@ export interface CallHistoryRow {
   children: CallRecord[];
 }
 
+/** Which legs `listCalls` reads. */
+export interface CallFilter {
+  session?: string;
+  parent?: string;
+}
+
 /** What a webhook or status callback knows about one call leg. */
 export interface CallReport {
   call_sid: string;
@@ -362,7 +368,11 @@ export interface NotifyStore {
    */
   upsertCall(report: CallReport): Promise<CallUpsertResult>;
   getCall(callSid: string): Promise<CallRecord | undefined>;
-  listCalls(filter?: { session?: string }): Promise<CallRecord[]>;
+  /**
+   * Legs oldest first: all of them, one session's, or the children of one leg (`parent`: its call_sid, e.g. the
+   * branches a SIP call forked to, server/sip-call-records.ts). Both filters given: legs matching both.
+   */
+  listCalls(filter?: CallFilter): Promise<CallRecord[]>;
   /** Records the conference a leg belongs to (`notify_call.conference`); no row, nothing happens. */
   setCallConference(callSid: string, conference: string): Promise<void>;
   /** The legs recorded in a conference, oldest first. */

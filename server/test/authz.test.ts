@@ -479,9 +479,10 @@ for (const backend of ['sqlite', 'postgres'] as const) {
         code: 'VALIDATION_FAILED',
       },
       {
-        name: 'malformed CallSid',
+        // Neither a Twilio CallSid nor a SIP Call-ID (`CA123` is a valid Call-ID: SIP calls are asked about too).
+        name: 'malformed call id',
         method: 'GET',
-        url: () => '/calls/CA123/parent',
+        url: () => '/calls/%3Cscript%3E/parent',
         headers: asAlice,
         status: 400,
         code: 'VALIDATION_FAILED',
@@ -608,6 +609,52 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       // A Twilio number is none of the proxy's business.
       const twilioNumber = await app.inject({ url: `/sip/route?${query}`, headers: proxy });
       assert.equal(twilioNumber.statusCode, 404);
+      assert.deepEqual(await rows(), before);
+    });
+
+    it("refuses the SIP proxy's call reports without the proxy's token, and calls a session may not place, changing nothing", async () => {
+      const before = await rows();
+      const aliceIdentity = (await app.notifyStore.getSession(aliceSession))!.identity;
+      const post = (path: string, payload: string, headers: Record<string, string>) =>
+        app.inject({
+          method: 'POST',
+          url: `/sip/calls${path}`,
+          headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+          payload,
+        });
+      const reports: Array<[string, string]> = [
+        ['', `callId=sip-1&from=${aliceIdentity}&to=%2B15551234567`],
+        ['/answered', `callId=${aliceCall}`],
+        ['/ended', `callId=${aliceCall}&code=200&duration=5`],
+      ];
+      for (const [path, payload] of reports) {
+        for (const authorization of [
+          undefined,
+          `Bearer ${aliceToken}`, // a user may not report calls, not even their own
+          `Bearer ${SIP.secret}`,
+          `Bearer ${sipRoutingToken('another secret of at least 32 characters')}`,
+          sipRoutingToken(SIP.secret),
+        ]) {
+          const res = await post(path, payload, authorization ? { authorization } : {});
+          assert.equal(res.statusCode, 401, `${path} ${authorization}: ${res.body}`);
+          assert.equal(res.json().error.code, 'UNAUTHENTICATED');
+        }
+      }
+      const proxy = { authorization: `Bearer ${sipRoutingToken(SIP.secret)}` };
+      // Alice's session is on a Twilio number: the proxy may not place SIP calls for it.
+      const twilioSession = await post('', reports[0]![1], proxy);
+      assert.equal(twilioSession.statusCode, 403);
+      assert.equal(twilioSession.json().error.code, 'CALLER_ID_NOT_ALLOWED');
+      // Not a call the SIP proxy knows of, and out of range.
+      assert.equal((await post('/ended', 'callId=sip-unknown&code=200', proxy)).statusCode, 404);
+      const badCode = await post('/ended', `callId=${aliceCall}&code=1200`, proxy);
+      assert.equal(badCode.json().error.code, 'VALIDATION_FAILED');
+      // JSON is not what a PBX posts.
+      const json = await post('/answered', JSON.stringify({ callId: aliceCall }), {
+        ...proxy,
+        'content-type': 'application/json',
+      });
+      assert.equal(json.statusCode, 415);
       assert.deepEqual(await rows(), before);
     });
 

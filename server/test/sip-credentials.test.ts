@@ -122,8 +122,9 @@ describe('SIP vendor credentials (issue 15)', () => {
     const res = await route(SIP_NUMBER);
     assert.equal(res.statusCode, 200);
     assert.match(res.headers['content-type'] as string, /^text\/plain/);
-    const [number, callerUser, ...targets] = res.body.split('|');
+    const [number, callerUser, parentId, ...targets] = res.body.split('|');
     assert.deepEqual([number, callerUser], [SIP_NUMBER, '']);
+    assert.match(parentId ?? '', /^[0-9a-f]{32}$/);
     // One session per user (the newest), so carol and dave both ring, alongside the earlier tests' users.
     assert.ok(targets.includes(carolSession.session.identity));
     assert.ok(targets.includes(daveSession.session.identity));
@@ -139,6 +140,26 @@ describe('SIP vendor credentials (issue 15)', () => {
     assert.equal((await route(DEMO_NUMBER)).statusCode, 404);
 
     // A session calling a colleague's user sys_id: that colleague's available sessions, the caller named.
+    // Asking recorded c1 as ringing carol and dave (busy meanwhile): the caller gives up.
+    const ended = await app.inject({
+      method: 'POST',
+      url: '/sip/calls/ended',
+      headers: { ...proxy, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'callId=c1&code=487',
+    });
+    assert.equal(ended.statusCode, 204, ended.body);
+    // The caller's INVITE report records its call first (server/routes/sip-calls.ts).
+    const placed = await app.inject({
+      method: 'POST',
+      url: '/sip/calls',
+      headers: { ...proxy, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({
+        callId: 'c2',
+        from: daveSession.session.identity,
+        to: carol.user.sys_id,
+      }).toString(),
+    });
+    assert.equal(placed.statusCode, 204, placed.body);
     const colleague = (from: string) =>
       app.inject({
         url: `/sip/route?to=${carol.user.sys_id}&from=${encodeURIComponent(from)}&callId=c2`,
@@ -146,7 +167,11 @@ describe('SIP vendor credentials (issue 15)', () => {
       });
     const fromDave = await colleague(daveSession.session.identity);
     assert.equal(fromDave.statusCode, 200);
-    assert.equal(fromDave.body, [SIP_NUMBER, dave.user.sys_id, carolSession.session.identity].join('|'));
+    const parent = await app.notifyStore.getCall('c2');
+    assert.equal(
+      fromDave.body,
+      [SIP_NUMBER, dave.user.sys_id, parent?.sys_id, carolSession.session.identity].join('|'),
+    );
     // Not from one of our sessions: nothing to route.
     assert.equal((await colleague('s_0000')).statusCode, 404);
   });

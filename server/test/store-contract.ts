@@ -162,6 +162,55 @@ export function describeStoreContract(
       assert.equal((await store.listCalls()).length, 2);
     });
 
+    it("keeps SIP calls as legs keyed by Call-ID and '<Call-ID>>target', and lists a leg's children", async () => {
+      // A SIP call forked to two sessions (server/sip-call-records.ts): the caller's leg, one leg per branch.
+      const { session: one } = await userWithSession();
+      const { session: two } = await userWithSession();
+      const callId = 'a84b4c76e66710@pc33.example.com';
+      const parent = await store.upsertCall({
+        call_sid: callId,
+        direction: 'inbound',
+        from: '+15551230000',
+        to: '+15005550006',
+        status: 'ringing',
+      });
+      for (const session of [one, two]) {
+        await store.upsertCall({
+          call_sid: `${callId}>${session.identity}`,
+          parent_call_sid: callId,
+          session: session.sys_id,
+          direction: 'inbound',
+          from: '+15551230000',
+          to: `client:${session.identity}`,
+          status: 'ringing',
+        });
+      }
+      // Another call's leg is no child of this one.
+      await store.upsertCall({
+        call_sid: 'other>x',
+        parent_call_sid: 'other',
+        session: one.sys_id,
+        direction: 'inbound',
+        from: '+15551230000',
+        to: 'client:x',
+        status: 'ringing',
+      });
+      const children = await store.listCalls({ parent: callId });
+      assert.deepEqual(
+        children.map((c) => [c.call_sid, c.parent_sys_id, c.session]),
+        [
+          [`${callId}>${one.identity}`, parent.call.sys_id, one.sys_id],
+          [`${callId}>${two.identity}`, parent.call.sys_id, two.sys_id],
+        ],
+      );
+      assert.deepEqual(
+        (await store.listCalls({ parent: callId, session: two.sys_id })).map((c) => c.call_sid),
+        [`${callId}>${two.identity}`],
+      );
+      assert.deepEqual(await store.listCalls({ parent: 'nobody' }), []);
+      assert.equal((await store.getCall(callId))?.sys_id, parent.call.sys_id);
+    });
+
     it('records a call duration from terminal reports only, idempotently, and never clears it', async () => {
       const base = { direction: 'outbound', from: '+15005550006', to: '+15551234567' } as const;
       // Unknown until a terminal report tells it; a non-terminal report's duration is ignored.

@@ -94,6 +94,16 @@ describe('<notify-phone> on a SIP number, through its UI', function () {
     part(el, 'hangup-button')!.click();
     await waitUntil(() => el.getAttribute('status') === 'closed', 'the call never closed', TIMEOUT);
     expect(el.hasAttribute('online')).to.equal(true);
+    // The desk's recent calls list it, from what the proxy reported to the backend (server/routes/sip-calls.ts).
+    const entry = () =>
+      part(el, 'history')
+        ?.shadowRoot?.querySelector('[part="history-entry"]')
+        ?.textContent?.replace(/\s+/g, ' ') ?? '';
+    await waitUntil(
+      () => entry().includes(number!) && entry().includes('Outgoing, Answered'),
+      'the recent calls never listed the SIP call as answered',
+      TIMEOUT,
+    );
     el.remove();
   });
 

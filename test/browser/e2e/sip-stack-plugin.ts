@@ -1,10 +1,13 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createLocalCertificate } from '../../../emulator/cert.js';
 import { freePort } from '../../../scripts/sip/ports.js';
 import { startSipStack, sipStackInstalled, type SipStack } from '../../../scripts/sip/sip-stack.js';
 import { SIP_NUMBER, startStack, type Stack } from '../../../scripts/stack.js';
 
 /** The virtual SIP phones' numbers: plain-SIP endpoints standing for the PSTN (baresip). */
-export const SIP_PHONES = ['+15551240001', '+15551240002'] as const;
+export const SIP_PHONES = ['+15551240001', '+15551240002', '+15551240003'] as const;
 
 /** What a SIP test page learns from `/__stack.js?sip`. */
 export interface SipStackInfo {
@@ -57,13 +60,18 @@ export async function startSipWebStack(corsOrigins: string[]): Promise<SipWebSta
   let web: Stack;
   let shortTokens: Stack;
   let wrongSecret: Stack;
+  // The proxy reports every call to one backend (server/routes/sip-calls.ts), which must know the sessions of
+  // both backends it serves: one deployment, one database, two token lifetimes.
+  const dataDir = mkdtempSync(join(tmpdir(), 'notify-sip-db-'));
+  const database = join(dataDir, 'notify.db');
   try {
-    web = await startStack({ corsOrigins, https, sip: sip.account, port });
-    shortTokens = await startStack({ corsOrigins, https, sip: sip.account, tokenTtlSeconds: 5 });
+    web = await startStack({ corsOrigins, https, sip: sip.account, port, database });
+    shortTokens = await startStack({ corsOrigins, https, sip: sip.account, tokenTtlSeconds: 5, database });
     const wrong = { ...sip.account, secret: `not-${sip.account.secret}` };
     wrongSecret = await startStack({ corsOrigins, https, sip: wrong });
   } catch (error) {
     await sip.close();
+    rmSync(dataDir, { recursive: true, force: true });
     throw error;
   }
   return {
@@ -83,6 +91,7 @@ export async function startSipWebStack(corsOrigins: string[]): Promise<SipWebSta
     close: async () => {
       await Promise.all([web.close(), shortTokens.close(), wrongSecret.close()]);
       await sip.close();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
