@@ -6,6 +6,7 @@ import type { TypedEmitter } from '../../client/emitter.js';
 import type { NotifyError, NotifyErrorCode } from '../../client/errors.js';
 import type { CallEnd, CallEndOutcome } from '../../client/notify-call.js';
 import type { CallHandle, RegisterOptions, VendorDriver, VendorDriverEvents } from '../driver.js';
+import { CallRecovery } from './call-recovery.js';
 import { parseSipToken, readSipDevice, type SipCredentials, type SipDeviceConfig } from './credentials.js';
 
 const REGISTER_TIMEOUT_MS = 20_000;
@@ -38,6 +39,10 @@ interface SipCall {
   dtmfTimer?: ReturnType<typeof setTimeout>;
   /** Plays the far end (JsSIP leaves that to the page; the Twilio SDK does it itself). */
   audio?: HTMLAudioElement;
+  /** Its signaling is being recovered after a lost WebSocket (call-recovery.ts). */
+  recovering?: boolean;
+  /** This client hung it up (an end while recovering that it did not ask for is CALL_LOST). */
+  hungUpHere?: boolean;
 }
 
 /**
@@ -90,6 +95,7 @@ export class SipDriver implements VendorDriver {
       connection_recovery_max_interval: 10,
     });
     this.#ua = ua;
+    this.#recoverCalls(ua);
     ua.on('registered', () => this.events.emit('registered'));
     ua.on('unregistered', () => this.events.emit('unregistered'));
     ua.on('registrationFailed', (event: { cause?: string }) => {
@@ -127,6 +133,15 @@ export class SipDriver implements VendorDriver {
       return this.#error(expired ? 'TOKEN_EXPIRED' : 'TOKEN_INVALID', `SIP registration refused: ${cause}.`);
     }
     return this.#error('VENDOR_ERROR', `SIP registration failed: ${cause ?? 'unknown cause'}.`);
+  }
+
+  /** Calls survive a lost WebSocket: RECONNECTING until their dialog is refreshed over the new one. */
+  #recoverCalls(ua: UA): void {
+    new CallRecovery<SipCall>(ua, {
+      calls: () => this.#calls,
+      changed: (call, recovering) =>
+        this.events.emit('callStatus', recovering ? Status.RECONNECTING : Status.OPEN, call),
+    });
   }
 
   async unregister(): Promise<void> {
@@ -186,6 +201,7 @@ export class SipDriver implements VendorDriver {
 
   hangup(handle: CallHandle): void {
     const call = this.#live(handle);
+    if (call) call.hungUpHere = true;
     if (call && !call.session.isEnded()) call.session.terminate();
   }
 
@@ -297,12 +313,17 @@ export class SipDriver implements VendorDriver {
       this.events.emit('callAccepted', call);
       this.events.emit('callStatus', Status.OPEN, call);
     });
-    session.on('ended', (event: { originator: string }) =>
+    session.on('ended', (event: { originator: string; cause?: string }) => {
+      // Lost while recovering: the far end had ended it meanwhile (481), or the dialog could not be refreshed.
+      if (call.recovering && !call.hungUpHere && current()) {
+        const message = `The SIP call could not be recovered: ${event.cause ?? 'unknown cause'}.`;
+        this.events.emit('callError', this.#error('CALL_LOST', message), call);
+      }
       this.#end(call, 'callDisconnected', {
         outcome: 'completed',
         endedBy: event.originator === 'local' ? 'local' : 'remote',
-      }),
-    );
+      });
+    });
     session.on('failed', (event: { originator: string; cause?: string }) => {
       if (incoming) {
         this.#end(

@@ -5,6 +5,8 @@ import { SIP_NUMBER, startStack, type Stack } from '../../../scripts/stack.js';
 
 /** The virtual SIP phones' numbers: plain-SIP endpoints standing for the PSTN (baresip). */
 export const SIP_PHONES = ['+15551240001', '+15551240002'] as const;
+/** A phone only the behaviour suite's fault cases call (behaviour/faults.test.ts): slot 2 of `phones`. */
+export const SIP_FAULTS_PHONE = '+15551240009';
 
 /** What a SIP test page learns from `/__stack.js?sip`. */
 export interface SipStackInfo {
@@ -49,7 +51,7 @@ export async function startSipWebStack(corsOrigins: string[]): Promise<SipWebSta
   // The backend's port is chosen first: the proxy's configuration names its routing URL.
   const port = await freePort();
   const sip = await startSipStack({
-    phones: [...SIP_PHONES],
+    phones: [...SIP_PHONES, SIP_FAULTS_PHONE],
     tls: https,
     allowedOrigins: corsOrigins,
     routeUrl: `https://127.0.0.1:${port}/api/sip/route`,
@@ -77,7 +79,7 @@ export async function startSipWebStack(corsOrigins: string[]): Promise<SipWebSta
       origin: web.origin,
       backendUrl: web.backendUrl,
       sipNumber: SIP_NUMBER,
-      phones: SIP_PHONES,
+      phones: [...SIP_PHONES, SIP_FAULTS_PHONE],
       domain: sip.account.domain,
     }),
     close: async () => {
@@ -94,7 +96,8 @@ export type SipCommandPayload = { phone?: string; target?: string; callId?: stri
  * The SIP test commands: `sip-dial` {phone, target} makes a virtual phone call a SIP user, `sip-hangup`
  * {phone} hangs it up, `sip-dtmf` {callId} → the digits rtpengine saw on that call (either direction), in
  * order, `sip-phone-events` {phone} → the phone's ctrl_tcp event types, `sip-logs` → the programs' last logs,
- * `sip-drop-websockets` → the proxy closes every browser's WebSocket (the number closed).
+ * `sip-drop-websockets` → the proxy closes every browser's WebSocket (the number closed),
+ * `sip-packets-to-phone` {callId} → the RTP packets the relay forwarded from the page to the phone on that call.
  */
 export async function sipCommand(
   stack: SipWebStack | undefined,
@@ -127,6 +130,8 @@ export async function sipCommand(
       return sip.logs();
     case 'sip-drop-websockets':
       return sip.dropWebSockets();
+    case 'sip-packets-to-phone':
+      return sip.packetsToPhone(callId);
     default:
       throw new Error(`unknown SIP command ${command}`);
   }
