@@ -30,6 +30,7 @@ import {
 } from './browser.js';
 import { runPresence, type PresenceResult } from './presence.js';
 import { routingTable, runRouting, type RoutingResult } from './routing.js';
+import { sipReport } from './sip.js';
 import { fmt, log, machine, mspread, ratio, summarize, table } from './lib.js';
 
 const quick = process.env.BENCH_QUICK === '1';
@@ -116,6 +117,7 @@ function browserOptions(): BrowserOptions {
         cycles: 20,
         holdRuns: 2,
         transferCycles: 5,
+        sip: { rounds: 3, warmup: 1 },
       }
     : {
         pairs: 40,
@@ -127,6 +129,7 @@ function browserOptions(): BrowserOptions {
         cycles: 200,
         holdRuns: 12,
         transferCycles: 100,
+        sip: { rounds: 20, warmup: 2 },
       };
 }
 
@@ -147,6 +150,7 @@ async function measureOnly(scenarios: Set<BrowserScenario>): Promise<Results> {
   if (scenarios.has('memory')) browser.callMemory = fresh.callMemory;
   if (scenarios.has('floor')) browser.floor = fresh.floor;
   if (scenarios.has('element')) browser.element = fresh.element;
+  if (scenarios.has('sip')) browser.sip = fresh.sip;
   const seconds = (performance.now() - started) / 1000;
   log(`done in ${seconds.toFixed(0)} s`);
   const partial = [
@@ -505,6 +509,8 @@ if (mem.heapBefore) {
       'completed), so two calls and three SDK legs; three warm-up rounds before the first reading.\n',
   );
 }
+
+out.push(...sipReport(browser.sip, measuredApart('sip')));
 
 out.push('\n## The floor: two RTCPeerConnections on loopback in the same page\n');
 const fc = summarize(floor.map((f) => f.connected));
