@@ -54,6 +54,8 @@ export interface SipStack {
    * a lost connection would end it; resolves to how many it closed.
    */
   dropWebSockets(): Promise<number>;
+  /** While `refused`, the proxy refuses every new browser WebSocket (an outage that lasts); open ones stay. */
+  refuseWebSockets(refused: boolean): Promise<void>;
   /** RTP packets the media relay received from the browser on call `callId` and forwarded to the phone. */
   packetsToPhone(callId: string): Promise<number>;
   close(): Promise<void>;
@@ -227,6 +229,16 @@ export async function startSipStack(options: SipStackOptions): Promise<SipStack>
         const ids = [...rpc('ws.dump').matchAll(/^\s*(\d+): wss?:/gm)].map((match) => match[1]!);
         for (const id of ids) rpc('ws.close', id);
         return ids.length;
+      },
+      refuseWebSockets: async (refused) => {
+        execFileSync('kamcmd', [
+          '-s',
+          `unix:${join(dir, 'kamailio.ctl')}`,
+          'pv.shvSet',
+          'refuse_ws',
+          'int',
+          refused ? '1' : '0',
+        ]);
       },
       packetsToPhone: (callId) => packetsFromBrowser(ngPort, callId),
       close,

@@ -4,7 +4,7 @@
  * does on Twilio: audio flows both ways again, the far end's hang-up still reaches the page, and the page is
  * told the recovery by NOTIFY_EVENTS.RECONNECT (the registration and the call), with no ERROR.
  */
-import { expect } from '@open-wc/testing';
+import { expect, waitUntil } from '@open-wc/testing';
 import { inboundPacketsOf, recordEvents } from '../helpers.js';
 import { VENDORS, reportFailures, until } from './vendors.js';
 import { STD_EVENTS, callPhone, count, errorCodes, newAgent } from './agents.js';
@@ -91,6 +91,48 @@ for (const vendor of VENDORS) {
         .map((e) => e.args[1]);
       expect(callIds).to.deep.equal([call.callId, call.callId]);
       expect(errorCodes(agent)).to.deep.equal([]);
+      await vendor.destroy([agent.client]);
+    });
+
+    it('the phone hangs up during a signaling outage: CALL_LOST, the call ends on the page, ONLINE after it', async () => {
+      const agent = await newAgent(vendor);
+      const log = recordEvents(agent.client, { ...STD_EVENTS, RECONNECT: NOTIFY_EVENTS.RECONNECT });
+      const call = await callPhone(vendor, agent, PHONE_SLOT);
+      const identity = agent.client.getSession()!.identity as string;
+      const endOutage = await vendor.signalingOutage(identity, call.callId);
+      try {
+        await until(
+          () => storyOf(log).includes('reconnect:reconnecting:call'),
+          'the call never reconnecting',
+        );
+        // The far end hangs up while the page cannot be reached: its BYE has nowhere to go.
+        await call.far.hangup();
+        await until(() => call.far.ended(), 'the phone never ended the call');
+      } finally {
+        await endOutage();
+      }
+      // The page learns it at the latest once its signaling is back (SIP: the dialog's refresh is refused,
+      // 481; Twilio: the backend heard the call end): CALL_LOST, then the end.
+      await until(
+        () => count(agent.log, STD_EVENTS.CALL_DISCONNECT) === 1,
+        'the dead call stayed on the page',
+      );
+      expect(agent.client.getStatus()).to.equal(Status.CLOSED);
+      await waitUntil(() => agent.client.getDeviceState() === 'online', 'never ONLINE again', {
+        timeout: 30000,
+        interval: 50,
+      });
+      const told = storyOf(log);
+      const fromLoss = told.slice(told.indexOf(STD_EVENTS.CALL_START) + 1);
+      // SIGNALING_LOST too when the reconnect backoff outlasts the grace (docs/decisions.md §21).
+      expect(fromLoss.filter((e) => e.startsWith('error:') && e !== 'error:SIGNALING_LOST')).to.deep.equal([
+        'error:CALL_LOST',
+      ]);
+      expect(fromLoss.indexOf('reconnect:reconnecting:call')).to.be.lessThan(
+        fromLoss.indexOf('error:CALL_LOST'),
+      );
+      expect(fromLoss.indexOf('error:CALL_LOST')).to.equal(fromLoss.indexOf(STD_EVENTS.CALL_DISCONNECT) - 1);
+      expect(fromLoss).to.not.include('reconnect:reconnected:call');
       await vendor.destroy([agent.client]);
     });
   });

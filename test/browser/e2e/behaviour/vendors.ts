@@ -56,6 +56,11 @@ export interface VendorAdapter {
    * browser's WebSocket (SIP, Kamailio's `ws.close`). The vendor's client is left to recover by itself.
    */
   loseSignaling(callId: string): Promise<void>;
+  /**
+   * An outage that lasts: the page's signaling is lost as by loseSignaling() and every reconnect of `identity`
+   * (the client's session identity) is refused until the returned function ends the outage.
+   */
+  signalingOutage(identity: string, callId: string): Promise<() => Promise<void>>;
   /** The phone `from` calls `to` (a Notify number: the backend routes it). */
   dialIn(from: string, to: string): Promise<void>;
   /** Digits valid as DTMF that the vendor cannot send (INVALID_DTMF), besides the never-valid ones. */
@@ -111,6 +116,22 @@ export const twilio: VendorAdapter = {
       body: JSON.stringify({ callSid: callId }),
     });
     if (!response.ok) throw new Error(`signaling drop failed: ${response.status} ${await response.text()}`);
+  },
+  async signalingOutage(identity, callId) {
+    const post = (path: string, body: object) =>
+      fetch(`${twilioStack.origin}/emulator/faults/signaling/${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    // Longer than any case: the case ends it.
+    const refused = await post('refuse', { identity, durationMs: 60_000 });
+    if (refused.status !== 201) throw new Error(`signaling refuse failed: ${refused.status}`);
+    const { id } = (await refused.json()) as { id: string };
+    await this.loseSignaling(callId);
+    return async () => {
+      await fetch(`${twilioStack.origin}/emulator/faults/${id}`, { method: 'DELETE' });
+    };
   },
   async dialIn(from, to) {
     const response = await fetch(`${twilioStack.origin}/emulator/phones/${encodeURIComponent(from)}/dial`, {
@@ -179,6 +200,12 @@ export const sip: VendorAdapter = {
     // The test runner runs one file at a time: the page's are the only browser WebSockets the proxy holds.
     const closed = await command<number>('sip-drop-websockets');
     if (closed < 1) throw new Error('the proxy had no browser WebSocket to close');
+  },
+  async signalingOutage(_identity, callId) {
+    // The page's are the only browser WebSockets (one file at a time): refusing all refuses its own.
+    await command('sip-refuse-websockets', { refused: true });
+    await this.loseSignaling(callId);
+    return async () => void (await command('sip-refuse-websockets', { refused: false }));
   },
   async dialIn(from, to) {
     await command('sip-dial', { phone: from, target: to });
