@@ -35,6 +35,8 @@ const REFRESH_ATTEMPTS = 20;
  */
 export class CallRecovery<Call extends RecoverableCall> {
   readonly #hooks: CallRecoveryHooks<Call>;
+  /** Calls hung up while their signaling was lost: their BYE goes out once it is back. */
+  readonly #byeOnceBack = new Set<RTCSession>();
 
   constructor(ua: UA, hooks: CallRecoveryHooks<Call>) {
     this.#hooks = hooks;
@@ -53,7 +55,19 @@ export class CallRecovery<Call extends RecoverableCall> {
   }
 
   #refreshAll(): void {
+    for (const session of this.#byeOnceBack) if (!session.isEnded()) session.terminate();
+    this.#byeOnceBack.clear();
     for (const call of this.#hooks.calls()) if (call.recovering) this.#refresh(call, REFRESH_ATTEMPTS);
+  }
+
+  /**
+   * The page hung up a call whose signaling is lost: a BYE now would die with the old connection and leave the
+   * far end talking to nobody, so it goes out through the new one, along the dialog's route set (the far end's
+   * stale target does not matter for a request from the browser). The driver ends the call on the page at once.
+   */
+  hangUpOnceBack(call: Call): void {
+    call.recovering = false;
+    this.#byeOnceBack.add(call.session);
   }
 
   /**

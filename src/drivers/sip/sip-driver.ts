@@ -61,6 +61,7 @@ export class SipDriver implements VendorDriver {
   #credentials: SipCredentials | null = null;
   readonly #calls = new Set<SipCall>();
   #destroyed = false;
+  #recovery: CallRecovery<SipCall> | null = null;
   /** While register() waits, its rejection reports registration failures (no duplicate `error` event). */
   #registering = false;
 
@@ -137,7 +138,7 @@ export class SipDriver implements VendorDriver {
 
   /** Calls survive a lost WebSocket: RECONNECTING until their dialog is refreshed over the new one. */
   #recoverCalls(ua: UA): void {
-    new CallRecovery<SipCall>(ua, {
+    this.#recovery = new CallRecovery<SipCall>(ua, {
       calls: () => this.#calls,
       changed: (call, recovering) =>
         this.events.emit('callStatus', recovering ? Status.RECONNECTING : Status.OPEN, call),
@@ -201,8 +202,14 @@ export class SipDriver implements VendorDriver {
 
   hangup(handle: CallHandle): void {
     const call = this.#live(handle);
-    if (call) call.hungUpHere = true;
-    if (call && !call.session.isEnded()) call.session.terminate();
+    if (!call) return;
+    call.hungUpHere = true;
+    if (call.recovering && this.#recovery) {
+      this.#recovery.hangUpOnceBack(call);
+      this.#end(call, 'callDisconnected', { outcome: 'completed', endedBy: 'local' });
+      return;
+    }
+    if (!call.session.isEnded()) call.session.terminate();
   }
 
   /** RFC 4733 events on the media path (not SIP INFO); `w` pauses 500 ms between runs of digits. */

@@ -2,7 +2,9 @@
  * Behaviour suite (issue 15), faults, run unchanged for every vendor (behaviour/vendors.ts): the page's
  * signaling connection is lost mid-call through the stack's own fault control, and the call survives as it
  * does on Twilio: audio flows both ways again, the far end's hang-up still reaches the page, and the page is
- * told the recovery by NOTIFY_EVENTS.RECONNECT (the registration and the call), with no ERROR.
+ * told the recovery by NOTIFY_EVENTS.RECONNECT (the registration and the call), with no ERROR. During an outage
+ * that lasts (reconnects refused), a hang-up on either side still ends the call on both: the phone's as
+ * CALL_LOST on the page, the page's at the phone once signaling is back.
  */
 import { expect, waitUntil } from '@open-wc/testing';
 import { inboundPacketsOf, recordEvents } from '../helpers.js';
@@ -132,6 +134,42 @@ for (const vendor of VENDORS) {
         fromLoss.indexOf('error:CALL_LOST'),
       );
       expect(fromLoss.indexOf('error:CALL_LOST')).to.equal(fromLoss.indexOf(STD_EVENTS.CALL_DISCONNECT) - 1);
+      expect(fromLoss).to.not.include('reconnect:reconnected:call');
+      await vendor.destroy([agent.client]);
+    });
+
+    it('the page hangs up during a signaling outage: the call ends there at once, and at the phone after it', async () => {
+      const agent = await newAgent(vendor);
+      const log = recordEvents(agent.client, { ...STD_EVENTS, RECONNECT: NOTIFY_EVENTS.RECONNECT });
+      const call = await callPhone(vendor, agent, PHONE_SLOT);
+      const identity = agent.client.getSession()!.identity as string;
+      const endOutage = await vendor.signalingOutage(identity, call.callId);
+      try {
+        await until(
+          () => storyOf(log).includes('reconnect:reconnecting:call'),
+          'the call never reconnecting',
+        );
+        agent.client.hangupCall();
+        await until(
+          () => count(agent.log, STD_EVENTS.CALL_DISCONNECT) === 1,
+          'the hang-up waited for the outage',
+        );
+        expect(agent.client.getStatus()).to.equal(Status.CLOSED);
+      } finally {
+        await endOutage();
+      }
+      // The far end is not left talking to nobody (SIP: the BYE goes out over the new connection).
+      await until(() => call.far.ended(), "the phone's call never ended");
+      await waitUntil(() => agent.client.getDeviceState() === 'online', 'never ONLINE again', {
+        timeout: 30000,
+        interval: 50,
+      });
+      const told = storyOf(log);
+      const fromLoss = told.slice(told.indexOf(STD_EVENTS.CALL_START) + 1);
+      expect(fromLoss.filter((e) => e.startsWith('error:') && e !== 'error:SIGNALING_LOST')).to.deep.equal(
+        [],
+      );
+      expect(fromLoss.filter((e) => e === STD_EVENTS.CALL_DISCONNECT)).to.have.length(1);
       expect(fromLoss).to.not.include('reconnect:reconnected:call');
       await vendor.destroy([agent.client]);
     });
