@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
 import { startStack, type Stack } from '../scripts/stack.js';
 import { log } from './lib.js';
+import { runSipBench, type SipBenchResults } from './sip.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.js';
 
 export const CHROMIUM = CHROMIUM_PATH;
@@ -34,6 +35,8 @@ export interface BrowserOptions {
   holdRuns: number;
   /** Rounds of the call-memory run: each two calls (one held, resumed and warm-transferred, one consultation). */
   transferCycles: number;
+  /** Rounds of the SIP-against-Twilio runs (each vendor once per round), after `warmup` discarded rounds. */
+  sip: { rounds: number; warmup: number };
 }
 
 /** One call held and resumed: ms from call() to first audio, hold() to the hold tone, resume() to audio both ways. */
@@ -61,7 +64,7 @@ export interface PickupRun {
 }
 
 /** Which browser scenarios run: all by default, or those `npm run bench -- --only=…` names. */
-export type BrowserScenario = 'overhead' | 'pickup' | 'hold' | 'memory' | 'floor' | 'element';
+export type BrowserScenario = 'overhead' | 'pickup' | 'hold' | 'memory' | 'floor' | 'element' | 'sip';
 export const BROWSER_SCENARIOS: readonly BrowserScenario[] = [
   'overhead',
   'pickup',
@@ -69,6 +72,7 @@ export const BROWSER_SCENARIOS: readonly BrowserScenario[] = [
   'memory',
   'floor',
   'element',
+  'sip',
 ];
 
 export interface BrowserResults {
@@ -102,6 +106,8 @@ export interface BrowserResults {
     domNodesBefore: number;
     domNodesAfter: number;
   };
+  /** Our client on the SIP vendor against the same rounds on Twilio (bench/sip.ts). */
+  sip?: SipBenchResults;
   chromiumVersion: string;
 }
 
@@ -117,7 +123,7 @@ async function launch(): Promise<Browser> {
   });
 }
 
-async function benchPage(browser: Browser, stack: Stack): Promise<Page> {
+async function benchPage(browser: Browser, stack: Pick<Stack, 'origin'>): Promise<Page> {
   const context = await browser.newContext({ ignoreHTTPSErrors: true });
   const page = await context.newPage();
   await page.route('**/__bench/**', (route) => {
@@ -285,6 +291,9 @@ export async function runBrowser(
     }
     await page.context().close();
 
+    // ---- the SIP vendor against Twilio, on a stack of its own (both Notify numbers) ----
+    const sip = only.has('sip') ? await runSipBench(browser, benchPage, options.sip) : undefined;
+
     // ---- element: cold first render in fresh pages, warm renders, updates, lifecycle heap ----
     const firstRenderCold: number[] = [];
     const element = only.has('element') ? await runElement() : undefined;
@@ -334,6 +343,7 @@ export async function runBrowser(
       pickup,
       hold,
       callMemory,
+      ...(sip ? { sip } : {}),
       ...(overheadError ? { overheadError } : {}),
       element: element ?? {
         firstRenderCold: [],

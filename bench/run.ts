@@ -39,6 +39,7 @@ import {
   type RecoveryScenario,
 } from './recovery.js';
 import { routingTable, runRouting, type RoutingResult } from './routing.js';
+import { sipReport } from './sip.js';
 import { fmt, log, machine, mspread, ratio, summarize, table } from './lib.js';
 
 const quick = process.env.BENCH_QUICK === '1';
@@ -133,6 +134,7 @@ function browserOptions(): BrowserOptions {
         cycles: 20,
         holdRuns: 2,
         transferCycles: 5,
+        sip: { rounds: 3, warmup: 1 },
       }
     : {
         pairs: 40,
@@ -144,6 +146,7 @@ function browserOptions(): BrowserOptions {
         cycles: 200,
         holdRuns: 12,
         transferCycles: 100,
+        sip: { rounds: 20, warmup: 2 },
       };
 }
 
@@ -172,6 +175,7 @@ async function measureOnly(scenarios: Set<BrowserScenario>): Promise<Results> {
   if (scenarios.has('memory')) browser.callMemory = fresh.callMemory;
   if (scenarios.has('floor')) browser.floor = fresh.floor;
   if (scenarios.has('element')) browser.element = fresh.element;
+  if (scenarios.has('sip')) browser.sip = fresh.sip;
   const seconds = (performance.now() - started) / 1000;
   log(`done in ${seconds.toFixed(0)} s`);
   const partial = [
@@ -535,6 +539,8 @@ if (mem.heapBefore) {
 }
 
 out.push('', ...recoveryReport(data.recovery));
+out.push(...sipReport(browser.sip, measuredApart('sip')));
+
 out.push('\n## The floor: two RTCPeerConnections on loopback in the same page\n');
 const fc = summarize(floor.map((f) => f.connected));
 const fa = summarize(floor.map((f) => f.firstAudio));

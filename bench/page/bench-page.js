@@ -81,7 +81,10 @@ export async function setup(name) {
 // ---------------------------------------------------------------- ours: NotifyClient ----------------
 let ours = null;
 
-/** `extra`: more client configuration (e.g. `{skipParentId: true}` for a diagnostic run). */
+/**
+ * `extra`: more client configuration (e.g. `{skipParentId: true}` for a diagnostic run, `{callerId}` for
+ * another Notify number than the demo one: bench/sip.ts).
+ */
 export async function oursOnline(extra = {}) {
   const { NotifyClient, STD_EVENTS } = lib;
   const config = {
@@ -95,8 +98,8 @@ export async function oursOnline(extra = {}) {
   const log = [];
   for (const event of Object.values(STD_EVENTS))
     client.addEventListener(event, (...args) => log.push({ event, at: performance.now(), args }));
-  await new Promise((resolve) => client.setCallerId(DEMO_NUMBER, () => resolve()));
-  if (!config.vendor) throw new Error('no vendor for the demo number');
+  await new Promise((resolve) => client.setCallerId(config.callerId, () => resolve()));
+  if (!config.vendor) throw new Error(`no vendor for ${config.callerId}`);
   ours = { client, log, STD_EVENTS };
   lastSessionResponseAt = 0;
   const t0 = performance.now();

@@ -108,7 +108,7 @@ modparam("nathelper", "received_avp", "$avp(RECEIVED)")
 modparam("rtpengine", "rtpengine_sock", "udp:127.0.0.1:${o.rtpengineNgPort}")
 modparam("websocket", "keepalive_mechanism", 1)
 modparam("websocket", "keepalive_timeout", 30)
-${o.ctlSocket ? `modparam("ctl", "binrpc", ${quote(`unix:${o.ctlSocket}`)})\n` : ''}${
+${o.ctlSocket ? `modparam("ctl", "binrpc", ${quote(`unix:${o.ctlSocket}`)})\n${refuseWebSocketsParam()}` : ''}${
     o.routing
       ? `# The backend's certificate is the stack's own self-signed one, on loopback.
 modparam("http_client", "verify_peer", 0)
@@ -268,11 +268,27 @@ event_route[xhttp:request] {
     exit;
   }
   ${originCheck}
-  if ($hdr(Upgrade) =~ "websocket" && $hdr(Connection) =~ "Upgrade" && $rm =~ "GET") {
+${o.ctlSocket ? refuseWebSocketsCheck() : ''}  if ($hdr(Upgrade) =~ "websocket" && $hdr(Connection) =~ "Upgrade" && $rm =~ "GET") {
     if (ws_handle_handshake()) exit;
   }
   xhttp_reply("404", "Not Found", "", "");
 }
+`;
+}
+
+/**
+ * The stack's second fault control (with `ws.close`): while the shared variable `refuse_ws` is 1 (set over the
+ * control socket, `pv.shvSet refuse_ws int 1`), the proxy refuses new WebSocket handshakes, as an outage that
+ * lasts would; an open connection is not touched.
+ */
+function refuseWebSocketsParam(): string {
+  return 'modparam("pv", "shvset", "refuse_ws=i:0")\n';
+}
+function refuseWebSocketsCheck(): string {
+  return `  if ($shv(refuse_ws) == 1) {
+    xhttp_reply("503", "Service Unavailable", "", "");
+    exit;
+  }
 `;
 }
 

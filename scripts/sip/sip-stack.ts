@@ -9,6 +9,7 @@ import { BaresipControl } from './baresip-phone.js';
 import { kamailioConfig, tlsConfig } from './kamailio-config.js';
 import { baresipConfig, rtpengineConfig } from './media-config.js';
 import { freePort, mediaPortRange, tcpAccepts, waitFor } from './ports.js';
+import { packetsFromBrowser } from './rtpengine-ng.js';
 
 /** One DTMF event rtpengine saw on a call (its dtmf-log-dest JSON). */
 export interface SipDtmfEvent {
@@ -53,6 +54,10 @@ export interface SipStack {
    * a lost connection would end it; resolves to how many it closed.
    */
   dropWebSockets(): Promise<number>;
+  /** While `refused`, the proxy refuses every new browser WebSocket (an outage that lasts); open ones stay. */
+  refuseWebSockets(refused: boolean): Promise<void>;
+  /** RTP packets the media relay received from the browser on call `callId` and forwarded to the phone. */
+  packetsToPhone(callId: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -225,6 +230,17 @@ export async function startSipStack(options: SipStackOptions): Promise<SipStack>
         for (const id of ids) rpc('ws.close', id);
         return ids.length;
       },
+      refuseWebSockets: async (refused) => {
+        execFileSync('kamcmd', [
+          '-s',
+          `unix:${join(dir, 'kamailio.ctl')}`,
+          'pv.shvSet',
+          'refuse_ws',
+          'int',
+          refused ? '1' : '0',
+        ]);
+      },
+      packetsToPhone: (callId) => packetsFromBrowser(ngPort, callId),
       close,
     };
   } catch (error) {

@@ -6,6 +6,7 @@ import type { TypedEmitter } from '../../client/emitter.js';
 import type { NotifyError, NotifyErrorCode } from '../../client/errors.js';
 import type { CallEnd, CallEndOutcome } from '../../client/notify-call.js';
 import type { CallHandle, RegisterOptions, VendorDriver, VendorDriverEvents } from '../driver.js';
+import { CallRecovery } from './call-recovery.js';
 import { parseSipToken, readSipDevice, type SipCredentials, type SipDeviceConfig } from './credentials.js';
 
 const REGISTER_TIMEOUT_MS = 20_000;
@@ -40,6 +41,10 @@ interface SipCall {
   dtmfTimer?: ReturnType<typeof setTimeout>;
   /** Plays the far end (JsSIP leaves that to the page; the Twilio SDK does it itself). */
   audio?: HTMLAudioElement;
+  /** Its signaling is being recovered after a lost WebSocket (call-recovery.ts). */
+  recovering?: boolean;
+  /** This client hung it up (an end while recovering that it did not ask for is CALL_LOST). */
+  hungUpHere?: boolean;
 }
 
 /**
@@ -58,6 +63,7 @@ export class SipDriver implements VendorDriver {
   #credentials: SipCredentials | null = null;
   readonly #calls = new Set<SipCall>();
   #destroyed = false;
+  #recovery: CallRecovery<SipCall> | null = null;
   /** While register() waits, its rejection reports registration failures (no duplicate `error` event). */
   #registering = false;
 
@@ -92,6 +98,7 @@ export class SipDriver implements VendorDriver {
       connection_recovery_max_interval: 10,
     });
     this.#ua = ua;
+    this.#recoverCalls(ua);
     ua.on('registered', () => this.events.emit('registered'));
     ua.on('unregistered', () => this.events.emit('unregistered'));
     ua.on('registrationFailed', (event: { cause?: string }) => {
@@ -129,6 +136,15 @@ export class SipDriver implements VendorDriver {
       return this.#error(expired ? 'TOKEN_EXPIRED' : 'TOKEN_INVALID', `SIP registration refused: ${cause}.`);
     }
     return this.#error('VENDOR_ERROR', `SIP registration failed: ${cause ?? 'unknown cause'}.`);
+  }
+
+  /** Calls survive a lost WebSocket: RECONNECTING until their dialog is refreshed over the new one. */
+  #recoverCalls(ua: UA): void {
+    this.#recovery = new CallRecovery<SipCall>(ua, {
+      calls: () => this.#calls,
+      changed: (call, recovering) =>
+        this.events.emit('callStatus', recovering ? Status.RECONNECTING : Status.OPEN, call),
+    });
   }
 
   async unregister(): Promise<void> {
@@ -188,9 +204,15 @@ export class SipDriver implements VendorDriver {
 
   hangup(handle: CallHandle, endedBy: 'local' | 'remote' = 'local'): void {
     const call = this.#live(handle);
-    if (!call || call.session.isEnded()) return;
+    if (!call) return;
     if (endedBy === 'remote') call.endedThere = true;
-    call.session.terminate();
+    else call.hungUpHere = true;
+    if (call.recovering && this.#recovery) {
+      this.#recovery.hangUpOnceBack(call);
+      this.#end(call, 'callDisconnected', { outcome: 'completed', endedBy });
+      return;
+    }
+    if (!call.session.isEnded()) call.session.terminate();
   }
 
   /** RFC 4733 events on the media path (not SIP INFO); `w` pauses 500 ms between runs of digits. */
@@ -301,12 +323,17 @@ export class SipDriver implements VendorDriver {
       this.events.emit('callAccepted', call);
       this.events.emit('callStatus', Status.OPEN, call);
     });
-    session.on('ended', (event: { originator: string }) =>
+    session.on('ended', (event: { originator: string; cause?: string }) => {
+      // Lost while recovering: the far end had ended it meanwhile (481), or the dialog could not be refreshed.
+      if (call.recovering && !call.hungUpHere && current()) {
+        const message = `The SIP call could not be recovered: ${event.cause ?? 'unknown cause'}.`;
+        this.events.emit('callError', this.#error('CALL_LOST', message), call);
+      }
       this.#end(call, 'callDisconnected', {
         outcome: 'completed',
         endedBy: event.originator === 'local' ? 'local' : 'remote',
-      }),
-    );
+      });
+    });
     session.on('failed', (event: { originator: string; cause?: string }) => {
       if (incoming) {
         this.#end(

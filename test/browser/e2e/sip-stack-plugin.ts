@@ -8,6 +8,8 @@ import { SIP_NUMBER, startStack, type Stack } from '../../../scripts/stack.js';
 
 /** The virtual SIP phones' numbers: plain-SIP endpoints standing for the PSTN (baresip). */
 export const SIP_PHONES = ['+15551240001', '+15551240002', '+15551240003'] as const;
+/** A phone only the behaviour suite's fault cases call (behaviour/faults.test.ts): slot 3 of `phones`. */
+export const SIP_FAULTS_PHONE = '+15551240009';
 
 /** What a SIP test page learns from `/__stack.js?sip`. */
 export interface SipStackInfo {
@@ -52,7 +54,7 @@ export async function startSipWebStack(corsOrigins: string[]): Promise<SipWebSta
   // The backend's port is chosen first: the proxy's configuration names its routing URL.
   const port = await freePort();
   const sip = await startSipStack({
-    phones: [...SIP_PHONES],
+    phones: [...SIP_PHONES, SIP_FAULTS_PHONE],
     tls: https,
     allowedOrigins: corsOrigins,
     routeUrl: `https://127.0.0.1:${port}/api/sip/route`,
@@ -85,7 +87,7 @@ export async function startSipWebStack(corsOrigins: string[]): Promise<SipWebSta
       origin: web.origin,
       backendUrl: web.backendUrl,
       sipNumber: SIP_NUMBER,
-      phones: SIP_PHONES,
+      phones: [...SIP_PHONES, SIP_FAULTS_PHONE],
       domain: sip.account.domain,
     }),
     close: async () => {

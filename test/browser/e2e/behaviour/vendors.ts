@@ -20,6 +20,12 @@ export interface PhoneCallProbe {
   digits(callId: string): Promise<string>;
   /** The phone received the page's audio (`pc`: the page's peer connection of this call). */
   heardPage(pc: RTCPeerConnection): Promise<boolean>;
+  /**
+   * How much of the page's audio has reached the phone on this call so far, in the vendor's own unit (it only
+   * rises while audio flows): Twilio's phone measures ms of the page's tone, SIP's relay counts the packets
+   * it forwarded to the phone.
+   */
+  received(callId: string): Promise<number>;
   /** The phone hangs up. */
   hangup(): Promise<void>;
 }
@@ -44,6 +50,17 @@ export interface VendorAdapter {
    * `backendUrl`: the backend whose stack the call goes through (a vendor may run one per backend).
    */
   watch(number: string, backendUrl?: string): Promise<PhoneCallProbe>;
+  /**
+   * The page's signaling connection is lost mid-call (`callId`: the client's CALL_START id), through the
+   * stack's own fault control: the emulator resets the call's signaling socket (Twilio), the proxy closes the
+   * browser's WebSocket (SIP, Kamailio's `ws.close`). The vendor's client is left to recover by itself.
+   */
+  loseSignaling(callId: string): Promise<void>;
+  /**
+   * An outage that lasts: the page's signaling is lost as by loseSignaling() and every reconnect of `identity`
+   * (the client's session identity) is refused until the returned function ends the outage.
+   */
+  signalingOutage(identity: string, callId: string): Promise<() => Promise<void>>;
   /** The phone `from` calls `to` (a Notify number: the backend routes it). */
   dialIn(from: string, to: string): Promise<void>;
   /** Digits valid as DTMF that the vendor cannot send (INVALID_DTMF), besides the never-valid ones. */
@@ -82,12 +99,38 @@ export const twilio: VendorAdapter = {
       digits: async () => (await call())?.digits ?? '',
       // A second of the page's microphone tone, measured by the phone (silence would count as packets).
       heardPage: async () => heardPageMs(await call()) >= 1000,
+      received: async () => heardPageMs(await call()),
       hangup: async () => {
         const response = await fetch(`${origin}/emulator/phones/${encodeURIComponent(number)}/hangup`, {
           method: 'POST',
         });
         if (!response.ok) throw new Error(`phone hangup failed: ${response.status}`);
       },
+    };
+  },
+  async loseSignaling(callId) {
+    // The call's own socket: the emulator resets it as a network loss would (no close frame).
+    const response = await fetch(`${twilioStack.origin}/emulator/faults/signaling/drop`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ callSid: callId }),
+    });
+    if (!response.ok) throw new Error(`signaling drop failed: ${response.status} ${await response.text()}`);
+  },
+  async signalingOutage(identity, callId) {
+    const post = (path: string, body: object) =>
+      fetch(`${twilioStack.origin}/emulator/faults/signaling/${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    // Longer than any case: the case ends it.
+    const refused = await post('refuse', { identity, durationMs: 60_000 });
+    if (refused.status !== 201) throw new Error(`signaling refuse failed: ${refused.status}`);
+    const { id } = (await refused.json()) as { id: string };
+    await this.loseSignaling(callId);
+    return async () => {
+      await fetch(`${twilioStack.origin}/emulator/faults/${id}`, { method: 'DELETE' });
     };
   },
   async dialIn(from, to) {
@@ -136,7 +179,8 @@ export const sip: VendorAdapter = {
   number: sipStack.sipNumber,
   // The tone every baresip phone plays (scripts/sip/sip-stack.ts).
   phoneToneHz: 440,
-  // The stack runs two auto-answering baresip phones; a case uses at most two at once.
+  // The stack runs auto-answering baresip phones (sip-stack-plugin.ts): slots 0 and 1 are the shared ones,
+  // a later slot a phone one file keeps for itself.
   phoneNumber: (slot) => sipStack.phones[slot % sipStack.phones.length]!,
   async watch(number) {
     const events = () => command<string[]>('sip-phone-events', { phone: number });
@@ -148,8 +192,20 @@ export const sip: VendorAdapter = {
       // rtpengine logs every RFC 4733 event it relays under the call's SIP Call-ID (the client's call id).
       digits: (callId) => command<string>('sip-dtmf', { callId }),
       heardPage: farEndReportedReception,
+      received: (callId) => command<number>('sip-packets-to-phone', { callId }),
       hangup: async () => void (await command('sip-hangup', { phone: number })),
     };
+  },
+  async loseSignaling() {
+    // The test runner runs one file at a time: the page's are the only browser WebSockets the proxy holds.
+    const closed = await command<number>('sip-drop-websockets');
+    if (closed < 1) throw new Error('the proxy had no browser WebSocket to close');
+  },
+  async signalingOutage(_identity, callId) {
+    // The page's are the only browser WebSockets (one file at a time): refusing all refuses its own.
+    await command('sip-refuse-websockets', { refused: true });
+    await this.loseSignaling(callId);
+    return async () => void (await command('sip-refuse-websockets', { refused: false }));
   },
   async dialIn(from, to) {
     await command('sip-dial', { phone: from, target: to });
