@@ -5,7 +5,7 @@ import { NotifyError } from '../errors.js';
 import { isE164 } from '../ids.js';
 import { availableSessionsOfUser, notBusy, sessionsToRing } from '../routing.js';
 import { errorResponses } from '../schemas.js';
-import { sipRoutingToken } from '../sip.js';
+import { readTransferGrant, sipRoutingToken } from '../sip.js';
 import { Vendor } from '../store/store.js';
 
 /**
@@ -22,7 +22,7 @@ import { Vendor } from '../store/store.js';
  * `<Parameter>`s notifyNumber and sysId).
  */
 export const sipRoutingRoutes: FastifyPluginAsync<BackendContext> = async (app, ctx) => {
-  app.get<{ Querystring: { to: string; from?: string; callId: string } }>(
+  app.get<{ Querystring: { to: string; from?: string; callId: string; grant?: string } }>(
     '/sip/route',
     {
       schema: {
@@ -39,6 +39,11 @@ export const sipRoutingRoutes: FastifyPluginAsync<BackendContext> = async (app, 
             },
             from: { type: 'string', maxLength: 128 },
             callId: { type: 'string', minLength: 1, maxLength: 256 },
+            grant: {
+              type: 'string',
+              maxLength: 200,
+              description: "A transfer grant (the Refer-To's notify-grant parameter, server/sip.ts)",
+            },
           },
         },
         response: {
@@ -63,7 +68,8 @@ export const sipRoutingRoutes: FastifyPluginAsync<BackendContext> = async (app, 
         throw new NotifyError('UNAUTHENTICATED', 'Only the SIP proxy may ask for routes.');
       }
       reply.type('text/plain; charset=utf-8');
-      const { to, from, callId } = request.query;
+      const { to, from, callId, grant } = request.query;
+      if (!isE164(to) && grant) return transferRoute(ctx, sip!.secret, to, grant);
       if (!isE164(to)) {
         // A colleague's user sys_id, called from one of our live sessions.
         const caller = from ? await ctx.store.getSessionByIdentity(from) : undefined;
@@ -86,3 +92,25 @@ export const sipRoutingRoutes: FastifyPluginAsync<BackendContext> = async (app, 
     },
   );
 };
+
+/**
+ * The far end's call after a transfer to a colleague (REFER, server/routes/sip-transfer.ts): the grant names
+ * the user who transferred; it rings the colleague's available SIP sessions as a call on that user's Notify
+ * number, from the far end (no caller's user sys_id: it is not a call between colleagues).
+ */
+async function transferRoute(
+  ctx: BackendContext,
+  secret: string,
+  to: string,
+  grant: string,
+): Promise<string> {
+  const user = readTransferGrant(secret, grant, to);
+  const live = ctx.liveSince();
+  const from =
+    user && (await ctx.store.listSessions({ user, liveSince: live })).find((s) => s.vendor === Vendor.SIP);
+  if (!user || !from) throw new NotifyError('FORBIDDEN', 'No valid transfer grant.');
+  const callees = (await notBusy(ctx, await availableSessionsOfUser(ctx.store, user, to, live))).filter(
+    (session) => session.vendor === Vendor.SIP,
+  );
+  return [from.number, '', ...callees.map((session) => session.identity)].join('|');
+}
