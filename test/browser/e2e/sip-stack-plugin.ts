@@ -4,7 +4,7 @@ import { startSipStack, sipStackInstalled, type SipStack } from '../../../script
 import { SIP_NUMBER, startStack, type Stack } from '../../../scripts/stack.js';
 
 /** The virtual SIP phones' numbers: plain-SIP endpoints standing for the PSTN (baresip). */
-export const SIP_PHONES = ['+15551240001', '+15551240002'] as const;
+export const SIP_PHONES = ['+15551240001', '+15551240002', '+15551240003', '+15551240004'] as const;
 
 /** What a SIP test page learns from `/__stack.js?sip`. */
 export interface SipStackInfo {
