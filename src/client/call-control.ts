@@ -28,6 +28,7 @@ export interface CallControlHost {
 
 /** NotifyClient's call-control methods and what each resolves to. */
 export interface CallCommands {
+  forward: boolean;
   transfer: NotifyCall | null;
   completeTransfer: boolean;
   cancelTransfer: boolean;
@@ -57,13 +58,14 @@ export class CallControl {
     callerId = '',
   ): Promise<CallCommands[K]> {
     let target: ForwardTarget | undefined;
-    if (name === 'transfer' || name === 'add') {
+    if (name !== 'completeTransfer' && name !== 'cancelTransfer') {
       const checked = forwardTarget(argument!);
       if (checked instanceof NotifyError) throw checked;
       target = checked;
     }
     if (!online) throw new NotifyError('NOT_INITIALIZED');
     const run = {
+      forward: () => this.#refer(this.#active(), target!),
       transfer: () =>
         this.transfer({ To: target!.type === 'number' ? target!.id : `client:${target!.id}` }, callerId),
       completeTransfer: () => this.completeTransfer(),
@@ -216,6 +218,19 @@ export class CallControl {
   }
 
   /**
+   * forwardCall() and completeTransfer() on a vendor that transfers in the signaling path (SIP): REFER of `leg`,
+   * with Replaces of `consult`, to where the backend says (it checks the call and that a colleague can ring);
+   * the driver ends the calls once done. Digits for the target need the server's media path: NOT_SUPPORTED.
+   */
+  async #refer(leg: Leg | undefined, target: ForwardTarget, consult?: Leg): Promise<boolean> {
+    if (!leg?.handle) throw new NotifyError('INVALID_STATE');
+    if (target.dtmf) throw new NotifyError('NOT_SUPPORTED');
+    const { referTo } = (await this.#action(leg, 'refer', target)) as { referTo: string };
+    await this.#host.driver()!.transfer!(referTo, leg.handle, consult?.handle);
+    return true;
+  }
+
+  /**
    * Starts a warm transfer of the active call: it goes on hold, and a consultation call to `to` is placed.
    * Returns the consultation call.
    */
@@ -225,7 +240,8 @@ export class CallControl {
     if (this.#host.legs().some((leg) => leg.call.consultFor)) {
       throw new NotifyError('INVALID_STATE', 'transferCall: a transfer is already started.');
     }
-    await this.#park(held);
+    // In the media path where the vendor holds there (SIP), else parked on the server.
+    await (this.#host.driver()?.hold ? this.hold(held.call, true) : this.#park(held));
     const consult = this.#host.dial(params, from);
     consult.call.consultFor = held.call;
     return consult.call;
@@ -244,6 +260,14 @@ export class CallControl {
     const { consult, held } = this.#transferring('completeTransfer');
     if (consult.call.status !== Status.OPEN || !consult.call.callId) {
       throw new NotifyError('INVALID_STATE', 'completeTransfer: the consulted party has not answered.');
+    }
+    const to = consult.call.to;
+    if (this.#host.driver()?.transfer) {
+      return this.#refer(
+        held,
+        { type: to.startsWith('client:') ? 'userId' : 'number', id: to.replace('client:', '') },
+        consult,
+      );
     }
     // The consultation leg ends on the server (its party moves into the held call's conference).
     consult.moving = true;
@@ -266,7 +290,8 @@ export class CallControl {
     const legs = this.#host;
     if (consult.handle) legs.driver()?.hangup(consult.handle);
     legs.end(consult);
-    return legs.has(held) && held.call.held ? this.#rejoin(held) : false;
+    if (!legs.has(held) || !held.call.held) return false;
+    return legs.driver()?.hold ? this.hold(held.call, false) : this.#rejoin(held);
   }
 
   /**
