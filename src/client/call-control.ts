@@ -65,9 +65,8 @@ export class CallControl {
     }
     if (!online) throw new NotifyError('NOT_INITIALIZED');
     const run = {
-      forward: () => this.#refer(this.#active(), target!),
-      transfer: () =>
-        this.transfer({ To: target!.type === 'number' ? target!.id : `client:${target!.id}` }, callerId),
+      forward: () => this.forward(target!),
+      transfer: () => this.transfer(target!, callerId),
       completeTransfer: () => this.completeTransfer(),
       cancelTransfer: () => this.cancelTransfer(),
       add: () => this.add(target!),
@@ -218,32 +217,46 @@ export class CallControl {
   }
 
   /**
-   * forwardCall() and completeTransfer() on a vendor that transfers in the signaling path (SIP): REFER of `leg`,
-   * with Replaces of `consult`, to where the backend says (it checks the call and that a colleague can ring);
-   * the driver ends the calls once done. Digits for the target need the server's media path: NOT_SUPPORTED.
+   * forwardCall(): on the server (Twilio: the other party's leg is moved), or by a REFER where the vendor
+   * transfers in the signaling path (SIP). True once forwarded.
    */
-  async #refer(leg: Leg | undefined, target: ForwardTarget, consult?: Leg): Promise<boolean> {
-    if (!leg?.handle) throw new NotifyError('INVALID_STATE');
-    if (target.dtmf) throw new NotifyError('NOT_SUPPORTED');
-    const { referTo } = (await this.#action(leg, 'refer', target)) as { referTo: string };
-    await this.#host.driver()!.transfer!(referTo, leg.handle, consult?.handle);
+  async forward(target: ForwardTarget): Promise<boolean> {
+    const leg = this.#active()!;
+    if (this.#host.driver()?.transfer) return this.#refer(leg, target);
+    await this.#host.backend.forwardCall(leg.call.callId!, target);
     return true;
   }
 
   /**
-   * Starts a warm transfer of the active call: it goes on hold, and a consultation call to `to` is placed.
+   * forwardCall() and completeTransfer() on a vendor that transfers in the signaling path (SIP): REFER of `leg`,
+   * with Replaces of `consult`, to where the backend says (it checks the call and that a colleague can ring);
+   * the driver ends the calls once done. Digits for the target need the server's media path: NOT_SUPPORTED.
+   */
+  async #refer(leg: Leg, target: ForwardTarget, consult?: Leg): Promise<boolean> {
+    if (target.dtmf) throw new NotifyError('NOT_SUPPORTED');
+    const { referTo } = (await this.#action(leg, 'refer', target)) as { referTo: string };
+    await this.#host.driver()!.transfer!(referTo, leg.handle!, consult?.handle);
+    return true;
+  }
+
+  /**
+   * Starts a warm transfer of the active call: it goes on hold, and a consultation call to `target` is placed.
    * Returns the consultation call.
    */
-  async transfer(params: { To: string }, from: string): Promise<NotifyCall> {
+  async transfer(target: ForwardTarget, from: string): Promise<NotifyCall> {
     const held = this.#active();
     if (!held) throw new NotifyError('INVALID_STATE', 'transferCall: there is no active call.');
     if (this.#host.legs().some((leg) => leg.call.consultFor)) {
       throw new NotifyError('INVALID_STATE', 'transferCall: a transfer is already started.');
     }
-    // In the media path where the vendor holds there (SIP), else parked on the server.
-    await (this.#host.driver()?.hold ? this.hold(held.call, true) : this.#park(held));
-    const consult = this.#host.dial(params, from);
+    // In the media path where the vendor holds there (SIP), else parked on the server (hold() chooses).
+    await this.hold(held.call, true);
+    const consult = this.#host.dial(
+      { To: target.type === 'number' ? target.id : `client:${target.id}` },
+      from,
+    );
     consult.call.consultFor = held.call;
+    consult.target = target;
     return consult.call;
   }
 
@@ -261,14 +274,7 @@ export class CallControl {
     if (consult.call.status !== Status.OPEN || !consult.call.callId) {
       throw new NotifyError('INVALID_STATE', 'completeTransfer: the consulted party has not answered.');
     }
-    const to = consult.call.to;
-    if (this.#host.driver()?.transfer) {
-      return this.#refer(
-        held,
-        { type: to.startsWith('client:') ? 'userId' : 'number', id: to.replace('client:', '') },
-        consult,
-      );
-    }
+    if (this.#host.driver()?.transfer) return this.#refer(held, consult.target!, consult);
     // The consultation leg ends on the server (its party moves into the held call's conference).
     consult.moving = true;
     try {
@@ -290,8 +296,7 @@ export class CallControl {
     const legs = this.#host;
     if (consult.handle) legs.driver()?.hangup(consult.handle);
     legs.end(consult);
-    if (!legs.has(held) || !held.call.held) return false;
-    return legs.driver()?.hold ? this.hold(held.call, false) : this.#rejoin(held);
+    return legs.has(held) && held.call.held ? this.hold(held.call, false) : false;
   }
 
   /**

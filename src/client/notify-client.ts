@@ -393,11 +393,7 @@ export class NotifyClient {
     if (this.getStatus() !== Status.OPEN || !callSid) {
       return this.#report('INVALID_STATE', 'forwardCall: no open call.');
     }
-    // A vendor that transfers in the signaling path (SIP: REFER) forwards from here, not on the server.
-    if (this.#driver?.transfer) return void this.#control('forward', target);
-    this.#backend
-      .forwardCall(callSid, target)
-      .catch((error: unknown) => this.#reportError(toNotifyError(error, 'BACKEND_ERROR')));
+    void this.#control('forward', target);
   }
 
   /**
