@@ -350,6 +350,17 @@ export class SipDriver implements VendorDriver {
       call.replacing = true;
       event.accept();
     });
+    // Transferred by the far end (a colleague forwarded us, REFER): our call to the target goes on as this call.
+    session.on('refer', (event) => {
+      if (!current()) return;
+      event.accept(
+        (next: RTCSession) => {
+          call.session = next;
+          this.#bind(call, next);
+        },
+        { ...MEDIA },
+      );
+    });
     const play = (peerconnection: RTCPeerConnection) =>
       peerconnection.addEventListener('track', ({ track, streams: [stream] }) => {
         if (!current()) return;
@@ -370,7 +381,7 @@ export class SipDriver implements VendorDriver {
     });
     session.on('progress', () => {
       // 180 or 183 (early media): ringing, never answered.
-      if (current() && !incoming) this.events.emit('callStatus', Status.RINGING, call);
+      if (current() && !incoming && !call.open) this.events.emit('callStatus', Status.RINGING, call);
     });
     session.on('accepted', () => {
       // A replacing session is the same call, already open.

@@ -80,6 +80,34 @@ for (const vendor of VENDORS) {
       await until(() => call.far.ended(), 'the phone never saw the call end');
     });
 
+    it("forwards a call with a colleague to a number: the colleague's call goes on with the number", async () => {
+      const agent = await online();
+      const colleague = await online();
+      agent.client.call({ userId: colleague.user.sys_id });
+      await until(() => count(colleague.log, STD_EVENTS.INCOMING_CALL) === 1, 'the colleague never rang');
+      colleague.client.pickupCall();
+      await until(() => count(agent.log, STD_EVENTS.CALL_START) === 1, 'the call never started');
+      const target = vendor.phoneNumber(3);
+      const far = await vendor.watch(target, agent.backendUrl);
+      agent.client.forwardCall({ type: 'number', id: target });
+      await until(() => count(agent.log, STD_EVENTS.CALL_DISCONNECT) === 1, 'the page never left the call');
+      await until(() => far.answered(), 'the number never answered the forwarded colleague');
+      expect(colleague.client.calls).to.have.length(1);
+      expect(colleague.client.getStatus()).to.equal(Status.OPEN);
+      await far.hangup();
+      await until(
+        () => count(colleague.log, STD_EVENTS.CALL_DISCONNECT) === 1,
+        "the colleague's call never ended with the number's",
+      );
+      expect(callEvents(colleague)).to.deep.equal([
+        STD_EVENTS.INCOMING_CALL,
+        STD_EVENTS.CALL_INIT,
+        STD_EVENTS.CALL_START,
+        STD_EVENTS.CALL_DISCONNECT,
+      ]);
+      expect([...errorCodes(agent), ...errorCodes(colleague)]).to.deep.equal([]);
+    });
+
     it('rings a second call beside a held call: answered, held, the first resumed, each its own state', async () => {
       const agent = await online({ callWaiting: 'ring' });
       const first = await callPhone(vendor, agent, 2);
