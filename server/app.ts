@@ -28,6 +28,7 @@ import { sessionRoutes } from './routes/sessions.js';
 import { twilioWebhookRoutes } from './routes/twilio-webhooks.js';
 import { sipRoutingRoutes } from './routes/sip-routing.js';
 import { sipCallRoutes } from './routes/sip-calls.js';
+import { sipTransferRoutes } from './routes/sip-transfer.js';
 import { isPostgresUrl, PostgresStore } from './store/postgres.js';
 import { createRestClient } from './twilio.js';
 import type twilio from 'twilio';
@@ -280,6 +281,7 @@ export const notifyBackend: FastifyPluginAsync<ServerOptions> = async (app, opti
     await browserFacing.register(sessionRoutes, ctx);
     await browserFacing.register(callRoutes, ctx);
     await browserFacing.register(callControlRoutes, ctx);
+    await browserFacing.register(sipTransferRoutes, ctx);
     await browserFacing.register(presenceRoutes, ctx);
   });
   await app.register(async (twilioFacing) => {

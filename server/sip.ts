@@ -82,3 +82,35 @@ export function assertSipProxy(
     throw new NotifyError('UNAUTHENTICATED', 'Only the SIP proxy may ask for routes or report calls.');
   return account;
 }
+
+/** How long a transfer grant lets the far end's new call reach the colleague it names. */
+export const TRANSFER_GRANT_SECONDS = 60;
+
+const transferMac = (secret: string, expiry: string, user: string, target: string) =>
+  createHmac('sha256', secret).update(`notify-transfer|${expiry}|${user}|${target}`).digest('base64url');
+
+/**
+ * A transfer grant (SIP REFER to a colleague, POST /calls/:callSid/refer): `<expiry>.<user>.<mac>`, the user
+ * who transfers and until when the far end's new call to `target` (a user sys_id) may ring that colleague's
+ * sessions. It travels in the Refer-To URI (a URI parameter, which the far end's INVITE keeps) and the proxy
+ * hands it to `GET /sip/route`. Without it a call from outside to a user sys_id reaches nobody.
+ */
+export function mintTransferGrant(secret: string, user: string, target: string, now = Date.now()): string {
+  const expiry = String(Math.floor(now / 1000) + TRANSFER_GRANT_SECONDS);
+  return `${expiry}.${user}.${transferMac(secret, expiry, user, target)}`;
+}
+
+/** The user a valid, unexpired grant for `target` names; undefined otherwise. */
+export function readTransferGrant(
+  secret: string,
+  grant: string,
+  target: string,
+  now = Date.now(),
+): string | undefined {
+  const [expiry = '', user = '', mac = '', ...rest] = grant.split('.');
+  if (rest.length || !/^\d+$/.test(expiry) || Number(expiry) * 1000 < now) return undefined;
+  const expected = transferMac(secret, expiry, user, target);
+  if (mac.length !== expected.length || !timingSafeEqual(Buffer.from(mac), Buffer.from(expected)))
+    return undefined;
+  return user;
+}

@@ -310,14 +310,15 @@ require_certificate = no
 }
 
 /**
- * A call to a Notify number, or a session's call to a colleague's user sys_id: the backend names the sessions
+ * A call to a Notify number, or a session's call to a colleague's user sys_id, or a transferred party's call to
+ * a colleague (its Refer-To's `notify-grant` parameter goes along, server/routes/sip-transfer.ts): the backend names the sessions
  * to ring (server/routes/sip-routing.ts); the INVITE forks to all of them, and the first to answer wins (tm
  * CANCELs the other branches). What Twilio passes as <Parameter>s goes along as X-Notify-* headers.
  */
 function notifyNumberRoute(routing: { url: string; token: string }): string {
   // A '+' left as it is would reach the backend as a space (form decoding): E.164 numbers start with one.
   return `route[NOTIFY_NUMBER] {
-  $var(url) = ${quote(routing.url)} + "?to=" + $(rU{s.escape.param}{s.replace,+,%2B}) + "&from=" + $(fU{s.escape.param}{s.replace,+,%2B}) + "&callId=" + $(ci{s.escape.param}{s.replace,+,%2B});
+  $var(url) = ${quote(routing.url)} + "?to=" + $(rU{s.escape.param}{s.replace,+,%2B}) + "&from=" + $(fU{s.escape.param}{s.replace,+,%2B}) + "&callId=" + $(ci{s.escape.param}{s.replace,+,%2B}) + "&grant=" + $(ru{uri.param,notify-grant}{s.escape.param});
   $var(code) = http_client_query("$var(url)", "", "Authorization: Bearer ${routing.token}", "$var(targets)");
   xlog("L_INFO", "ROUTE $rU -> $var(code) [$var(targets)]\\n");
   if ($var(code) != 200) {

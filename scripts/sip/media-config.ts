@@ -77,6 +77,8 @@ ctrl_tcp_listen 127.0.0.1:${o.ctrlPort}
 opus_bitrate 32000
 `;
   // baresip reads a parameter's value up to the next ';' or space: the base64 password's '=' and '/' pass.
-  const accounts = `<sip:${o.number}@${o.domain}:${o.proxyPort};transport=udp>;auth_user=${o.username};auth_pass=${o.password};answermode=auto;audio_codecs=opus/48000/2;regint=3600;dtmfmode=rtpevent\n`;
+  // The proxy is also the outbound proxy: a call to a bare `user@domain` (the target of a REFER) goes through it.
+  const outbound = `;outbound="sip:${o.domain}:${o.proxyPort};transport=udp"`;
+  const accounts = `<sip:${o.number}@${o.domain}:${o.proxyPort};transport=udp>${outbound};auth_user=${o.username};auth_pass=${o.password};answermode=auto;audio_codecs=opus/48000/2;regint=3600;dtmfmode=rtpevent\n`;
   return { config, accounts };
 }

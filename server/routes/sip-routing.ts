@@ -4,7 +4,7 @@ import { NotifyError } from '../errors.js';
 import { isE164 } from '../ids.js';
 import { availableSessionsOfUser, notBusy, sessionsToRing } from '../routing.js';
 import { errorResponses } from '../schemas.js';
-import { assertSipProxy } from '../sip.js';
+import { assertSipProxy, readTransferGrant } from '../sip.js';
 import { recordSipCallRouted } from '../sip-call-records.js';
 import { Vendor } from '../store/store.js';
 
@@ -23,7 +23,7 @@ import { Vendor } from '../store/store.js';
  * (server/sip-call-records.ts): the caller's leg and one ringing leg per session named.
  */
 export const sipRoutingRoutes: FastifyPluginAsync<BackendContext> = async (app, ctx) => {
-  app.get<{ Querystring: { to: string; from?: string; callId: string } }>(
+  app.get<{ Querystring: { to: string; from?: string; callId: string; grant?: string } }>(
     '/sip/route',
     {
       schema: {
@@ -40,6 +40,11 @@ export const sipRoutingRoutes: FastifyPluginAsync<BackendContext> = async (app, 
             },
             from: { type: 'string', maxLength: 128 },
             callId: { type: 'string', minLength: 1, maxLength: 256 },
+            grant: {
+              type: 'string',
+              maxLength: 200,
+              description: "A transfer grant (the Refer-To's notify-grant parameter, server/sip.ts)",
+            },
           },
         },
         response: {
@@ -53,9 +58,10 @@ export const sipRoutingRoutes: FastifyPluginAsync<BackendContext> = async (app, 
       },
     },
     async (request, reply) => {
-      assertSipProxy(ctx.sip, request.headers.authorization);
+      const sip = assertSipProxy(ctx.sip, request.headers.authorization);
       reply.type('text/plain; charset=utf-8');
-      const { to, from, callId } = request.query;
+      const { to, from, callId, grant } = request.query;
+      if (!isE164(to) && grant) return transferRoute(ctx, sip.secret, { to, grant, callId, from });
       if (!isE164(to)) {
         // A colleague's user sys_id, called from one of our live sessions (its INVITE report recorded the call).
         const caller = from ? await ctx.store.getSessionByIdentity(from) : undefined;
@@ -93,3 +99,30 @@ export const sipRoutingRoutes: FastifyPluginAsync<BackendContext> = async (app, 
     },
   );
 };
+
+/**
+ * The far end's call after a transfer to a colleague (REFER, server/routes/sip-transfer.ts): the grant names
+ * the user who transferred; it rings the colleague's available SIP sessions as a call on that user's Notify
+ * number, from the far end (no caller's user sys_id: it is not a call between colleagues).
+ */
+async function transferRoute(
+  ctx: BackendContext,
+  secret: string,
+  { to, grant, callId, from: caller }: { to: string; grant: string; callId: string; from?: string },
+): Promise<string> {
+  const user = readTransferGrant(secret, grant, to);
+  const live = ctx.liveSince();
+  const from =
+    user && (await ctx.store.listSessions({ user, liveSince: live })).find((s) => s.vendor === Vendor.SIP);
+  if (!user || !from) throw new NotifyError('FORBIDDEN', 'No valid transfer grant.');
+  const callees = (await notBusy(ctx, await availableSessionsOfUser(ctx.store, user, to, live))).filter(
+    (session) => session.vendor === Vendor.SIP,
+  );
+  // Recorded like any call to the Notify number: the far end's new leg, one ringing leg per colleague's session.
+  const parent = await recordSipCallRouted(
+    ctx,
+    { callId, caller: caller ?? '', number: from.number },
+    callees,
+  );
+  return [from.number, '', parent.sys_id, ...callees.map((session) => session.identity)].join('|');
+}

@@ -151,7 +151,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
     const asBob = async () => bearer(bobToken);
     const asAlice = async () => bearer(aliceToken);
 
-    /** The actions on one of the user's own calls: forward, hold, transfer, add a party, conference state. */
+    /** The actions on one of the user's own calls: forward, hold, transfer, add a party, conference state, refer. */
     const callActions: Array<Pick<Case, 'method' | 'url' | 'payload'>> = [
       {
         method: 'POST',
@@ -170,6 +170,11 @@ for (const backend of ['sqlite', 'postgres'] as const) {
         payload: { type: 'number', id: '+15551234567' },
       },
       { method: 'GET', url: () => `/calls/${aliceCall}/conference` },
+      {
+        method: 'POST',
+        url: () => `/calls/${aliceCall}/refer`,
+        payload: { type: 'number', id: '+15551234567' },
+      },
       { method: 'POST', url: () => `/calls/${aliceCall}/end`, payload: {} },
     ];
     const userRoutes: Array<Pick<Case, 'method' | 'url' | 'payload'>> = [

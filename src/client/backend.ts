@@ -57,7 +57,7 @@ export interface ForwardTarget {
   dtmf?: string;
 }
 
-export type CallAction = 'hold' | 'transfer' | 'participants' | 'conference' | 'end';
+export type CallAction = 'hold' | 'transfer' | 'participants' | 'conference' | 'end' | 'refer';
 
 /** What NotifyClient needs from a backend. HttpNotifyBackend speaks docs/architecture.md. */
 export interface NotifyBackend {

@@ -28,6 +28,7 @@ export interface CallControlHost {
 
 /** NotifyClient's call-control methods and what each resolves to. */
 export interface CallCommands {
+  forward: boolean;
   transfer: NotifyCall | null;
   completeTransfer: boolean;
   cancelTransfer: boolean;
@@ -57,15 +58,15 @@ export class CallControl {
     callerId = '',
   ): Promise<CallCommands[K]> {
     let target: ForwardTarget | undefined;
-    if (name === 'transfer' || name === 'add') {
+    if (name !== 'completeTransfer' && name !== 'cancelTransfer') {
       const checked = forwardTarget(argument!);
       if (checked instanceof NotifyError) throw checked;
       target = checked;
     }
     if (!online) throw new NotifyError('NOT_INITIALIZED');
     const run = {
-      transfer: () =>
-        this.transfer({ To: target!.type === 'number' ? target!.id : `client:${target!.id}` }, callerId),
+      forward: () => this.forward(target!),
+      transfer: () => this.transfer(target!, callerId),
       completeTransfer: () => this.completeTransfer(),
       cancelTransfer: () => this.cancelTransfer(),
       add: () => this.add(target!),
@@ -216,18 +217,46 @@ export class CallControl {
   }
 
   /**
-   * Starts a warm transfer of the active call: it goes on hold, and a consultation call to `to` is placed.
+   * forwardCall(): on the server (Twilio: the other party's leg is moved), or by a REFER where the vendor
+   * transfers in the signaling path (SIP). True once forwarded.
+   */
+  async forward(target: ForwardTarget): Promise<boolean> {
+    const leg = this.#active()!;
+    if (this.#host.driver()?.transfer) return this.#refer(leg, target);
+    await this.#host.backend.forwardCall(leg.call.callId!, target);
+    return true;
+  }
+
+  /**
+   * forwardCall() and completeTransfer() on a vendor that transfers in the signaling path (SIP): REFER of `leg`,
+   * with Replaces of `consult`, to where the backend says (it checks the call and that a colleague can ring);
+   * the driver ends the calls once done. Digits for the target need the server's media path: NOT_SUPPORTED.
+   */
+  async #refer(leg: Leg, target: ForwardTarget, consult?: Leg): Promise<boolean> {
+    if (target.dtmf) throw new NotifyError('NOT_SUPPORTED');
+    const { referTo } = (await this.#action(leg, 'refer', target)) as { referTo: string };
+    await this.#host.driver()!.transfer!(referTo, leg.handle!, consult?.handle);
+    return true;
+  }
+
+  /**
+   * Starts a warm transfer of the active call: it goes on hold, and a consultation call to `target` is placed.
    * Returns the consultation call.
    */
-  async transfer(params: { To: string }, from: string): Promise<NotifyCall> {
+  async transfer(target: ForwardTarget, from: string): Promise<NotifyCall> {
     const held = this.#active();
     if (!held) throw new NotifyError('INVALID_STATE', 'transferCall: there is no active call.');
     if (this.#host.legs().some((leg) => leg.call.consultFor)) {
       throw new NotifyError('INVALID_STATE', 'transferCall: a transfer is already started.');
     }
-    await this.#park(held);
-    const consult = this.#host.dial(params, from);
+    // In the media path where the vendor holds there (SIP), else parked on the server (hold() chooses).
+    await this.hold(held.call, true);
+    const consult = this.#host.dial(
+      { To: target.type === 'number' ? target.id : `client:${target.id}` },
+      from,
+    );
     consult.call.consultFor = held.call;
+    consult.target = target;
     return consult.call;
   }
 
@@ -245,6 +274,7 @@ export class CallControl {
     if (consult.call.status !== Status.OPEN || !consult.call.callId) {
       throw new NotifyError('INVALID_STATE', 'completeTransfer: the consulted party has not answered.');
     }
+    if (this.#host.driver()?.transfer) return this.#refer(held, consult.target!, consult);
     // The consultation leg ends on the server (its party moves into the held call's conference).
     consult.moving = true;
     try {
@@ -266,7 +296,7 @@ export class CallControl {
     const legs = this.#host;
     if (consult.handle) legs.driver()?.hangup(consult.handle);
     legs.end(consult);
-    return legs.has(held) && held.call.held ? this.#rejoin(held) : false;
+    return legs.has(held) && held.call.held ? this.hold(held.call, false) : false;
   }
 
   /**

@@ -6,7 +6,7 @@ import { NotifyError, toNotifyError } from './errors.js';
 import { NotifyCall, type CallControls, type CallEnd, type NotifyCallInit } from './notify-call.js';
 import type { CallControl } from './call-control.js';
 import type { ParentIdResult, resolveParentId } from './parent-id.js';
-import type { NotifyBackend } from './backend.js';
+import type { ForwardTarget, NotifyBackend } from './backend.js';
 
 /** A call and what ServiceNow's events already said about it. */
 export interface Leg {
@@ -33,6 +33,8 @@ export interface Leg {
   conferenced?: boolean;
   /** Watches a parked call (held, no media leg) on the server, and stops that watch. */
   parked?: AbortController;
+  /** A consultation call's target (transferCall()), for the transfer's completion. */
+  target?: ForwardTarget;
 }
 
 /** resolveParentId(), its code loaded on first use (it is needed only once a call rings); never rejects. */

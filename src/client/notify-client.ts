@@ -382,7 +382,8 @@ export class NotifyClient {
 
   /**
    * Forwards the current call to a number (`{type: 'number', id, dtmf?}`) or another client
-   * (`{type: 'userId', id}`) through the backend. No open call: INVALID_STATE.
+   * (`{type: 'userId', id}`) through the backend (on SIP: a REFER the backend authorizes; `dtmf` is
+   * NOT_SUPPORTED there). No open call: INVALID_STATE.
    */
   forwardCall(argument: ForwardTarget): void {
     if (!this.#usable()) return;
@@ -392,9 +393,7 @@ export class NotifyClient {
     if (this.getStatus() !== Status.OPEN || !callSid) {
       return this.#report('INVALID_STATE', 'forwardCall: no open call.');
     }
-    this.#backend
-      .forwardCall(callSid, target)
-      .catch((error: unknown) => this.#reportError(toNotifyError(error, 'BACKEND_ERROR')));
+    void this.#control('forward', target);
   }
 
   /**

@@ -171,6 +171,15 @@ export interface VendorDriver {
    * (src/client/call-control.ts, docs/decisions.md §13).
    */
   hold?(held: boolean, call: CallHandle): Promise<void>;
+  /**
+   * Transfers a call in the signaling path (SIP: REFER), for vendors that can, and then hangs up the call (and
+   * the consultation), so that they end as hung up from here. `target` is the address the backend named (`POST /calls/:callSid/refer`). Without `replaces`
+   * a blind transfer: resolves once the far end reports its new call ringing or answered. With `replaces` (the
+   * consultation call) an attended one (REFER with Replaces): resolves once that call is answered. Rejects
+   * (CALL_FAILED) when the far end refuses or fails it; both calls are then left as they were. Vendors
+   * without it (Twilio) transfer on the server.
+   */
+  transfer?(target: string, call: CallHandle, replaces?: CallHandle): Promise<void>;
   /** Ours (issue 14): choosing microphone, speaker and ringer; absent: the client answers NOT_SUPPORTED. */
   readonly audio?: DriverAudio;
   /**

@@ -28,6 +28,8 @@ const DTMF_OPTIONS = { transportType: 'RFC2833', duration: 100, interToneGap: 70
 /** What `w` waits in a digit string, as on Twilio. */
 const DTMF_PAUSE_MS = 500;
 const MEDIA = { mediaConstraints: { audio: true, video: false }, pcConfig: { iceServers: [] } };
+/** How long a transfer waits for the far end's report (NOTIFY) of its new call. */
+const TRANSFER_TIMEOUT_MS = 30_000;
 
 /** One call the driver carries: the JsSIP session and what the driver learnt about it. */
 interface SipCall {
@@ -45,6 +47,10 @@ interface SipCall {
   recovering?: boolean;
   /** This client hung it up (an end while recovering that it did not ask for is CALL_LOST). */
   hungUpHere?: boolean;
+  /** The far end asked to replace this call's dialog (INVITE with Replaces): its new session takes over. */
+  replacing?: boolean;
+  /** The call was answered (a session replacing it is not announced again). */
+  open?: boolean;
 }
 
 /**
@@ -105,7 +111,10 @@ export class SipDriver implements VendorDriver {
       if (!this.#registering) this.events.emit('error', this.#registrationError(event.cause));
     });
     ua.on('newRTCSession', (event: RTCSessionEvent) => {
-      if (event.originator === 'remote') this.#onIncoming(event.session, event.request.getHeader('Call-ID'));
+      if (event.originator !== 'remote') return;
+      const replaced = event.request.hasHeader('Replaces') && [...this.#calls].find((call) => call.replacing);
+      if (replaced) this.#replace(replaced, event.session);
+      else this.#onIncoming(event.session, event.request.getHeader('Call-ID'));
     });
     this.#registering = true;
     try {
@@ -251,6 +260,53 @@ export class SipDriver implements VendorDriver {
     });
   }
 
+  /**
+   * REFER (RFC 3515) of the call to `target`; with `replaces`, REFER with Replaces (RFC 3891) of that call's
+   * dialog: the far end calls the consulted party, who drops the consultation for the new call. A blind
+   * transfer is done at the far end's first NOTIFY that is not a failure (RFC 5589: 100 Trying), an attended one
+   * once the new call is answered; then our calls hang up. A failure leaves both calls as they were.
+   */
+  transfer(target: string, handle: CallHandle, replaces?: CallHandle): Promise<void> {
+    const call = this.#live(handle);
+    const consult = replaces && this.#live(replaces);
+    if (!call || (replaces && !consult)) {
+      return Promise.reject(this.#error('INVALID_STATE', 'There is no such call.'));
+    }
+    return new Promise<void>((resolve, reject) => {
+      let taken = false;
+      const timer = setTimeout(() => fail('no answer from the far end'), TRANSFER_TIMEOUT_MS);
+      const done = () => {
+        clearTimeout(timer);
+        call.session.off('ended', left);
+        for (const ended of [consult, call]) if (ended) this.hangup(ended);
+        resolve();
+      };
+      const fail = (why: string) => {
+        clearTimeout(timer);
+        call.session.off('ended', left);
+        reject(this.#error('CALL_FAILED', `The SIP transfer failed: ${why}.`));
+      };
+      // The far end may hang up on us as soon as its new call stands (RFC 5589), before or instead of NOTIFY.
+      const left = () => (taken ? done() : fail('the call ended'));
+      call.session.on('ended', left);
+      const sent = call.session.refer(target, {
+        ...(consult && { replaces: consult.session }),
+        eventHandlers: {
+          requestSucceeded: () => {
+            taken = true;
+          },
+          trying: () => !consult && done(),
+          progress: () => !consult && done(),
+          requestFailed: (event: { cause?: string }) => fail(`REFER refused (${event.cause ?? ''})`),
+          accepted: () => done(),
+          failed: (event: { status_line?: { status_code?: number } }) =>
+            fail(`the new call failed (${event.status_line?.status_code ?? ''})`),
+        },
+      } as never) as unknown;
+      if (sent === false) fail('the call cannot send a REFER now');
+    });
+  }
+
   getCallSid(handle: CallHandle): string | undefined {
     return this.#live(handle)?.callId;
   }
@@ -292,10 +348,45 @@ export class SipDriver implements VendorDriver {
     );
   }
 
+  /**
+   * An attended transfer to us: the far end's INVITE with Replaces takes over `call`, answered at once (the
+   * user already talks on that call); the old session, which JsSIP ends once the new one is confirmed, no longer
+   * speaks for the call.
+   */
+  #replace(call: SipCall, session: RTCSession): void {
+    call.replacing = false;
+    call.session = session;
+    this.#bind(call, session);
+    session.answer({ ...MEDIA });
+  }
+
   #watch(session: RTCSession, callId: string, incoming: boolean): SipCall {
     const call: SipCall = { session, callId, incoming, ended: false };
     this.#calls.add(call);
-    const current = () => this.#calls.has(call);
+    this.#bind(call, session);
+    return call;
+  }
+
+  /** Reports `session`'s events as `call`'s, while the session is the call's. */
+  #bind(call: SipCall, session: RTCSession): void {
+    const { incoming } = call;
+    const current = () => this.#calls.has(call) && call.session === session;
+    session.on('replaces', (event) => {
+      if (!current()) return;
+      call.replacing = true;
+      event.accept();
+    });
+    // Transferred by the far end (a colleague forwarded us, REFER): our call to the target goes on as this call.
+    session.on('refer', (event) => {
+      if (!current()) return;
+      event.accept(
+        (next: RTCSession) => {
+          call.session = next;
+          this.#bind(call, next);
+        },
+        { ...MEDIA },
+      );
+    });
     const play = (peerconnection: RTCPeerConnection) =>
       peerconnection.addEventListener('track', ({ track, streams: [stream] }) => {
         if (!current()) return;
@@ -316,16 +407,19 @@ export class SipDriver implements VendorDriver {
     });
     session.on('progress', () => {
       // 180 or 183 (early media): ringing, never answered.
-      if (current() && !incoming) this.events.emit('callStatus', Status.RINGING, call);
+      if (current() && !incoming && !call.open) this.events.emit('callStatus', Status.RINGING, call);
     });
     session.on('accepted', () => {
-      if (!current()) return;
+      // A replacing session is the same call, already open.
+      if (!current() || call.open) return;
+      call.open = true;
       this.events.emit('callAccepted', call);
       this.events.emit('callStatus', Status.OPEN, call);
     });
     session.on('ended', (event: { originator: string; cause?: string }) => {
+      if (!current()) return;
       // Lost while recovering: the far end had ended it meanwhile (481), or the dialog could not be refreshed.
-      if (call.recovering && !call.hungUpHere && current()) {
+      if (call.recovering && !call.hungUpHere) {
         const message = `The SIP call could not be recovered: ${event.cause ?? 'unknown cause'}.`;
         this.events.emit('callError', this.#error('CALL_LOST', message), call);
       }
@@ -335,6 +429,7 @@ export class SipDriver implements VendorDriver {
       });
     });
     session.on('failed', (event: { originator: string; cause?: string }) => {
+      if (!current()) return;
       if (incoming) {
         this.#end(
           call,
@@ -355,7 +450,6 @@ export class SipDriver implements VendorDriver {
       }
       this.#end(call, 'callDisconnected', { outcome, endedBy: here ? 'local' : 'remote' });
     });
-    return call;
   }
 
   #end(call: SipCall, event: 'callDisconnected' | 'callCanceled' | 'callRejected', end?: CallEnd): void {

@@ -7,9 +7,18 @@ import { startSipStack, sipStackInstalled, type SipStack } from '../../../script
 import { SIP_NUMBER, startStack, type Stack } from '../../../scripts/stack.js';
 
 /** The virtual SIP phones' numbers: plain-SIP endpoints standing for the PSTN (baresip). */
-export const SIP_PHONES = ['+15551240001', '+15551240002', '+15551240003'] as const;
-/** A phone only the behaviour suite's fault cases call (behaviour/faults.test.ts): slot 3 of `phones`. */
-export const SIP_FAULTS_PHONE = '+15551240009';
+/**
+ * By slot (the behaviour suite's `phoneNumber(slot)`): 0 and 1 are shared; each later slot is one file's alone,
+ * 2 records.test.ts, 3 faults.test.ts, 4 and 5 transfers.test.ts.
+ */
+export const SIP_PHONES = [
+  '+15551240001',
+  '+15551240002',
+  '+15551240003',
+  '+15551240009',
+  '+15551240004',
+  '+15551240005',
+] as const;
 
 /** What a SIP test page learns from `/__stack.js?sip`. */
 export interface SipStackInfo {
@@ -54,7 +63,7 @@ export async function startSipWebStack(corsOrigins: string[]): Promise<SipWebSta
   // The backend's port is chosen first: the proxy's configuration names its routing URL.
   const port = await freePort();
   const sip = await startSipStack({
-    phones: [...SIP_PHONES, SIP_FAULTS_PHONE],
+    phones: [...SIP_PHONES],
     tls: https,
     allowedOrigins: corsOrigins,
     routeUrl: `https://127.0.0.1:${port}/api/sip/route`,
@@ -87,7 +96,7 @@ export async function startSipWebStack(corsOrigins: string[]): Promise<SipWebSta
       origin: web.origin,
       backendUrl: web.backendUrl,
       sipNumber: SIP_NUMBER,
-      phones: [...SIP_PHONES, SIP_FAULTS_PHONE],
+      phones: [...SIP_PHONES],
       domain: sip.account.domain,
     }),
     close: async () => {

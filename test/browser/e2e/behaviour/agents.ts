@@ -25,10 +25,17 @@ export const fired = (log: EventLog, event: string) => log.filter((entry) => ent
 export const count = (log: EventLog, event: string) => fired(log, event).length;
 export const errorCodes = (agent: Agent) => fired(agent.log, STD_EVENTS.ERROR).map((e) => e.args[1]);
 
-/** A new user's client on the vendor's number; ONLINE unless `online: false` (then not even init()). */
+/**
+ * A new user's client on the vendor's number; ONLINE unless `online: false` (then not even init()). `config`:
+ * more notifyConfig (e.g. `callWaiting`).
+ */
 export async function newAgent(
   vendor: VendorAdapter,
-  { backendUrl = vendor.backendUrl, online = true }: { backendUrl?: string; online?: boolean } = {},
+  {
+    backendUrl = vendor.backendUrl,
+    online = true,
+    config = {},
+  }: { backendUrl?: string; online?: boolean; config?: Record<string, unknown> } = {},
 ): Promise<Agent> {
   const { token, user } = await signInUser(
     `${vendor.name}-${Math.random().toString(36).slice(2, 8)}`,
@@ -38,6 +45,7 @@ export async function newAgent(
     autoLoadScriptResources: true,
     backendUrl,
     authToken: token,
+    ...config,
   };
   const client: Client = new NotifyClient(notifyConfig, true);
   const log = recordEvents(client, STD_EVENTS);

@@ -16,6 +16,11 @@ export interface PhoneCallProbe {
   answered(): Promise<boolean>;
   /** The phone has seen the call end. */
   ended(): Promise<boolean>;
+  /**
+   * The phone is on a call now, this one or one it went on to (a transfer moves its party elsewhere: on Twilio
+   * the same call, on SIP a new call the phone placed after a REFER).
+   */
+  talking(): Promise<boolean>;
   /** The DTMF digits the far end received on this call, in order (`callId`: the client's CALL_START id). */
   digits(callId: string): Promise<string>;
   /** The phone received the page's audio (`pc`: the page's peer connection of this call). */
@@ -96,6 +101,7 @@ export const twilio: VendorAdapter = {
     return {
       answered: async () => (await call())?.state === 'in-progress',
       ended: async () => ['completed', 'canceled'].includes((await call())?.state ?? ''),
+      talking: async () => (await call())?.state === 'in-progress',
       digits: async () => (await call())?.digits ?? '',
       // A second of the page's microphone tone, measured by the phone (silence would count as packets).
       heardPage: async () => heardPageMs(await call()) >= 1000,
@@ -189,6 +195,11 @@ export const sip: VendorAdapter = {
     return {
       answered: async () => (await since()).includes('CALL_ESTABLISHED'),
       ended: async () => (await since()).includes('CALL_CLOSED'),
+      talking: async () => {
+        const seen = await since();
+        const count = (type: string) => seen.filter((event) => event === type).length;
+        return count('CALL_ESTABLISHED') > count('CALL_CLOSED');
+      },
       // rtpengine logs every RFC 4733 event it relays under the call's SIP Call-ID (the client's call id).
       digits: (callId) => command<string>('sip-dtmf', { callId }),
       heardPage: farEndReportedReception,
