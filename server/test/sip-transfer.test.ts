@@ -80,8 +80,11 @@ describe('SIP transfers: POST /calls/:callSid/refer and the grant the proxy rout
     assert.ok(match, referTo);
     const routed = await route(bob.user.sys_id, match[1]!);
     assert.equal(routed.statusCode, 200, routed.body);
-    // A call on alice's Notify number from the far end, not a call between colleagues.
-    assert.equal(routed.body, [SIP_NUMBER, '', bobIdentity].join('|'));
+    // A call on alice's Notify number from the far end, not a call between colleagues; recorded like any call to
+    // the number: the far end's leg is the parent the colleague's invite carries.
+    const [number, callerUser, parentId, ...rung] = routed.body.split('|');
+    assert.deepEqual([number, callerUser, rung], [SIP_NUMBER, '', [bobIdentity]]);
+    assert.match(parentId!, /^[0-9a-f]{32}$/);
     // The grant names bob: it rings nobody else, and a forged or foreign one rings nobody.
     assert.equal((await route(alice.user.sys_id, match[1]!)).statusCode, 403);
     assert.equal((await route(bob.user.sys_id, `${match[1]!.slice(0, -2)}xx`)).statusCode, 403);
