@@ -545,6 +545,7 @@ out.push(
 );
 
 out.push('\n## Element `<notify-phone>`\n');
+out.push(measuredApart('element'));
 const el = browser.element;
 const cold = summarize(el.firstRenderCold);
 const warm = summarize(el.renderWarm);
