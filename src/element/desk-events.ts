@@ -7,9 +7,10 @@ import { notifyEvent } from './event-class.js';
 // without them.
 
 /** The vendor raised or cleared a call-quality warning on the call `detail.callId`. */
-export class NotifyCallQualityEvent extends notifyEvent<CallQualityWarning, 'notify-call-quality'>(
+export const NotifyCallQualityEvent = notifyEvent<CallQualityWarning, 'notify-call-quality'>(
   'notify-call-quality',
-) {}
+);
+export type NotifyCallQualityEvent = InstanceType<typeof NotifyCallQualityEvent>;
 
 export interface NotifyAudioInputLostDetail {
   lost: AudioDevice;
@@ -18,7 +19,7 @@ export interface NotifyAudioInputLostDetail {
 }
 
 /** The chosen microphone went away (unplugged); the call goes on with the default one. */
-export class NotifyAudioInputLostEvent extends notifyEvent<
-  NotifyAudioInputLostDetail,
-  'notify-audio-input-lost'
->('notify-audio-input-lost') {}
+export const NotifyAudioInputLostEvent = notifyEvent<NotifyAudioInputLostDetail, 'notify-audio-input-lost'>(
+  'notify-audio-input-lost',
+);
+export type NotifyAudioInputLostEvent = InstanceType<typeof NotifyAudioInputLostEvent>;

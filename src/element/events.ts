@@ -4,12 +4,12 @@ import type { CallEndOutcome } from '../client/notify-call.js';
 import { notifyEvent } from './event-class.js';
 
 /** The session is registered and can make and take calls. */
-export class NotifyOnlineEvent extends notifyEvent<Record<string, never>, 'notify-online'>('notify-online') {}
+export const NotifyOnlineEvent = notifyEvent<Record<string, never>, 'notify-online'>('notify-online');
+export type NotifyOnlineEvent = InstanceType<typeof NotifyOnlineEvent>;
 
 /** The session is not (or no longer) registered. */
-export class NotifyOfflineEvent extends notifyEvent<Record<string, never>, 'notify-offline'>(
-  'notify-offline',
-) {}
+export const NotifyOfflineEvent = notifyEvent<Record<string, never>, 'notify-offline'>('notify-offline');
+export type NotifyOfflineEvent = InstanceType<typeof NotifyOfflineEvent>;
 
 export interface NotifyErrorDetail {
   message: string;
@@ -17,7 +17,8 @@ export interface NotifyErrorDetail {
 }
 
 /** Something failed; `detail.code` is a stable code of the error registry. */
-export class NotifyErrorEvent extends notifyEvent<NotifyErrorDetail, 'notify-error'>('notify-error') {}
+export const NotifyErrorEvent = notifyEvent<NotifyErrorDetail, 'notify-error'>('notify-error');
+export type NotifyErrorEvent = InstanceType<typeof NotifyErrorEvent>;
 
 export interface NotifyIncomingCallDetail {
   from: string;
@@ -29,9 +30,10 @@ export interface NotifyIncomingCallDetail {
 }
 
 /** A call is coming in; answer with `pickupCall()`, decline with `hangupCall()`. */
-export class NotifyIncomingCallEvent extends notifyEvent<NotifyIncomingCallDetail, 'notify-incoming-call'>(
+export const NotifyIncomingCallEvent = notifyEvent<NotifyIncomingCallDetail, 'notify-incoming-call'>(
   'notify-incoming-call',
-) {}
+);
+export type NotifyIncomingCallEvent = InstanceType<typeof NotifyIncomingCallEvent>;
 
 export interface NotifyCallInitDetail {
   status: Status;
@@ -39,18 +41,16 @@ export interface NotifyCallInitDetail {
 }
 
 /** A call object exists (outgoing placed or incoming accepted). */
-export class NotifyCallInitEvent extends notifyEvent<NotifyCallInitDetail, 'notify-call-init'>(
-  'notify-call-init',
-) {}
+export const NotifyCallInitEvent = notifyEvent<NotifyCallInitDetail, 'notify-call-init'>('notify-call-init');
+export type NotifyCallInitEvent = InstanceType<typeof NotifyCallInitEvent>;
 
 export interface NotifyCallDetail {
   callId: string | undefined;
 }
 
 /** The call is established. */
-export class NotifyCallStartEvent extends notifyEvent<NotifyCallDetail, 'notify-call-start'>(
-  'notify-call-start',
-) {}
+export const NotifyCallStartEvent = notifyEvent<NotifyCallDetail, 'notify-call-start'>('notify-call-start');
+export type NotifyCallStartEvent = InstanceType<typeof NotifyCallStartEvent>;
 
 /** How a call ended (our extension; `NotifyCall.outcome`, `endedBy`, `duration`). */
 export interface NotifyCallEndDetail extends NotifyCallDetail {
@@ -63,34 +63,36 @@ export interface NotifyCallEndDetail extends NotifyCallDetail {
 }
 
 /** The caller gave up before the incoming call was picked up. */
-export class NotifyCallCancelEvent extends notifyEvent<NotifyCallEndDetail, 'notify-call-cancel'>(
+export const NotifyCallCancelEvent = notifyEvent<NotifyCallEndDetail, 'notify-call-cancel'>(
   'notify-call-cancel',
-) {}
+);
+export type NotifyCallCancelEvent = InstanceType<typeof NotifyCallCancelEvent>;
 
 /** The current call ended; `detail.outcome` says how (busy, no answer, declined, completed…). */
-export class NotifyCallDisconnectEvent extends notifyEvent<NotifyCallEndDetail, 'notify-call-disconnect'>(
+export const NotifyCallDisconnectEvent = notifyEvent<NotifyCallEndDetail, 'notify-call-disconnect'>(
   'notify-call-disconnect',
-) {}
+);
+export type NotifyCallDisconnectEvent = InstanceType<typeof NotifyCallDisconnectEvent>;
 
 /** The microphone was muted. */
-export class NotifyCallMuteEvent extends notifyEvent<Record<string, never>, 'notify-call-mute'>(
-  'notify-call-mute',
-) {}
+export const NotifyCallMuteEvent = notifyEvent<Record<string, never>, 'notify-call-mute'>('notify-call-mute');
+export type NotifyCallMuteEvent = InstanceType<typeof NotifyCallMuteEvent>;
 
 /** The microphone was unmuted. */
-export class NotifyCallUnmuteEvent extends notifyEvent<Record<string, never>, 'notify-call-unmute'>(
+export const NotifyCallUnmuteEvent = notifyEvent<Record<string, never>, 'notify-call-unmute'>(
   'notify-call-unmute',
-) {}
+);
+export type NotifyCallUnmuteEvent = InstanceType<typeof NotifyCallUnmuteEvent>;
 
 export interface NotifyAvailableChangeDetail {
   available: boolean;
 }
 
 /** The user switched the availability toggle of the default UI (not fired for property changes). */
-export class NotifyAvailableChangeEvent extends notifyEvent<
-  NotifyAvailableChangeDetail,
-  'notify-available-change'
->('notify-available-change') {}
+export const NotifyAvailableChangeEvent = notifyEvent<NotifyAvailableChangeDetail, 'notify-available-change'>(
+  'notify-available-change',
+);
+export type NotifyAvailableChangeEvent = InstanceType<typeof NotifyAvailableChangeEvent>;
 
 declare global {
   interface GlobalEventHandlersEventMap {
