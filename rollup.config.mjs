@@ -34,6 +34,75 @@ const externalSdk = () => ({
 });
 
 /**
+ * The SNC.Notify global's later units (issue 13): the IIFE keeps the client's facade, and what init() and
+ * watchAvailableClients() import (registration, session, driver, calls, presence stream) is one ES file next
+ * to it, `dist/snc-notify.online.js`, imported from the script's own URL as the SDK is.
+ */
+const SNC_ONLINE_ID = 'notify-phone:snc-online';
+const SNC_ONLINE_FILE = './snc-notify.online.js';
+
+/** In the IIFE: the client's imports of its later units (client-core.ts, client-extras.ts) become the online file. */
+const sncOnlineExternal = () => ({
+  name: 'snc-online-external',
+  /** @param {string} source @param {string | undefined} importer */
+  resolveId(source, importer) {
+    if (
+      importer &&
+      /[\\/]client[\\/]client-(core|extras)\.ts$/.test(importer) &&
+      /^\.\/(registration|calls|available-clients)\.js$/.test(source)
+    )
+      return { id: SNC_ONLINE_ID, external: true };
+    return null;
+  },
+});
+
+/**
+ * The client modules the IIFE and its online file share (src/legacy/snc-shared.ts publishes the same list on
+ * the global): in the online file each is a module of the script's instance's exports, not a copy.
+ */
+const SNC_SHARED = ['constants', 'emitter', 'errors', 'find-parent', 'state', 'targets'];
+const SHARED_PREFIX = '\0snc-shared:';
+
+const sncShared = () => {
+  const publisher = readFileSync(new URL('./src/legacy/snc-shared.ts', import.meta.url), 'utf8');
+  for (const name of SNC_SHARED)
+    if (!publisher.includes(`'../client/${name}.js'`))
+      throw new Error(`rollup.config.mjs: src/legacy/snc-shared.ts does not publish ${name}.`);
+  return {
+    name: 'snc-shared',
+    /** @param {string} source @param {string | undefined} importer @param {any} options */
+    async resolveId(source, importer, options) {
+      if (source === SHARED_PREFIX) return source;
+      if (!importer || source.startsWith('\0')) return null;
+      const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+      const match = resolved && /[\\/]src[\\/]client[\\/]([\w-]+)\.ts$/.exec(resolved.id);
+      return match && SNC_SHARED.includes(match[1]) ? `${SHARED_PREFIX}${match[1]}` : null;
+    },
+    /** @param {string} id */
+    async load(id) {
+      if (id === SHARED_PREFIX)
+        return [
+          `export const shared = globalThis[Symbol.for('notify-phone/snc-shared')];`,
+          `if (!shared) throw new Error('snc-notify.online.js is loaded by snc-notify.js only.');`,
+        ].join('\n');
+      if (!id.startsWith(SHARED_PREFIX)) return null;
+      const name = id.slice(SHARED_PREFIX.length);
+      const { exports } = await this.load({
+        id: fileURLToPath(new URL(`./src/client/${name}.ts`, import.meta.url)),
+      });
+      if (!exports?.length) throw new Error(`snc-shared: no exports found in src/client/${name}.ts`);
+      const names = exports.filter((exported) => exported !== 'default');
+      // Pure reads, so that the exports no module of the online file imports are dropped.
+      return [
+        `import { shared } from ${JSON.stringify(SHARED_PREFIX)};`,
+        `const m = shared[${JSON.stringify(name)}];`,
+        ...names.map((exported) => `export const ${exported} = /* @__PURE__ */ (() => m.${exported})();`),
+      ].join('\n');
+    },
+  };
+};
+
+/**
  * The SNC.Notify global leaves out the agent's desk extensions (device choice, quality events, the pre-call
  * test, call history): those
  * modules resolve to src/legacy/without-desk.ts in that build (docs/decisions.md §19).
@@ -151,15 +220,28 @@ export default [
   },
   {
     input: 'src/legacy/snc-notify.ts',
-    plugins: [externalSdk(), withoutDesk(), ...common()],
+    plugins: [sncOnlineExternal(), externalSdk(), withoutDesk(), ...common()],
     output: {
       file: 'dist/snc-notify.js',
       format: 'iife',
-      // A classic script cannot load chunks of its own: the lazily imported modules are inlined.
+      // A classic script cannot load chunks of its own: its later units are one file (below), the small
+      // lazily imported modules left are inlined.
+      inlineDynamicImports: true,
+      sourcemap: true,
+      paths: { [SDK_ID]: SDK_FILE, [SIP_ID]: SIP_FILE, [SNC_ONLINE_ID]: SNC_ONLINE_FILE },
+      plugins: [terser({ format: { comments: false }, ecma: 2020, compress: { passes: 2 } })],
+    },
+  },
+  {
+    input: 'src/legacy/snc-online.ts',
+    plugins: [sncShared(), externalSdk(), withoutDesk(), ...common()],
+    output: {
+      file: 'dist/snc-notify.online.js',
+      format: 'es',
       inlineDynamicImports: true,
       sourcemap: true,
       paths: { [SDK_ID]: SDK_FILE, [SIP_ID]: SIP_FILE },
-      plugins: [terser({ format: { comments: false }, ecma: 2020, compress: { passes: 2 } })],
+      plugins: [min()],
     },
   },
   {

@@ -1,12 +1,13 @@
-import type { NotifyClientEvents, NotifyConfig } from './config.js';
+import type { CallIdentifier, NotifyClientEvents, NotifyConfig } from './config.js';
 import { STD_EVENTS, Status } from './constants.js';
 import { safeCall, type TypedEmitter } from './emitter.js';
 import type { CallHandle, IncomingCallInfo, VendorDriver } from '../drivers/driver.js';
 import { NotifyError, toNotifyError } from './errors.js';
 import { NotifyCall, type CallControls, type CallEnd, type NotifyCallInit } from './notify-call.js';
 import type { CallControl } from './call-control.js';
-import type { ParentIdResult, resolveParentId } from './parent-id.js';
+import { findParent } from './find-parent.js';
 import type { ForwardTarget, NotifyBackend } from './backend.js';
+import { callParams } from './call-params.js';
 
 /** A call and what ServiceNow's events already said about it. */
 export interface Leg {
@@ -36,13 +37,6 @@ export interface Leg {
   /** A consultation call's target (transferCall()), for the transfer's completion. */
   target?: ForwardTarget;
 }
-
-/** resolveParentId(), its code loaded on first use (it is needed only once a call rings); never rejects. */
-export const findParent = (...args: Parameters<typeof resolveParentId>): Promise<ParentIdResult> =>
-  import('./parent-id.js').then(
-    ({ resolveParentId }) => resolveParentId(...args),
-    (error: unknown) => ({ parentId: null, error: String(error) }),
-  );
 
 /** An incoming call ringing, not answered yet. */
 export const ringing = (call: NotifyCall) => call.direction === 'incoming' && call.status === Status.PENDING;
@@ -183,6 +177,18 @@ export class CallBook {
 
   #driver(): VendorDriver | null {
     return this.#host.driver();
+  }
+
+  /**
+   * call(): the target checked (INVALID_NUMBER, INVALID_ARGUMENT), then that no call is active (INVALID_STATE);
+   * the error to report, or nothing once the call is placed. The client checked that it is online.
+   */
+  place(identifier: CallIdentifier, from: string): NotifyError | undefined {
+    const params = callParams(identifier);
+    if (params instanceof NotifyError) return params;
+    if (this.current()) return new NotifyError('INVALID_STATE', 'A call is already active.');
+    this.dial(params, from);
+    return undefined;
   }
 
   /** Places an outgoing call on the driver (the client checked that there is one). */

@@ -1,31 +1,22 @@
-import type { AudioDevices, PreflightReport, VendorDriver } from '../drivers/driver.js';
-import {
-  HttpNotifyBackend,
-  type AvailableClient,
-  type ForwardTarget,
-  type NotifyBackend,
-  type NotifySession,
-} from './backend.js';
+import type { AudioDevices, PreflightReport } from '../drivers/driver.js';
+import type { AvailableClient, ForwardTarget, NotifySession } from './backend.js';
 import type { CallHistoryOptions, CallHistoryPage } from './call-history.js';
-import type { CallIdentifier, NotifyClientEvents, NotifyConfig } from './config.js';
+import { ClientCore } from './client-core.js';
 import {
-  DTMF_PATTERN,
-  DeviceState,
-  STD_EVENTS,
-  Status,
-  type Vendor,
-  isStdEvent,
-  normalizeVendor,
-} from './constants.js';
-import { TypedEmitter, answer, safeCall } from './emitter.js';
-import { NotifyError, toNotifyError, type NotifyErrorCode } from './errors.js';
-import { CallBook, findParent } from './calls.js';
+  callCommand,
+  callHistory,
+  deskStep,
+  listAvailableClients,
+  parentIdOf,
+  watchAvailableClients,
+} from './client-extras.js';
+import type { CallIdentifier, NotifyClientEvents, NotifyConfig } from './config.js';
+import { DTMF_PATTERN, DeviceState, Status, isStdEvent, normalizeVendor } from './constants.js';
+import { NotifyError, toNotifyError } from './errors.js';
 import type { NotifyCall } from './notify-call.js';
-import type { CallCommands } from './call-control.js';
 import type { ParentIdResult } from './parent-id.js';
-import { DEVICE_TRANSITIONS, StateMachine } from './state.js';
-import { callParams, callerIdNumber, forwardTarget } from './targets.js';
-import type { Registration } from './registration.js';
+import { callerIdNumber, forwardTarget } from './targets.js';
+import { safeCall } from './emitter.js';
 
 export type { CallIdentifier, CallQualityWarning, NotifyClientEvents, NotifyConfig } from './config.js';
 import type { AudioDeviceKind } from './audio-devices.js';
@@ -45,41 +36,15 @@ export type { CallHistoryEntry, CallHistoryOptions, CallHistoryPage } from './ca
  * After destroy(), every method reports DESTROYED.
  */
 export class NotifyClient {
-  readonly #config: NotifyConfig;
-  readonly #lazy: boolean;
-  readonly #backend: NotifyBackend;
-  readonly #emitter = new TypedEmitter<NotifyClientEvents>();
-  readonly #device: StateMachine<DeviceState>;
-  /** The registration (backend row, driver, token, heartbeat) since init(); its code loads with init(). */
-  #registration: Registration | null = null;
-  /** setClientAvailable() before the first init(), handed to the registration. */
-  #pendingAvailability: boolean | undefined;
-  readonly #calls: CallBook;
-  readonly #stateObservers = new Set<() => void>();
-  /** Aborts what outlives a session (watches, parent-id look-ups, paging) on destroy(). */
-  readonly #life = new AbortController();
+  /** Its state and how it reports errors (client-core.ts); this class is ServiceNow's API over it. */
+  readonly #core: ClientCore;
 
   /**
    * @param notifyConfig the configuration; kept by reference, `vendor` and `callerId` are written back.
    * @param initializeVendorClientLazily true: the vendor is chosen by setCallerId(value, callback).
    */
   constructor(notifyConfig: NotifyConfig = {}, initializeVendorClientLazily = false) {
-    this.#config = notifyConfig && typeof notifyConfig === 'object' ? notifyConfig : {};
-    this.#lazy = initializeVendorClientLazily === true;
-    if (this.#config.vendor !== undefined) normalizeVendor(this.#config.vendor);
-    this.#backend =
-      this.#config.backend ??
-      new HttpNotifyBackend({ backendUrl: this.#config.backendUrl, authToken: this.#config.authToken });
-    this.#device = new StateMachine('device', DeviceState.OFFLINE, DEVICE_TRANSITIONS, (to, from) => {
-      this.#notifyObservers();
-      this.#onDeviceState(to, from);
-    });
-    this.#calls = new CallBook(this.#emitter, this.#config, {
-      backend: this.#backend,
-      changed: () => this.#notifyObservers(),
-      report: (error) => this.#reportError(error),
-      driver: () => this.#driver,
-    });
+    this.#core = new ClientCore(notifyConfig, initializeVendorClientLazily);
   }
 
   /**
@@ -93,10 +58,13 @@ export class NotifyClient {
     fn: (...args: NotifyClientEvents[K]) => void,
   ): () => void {
     if (!isStdEvent(event) || typeof fn !== 'function') {
-      this.#report('INVALID_ARGUMENT', `addEventListener: unknown event "${String(event)}" or no function.`);
+      this.#core.report(
+        'INVALID_ARGUMENT',
+        `addEventListener: unknown event "${String(event)}" or no function.`,
+      );
       return () => undefined;
     }
-    return this.#emitter.on(event, fn);
+    return this.#core.emitter.on(event, fn);
   }
 
   /**
@@ -109,31 +77,31 @@ export class NotifyClient {
    * @throws NotifyError LAZY_CALLBACK_REQUIRES_LAZY_MODE when a callback is given without lazy mode.
    */
   setCallerId(value: string | number, autoSelectVendorCallback?: () => void): void {
-    if (autoSelectVendorCallback !== undefined && !this.#lazy) {
+    if (autoSelectVendorCallback !== undefined && !this.#core.lazy) {
       throw new NotifyError('LAZY_CALLBACK_REQUIRES_LAZY_MODE');
     }
     const done = () => safeCall('autoSelectVendorCallback', autoSelectVendorCallback);
-    if (!this.#usable()) return;
+    if (!this.#core.usable()) return;
     const number = callerIdNumber(value);
     if (number instanceof NotifyError) {
-      this.#reportError(number);
+      this.#core.reportError(number);
       return done();
     }
-    if (!this.#lazy) {
-      this.#config.callerId = number;
+    if (!this.#core.lazy) {
+      this.#core.config.callerId = number;
       return;
     }
-    Promise.all([this.#backend.lookupCallerId(number), import('./lazy-vendor.js')])
+    Promise.all([this.#core.backend.lookupCallerId(number), import('./lazy-vendor.js')])
       .then(
         ([result, { lazyVendor }]) => {
-          if (this.#destroyed) return;
-          const vendor = lazyVendor(result?.vendor, number, this.#config.vendor);
-          if (vendor instanceof NotifyError) return this.#reportError(vendor);
-          this.#config.vendor = vendor;
-          this.#config.callerId = number;
+          if (this.#core.destroyed) return;
+          const vendor = lazyVendor(result?.vendor, number, this.#core.config.vendor);
+          if (vendor instanceof NotifyError) return this.#core.reportError(vendor);
+          this.#core.config.vendor = vendor;
+          this.#core.config.callerId = number;
         },
         (error: unknown) => {
-          if (!this.#destroyed) this.#reportError(toNotifyError(error, 'BACKEND_ERROR'));
+          if (!this.#core.destroyed) this.#core.reportError(toNotifyError(error, 'BACKEND_ERROR'));
         },
       )
       .finally(done);
@@ -145,15 +113,15 @@ export class NotifyClient {
    * and a caller ID (MISSING_CALLER_ID). While initializing or online: INVALID_STATE, nothing changes.
    */
   init(): void {
-    if (!this.#usable()) return;
-    if (this.#device.state !== DeviceState.OFFLINE) {
-      return this.#report('INVALID_STATE', `init: the client is already ${this.#device.state}.`);
+    if (!this.#core.usable()) return;
+    if (this.#core.device.state !== DeviceState.OFFLINE) {
+      return this.#core.report('INVALID_STATE', `init: the client is already ${this.#core.device.state}.`);
     }
-    const vendor = normalizeVendor(this.#config.vendor);
-    if (!vendor) return this.#report('NO_VENDOR');
-    const callerId = this.#config.callerId;
-    if (!callerId) return this.#report('MISSING_CALLER_ID');
-    void this.#start(vendor, callerId);
+    const vendor = normalizeVendor(this.#core.config.vendor);
+    if (!vendor) return this.#core.report('NO_VENDOR');
+    const callerId = this.#core.config.callerId;
+    if (!callerId) return this.#core.report('MISSING_CALLER_ID');
+    void this.#core.start(vendor, callerId);
   }
 
   /**
@@ -162,12 +130,13 @@ export class NotifyClient {
    * Not online: NOT_INITIALIZED. A call already active: INVALID_STATE.
    */
   call(identifier: CallIdentifier): void {
-    if (!this.#usable()) return;
-    if (this.#device.state !== DeviceState.ONLINE || !this.#driver) return this.#report('NOT_INITIALIZED');
-    const params = callParams(identifier);
-    if (params instanceof NotifyError) return this.#reportError(params);
-    if (this.#calls.current()) return this.#report('INVALID_STATE', 'A call is already active.');
-    this.#calls.dial(params, this.#config.callerId ?? '');
+    if (!this.#core.usable()) return;
+    const calls = this.#core.calls;
+    if (this.#core.device.state !== DeviceState.ONLINE || !this.#core.driver || !calls) {
+      return this.#core.report('NOT_INITIALIZED');
+    }
+    const refused = calls.place(identifier, this.#core.config.callerId ?? '');
+    if (refused) this.#core.reportError(refused);
   }
 
   /**
@@ -175,20 +144,20 @@ export class NotifyClient {
    * hold first. No incoming call: INVALID_STATE.
    */
   pickupCall(): void {
-    if (!this.#usable()) return;
-    const leg = this.#calls.ringing();
-    if (!leg || !this.#driver) {
-      return this.#report('INVALID_STATE', 'pickupCall: no incoming call.');
+    if (!this.#core.usable()) return;
+    const leg = this.#core.calls?.ringing();
+    if (!leg || !this.#core.driver) {
+      return this.#core.report('INVALID_STATE', 'pickupCall: no incoming call.');
     }
-    this.#calls.answer(leg);
+    this.#core.calls!.answer(leg);
   }
 
   /** Ends the current call, or declines a ringing incoming one. No call: INVALID_STATE. */
   hangupCall(): void {
-    if (!this.#usable()) return;
-    const leg = this.#calls.current();
-    if (!leg) return this.#report('INVALID_STATE', 'hangupCall: no call.');
-    this.#calls.hangup(leg);
+    if (!this.#core.usable()) return;
+    const leg = this.#core.current();
+    if (!leg) return this.#core.report('INVALID_STATE', 'hangupCall: no call.');
+    this.#core.calls!.hangup(leg);
   }
 
   /**
@@ -196,30 +165,30 @@ export class NotifyClient {
    * CALL_UNMUTE. No active call: INVALID_STATE.
    */
   mute(muted: boolean | string): void {
-    if (!this.#usable()) return;
-    const leg = this.#calls.current();
-    if (!leg || !this.#driver || leg.call.status === Status.PENDING) {
-      return this.#report('INVALID_STATE', 'mute: no active call.');
+    if (!this.#core.usable()) return;
+    const leg = this.#core.current();
+    if (!leg || !this.#core.driver || leg.call.status === Status.PENDING) {
+      return this.#core.report('INVALID_STATE', 'mute: no active call.');
     }
-    this.#calls.mute(leg, muted === true || muted === 'true');
+    this.#core.calls!.mute(leg, muted === true || muted === 'true');
   }
 
   /** Sends DTMF digits (`0-9 * # A-D w`) on the open call. Invalid: INVALID_DTMF, nothing is sent. */
   sendDtmf(digits: string): void {
-    if (!this.#usable()) return;
+    if (!this.#core.usable()) return;
     if (typeof digits !== 'string' || !DTMF_PATTERN.test(digits)) {
-      return this.#report('INVALID_DTMF', `sendDtmf: "${String(digits)}" contains non-DTMF characters.`);
+      return this.#core.report('INVALID_DTMF', `sendDtmf: "${String(digits)}" contains non-DTMF characters.`);
     }
-    const leg = this.#calls.current();
-    if (leg?.call.status !== Status.OPEN || !this.#driver) {
-      return this.#report('INVALID_STATE', 'sendDtmf: no open call.');
+    const leg = this.#core.current();
+    if (leg?.call.status !== Status.OPEN || !this.#core.driver) {
+      return this.#core.report('INVALID_STATE', 'sendDtmf: no open call.');
     }
-    this.#calls.sendDigits(leg, digits);
+    this.#core.calls!.sendDigits(leg, digits);
   }
 
   /** The normalized status of the current call; `Status.CLOSED` when there is none. */
   getStatus(): Status {
-    return this.#calls.current()?.call.status ?? Status.CLOSED;
+    return this.#core.current()?.call.status ?? Status.CLOSED;
   }
 
   /**
@@ -229,27 +198,27 @@ export class NotifyClient {
    * consultation call; each NotifyCall has its own answer(), hangup(), hold() and resume().
    */
   get calls(): readonly NotifyCall[] {
-    return this.#calls.calls;
+    return this.#core.calls?.calls ?? [];
   }
 
   /** The active call (neither held nor ringing unanswered), or null. An extension beyond ServiceNow's API. */
   get activeCall(): NotifyCall | null {
-    return this.#calls.active;
+    return this.#core.calls?.active ?? null;
   }
 
   /** The registration state (`offline`, `initializing`, `online`, `destroyed`). Not in ServiceNow's API. */
   getDeviceState(): DeviceState {
-    return this.#device.state;
+    return this.#core.device.state;
   }
 
   /** Whether the current call is muted. Not in ServiceNow's API. */
   isMuted(): boolean {
-    return this.#calls.current()?.call.muted ?? false;
+    return this.#core.current()?.call.muted ?? false;
   }
 
   /** The session row of this client once online. Not in ServiceNow's API. */
   getSession(): Readonly<NotifySession> | null {
-    return this.#registration?.row ?? null;
+    return this.#core.registration?.row ?? null;
   }
 
   /**
@@ -258,18 +227,7 @@ export class NotifyClient {
    * one after the other, at most 20 (2,000 clients at the reference backend's 100 a page).
    */
   getAvailableClients(callback?: (clients: AvailableClient[]) => void): Promise<AvailableClient[]> {
-    if (!this.#usable()) return Promise.resolve([]);
-    // The paging loop (list-clients.ts) loads on first use: the element watches instead.
-    const list = import('./list-clients.js')
-      .then((m) =>
-        m.listAvailableClients((cursor) => this.#backend.listAvailableClients(cursor), this.#life.signal),
-      )
-      .then((clients) => this.#others(clients))
-      .catch((error: unknown) => {
-        if (!this.#destroyed) this.#reportError(toNotifyError(error, 'BACKEND_ERROR'));
-        return [];
-      });
-    return answer(list, 'getAvailableClients callback', callback);
+    return listAvailableClients(this.#core, callback);
   }
 
   /**
@@ -283,10 +241,7 @@ export class NotifyClient {
     options?: CallHistoryOptions | ((page: CallHistoryPage) => void),
     callback?: (page: CallHistoryPage) => void,
   ): Promise<CallHistoryPage> {
-    const backend = this.#usable() && this.#backend;
-    return import('./desk.js').then((m) =>
-      m.getCallHistory(backend, this.#life.signal, (e) => this.#reportError(e), options, callback),
-    );
+    return callHistory(this.#core, options, callback);
   }
 
   /**
@@ -295,7 +250,7 @@ export class NotifyClient {
    * without device selection: NOT_SUPPORTED; each emitted as ERROR, and the Promise resolves null.
    */
   getAudioDevices(): Promise<AudioDevices | null> {
-    return this.#desk(null, 'listAudioDevices');
+    return deskStep(this.#core, null, 'listAudioDevices');
   }
 
   /**
@@ -306,7 +261,7 @@ export class NotifyClient {
    * (call it again to ask again).
    */
   setAudioDevice(kind: AudioDeviceKind, deviceId: string): Promise<boolean> {
-    return this.#desk(false, 'selectAudioDevice', kind, deviceId);
+    return deskStep(this.#core, false, 'selectAudioDevice', kind, deviceId);
   }
 
   /**
@@ -317,22 +272,8 @@ export class NotifyClient {
    * own failure.
    */
   preflight(): Promise<PreflightReport | null> {
-    return this.#desk(null, 'runPreflight', this.#backend, this.getSession(), this.getStatus());
-  }
-
-  /** Runs one of the desk's steps (desk.ts, loaded on first use); its error is reported. */
-  #desk<T>(
-    failed: T,
-    name: 'listAudioDevices' | 'selectAudioDevice' | 'runPreflight',
-    ...args: unknown[]
-  ): Promise<T> {
-    if (!this.#usable()) return Promise.resolve(failed);
-    return import('./desk.js')
-      .then((m) => (m[name] as (...a: unknown[]) => Promise<T>)(this.#driver, ...args))
-      .catch((error: unknown) => {
-        if (!this.#destroyed) this.#reportError(toNotifyError(error));
-        return failed;
-      });
+    const core = this.#core;
+    return deskStep(core, null, 'runPreflight', core.backend, this.getSession(), this.getStatus());
   }
 
   /**
@@ -342,23 +283,7 @@ export class NotifyClient {
    * Events), so nothing polls; it reconnects by itself.
    */
   watchAvailableClients(callback: (clients: AvailableClient[]) => void): () => void {
-    if (!this.#usable()) return () => undefined;
-    const watch = new AbortController();
-    const stop = () => watch.abort();
-    const life = this.#life.signal;
-    life.addEventListener('abort', stop, { once: true });
-    // Its code (available-clients.ts, then the stream's) loads on first use.
-    import('./available-clients.js')
-      .then((m) =>
-        m.watchAvailableClients(this.#backend, watch.signal, (clients) =>
-          safeCall('watchAvailableClients callback', callback, this.#others(clients)),
-        ),
-      )
-      .catch((error: unknown) => this.#reportError(toNotifyError(error, 'BACKEND_UNREACHABLE')));
-    return () => {
-      life.removeEventListener('abort', stop);
-      stop();
-    };
+    return watchAvailableClients(this.#core, callback);
   }
 
   /**
@@ -368,16 +293,7 @@ export class NotifyClient {
    * Also returns the result as a Promise (never rejects).
    */
   getParentId(callId: string, callback?: (result: ParentIdResult) => void): Promise<ParentIdResult> {
-    if (!this.#usable()) return Promise.resolve({ parentId: null, error: 'destroyed' });
-    let result: Promise<ParentIdResult>;
-    if (typeof callId !== 'string' || !callId) {
-      this.#report('INVALID_ARGUMENT', 'getParentId: callId is required.');
-      result = Promise.resolve({ parentId: null, error: 'callId is required' });
-    } else {
-      const lookup = (callSid: string) => this.#backend.getParentId(callSid);
-      result = findParent(lookup, callId, this.#life.signal, (error) => this.#reportError(error));
-    }
-    return answer(result, 'getParentId callback', callback);
+    return parentIdOf(this.#core, callId, callback);
   }
 
   /**
@@ -386,14 +302,14 @@ export class NotifyClient {
    * NOT_SUPPORTED there). No open call: INVALID_STATE.
    */
   forwardCall(argument: ForwardTarget): void {
-    if (!this.#usable()) return;
+    if (!this.#core.usable()) return;
     const target = forwardTarget(argument);
-    if (target instanceof NotifyError) return this.#reportError(target);
-    const callSid = this.#calls.current()?.call.callId;
+    if (target instanceof NotifyError) return this.#core.reportError(target);
+    const callSid = this.#core.current()?.call.callId;
     if (this.getStatus() !== Status.OPEN || !callSid) {
-      return this.#report('INVALID_STATE', 'forwardCall: no open call.');
+      return this.#core.report('INVALID_STATE', 'forwardCall: no open call.');
     }
-    void this.#control('forward', target);
+    void callCommand(this.#core, 'forward', target);
   }
 
   /**
@@ -402,33 +318,22 @@ export class NotifyClient {
    * Then completeTransfer() or cancelTransfer(). A blind transfer stays forwardCall().
    */
   transferCall(target: ForwardTarget): Promise<NotifyCall | null> {
-    return this.#control('transfer', target);
+    return callCommand(this.#core, 'transfer', target);
   }
 
   /** Ours: the consulted party joins the held call, which goes on without us. True once done. */
   completeTransfer(): Promise<boolean> {
-    return this.#control('completeTransfer');
+    return callCommand(this.#core, 'completeTransfer');
   }
 
   /** Ours: ends the consultation call and resumes the held call. True once the held call is back. */
   cancelTransfer(): Promise<boolean> {
-    return this.#control('cancelTransfer');
+    return callCommand(this.#core, 'cancelTransfer');
   }
 
   /** Ours: adds a number or a colleague (`{type, id}`) to the active call: a three-way call. */
   addToCall(target: ForwardTarget): Promise<boolean> {
-    return this.#control('add', target);
-  }
-
-  /** Runs a call-control command (call-control.ts, loaded on first use); its error is reported. */
-  #control<K extends keyof CallCommands>(name: K, target?: ForwardTarget): Promise<CallCommands[K]> {
-    const failed = (name === 'transfer' ? null : false) as CallCommands[K];
-    if (!this.#usable()) return Promise.resolve(failed);
-    return this.#calls.run(
-      (control) =>
-        control.command(name, target, this.#device.state === DeviceState.ONLINE, this.#config.callerId),
-      failed,
-    );
+    return callCommand(this.#core, 'add', target);
   }
 
   /**
@@ -436,10 +341,10 @@ export class NotifyClient {
    * available. Before init() the value is kept and applied once online.
    */
   setClientAvailable(available: boolean | string): void {
-    if (!this.#usable()) return;
+    if (!this.#core.usable()) return;
     const flag = available === true || available === 'true';
-    if (this.#registration) this.#registration.setAvailable(flag);
-    else this.#pendingAvailability = flag;
+    if (this.#core.registration) this.#core.registration.setAvailable(flag);
+    else this.#core.pendingAvailability = flag;
   }
 
   /**
@@ -447,11 +352,11 @@ export class NotifyClient {
    * afterwards: every method reports DESTROYED.
    */
   destroy(): void {
-    if (!this.#usable()) return;
-    this.#life.abort();
-    this.#calls.endAll();
-    this.#device.transition(DeviceState.DESTROYED);
-    this.#registration?.close();
+    if (!this.#core.usable()) return;
+    this.#core.life.abort();
+    this.#core.calls?.endAll();
+    this.#core.device.transition(DeviceState.DESTROYED);
+    this.#core.registration?.close();
   }
 
   /**
@@ -460,81 +365,7 @@ export class NotifyClient {
    * @internal
    */
   onStateChange(fn: () => void): () => void {
-    this.#stateObservers.add(fn);
-    return () => this.#stateObservers.delete(fn);
-  }
-
-  // ---- internals ----
-
-  #others(clients: AvailableClient[]): AvailableClient[] {
-    const ownIdentity = this.#registration?.row?.identity;
-    return clients.filter((client) => !ownIdentity || client.identity !== ownIdentity);
-  }
-
-  #notifyObservers(): void {
-    for (const fn of [...this.#stateObservers]) safeCall('state observer', fn);
-  }
-
-  get #driver(): VendorDriver | null {
-    return this.#registration?.driver ?? null;
-  }
-
-  get #destroyed(): boolean {
-    return this.#device.state === DeviceState.DESTROYED;
-  }
-
-  #usable(): boolean {
-    if (!this.#destroyed) return true;
-    this.#report('DESTROYED');
-    return false;
-  }
-
-  #report(code: NotifyErrorCode, message?: string): void {
-    this.#reportError(new NotifyError(code, message));
-  }
-
-  #reportError(error: NotifyError): void {
-    console.debug(`[notify] ERROR ${error.code}: ${error.message}`, error.cause ?? '');
-    this.#emitter.emit(STD_EVENTS.ERROR, error.message, error.code);
-    safeCall('onError', this.#config.onError, error.message, error.code);
-  }
-
-  /** init(): the registration's code (session, driver factory, token renewal, heartbeat) loads with the first. */
-  async #start(vendor: Vendor, callerId: string): Promise<void> {
-    this.#device.transition(DeviceState.INITIALIZING);
-    try {
-      const { Registration } = await import('./registration.js');
-      this.#registration ??= new Registration(
-        this.#backend,
-        this.#config,
-        this.#device,
-        {
-          report: (error) => this.#reportError(error),
-          attach: (driver) => this.#calls.attach(driver),
-          events: this.#emitter,
-          lost: () => this.#calls.endAll(),
-        },
-        this.#pendingAvailability,
-      );
-    } catch (error) {
-      if (this.#destroyed) return;
-      this.#reportError(toNotifyError(error, 'BACKEND_UNREACHABLE'));
-      return void this.#device.transition(DeviceState.OFFLINE);
-    }
-    if (!this.#destroyed) await this.#registration.start(vendor, callerId);
-  }
-
-  #onDeviceState(to: DeviceState, from: DeviceState): void {
-    if (to === DeviceState.ONLINE) {
-      this.#emitter.emit(STD_EVENTS.ONLINE);
-      safeCall('onReady', this.#config.onReady);
-      this.#registration?.online();
-      const driver = this.#driver;
-      if (driver?.audio)
-        void import('./audio-devices.js').then((m) => m.restoreAudioDevices(driver)).catch(() => 0);
-    } else if (from === DeviceState.ONLINE) {
-      this.#emitter.emit(STD_EVENTS.OFFLINE);
-      safeCall('onOffline', this.#config.onOffline);
-    }
+    this.#core.stateObservers.add(fn);
+    return () => this.#core.stateObservers.delete(fn);
   }
 }

@@ -1,5 +1,4 @@
 import type { ForwardTarget } from './backend.js';
-import type { CallIdentifier } from './config.js';
 import { DTMF_PATTERN, E164_PATTERN } from './constants.js';
 import { NotifyError } from './errors.js';
 
@@ -10,21 +9,6 @@ export function callerIdNumber(value: string | number): string | NotifyError {
   const number = typeof value === 'number' ? `+${value}` : typeof value === 'string' ? value.trim() : '';
   if (E164_PATTERN.test(number)) return number;
   return new NotifyError('INVALID_NUMBER', `setCallerId: "${String(value)}" is not an E.164 number.`);
-}
-
-/** The vendor parameters of call(): `{To}` for a number (wins when both are given) or `client:<userId>`. */
-export function callParams(identifier: CallIdentifier): { To: string } | NotifyError {
-  if (!identifier || typeof identifier !== 'object')
-    return new NotifyError('INVALID_ARGUMENT', 'call: no target.');
-  const { phoneNumber, userId } = identifier;
-  if (phoneNumber !== undefined && phoneNumber !== null && phoneNumber !== '') {
-    if (typeof phoneNumber !== 'string' || !E164_PATTERN.test(phoneNumber)) {
-      return new NotifyError('INVALID_NUMBER', `call: "${String(phoneNumber)}" is not an E.164 number.`);
-    }
-    return { To: phoneNumber };
-  }
-  if (typeof userId === 'string' && userId.trim()) return { To: `client:${userId.trim()}` };
-  return new NotifyError('INVALID_ARGUMENT', 'call: pass {phoneNumber} or {userId}.');
 }
 
 /** forwardCall()'s argument checked and copied (only the known fields). */

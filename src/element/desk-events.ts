@@ -1,19 +1,16 @@
 import type { CallQualityWarning } from '../client/config.js';
 import type { AudioDevice } from '../drivers/driver.js';
+import { notifyEvent } from './event-class.js';
 
 // The desk's DOM events (ours, issue 14), dispatched on <notify-phone> by <notify-desk> (a lazy part). Their
 // classes load with it; src/element/events.ts re-exports them as types only, so the first load does
 // without them.
 
-const init = <T>(detail: T): CustomEventInit<T> => ({ bubbles: true, composed: true, detail });
-
 /** The vendor raised or cleared a call-quality warning on the call `detail.callId`. */
-export class NotifyCallQualityEvent extends CustomEvent<CallQualityWarning> {
-  static readonly eventName = 'notify-call-quality';
-  constructor(detail: CallQualityWarning) {
-    super(NotifyCallQualityEvent.eventName, init(detail));
-  }
-}
+export const NotifyCallQualityEvent = notifyEvent<CallQualityWarning, 'notify-call-quality'>(
+  'notify-call-quality',
+);
+export type NotifyCallQualityEvent = InstanceType<typeof NotifyCallQualityEvent>;
 
 export interface NotifyAudioInputLostDetail {
   lost: AudioDevice;
@@ -22,9 +19,7 @@ export interface NotifyAudioInputLostDetail {
 }
 
 /** The chosen microphone went away (unplugged); the call goes on with the default one. */
-export class NotifyAudioInputLostEvent extends CustomEvent<NotifyAudioInputLostDetail> {
-  static readonly eventName = 'notify-audio-input-lost';
-  constructor(detail: NotifyAudioInputLostDetail) {
-    super(NotifyAudioInputLostEvent.eventName, init(detail));
-  }
-}
+export const NotifyAudioInputLostEvent = notifyEvent<NotifyAudioInputLostDetail, 'notify-audio-input-lost'>(
+  'notify-audio-input-lost',
+);
+export type NotifyAudioInputLostEvent = InstanceType<typeof NotifyAudioInputLostEvent>;

@@ -1,24 +1,15 @@
 import type { Status } from '../client/constants.js';
 import type { NotifyErrorCode } from '../client/errors.js';
 import type { CallEndOutcome } from '../client/notify-call.js';
-
-const init = <T>(detail: T): CustomEventInit<T> => ({ bubbles: true, composed: true, detail });
+import { notifyEvent } from './event-class.js';
 
 /** The session is registered and can make and take calls. */
-export class NotifyOnlineEvent extends CustomEvent<Record<string, never>> {
-  static readonly eventName = 'notify-online';
-  constructor() {
-    super(NotifyOnlineEvent.eventName, init({}));
-  }
-}
+export const NotifyOnlineEvent = notifyEvent<Record<string, never>, 'notify-online'>('notify-online');
+export type NotifyOnlineEvent = InstanceType<typeof NotifyOnlineEvent>;
 
 /** The session is not (or no longer) registered. */
-export class NotifyOfflineEvent extends CustomEvent<Record<string, never>> {
-  static readonly eventName = 'notify-offline';
-  constructor() {
-    super(NotifyOfflineEvent.eventName, init({}));
-  }
-}
+export const NotifyOfflineEvent = notifyEvent<Record<string, never>, 'notify-offline'>('notify-offline');
+export type NotifyOfflineEvent = InstanceType<typeof NotifyOfflineEvent>;
 
 export interface NotifyErrorDetail {
   message: string;
@@ -26,12 +17,8 @@ export interface NotifyErrorDetail {
 }
 
 /** Something failed; `detail.code` is a stable code of the error registry. */
-export class NotifyErrorEvent extends CustomEvent<NotifyErrorDetail> {
-  static readonly eventName = 'notify-error';
-  constructor(detail: NotifyErrorDetail) {
-    super(NotifyErrorEvent.eventName, init(detail));
-  }
-}
+export const NotifyErrorEvent = notifyEvent<NotifyErrorDetail, 'notify-error'>('notify-error');
+export type NotifyErrorEvent = InstanceType<typeof NotifyErrorEvent>;
 
 export interface NotifyIncomingCallDetail {
   from: string;
@@ -43,12 +30,10 @@ export interface NotifyIncomingCallDetail {
 }
 
 /** A call is coming in; answer with `pickupCall()`, decline with `hangupCall()`. */
-export class NotifyIncomingCallEvent extends CustomEvent<NotifyIncomingCallDetail> {
-  static readonly eventName = 'notify-incoming-call';
-  constructor(detail: NotifyIncomingCallDetail) {
-    super(NotifyIncomingCallEvent.eventName, init(detail));
-  }
-}
+export const NotifyIncomingCallEvent = notifyEvent<NotifyIncomingCallDetail, 'notify-incoming-call'>(
+  'notify-incoming-call',
+);
+export type NotifyIncomingCallEvent = InstanceType<typeof NotifyIncomingCallEvent>;
 
 export interface NotifyCallInitDetail {
   status: Status;
@@ -56,24 +41,16 @@ export interface NotifyCallInitDetail {
 }
 
 /** A call object exists (outgoing placed or incoming accepted). */
-export class NotifyCallInitEvent extends CustomEvent<NotifyCallInitDetail> {
-  static readonly eventName = 'notify-call-init';
-  constructor(detail: NotifyCallInitDetail) {
-    super(NotifyCallInitEvent.eventName, init(detail));
-  }
-}
+export const NotifyCallInitEvent = notifyEvent<NotifyCallInitDetail, 'notify-call-init'>('notify-call-init');
+export type NotifyCallInitEvent = InstanceType<typeof NotifyCallInitEvent>;
 
 export interface NotifyCallDetail {
   callId: string | undefined;
 }
 
 /** The call is established. */
-export class NotifyCallStartEvent extends CustomEvent<NotifyCallDetail> {
-  static readonly eventName = 'notify-call-start';
-  constructor(detail: NotifyCallDetail) {
-    super(NotifyCallStartEvent.eventName, init(detail));
-  }
-}
+export const NotifyCallStartEvent = notifyEvent<NotifyCallDetail, 'notify-call-start'>('notify-call-start');
+export type NotifyCallStartEvent = InstanceType<typeof NotifyCallStartEvent>;
 
 /** How a call ended (our extension; `NotifyCall.outcome`, `endedBy`, `duration`). */
 export interface NotifyCallEndDetail extends NotifyCallDetail {
@@ -86,48 +63,36 @@ export interface NotifyCallEndDetail extends NotifyCallDetail {
 }
 
 /** The caller gave up before the incoming call was picked up. */
-export class NotifyCallCancelEvent extends CustomEvent<NotifyCallEndDetail> {
-  static readonly eventName = 'notify-call-cancel';
-  constructor(detail: NotifyCallEndDetail) {
-    super(NotifyCallCancelEvent.eventName, init(detail));
-  }
-}
+export const NotifyCallCancelEvent = notifyEvent<NotifyCallEndDetail, 'notify-call-cancel'>(
+  'notify-call-cancel',
+);
+export type NotifyCallCancelEvent = InstanceType<typeof NotifyCallCancelEvent>;
 
 /** The current call ended; `detail.outcome` says how (busy, no answer, declined, completed…). */
-export class NotifyCallDisconnectEvent extends CustomEvent<NotifyCallEndDetail> {
-  static readonly eventName = 'notify-call-disconnect';
-  constructor(detail: NotifyCallEndDetail) {
-    super(NotifyCallDisconnectEvent.eventName, init(detail));
-  }
-}
+export const NotifyCallDisconnectEvent = notifyEvent<NotifyCallEndDetail, 'notify-call-disconnect'>(
+  'notify-call-disconnect',
+);
+export type NotifyCallDisconnectEvent = InstanceType<typeof NotifyCallDisconnectEvent>;
 
 /** The microphone was muted. */
-export class NotifyCallMuteEvent extends CustomEvent<Record<string, never>> {
-  static readonly eventName = 'notify-call-mute';
-  constructor() {
-    super(NotifyCallMuteEvent.eventName, init({}));
-  }
-}
+export const NotifyCallMuteEvent = notifyEvent<Record<string, never>, 'notify-call-mute'>('notify-call-mute');
+export type NotifyCallMuteEvent = InstanceType<typeof NotifyCallMuteEvent>;
 
 /** The microphone was unmuted. */
-export class NotifyCallUnmuteEvent extends CustomEvent<Record<string, never>> {
-  static readonly eventName = 'notify-call-unmute';
-  constructor() {
-    super(NotifyCallUnmuteEvent.eventName, init({}));
-  }
-}
+export const NotifyCallUnmuteEvent = notifyEvent<Record<string, never>, 'notify-call-unmute'>(
+  'notify-call-unmute',
+);
+export type NotifyCallUnmuteEvent = InstanceType<typeof NotifyCallUnmuteEvent>;
 
 export interface NotifyAvailableChangeDetail {
   available: boolean;
 }
 
 /** The user switched the availability toggle of the default UI (not fired for property changes). */
-export class NotifyAvailableChangeEvent extends CustomEvent<NotifyAvailableChangeDetail> {
-  static readonly eventName = 'notify-available-change';
-  constructor(detail: NotifyAvailableChangeDetail) {
-    super(NotifyAvailableChangeEvent.eventName, init(detail));
-  }
-}
+export const NotifyAvailableChangeEvent = notifyEvent<NotifyAvailableChangeDetail, 'notify-available-change'>(
+  'notify-available-change',
+);
+export type NotifyAvailableChangeEvent = InstanceType<typeof NotifyAvailableChangeEvent>;
 
 declare global {
   interface GlobalEventHandlersEventMap {

@@ -1,6 +1,8 @@
 /** The IIFE entry (dist/snc-notify.js): defines `window.SNC.Notify`, keeping other SNC members. */
 import { NotifyClient } from '../client/notify-client.js';
 import { STD_EVENTS, Status, Vendor } from '../client/constants.js';
+// Before init() can import the later units (snc-notify.online.js), which read the shared modules from the global.
+import './snc-shared.js';
 
 /** What the script puts at `window.SNC.Notify`. */
 export interface SncNotify {

@@ -1,0 +1,140 @@
+import type { VendorDriver } from '../drivers/driver.js';
+import { HttpNotifyBackend, type AvailableClient, type NotifyBackend } from './backend.js';
+import type { CallBook, Leg } from './calls.js';
+import type { NotifyClientEvents, NotifyConfig } from './config.js';
+import { DeviceState, STD_EVENTS, type Vendor, normalizeVendor } from './constants.js';
+import { TypedEmitter, safeCall } from './emitter.js';
+import { NotifyError, toNotifyError, type NotifyErrorCode } from './errors.js';
+import type { Registration } from './registration.js';
+import { DEVICE_TRANSITIONS, StateMachine } from './state.js';
+
+/**
+ * What a NotifyClient is made of behind its API (notify-client.ts, the facade): its configuration, backend,
+ * events and device state, the registration and the calls once init() loaded their code, and how an error
+ * is reported. Internal: the package exports the facade only.
+ */
+export class ClientCore {
+  readonly config: NotifyConfig;
+  readonly lazy: boolean;
+  readonly backend: NotifyBackend;
+  readonly emitter = new TypedEmitter<NotifyClientEvents>();
+  readonly device: StateMachine<DeviceState>;
+  /** The registration (backend row, driver, token, heartbeat) since init(); its code loads with init(). */
+  registration: Registration | null = null;
+  /** setClientAvailable() before the first init(), handed to the registration. */
+  pendingAvailability: boolean | undefined;
+  /**
+   * The calls (their book, the calls' own objects, call()'s checks); no call exists before the first init(),
+   * and their code loads with the registration's then.
+   */
+  calls: CallBook | null = null;
+  readonly stateObservers = new Set<() => void>();
+  /** Aborts what outlives a session (watches, parent-id look-ups, paging) on destroy(). */
+  readonly life = new AbortController();
+
+  constructor(notifyConfig: NotifyConfig, lazy: boolean) {
+    this.config = notifyConfig && typeof notifyConfig === 'object' ? notifyConfig : {};
+    this.lazy = lazy === true;
+    if (this.config.vendor !== undefined) normalizeVendor(this.config.vendor);
+    this.backend =
+      this.config.backend ??
+      new HttpNotifyBackend({ backendUrl: this.config.backendUrl, authToken: this.config.authToken });
+    this.device = new StateMachine('device', DeviceState.OFFLINE, DEVICE_TRANSITIONS, (to, from) => {
+      this.notifyObservers();
+      this.#onDeviceState(to, from);
+    });
+  }
+
+  get driver(): VendorDriver | null {
+    return this.registration?.driver ?? null;
+  }
+
+  get destroyed(): boolean {
+    return this.device.state === DeviceState.DESTROYED;
+  }
+
+  /** False (after reporting DESTROYED) once destroyed. */
+  usable(): boolean {
+    if (!this.destroyed) return true;
+    this.report('DESTROYED');
+    return false;
+  }
+
+  /** The current call of ServiceNow's API (calls.ts): the active one, else the one ringing. */
+  current(): Leg | undefined {
+    return this.calls?.current();
+  }
+
+  /** The clients without this one. */
+  others(clients: AvailableClient[]): AvailableClient[] {
+    const ownIdentity = this.registration?.row?.identity;
+    return clients.filter((client) => !ownIdentity || client.identity !== ownIdentity);
+  }
+
+  notifyObservers(): void {
+    for (const fn of [...this.stateObservers]) safeCall('state observer', fn);
+  }
+
+  report(code: NotifyErrorCode, message?: string): void {
+    this.reportError(new NotifyError(code, message));
+  }
+
+  /** ServiceNow's way: ERROR with `(message, code)` and `notifyConfig.onError`; never a throw. */
+  reportError(error: NotifyError): void {
+    console.debug(`[notify] ERROR ${error.code}: ${error.message}`, error.cause ?? '');
+    this.emitter.emit(STD_EVENTS.ERROR, error.message, error.code);
+    safeCall('onError', this.config.onError, error.message, error.code);
+  }
+
+  /**
+   * init(): the registration's code (session, driver factory, token renewal, heartbeat) and the calls' load
+   * with the first.
+   */
+  async start(vendor: Vendor, callerId: string): Promise<void> {
+    this.device.transition(DeviceState.INITIALIZING);
+    let registration: Registration;
+    try {
+      const [{ Registration }, { CallBook }] = await Promise.all([
+        import('./registration.js'),
+        import('./calls.js'),
+      ]);
+      const calls = (this.calls ??= new CallBook(this.emitter, this.config, {
+        backend: this.backend,
+        changed: () => this.notifyObservers(),
+        report: (error) => this.reportError(error),
+        driver: () => this.driver,
+      }));
+      registration = this.registration ??= new Registration(
+        this.backend,
+        this.config,
+        this.device,
+        {
+          report: (error) => this.reportError(error),
+          attach: (driver) => calls.attach(driver),
+          events: this.emitter,
+          lost: () => calls.endAll(),
+        },
+        this.pendingAvailability,
+      );
+    } catch (error) {
+      if (this.destroyed) return;
+      this.reportError(toNotifyError(error, 'BACKEND_UNREACHABLE'));
+      return void this.device.transition(DeviceState.OFFLINE);
+    }
+    if (!this.destroyed) await registration.start(vendor, callerId);
+  }
+
+  #onDeviceState(to: DeviceState, from: DeviceState): void {
+    if (to === DeviceState.ONLINE) {
+      this.emitter.emit(STD_EVENTS.ONLINE);
+      safeCall('onReady', this.config.onReady);
+      this.registration?.online();
+      const driver = this.driver;
+      if (driver?.audio)
+        void import('./audio-devices.js').then((m) => m.restoreAudioDevices(driver)).catch(() => 0);
+    } else if (from === DeviceState.ONLINE) {
+      this.emitter.emit(STD_EVENTS.OFFLINE);
+      safeCall('onOffline', this.config.onOffline);
+    }
+  }
+}
