@@ -7,6 +7,7 @@ import { NotifyCall, type CallControls, type CallEnd, type NotifyCallInit } from
 import type { CallControl } from './call-control.js';
 import type { ParentIdResult, resolveParentId } from './parent-id.js';
 import type { NotifyBackend } from './backend.js';
+import { noteTransferredBy } from './transfer-notes.js';
 
 /** A call and what ServiceNow's events already said about it. */
 export interface Leg {
@@ -351,6 +352,8 @@ export class CallBook {
     const callId = () => info.callSid || this.#driver()?.getCallSid(handle);
     const leg = this.#open({ direction: 'incoming', from: info.from, to, callId });
     leg.handle = handle;
+    // Set by the backend from the transferring user's account (server/routes/calls.ts), never by a client.
+    noteTransferredBy(leg.call, info.params);
     const sysId = info.params.sysId || info.params.callerSysId || undefined;
     const isFromClient = info.from.startsWith('client:') || info.params.isFromClient === 'true';
     const ring = (parentId: string | undefined) =>

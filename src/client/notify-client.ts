@@ -29,6 +29,7 @@ import type { Registration } from './registration.js';
 
 export type { CallIdentifier, CallQualityWarning, NotifyClientEvents, NotifyConfig } from './config.js';
 import type { AudioDeviceKind } from './audio-devices.js';
+import { noteTransferredTo } from './transfer-notes.js';
 export type { AudioDeviceKind } from './audio-devices.js';
 export type { AudioDevice, AudioDevices, PreflightRange, PreflightReport } from '../drivers/driver.js';
 export type { ParentIdResult } from './parent-id.js';
@@ -388,13 +389,17 @@ export class NotifyClient {
     if (!this.#usable()) return;
     const target = forwardTarget(argument);
     if (target instanceof NotifyError) return this.#reportError(target);
-    const callSid = this.#calls.current()?.call.callId;
+    const call = this.#calls.current()?.call;
+    const callSid = call?.callId;
     if (this.getStatus() !== Status.OPEN || !callSid) {
       return this.#report('INVALID_STATE', 'forwardCall: no open call.');
     }
-    this.#backend
-      .forwardCall(callSid, target)
-      .catch((error: unknown) => this.#reportError(toNotifyError(error, 'BACKEND_ERROR')));
+    // Ours: where the call went, for its end (the backend may end it before it answers); taken back if refused.
+    noteTransferredTo(call!, target.id);
+    this.#backend.forwardCall(callSid, target).catch((error: unknown) => {
+      noteTransferredTo(call!, undefined);
+      this.#reportError(toNotifyError(error, 'BACKEND_ERROR'));
+    });
   }
 
   /**

@@ -64,3 +64,6 @@ export async function openCall(ctx: Awaited<ReturnType<typeof phone>>) {
   ctx.driver.answer();
   await waitUntil(() => part(ctx.el, 'forward-button') !== null, 'the call controls never loaded');
 }
+
+/** A shown number without its formatting (the call UI formats numbers once libphonenumber-js is loaded). */
+export const plainNumber = (text: string) => text.replace(/[\s().-]/g, '');
