@@ -462,7 +462,9 @@ describe('<notify-phone> default UI', () => {
     expect(backend.log.filter((e) => e.method === 'forwardCall')).to.have.length(2);
   });
 
-  it("shows the call's number formatted once libphonenumber-js is loaded (national in default-country)", async () => {
+  it("shows the call's number formatted once libphonenumber-js is loaded (national in default-country)", async function () {
+    // The dev server transforms the library on its first import: more than the default 2 s on a busy machine.
+    this.timeout(20000);
     const ctx = await phone();
     await openCall(ctx);
     // International without a default country; the library loads with the first number the call UI shows.
