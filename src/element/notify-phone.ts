@@ -70,6 +70,7 @@ let lazyParts: Promise<LazyParts> | undefined;
  * @csspart enable-sound-button - Turns sound on (one click), in the sound notice.
  * @csspart incoming - Who is calling, in the display region while a call rings (with a ringing animation).
  * @csspart caller - Who is calling.
+ * @csspart transferred-by - Under the caller (and then the call's party) of a call a colleague transferred here: "Transferred by A", the name as the backend gives it.
  * @csspart pickup-button - Answers the incoming call.
  * @csspart decline-button - Declines the incoming call.
  * @csspart number-form - The number label, input and call button.
