@@ -113,7 +113,9 @@ const withoutDesk = () => ({
   resolveId(source, importer) {
     if (
       !importer ||
-      !/^\.\/(desk|audio-devices|call-history|twilio-audio|twilio-quality|twilio-preflight)\.js$/.test(source)
+      !/^\.\/(desk|audio-devices|call-history|transfer-notes|twilio-audio|twilio-quality|twilio-preflight)\.js$/.test(
+        source,
+      )
     )
       return null;
     return fileURLToPath(new URL('./src/legacy/without-desk.ts', import.meta.url));

@@ -166,6 +166,21 @@ function shots(): Shot[] {
       script: `${inCall} await el.holdCall(); await until(() => callTimer(el) >= '0:01');`,
     },
     {
+      name: 'transferred',
+      script: `const { el, driver, until } = await mountPhone({ ${ONLINE} });
+       await el.getAvailableClients();
+       el.call('+15551234567'); await until(() => driver.call); driver.answer();
+       await until(() => part(el, 'hold-button'));
+       el.forwardCall({ type: 'userId', id: 'u2' }); driver.remoteHangup();
+       await until(() => part(el, 'status').textContent.includes('Transferred to'));`,
+    },
+    {
+      name: 'incoming-transfer',
+      script: `const { el, driver, until } = await mountPhone({ ${ONLINE} });
+       driver.receive({ from: '+15559876543', params: { transferredBy: 'Ada Lovelace' } });
+       await until(() => part(el, 'transferred-by'));`,
+    },
+    {
       name: 'consulting',
       script: `const { el, driver, until } = await mountPhone({ ${ONLINE} });
        await el.getAvailableClients();

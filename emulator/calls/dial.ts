@@ -19,6 +19,8 @@ export interface DialingCall {
   readonly signal: AbortSignal;
   readonly mediaEnd: MediaEnd;
   answer(): Promise<void>;
+  /** Starts the ringback the unanswered caller hears as early media; returns the function that stops it. */
+  ringback?(): () => void;
   record(event: string, detail?: Record<string, unknown>): void;
 }
 
@@ -102,6 +104,8 @@ export async function dial(call: DialingCall, verb: DialVerb, deps: DialDeps): P
     return { status: 'failed', durationSeconds: 0, bridged: false };
   }
   const attempts = targets.map((target) => startAttempt(call, verb, target, deps));
+  // An answerOnBridge caller is not answered yet: it hears the ringback as early media, as from Twilio.
+  const stopRingback = verb.answerOnBridge ? call.ringback?.() : undefined;
   const signal = call.signal; // this document's signal; a redirect of the call aborts it
 
   const giveUp = new Promise<'no-answer' | 'canceled'>((resolve) => {
@@ -124,6 +128,7 @@ export async function dial(call: DialingCall, verb: DialVerb, deps: DialDeps): P
     allRefused,
     giveUp.then((outcome): Settled => ({ attempt: attempts[0]!, outcome })),
   ]);
+  stopRingback?.();
   const winner = result.outcome === 'answered' ? result.attempt : undefined;
 
   for (const attempt of attempts) {

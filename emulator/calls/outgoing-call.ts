@@ -1,5 +1,7 @@
 import type { MediaEnd } from '../media/bridge.js';
 import { MediaLeg } from '../media/media-leg.js';
+import { RingbackFrames } from '../media/ringback.js';
+import { TonePlayer } from '../media/tone-player.js';
 import type { PStreamConnection } from '../signaling/pstream-connection.js';
 import { newReconnectToken, newSid } from '../sids.js';
 import { requestTwiml } from '../twiml/fetch.js';
@@ -54,6 +56,7 @@ export class OutgoingCall implements DialingCall, BrowserSession {
   private ended = false;
   private lastDialStatus: string | undefined;
   private graceTimer: NodeJS.Timeout | undefined;
+  private ringbackPlayer: TonePlayer | undefined;
 
   constructor(
     /** The socket the SDK is on now; a signaling reconnect swaps it. */
@@ -91,8 +94,13 @@ export class OutgoingCall implements DialingCall, BrowserSession {
       direction: 'inbound',
       status: 'ringing',
     });
-    this.connection.send('ringing', { callsid: this.sid });
-    this.record('ringing');
+    // `ringing` carries the answer SDP, as Twilio's 183 does: media is set up before the call is answered, so
+    // the caller hears early media (the ringback of a <Dial answerOnBridge>). The SDK learns the CallSid from
+    // it, so it goes out before the TwiML runs (a failure's `hangup` is matched by CallSid).
+    const sdp = await this.localSdp.catch(() => undefined);
+    if (this.ended) return;
+    this.connection.send('ringing', { callsid: this.sid, ...(sdp ? { sdp } : {}) });
+    this.record('ringing', { earlyMedia: Boolean(sdp) });
     let outcome: TwimlOutcome;
     try {
       const verbs = await this.fetchTwiml(this.deps.voiceUrl, 'POST', { ApplicationSid: applicationSid });
@@ -159,6 +167,25 @@ export class OutgoingCall implements DialingCall, BrowserSession {
     const result = await dial(this, verb, this.deps);
     this.lastDialStatus = result.declined ? 'declined' : result.status;
     return result;
+  }
+
+  /**
+   * Plays the ringback to the caller as early media while a `<Dial answerOnBridge>` rings (Twilio relays the
+   * network's); returns the function that stops it (the dial was answered or gave up).
+   */
+  ringback(): () => void {
+    if (this.answered || this.ended) return () => undefined;
+    const player = new TonePlayer(
+      (payload, sequenceNumber, timestamp, marker) =>
+        this.media.sendAudio(payload, sequenceNumber, timestamp, marker),
+      () => undefined,
+      new RingbackFrames(),
+    );
+    this.ringbackPlayer?.stop();
+    this.ringbackPlayer = player;
+    player.start();
+    this.record('ringback');
+    return () => player.stop();
   }
 
   record(event: string, detail?: Record<string, unknown>): void {
@@ -242,6 +269,7 @@ export class OutgoingCall implements DialingCall, BrowserSession {
     if (this.ended) return;
     this.ended = true;
     clearTimeout(this.graceTimer);
+    this.ringbackPlayer?.stop();
     this.runner.stop(); // ends a running <Dial> and its child legs
     // `ringing` went out with the CallSid at once, so the SDK matches this hangup by CallSid.
     if (notifyClient) this.connection.send('hangup', { callsid: this.sid, ...(error ? { error } : {}) });

@@ -207,7 +207,9 @@ export const callRoutes: FastifyPluginAsync<BackendContext> = async (app, ctx) =
           ctx,
           twiml,
           callees,
-          { forwardedBy: user.sys_id, notifyNumber: session.number },
+          // Who transferred it, as the callee's phone shows it: the signed-in user's name from the directory,
+          // never a value of the client's (the session's display name is the client's to choose).
+          { forwardedBy: user.sys_id, transferredBy: user.name, notifyNumber: session.number },
           { action: ctx.publicUrlFor('/twilio/dial-complete') },
         );
       }

@@ -6,6 +6,7 @@ import type { ForwardTarget } from './backend.js';
 import { forwardTarget } from './targets.js';
 import type { Leg } from './calls.js';
 import type { NotifyCall } from './notify-call.js';
+import { noteTransferredTo } from './transfer-notes.js';
 
 /** How often a parked call (on hold, no media leg here) asks the server whether its parties are still there. */
 const PARKED_POLL_MS = 2_000;
@@ -283,6 +284,7 @@ export class CallControl {
       consult.moving = false;
       throw error;
     }
+    noteTransferredTo(held.call, consult.call.to.replace('client:', ''));
     this.#host.dropMedia(consult);
     consult.moving = false;
     this.#host.end(consult);

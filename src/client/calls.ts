@@ -8,6 +8,7 @@ import type { CallControl } from './call-control.js';
 import { findParent } from './find-parent.js';
 import type { ForwardTarget, NotifyBackend } from './backend.js';
 import { callParams } from './call-params.js';
+import { noteTransferredBy } from './transfer-notes.js';
 
 /** A call and what ServiceNow's events already said about it. */
 export interface Leg {
@@ -359,6 +360,8 @@ export class CallBook {
     const callId = () => info.callSid || this.#driver()?.getCallSid(handle);
     const leg = this.#open({ direction: 'incoming', from: info.from, to, callId });
     leg.handle = handle;
+    // Set by the backend from the transferring user's account (server/routes/calls.ts), never by a client.
+    noteTransferredBy(leg.call, info.params);
     const sysId = info.params.sysId || info.params.callerSysId || undefined;
     const isFromClient = info.from.startsWith('client:') || info.params.isFromClient === 'true';
     const ring = (parentId: string | undefined) =>

@@ -66,6 +66,13 @@ export class NotifyCall {
   declare outcome?: CallEndOutcome;
   /** Who ended it: this side (`local`), or the other party or the network (`remote`); undefined while live. */
   declare endedBy?: 'local' | 'remote';
+  /**
+   * Ours: where this call was transferred (forwardCall() or a completed warm transfer): the number (E.164) or
+   * the colleague's user sys_id; set as the backend is asked (before the call ends), taken back if it refuses.
+   */
+  declare transferredTo?: string;
+  /** Ours: the name of the colleague who transferred this incoming call here, as the backend says it. */
+  declare transferredBy?: string;
   #held = false;
   readonly events = new TypedEmitter<NotifyCallEvents>();
   readonly #state: StateMachine<Status>;

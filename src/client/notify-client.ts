@@ -20,6 +20,7 @@ import { safeCall } from './emitter.js';
 
 export type { CallIdentifier, CallQualityWarning, NotifyClientEvents, NotifyConfig } from './config.js';
 import type { AudioDeviceKind } from './audio-devices.js';
+import { noteTransferredTo } from './transfer-notes.js';
 export type { AudioDeviceKind } from './audio-devices.js';
 export type { AudioDevice, AudioDevices, PreflightRange, PreflightReport } from '../drivers/driver.js';
 export type { ParentIdResult } from './parent-id.js';
@@ -305,11 +306,16 @@ export class NotifyClient {
     if (!this.#core.usable()) return;
     const target = forwardTarget(argument);
     if (target instanceof NotifyError) return this.#core.reportError(target);
-    const callSid = this.#core.current()?.call.callId;
+    const call = this.#core.current()?.call;
+    const callSid = call?.callId;
     if (this.getStatus() !== Status.OPEN || !callSid) {
       return this.#core.report('INVALID_STATE', 'forwardCall: no open call.');
     }
-    void callCommand(this.#core, 'forward', target);
+    // Ours: where the call went, for its end (the backend may end it before it answers); taken back if refused.
+    noteTransferredTo(call!, target.id);
+    void callCommand(this.#core, 'forward', target).then((forwarded) => {
+      if (!forwarded) noteTransferredTo(call!, undefined);
+    });
   }
 
   /**

@@ -70,13 +70,14 @@ let lazyParts: Promise<LazyParts> | undefined;
  * @csspart enable-sound-button - Turns sound on (one click), in the sound notice.
  * @csspart incoming - Who is calling, in the display region while a call rings (with a ringing animation).
  * @csspart caller - Who is calling.
+ * @csspart transferred-by - Under the caller (and then the call's party) of a call a colleague transferred here: "Transferred by A", the name as the backend gives it.
  * @csspart pickup-button - Answers the incoming call.
  * @csspart decline-button - Declines the incoming call.
  * @csspart number-form - The number label, input and call button.
  * @csspart number-label - The label of the number input.
  * @csspart number-input - The phone number input (`aria-invalid` while its number cannot be called).
  * @csspart number-hint - Under the number input: why its number cannot be called (its `aria-describedby`).
- * @csspart remote - Who the current call is with (the number dialed or the caller).
+ * @csspart remote - Who the current call is with (the number dialed or the caller; the only call on hold too), formatted once libphonenumber-js is loaded.
  * @csspart dtmf - The digits sent in the current call.
  * @csspart dial-pad - The group of dial keys (also the in-call keypad).
  * @csspart dial-key - One dial key.
@@ -84,7 +85,8 @@ let lazyParts: Promise<LazyParts> | undefined;
  * @csspart call-button - Calls the number (large, round, with an icon).
  * @csspart hangup-button - Ends the call.
  * @csspart mute-button - Toggles mute (`aria-pressed`; its label and icon change while muted).
- * @csspart forward-button - Opens the forward dialog (with the hold and add-to-call buttons, once a call is open).
+ * @csspart hold-button - Toggles hold (`aria-pressed`, round, beside Mute): Hold puts the only call on hold, Resume (pressed) takes it back.
+ * @csspart forward-button - Opens the forward dialog (with the add-to-call button, once a call is open).
  * @csspart available-toggle - The availability switch (`role="switch"`): the presence pill in the header.
  * @csspart presence - The presence pill, reading Offline, Available or Unavailable (the availability switch).
  * @csspart agents - The disclosure of available agents.
@@ -104,8 +106,7 @@ let lazyParts: Promise<LazyParts> | undefined;
  * @csspart waiting-caller - Who is calling, in the waiting banner.
  * @csspart answer-hold-button - Answers the waiting call, holding the current one.
  * @csspart decline-waiting-button - Declines the waiting call.
- * @csspart call-controls - The group of hold, add-to-call and transfer buttons of the active call.
- * @csspart hold-button - Puts the active call on hold.
+ * @csspart call-controls - The group of add-to-call and transfer buttons of the active call (or complete / cancel a warm transfer).
  * @csspart add-button - Opens the dialog that adds a number or an agent to the call (a three-way call).
  * @csspart complete-transfer-button - Completes the warm transfer (the caller and the consulted party talk).
  * @csspart cancel-transfer-button - Cancels the warm transfer (the consultation ends, the caller is resumed).
@@ -116,7 +117,7 @@ let lazyParts: Promise<LazyParts> | undefined;
  * @csspart call-party - Who one call in the list is with.
  * @csspart call-state - The state of one call in the list (ringing, active, on hold, consulting).
  * @csspart call-timer - How long one call in the list has been answered (`m:ss`).
- * @csspart resume-button - Resumes one held call of the list.
+ * @csspart resume-button - Resumes one held call of the list (with several calls; a single one is resumed by the Hold toggle).
  * @csspart quality - The line-quality indicator during a call (`<notify-call-quality>`, a polite live region): good, or the vendor's warnings in force.
  * @csspart desk - The settings (`<notify-desk>`): microphone, speaker and ringer, desktop notifications of calls while the tab is hidden.
  * @csspart history - The recent calls (`<notify-call-history>`): the list with call-back buttons and the missed-call count.
@@ -641,8 +642,8 @@ export class NotifyPhone extends LitElement {
             onKey: (key) => this.#onKey(key),
           })}
         </slot>
-        ${callActions(this, t, this._parts?.inCallActions(this, t))} ${errorMessage(controller, t)}
-        ${this._parts?.soundNotice(this, t)} ${second?.controls}
+        ${callActions(this, t, this._parts?.inCallActions(this, controller, t))}
+        ${errorMessage(controller, t)} ${this._parts?.soundNotice(this, t)} ${second?.controls}
         ${this._parts?.agentsPanel(this, controller, t, (event) => this.#onAgentsToggle(event))}
         ${this._parts?.desk(controller.client)}
         <slot name="footer"></slot>

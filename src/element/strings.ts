@@ -4,8 +4,8 @@ import type { CallStrings } from './parts/call-strings.js';
 /**
  * Every visible (or announced) string of the default UI. Override any subset through the element's
  * `strings` property or its `strings` attribute (JSON). `{caller}`, `{status}`, `{name}`, `{count}`
- * and `{key}` are replaced where they appear. The second line's strings (hold, call waiting, transfer) are
- * in `CallStrings` (parts/call-strings.ts), whose defaults load with that UI.
+ * and `{key}` are replaced where they appear. The strings of calls (their status, the call buttons, hold,
+ * call waiting, transfer) are in `CallStrings` (parts/call-strings.ts), whose defaults load with that UI.
  */
 export interface NotifyPhoneStrings extends CallStrings {
   /** Accessible name of the whole phone. */
@@ -18,15 +18,6 @@ export interface NotifyPhoneStrings extends CallStrings {
   statusStopped: string;
   /** The presence pill (the availability switch's visible text). */
   presence: Record<'offline' | 'available' | 'unavailable', string>;
-  /** `{status}`: the translated call status (see `callStatus`). */
-  statusInCall: string;
-  statusMuted: string;
-  /** The status while a call rings (who calls is shown under it); `{caller}` may be used. */
-  statusIncoming: string;
-  /** Names of `Status` values shown in `statusInCall`. */
-  callStatus: Record<'pending' | 'connecting' | 'ringing' | 'open' | 'reconnecting' | 'closed', string>;
-  /** Announced through the live region when a call comes in; `{caller}`. */
-  announceIncoming: string;
   numberLabel: string;
   numberPlaceholder: string;
   dialPad: string;
@@ -57,18 +48,6 @@ export const defaultStrings: BaseStrings = {
   statusUnavailable: 'Not taking calls',
   statusStopped: 'Stopped',
   presence: { offline: 'Offline', available: 'Available', unavailable: 'Unavailable' },
-  statusInCall: 'Call {status}',
-  statusMuted: 'muted',
-  statusIncoming: 'Incoming call',
-  callStatus: {
-    pending: 'waiting',
-    connecting: 'connecting',
-    ringing: 'ringing',
-    open: 'in progress',
-    reconnecting: 'reconnecting',
-    closed: 'ended',
-  },
-  announceIncoming: 'Incoming call from {caller}',
   numberLabel: 'Phone number',
   numberPlaceholder: '+15551234567',
   dialPad: 'Dial pad',
@@ -87,7 +66,7 @@ export const defaultStrings: BaseStrings = {
   },
 };
 
-/** Merges overrides into the defaults (one level deep for `callStatus`, `presence` and `errors`). */
+/** Merges overrides into the defaults (one level deep for `presence` and `errors`; `callStatus`: call-strings.ts). */
 export function mergeStrings(
   overrides: Partial<NotifyPhoneStrings> | null | undefined,
 ): BaseStrings & Partial<CallStrings> {
@@ -95,7 +74,6 @@ export function mergeStrings(
   return {
     ...defaultStrings,
     ...overrides,
-    callStatus: { ...defaultStrings.callStatus, ...overrides.callStatus },
     presence: { ...defaultStrings.presence, ...overrides.presence },
     errors: { ...defaultStrings.errors, ...overrides.errors },
   };

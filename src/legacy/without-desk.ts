@@ -3,7 +3,7 @@ import { NotifyError } from '../client/errors.js';
 
 /**
  * What the `SNC.Notify` global (dist/snc-notify.js) has in place of the agent's desk extensions (issue 14):
- * rollup.config.mjs resolves src/client/desk.ts, audio-devices.ts and call-history.ts and the Twilio driver's
+ * rollup.config.mjs resolves src/client/desk.ts, audio-devices.ts, call-history.ts, transfer-notes.ts and the Twilio driver's
  * twilio-audio.ts, twilio-quality.ts and twilio-preflight.ts to this module in that build only. The global is
  * ServiceNow's API: a classic script that inlines everything it may load, within its own 15 KB budget. Device
  * choice, quality events, the pre-call test and call history are ours and ship in the ESM build (the element
@@ -22,6 +22,9 @@ export const restoreAudioDevices = (): Promise<void> => Promise.resolve();
 export const createTwilioAudio = (): undefined => undefined;
 /** No quality events. */
 export const watchQuality = (): void => undefined;
+/** No transfer facts on the calls (NotifyCall.transferredBy / transferredTo are the element's). */
+export const noteTransferredBy = (): void => undefined;
+export const noteTransferredTo = (): void => undefined;
 
 /** getCallHistory(): reported NOT_SUPPORTED, an empty page with the error (call-history.ts's contract). */
 export function getCallHistory(

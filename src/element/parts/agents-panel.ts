@@ -2,7 +2,7 @@ import { html } from 'lit';
 import type { NotifyController } from '../notify-controller.js';
 import type { NotifyPhone } from '../notify-phone.js';
 import { format, type BaseStrings, type NotifyPhoneStrings } from '../strings.js';
-import { defaultCallStrings, type CallStrings } from './call-strings.js';
+import { callStrings, type CallStrings } from './call-strings.js';
 import { agentList } from './agent-list.js';
 
 /**
@@ -16,7 +16,7 @@ export function agentsPanel(
   base: BaseStrings & Partial<CallStrings>,
   onToggle: (event: Event) => void,
 ) {
-  const t: NotifyPhoneStrings = { ...defaultCallStrings, ...base };
+  const t: NotifyPhoneStrings = callStrings(base);
   const agents = controller.agents;
   const summary = agents === null ? t.agents : format(t.agentsCount, { count: agents.length });
   return html`<details part="agents" class="agents-panel" @toggle=${onToggle}>

@@ -40,7 +40,8 @@ export function waitingBanner(options: {
 
 /**
  * The calls, each with who it is with, its state (ringing, active, on hold, consulting) and its timer; a held
- * call has its Resume button (not the one a warm transfer consults for: Complete or Cancel decide its fate).
+ * call has its Resume button when there are several (not the one a warm transfer consults for: Complete or
+ * Cancel decide its fate; a single held call is resumed by the Hold toggle).
  */
 export function callList(options: {
   strings: NotifyPhoneStrings;
@@ -79,7 +80,8 @@ export function callList(options: {
               >`
         }
         ${
-          held && call !== consulted
+          // A single held call is resumed by the Hold toggle (pressed: Resume) beside Mute.
+          held && call !== consulted && calls.length > 1
             ? html`<button part="resume-button" type="button" @click=${() => onResume(call)}>
                 ${strings.resume}<span class="visually-hidden"> ${party}</span>
               </button>`

@@ -5,6 +5,7 @@ import type { NotifyPhone } from '../notify-phone.js';
 import { format } from '../strings.js';
 import { formatDuration } from './call-timer.js';
 import type { CallStrings } from './call-strings.js';
+import { partyName } from './display-number.js';
 
 /** How long the status line keeps saying how the last call ended. */
 export const OUTCOME_SHOWN_MS = 5000;
@@ -12,8 +13,15 @@ export const OUTCOME_SHOWN_MS = 5000;
 /** The ended calls whose outcome has a re-render scheduled to take it off the status line. */
 const scheduled = new WeakSet<NotifyCall>();
 
-/** What the status line says about how a call ended. */
-export function outcomeText(call: NotifyCall, strings: CallStrings): string {
+/** What the status line says about how a call ended; `party` names a transfer's target. */
+export function outcomeText(
+  call: NotifyCall,
+  strings: CallStrings,
+  party: (target: string) => string = (target) => target,
+): string {
+  if (call.transferredTo && call.outcome === 'completed') {
+    return format(strings.outcomeTransferred, { party: party(call.transferredTo) });
+  }
   const byOutcome = {
     completed: call.endedBy === 'remote' ? strings.outcomeEndedRemote : strings.outcomeEnded,
     busy: strings.outcomeBusy,
@@ -24,6 +32,19 @@ export function outcomeText(call: NotifyCall, strings: CallStrings): string {
   };
   const text = call.outcome ? byOutcome[call.outcome] : strings.outcomeEnded;
   return format(text, { duration: formatDuration((call.duration ?? 0) * 1000) });
+}
+
+/** The status of the current call: an incoming call, or the call's state (and mute); undefined without one. */
+export function callStatusText(
+  el: NotifyPhone,
+  controller: NotifyController,
+  t: CallStrings,
+): string | undefined {
+  const incoming = controller.incoming;
+  if (el.ringing && incoming) return format(t.statusIncoming, { caller: incoming.from });
+  if (!el.inCall) return undefined;
+  const text = format(t.statusInCall, { status: t.callStatus[el.status] });
+  return el.muted ? `${text}, ${t.statusMuted}` : text;
 }
 
 /**
@@ -52,5 +73,5 @@ export function progressStatus(
     scheduled.add(ended);
     setTimeout(() => el.requestUpdate(), left + 50);
   }
-  return outcomeText(ended, strings);
+  return outcomeText(ended, strings, (target) => partyName(target, controller.agents, el.defaultCountry));
 }

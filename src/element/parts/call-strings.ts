@@ -1,9 +1,20 @@
+import type { BaseStrings, NotifyPhoneStrings } from '../strings.js';
 /**
- * The strings of the second line (call waiting, hold, transfer, add to call, the list of calls): part of
+ * The strings of calls (their status and outcome, the call buttons, call waiting, hold, transfer, add to call,
+ * the list of calls): part of
  * `NotifyPhoneStrings`, overridden the same way (`strings`), but their English defaults load with the call
  * UI (lazy-parts.ts), not with the first render. `{caller}` and `{name}` are replaced where they appear.
  */
 export interface CallStrings {
+  /** `{status}`: the translated call status (see `callStatus`). */
+  statusInCall: string;
+  statusMuted: string;
+  /** The status while a call rings (who calls is shown under it); `{caller}` may be used. */
+  statusIncoming: string;
+  /** Names of `Status` values shown in `statusInCall`. */
+  callStatus: Record<'pending' | 'connecting' | 'ringing' | 'open' | 'reconnecting' | 'closed', string>;
+  /** Announced through the live region when a call comes in; `{caller}`. */
+  announceIncoming: string;
   /** The status line while a placed call is being set up, and while the far end rings. */
   statusCalling: string;
   statusRingingOut: string;
@@ -21,6 +32,12 @@ export interface CallStrings {
   outcomeCanceled: string;
   /** An incoming call that ended before it was answered here. */
   outcomeMissed: string;
+  /** A call this phone transferred (forward, or a completed warm transfer): `{party}`, the number or agent. */
+  outcomeTransferred: string;
+  /** Under the caller of a call a colleague transferred here: `{agent}`, the colleague's name. */
+  transferredBy: string;
+  /** Announced for such a call as it rings: `{caller}`, `{agent}`. */
+  announceTransferred: string;
   /** Shown while the browser blocks sound (no interaction with the page yet): calls would ring silently. */
   soundBlocked: string;
   /** The button that turns sound on. */
@@ -65,7 +82,7 @@ export interface CallStrings {
   addToCall: string;
   completeTransfer: string;
   cancelTransfer: string;
-  /** Accessible name of the group of hold / add / transfer buttons. */
+  /** Accessible name of the group of add / transfer buttons. */
   moreCallControls: string;
   /** Accessible name of the list of calls. */
   calls: string;
@@ -89,6 +106,18 @@ export interface CallStrings {
 
 /** The English defaults. */
 export const defaultCallStrings: CallStrings = {
+  statusInCall: 'Call {status}',
+  statusMuted: 'muted',
+  statusIncoming: 'Incoming call',
+  callStatus: {
+    pending: 'waiting',
+    connecting: 'connecting',
+    ringing: 'ringing',
+    open: 'in progress',
+    reconnecting: 'reconnecting',
+    closed: 'ended',
+  },
+  announceIncoming: 'Incoming call from {caller}',
   statusCalling: 'Calling…',
   statusRingingOut: 'Ringing…',
   outcomeEnded: 'Call ended · {duration}',
@@ -99,6 +128,9 @@ export const defaultCallStrings: CallStrings = {
   outcomeFailed: 'Call failed',
   outcomeCanceled: 'Call canceled',
   outcomeMissed: 'Missed call',
+  outcomeTransferred: 'Transferred to {party}',
+  transferredBy: 'Transferred by {agent}',
+  announceTransferred: 'Incoming call from {caller}, transferred by {agent}',
   soundBlocked: 'Sound is off in this browser until you click the page: calls would ring silently.',
   enableSound: 'Turn sound on',
   incomingTitle: 'Incoming call',
@@ -129,7 +161,7 @@ export const defaultCallStrings: CallStrings = {
   addToCall: 'Add to call…',
   completeTransfer: 'Complete transfer',
   cancelTransfer: 'Cancel transfer',
-  moreCallControls: 'Hold and transfer',
+  moreCallControls: 'Transfer and add',
   calls: 'Calls',
   callRinging: 'Ringing',
   callActive: 'Active',
@@ -144,3 +176,12 @@ export const defaultCallStrings: CallStrings = {
   addNumber: 'Add',
   addAgent: 'Add {name}',
 };
+
+/** The element's strings with the call UI's defaults under them (`callStatus` merged one level deep). */
+export function callStrings(base: BaseStrings & Partial<CallStrings>): NotifyPhoneStrings {
+  return {
+    ...defaultCallStrings,
+    ...base,
+    callStatus: { ...defaultCallStrings.callStatus, ...base.callStatus },
+  };
+}

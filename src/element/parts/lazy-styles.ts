@@ -63,6 +63,14 @@ export const lazyStyles = css`
     font-family: ui-monospace, monospace;
     letter-spacing: 0.1em;
   }
+  .transferred {
+    margin: 0;
+    color: var(--_muted-fg);
+    font-size: 0.875em;
+    font-family: inherit;
+    letter-spacing: normal;
+    direction: ltr;
+  }
   .danger .icon {
     background: var(--_danger);
     color: var(--_danger-fg);

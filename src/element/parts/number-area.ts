@@ -4,8 +4,8 @@ import type { BaseStrings } from '../strings.js';
 
 /**
  * The display region (its height reserved, so nothing below moves). Idle: the number form, with the
- * explanation of a number that cannot be called (`aria-invalid`, `aria-describedby`). While a call rings or is
- * open: `inCall` (parts/call-display.ts, lazy).
+ * explanation of a number that cannot be called (`aria-invalid`, `aria-describedby`). While a call rings, is
+ * open or is on hold: `inCall` (parts/call-display.ts, lazy; undefined when idle).
  * @internal
  */
 export function numberArea(
@@ -19,7 +19,7 @@ export function numberArea(
     onCall: (event: Event) => void;
   },
 ) {
-  if (el.inCall) return html`<div class="display">${inCall}</div>`;
+  if (inCall) return html`<div class="display">${inCall}</div>`;
   return html`<form part="number-form" id="number-form" class="display number-form" @submit=${options.onCall}>
     <label part="number-label" for="number">${t.numberLabel}</label>
     <input

@@ -5,8 +5,8 @@ import type { NotifyController } from '../notify-controller.js';
 import type { NotifyPhone } from '../notify-phone.js';
 import { format, type BaseStrings, type NotifyPhoneStrings } from '../strings.js';
 import { callList, isRinging, partyOf, waitingBanner } from './call-list.js';
-import { progressStatus } from './call-outcome.js';
-import { defaultCallStrings, type CallStrings } from './call-strings.js';
+import { callStatusText, progressStatus } from './call-outcome.js';
+import { callStrings, type CallStrings } from './call-strings.js';
 import { forwardDialog, type DialogMode } from './forward-dialog.js';
 
 /** The dialog's state per element: what it does, and whether the transfer is warm (kept between openings). */
@@ -20,9 +20,11 @@ const focusAfter = (el: NotifyPhone, name: string) => (done: unknown) =>
   done && el.updateComplete.then(() => partOf(el, name)?.focus());
 
 /**
- * The element's second line, rendered from the controller's state: the status and announcement that replace
+ * The element's second line, rendered from the controller's state: the status of a call and the announcement
+ * (an incoming call, a waiting one, every call on hold, a consultation) that replace
  * the defaults (a waiting call, every call on hold, a consultation), the waiting-call banner and the list of
- * calls (`calls`), the hold / add / transfer buttons (`controls`) and the forward dialog (`dialog`).
+ * calls (`calls`), the add / transfer buttons (`controls`; Hold is a toggle beside Mute, in-call-actions.ts)
+ * and the forward dialog (`dialog`).
  * @internal
  */
 export function secondLine(
@@ -30,7 +32,7 @@ export function secondLine(
   controller: NotifyController,
   base: BaseStrings & Partial<CallStrings>,
 ) {
-  const strings: NotifyPhoneStrings = { ...defaultCallStrings, ...base };
+  const strings: NotifyPhoneStrings = callStrings(base);
   const { calls, agents } = controller;
   const active = controller.client?.activeCall ?? null;
   const waiting = active ? calls.find(isRinging) : undefined;
@@ -43,7 +45,7 @@ export function secondLine(
   else if (consult) status = format(strings.statusConsulting, { caller: caller(consult) });
   // A call ringing while every other call is held is an incoming call as usual (the default status says so).
   else if (held && !active && !calls.some(isRinging)) status = strings.statusHeld;
-  else status = progressStatus(el, controller, strings);
+  else status = progressStatus(el, controller, strings) ?? callStatusText(el, controller, strings);
 
   const state = dialogs.get(el) ?? { mode: 'transfer', warm: false };
   dialogs.set(el, state);
@@ -98,13 +100,6 @@ export function secondLine(
       role="group"
       aria-label=${strings.moreCallControls}
     >
-      <button
-        part="hold-button"
-        type="button"
-        @click=${() => void el.holdCall().then(focusAfter(el, 'resume-button'))}
-      >
-        ${strings.hold}
-      </button>
       <button part="forward-button" type="button" aria-haspopup="dialog" @click=${() => open('transfer')}>
         ${strings.forward}
       </button>
@@ -114,9 +109,19 @@ export function secondLine(
     </div>`;
   }
 
+  // A call a colleague transferred here is announced with who transferred it.
+  const ringing = !active && calls.find(isRinging);
+  const agent = ringing && ringing.call.transferredBy;
+  let announce = '';
+  if (waiting) announce = format(strings.announceWaiting, { caller: caller(waiting) });
+  else if (ringing && agent)
+    announce = format(strings.announceTransferred, { caller: caller(ringing), agent });
+  else if (el.ringing && controller.incoming) {
+    announce = format(strings.announceIncoming, { caller: controller.incoming.from });
+  }
   return {
     status,
-    announce: waiting ? format(strings.announceWaiting, { caller: caller(waiting) }) : '',
+    announce,
     calls: html`${
       waiting
         ? waitingBanner({

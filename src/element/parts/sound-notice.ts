@@ -1,7 +1,7 @@
 import { html, nothing } from 'lit';
 import type { NotifyPhone } from '../notify-phone.js';
 import type { BaseStrings, NotifyPhoneStrings } from '../strings.js';
-import { defaultCallStrings, type CallStrings } from './call-strings.js';
+import { callStrings, type CallStrings } from './call-strings.js';
 
 /** Per element: the suspended AudioContext that showed sound is blocked, or null once sound may play. */
 const contexts = new WeakMap<NotifyPhone, AudioContext | null>();
@@ -45,7 +45,7 @@ function enable(el: NotifyPhone): void {
  */
 export function soundNotice(el: NotifyPhone, base: BaseStrings & Partial<CallStrings>) {
   if (!el.online || !blocked(el)) return nothing;
-  const t: NotifyPhoneStrings = { ...defaultCallStrings, ...base };
+  const t: NotifyPhoneStrings = callStrings(base);
   return html`<p part="sound-notice" class="notice" role="status">
     <span>${t.soundBlocked}</span>
     <button part="enable-sound-button" type="button" @click=${() => enable(el)}>${t.enableSound}</button>

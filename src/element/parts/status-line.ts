@@ -2,17 +2,11 @@ import { html } from 'lit';
 import { DeviceState } from '../../client/constants.js';
 import type { NotifyController } from '../notify-controller.js';
 import type { NotifyPhone } from '../notify-phone.js';
-import { format, type BaseStrings } from '../strings.js';
+import type { BaseStrings } from '../strings.js';
 import { callTimer } from './call-timer.js';
 
-/** The default status: an incoming call, the call's state (and mute), or the session's state. */
+/** The default status: the session's state (a call's comes from the call UI, which is loaded by then). */
 function statusText(el: NotifyPhone, controller: NotifyController, t: BaseStrings): string {
-  const incoming = controller.incoming;
-  if (el.ringing && incoming) return format(t.statusIncoming, { caller: incoming.from });
-  if (el.inCall) {
-    const text = format(t.statusInCall, { status: t.callStatus[el.status] });
-    return el.muted ? `${text}, ${t.statusMuted}` : text;
-  }
   const byState: Partial<Record<DeviceState, string>> = {
     [DeviceState.ONLINE]: el.available ? t.statusReady : t.statusUnavailable,
     [DeviceState.INITIALIZING]: t.statusConnecting,
@@ -25,8 +19,8 @@ function statusText(el: NotifyPhone, controller: NotifyController, t: BaseString
  * The header region (one line, its height reserved): the presence pill (the availability switch: Offline,
  * Available or Unavailable), the status (a polite live region), the line-quality indicator
  * (`<notify-call-quality>`, defined by the lazy parts: it shows during a call only) and the call timer; with it
- * the assertive announcer of incoming calls. The second line, once loaded, may replace the status and the
- * announcement.
+ * the assertive announcer of incoming calls. The call UI (the second line, lazy) gives the status of a call
+ * and the announcement; it is loaded once online, before any call.
  * @internal
  */
 export function statusLine(
@@ -36,7 +30,6 @@ export function statusLine(
   options: { second?: { status?: string; announce?: string }; onToggle: () => void },
 ) {
   const { second } = options;
-  const incoming = controller.incoming;
   const presence = !el.online ? 'offline' : el.available ? 'available' : 'unavailable';
   return html`<div class="head">
       <button
@@ -54,6 +47,6 @@ export function statusLine(
       <p part="status" class="status" role="status">${second?.status ?? statusText(el, controller, t)}</p>
     </div>
     <div part="announcer" class="visually-hidden" aria-live="assertive" aria-atomic="true">
-      ${second?.announce || (el.ringing && incoming ? format(t.announceIncoming, { caller: incoming.from }) : '')}
+      ${second?.announce}
     </div>`;
 }

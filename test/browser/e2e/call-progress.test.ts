@@ -5,7 +5,7 @@
  * (what the user saw) and checks them against what the phone did.
  */
 import { expect, waitUntil } from '@open-wc/testing';
-import { phone, signIn, stack } from './helpers.js';
+import { inboundPacketsOf, peerConnections, phone, remoteTone, signIn, stack } from './helpers.js';
 import '/dist/notify-phone.js';
 
 const TIMEOUT = { timeout: 20000, interval: 50 };
@@ -115,6 +115,41 @@ describe('call progress and outcomes end to end (answerOnBridge, the real SDK)',
     expect(events.filter((e) => e.type === 'notify-error')).to.deep.equal([]);
     // The outcome leaves the status line after a few seconds.
     await waitUntil(() => status.texts().at(-1) === 'Ready', 'the outcome stayed', TIMEOUT);
+  });
+
+  it('while the phone rings the page hears the ringback as early media, before the answer', async () => {
+    // Eight seconds of ringing: the ringback's cadence (2 s on, 4 s off) is on at least twice meanwhile.
+    const number = await virtualPhone({ answer: 'answer', answerDelayMs: 8000 });
+    const { el, events } = await mountPhone();
+    mounted.push(el);
+    const before = peerConnections.length;
+    el.call(number);
+    await waitUntil(() => peerConnections.length > before, 'the SDK made no peer connection', TIMEOUT);
+    const pc = peerConnections.at(-1)!;
+    const phoneState = async () => (await phone(number)).calls.at(-1)?.state;
+    await waitUntil(async () => (await phoneState()) === 'ringing', 'the phone never rang', TIMEOUT);
+    // Audio packets arrive and keep arriving while the phone rings…
+    await waitUntil(async () => (await inboundPacketsOf(pc)) > 0, 'no early media arrived', TIMEOUT);
+    const first = await inboundPacketsOf(pc);
+    await waitUntil(async () => (await inboundPacketsOf(pc)) > first + 10, 'the packets stopped', TIMEOUT);
+    // …and they carry the ringback (440 Hz and 480 Hz together), not silence.
+    await waitUntil(
+      async () => {
+        const { hz } = await remoteTone(pc);
+        return hz !== null && (Math.abs(hz - 440) <= 25 || Math.abs(hz - 480) <= 25);
+      },
+      'the page never heard the ringback',
+      TIMEOUT,
+    );
+    // All of it before the answer: the phone still rings, the element says Ringing…, no call started.
+    expect(await phoneState()).to.equal('ringing');
+    expect(el.getAttribute('status')).to.equal('ringing');
+    expect(part(el, 'status')!.textContent!.trim()).to.equal('Ringing…');
+    expect(events.some((e) => e.type === 'notify-call-start')).to.equal(false);
+    // The answer still opens the call as before.
+    await waitUntil(() => el.getAttribute('status') === 'open', 'never answered', TIMEOUT);
+    expect(await phoneState()).to.equal('in-progress');
+    expect(events.filter((e) => e.type === 'notify-error')).to.deep.equal([]);
   });
 
   for (const [answer, shown, outcome] of [

@@ -46,6 +46,27 @@ const STATES: Record<string, (ctx: Ctx) => Promise<void>> = {
   incoming: async ({ driver }) => {
     driver.receive({ from: '+15559876543' });
   },
+  'on hold': async (ctx) => {
+    await openCall(ctx);
+    await ctx.el.holdCall();
+    await waitUntil(() => part(ctx.el, 'hold-button')?.getAttribute('aria-pressed') === 'true');
+  },
+  'transferred (outcome)': async (ctx) => {
+    ctx.backend.clients = [{ sys_id: 'u2', name: 'Grace Hopper' }];
+    await openCall(ctx);
+    await ctx.el.getAvailableClients();
+    ctx.el.forwardCall({ type: 'userId', id: 'u2' });
+    // The backend moved the other party away: the agent's leg ends from the far side.
+    ctx.driver.remoteHangup();
+    await waitUntil(() => part(ctx.el, 'status')!.textContent!.trim() === 'Transferred to Grace Hopper');
+  },
+  'incoming transfer': async ({ el, driver }) => {
+    driver.receive({ from: '+15559876543', params: { transferredBy: 'Ada Lovelace' } });
+    await waitUntil(() => part(el, 'transferred-by')?.textContent?.trim() === 'Transferred by Ada Lovelace');
+    expect(part(el, 'announcer')!.textContent!.trim()).to.equal(
+      'Incoming call from +15559876543, transferred by Ada Lovelace',
+    );
+  },
   error: async (ctx) => {
     await openCall(ctx);
     ctx.driver.failCall();

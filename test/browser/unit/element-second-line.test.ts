@@ -8,7 +8,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import { Status } from '../../../src/client/constants.js';
 import type { FakeCall } from '../../../src/drivers/fake-driver.js';
 import type { NotifyPhone } from '../../../src/element/notify-phone.js';
-import { openCall, part, phone } from './helpers/element.js';
+import { openCall, part, phone, plainNumber } from './helpers/element.js';
 
 type Ctx = Awaited<ReturnType<typeof phone>>;
 
@@ -44,12 +44,15 @@ async function newLeg(ctx: Ctx, before: FakeCall | null): Promise<FakeCall> {
 }
 
 describe('<notify-phone> hold and resume', () => {
-  it('holds from the Hold button (confirmed by the server), lists the held call, resumes from the list', async () => {
+  it('holds from the Hold toggle (confirmed by the server), lists the held call, resumes from the same toggle', async () => {
     const ctx = await phone();
     const { el, driver } = ctx;
     await openCall(ctx);
     const callSid = driver.call!.callSid;
     const leg = driver.call;
+    const hold = part<HTMLButtonElement>(el, 'hold-button')!;
+    expect(hold.getAttribute('aria-pressed')).to.equal('false');
+    expect(text(el, 'hold-button')).to.equal('Hold');
     await holdFromUi(ctx);
     expect(actions(ctx, 'hold')).to.deep.equal([[callSid, 'hold', { hold: true }]]);
     // The media leg left (nothing of the microphone is sent); the call is still there, held.
@@ -61,9 +64,19 @@ describe('<notify-phone> hold and resume', () => {
     expect(listed(el)).to.deep.equal(['+15551234567 · On hold']);
     expect(part(el, 'call-item')!.getAttribute('part')).to.equal('call-item call-held');
     expect(text(el, 'call-timer')).to.match(/^0:0\d$/);
+    // The held call stays on the phone's display: the toggle is pressed and reads Resume, Hang up stays.
+    expect(plainNumber(text(el, 'remote'))).to.equal('+15551234567');
+    expect(part(el, 'hold-button')).to.equal(hold);
+    expect(hold.getAttribute('aria-pressed')).to.equal('true');
+    expect(text(el, 'hold-button')).to.equal('Resume');
+    expect(hold.disabled).to.equal(false);
+    expect(part(el, 'hangup-button')).to.not.equal(null);
+    expect(part<HTMLButtonElement>(el, 'mute-button')!.disabled).to.equal(true);
+    // One held call: the toggle resumes it, the list has no second Resume.
+    expect(all(el, 'resume-button')).to.have.length(0);
     await expect(el).to.be.accessible();
 
-    part(el, 'resume-button')!.click();
+    hold.click();
     const resumed = await newLeg(ctx, null);
     expect(resumed.params).to.deep.equal({ notifyResume: callSid });
     driver.answer(resumed);
@@ -71,8 +84,25 @@ describe('<notify-phone> hold and resume', () => {
     await el.updateComplete;
     expect(el.status).to.equal(Status.OPEN);
     expect(all(el, 'call-item')).to.have.length(0);
-    expect(text(el, 'remote')).to.equal('+15551234567');
+    expect(plainNumber(text(el, 'remote'))).to.equal('+15551234567');
     expect(part(el, 'timer')).to.not.equal(null);
+    expect(hold.getAttribute('aria-pressed')).to.equal('false');
+    expect(text(el, 'hold-button')).to.equal('Hold');
+  });
+
+  it('Hang up on a held call ends it (the held leg is released on the server)', async () => {
+    const ctx = await phone();
+    const { el } = ctx;
+    await openCall(ctx);
+    await holdFromUi(ctx);
+    part(el, 'hangup-button')!.click();
+    await waitUntil(() => !el.held && all(el, 'call-item').length === 0, 'the held call never ended');
+    await el.updateComplete;
+    expect(part(el, 'call-button')).to.not.equal(null);
+    expect(part(el, 'number-input')).to.not.equal(null);
+    expect(el.inCall).to.equal(false);
+    expect(actions(ctx, 'hold')).to.have.length(1);
+    expect(errors(ctx)).to.deep.equal([]);
   });
 
   it('holdCall() and resumeCall() resolve true once done, false with a coded error when there is nothing to do', async () => {
@@ -107,17 +137,21 @@ describe('<notify-phone> hold and resume', () => {
     expect(part(el, 'hold-button')).to.not.equal(null);
   });
 
-  it('holds and resumes with the keyboard; focus follows to Resume, then back to Hang up', async () => {
+  it('holds and resumes with the keyboard; focus stays on the toggle as it turns to Resume and back', async () => {
     const ctx = await phone();
     const { el, driver } = ctx;
     await openCall(ctx);
-    part(el, 'hold-button')!.focus();
+    const hold = part(el, 'hold-button')!;
+    hold.focus();
     await sendKeys({ press: 'Enter' });
-    await waitUntil(() => focusedPart(el) === 'resume-button', 'focus did not move to Resume');
+    await waitUntil(() => hold.getAttribute('aria-pressed') === 'true', 'never held');
+    expect(focusedPart(el)).to.equal('hold-button');
+    expect(text(el, 'hold-button')).to.equal('Resume');
     await sendKeys({ press: 'Enter' });
     driver.answer(await newLeg(ctx, null));
-    await waitUntil(() => focusedPart(el) === 'hangup-button', 'focus did not come back to Hang up');
-    expect(el.held).to.equal(false);
+    await waitUntil(() => !el.held && hold.getAttribute('aria-pressed') === 'false', 'never resumed');
+    expect(focusedPart(el)).to.equal('hold-button');
+    expect(el.status).to.equal(Status.OPEN);
   });
 });
 
@@ -150,7 +184,7 @@ describe('<notify-phone> call waiting', () => {
     await waitUntil(() => el.status === Status.OPEN && el.held, 'the waiting call never opened');
     await el.updateComplete;
     expect(part(el, 'waiting')).to.equal(null);
-    expect(text(el, 'remote')).to.equal('+15559990000');
+    expect(plainNumber(text(el, 'remote'))).to.equal('+15559990000');
     expect(listed(el)).to.deep.equal(['+15551234567 · On hold', '+15559990000 · Active']);
     expect(all(el, 'resume-button')).to.have.length(1);
     expect(el.hasAttribute('held')).to.equal(true);
@@ -160,7 +194,7 @@ describe('<notify-phone> call waiting', () => {
     part(el, 'resume-button')!.click();
     driver.answer(await newLeg(ctx, driver.call));
     await waitUntil(() => listed(el).join() === '+15551234567 · Active,+15559990000 · On hold');
-    expect(text(el, 'remote')).to.equal('+15551234567');
+    expect(plainNumber(text(el, 'remote'))).to.equal('+15551234567');
   });
 
   it('declines the waiting call from the keyboard; the first call goes on', async () => {
@@ -256,7 +290,8 @@ describe('<notify-phone> warm transfer and add to call', () => {
     await el.updateComplete;
     expect(text(el, 'status')).to.equal('Consulting +17012345678, caller on hold');
     expect(part<HTMLButtonElement>(el, 'complete-transfer-button')!.disabled).to.equal(true);
-    expect(part(el, 'hold-button')).to.equal(null);
+    // The consultation's own controls decide: the Hold toggle is off while two calls are up.
+    expect(part<HTMLButtonElement>(el, 'hold-button')!.disabled).to.equal(true);
     driver.answer(consult);
     await el.updateComplete;
     expect(listed(el)).to.deep.equal(['+15551234567 · On hold', '+17012345678 · Consulting']);
@@ -301,7 +336,7 @@ describe('<notify-phone> warm transfer and add to call', () => {
     driver.answer(back);
     await waitUntil(() => el.status === Status.OPEN && !el.held, 'the caller was never resumed');
     await el.updateComplete;
-    expect(text(el, 'remote')).to.equal('+15551234567');
+    expect(plainNumber(text(el, 'remote'))).to.equal('+15551234567');
     expect(part(el, 'cancel-transfer-button')).to.equal(null);
     expect(part(el, 'hold-button')).to.not.equal(null);
   });
@@ -433,6 +468,6 @@ describe('<notify-phone> warm transfer and add to call', () => {
     await holdFromUi(ctx);
     expect(text(el, 'status')).to.equal('Gehalten');
     expect(listed(el)).to.deep.equal(['+15551234567 · gehalten']);
-    expect(text(el, 'resume-button').startsWith('Fortsetzen')).to.equal(true);
+    expect(text(el, 'hold-button')).to.equal('Fortsetzen');
   });
 });

@@ -47,7 +47,8 @@ export async function phone(
   if (attributes.online !== false) {
     await waitUntil(() => el.online, 'element did not go online');
     // The call UI loads once online (lazy-parts.js); calls wait for it, as they would in a page.
-    await waitUntil(() => part(el, 'agents'), 'the lazy parts never loaded');
+    // The first test of a file waits for the dev server to transform the chunk's modules: give it time.
+    await waitUntil(() => part(el, 'agents'), 'the lazy parts never loaded', { timeout: 10000 });
     await el.updateComplete;
   }
   const names = () => seen.map((e) => e.type);
@@ -64,3 +65,6 @@ export async function openCall(ctx: Awaited<ReturnType<typeof phone>>) {
   ctx.driver.answer();
   await waitUntil(() => part(ctx.el, 'forward-button') !== null, 'the call controls never loaded');
 }
+
+/** A shown number without its formatting (the call UI formats numbers once libphonenumber-js is loaded). */
+export const plainNumber = (text: string) => text.replace(/[\s().-]/g, '');
