@@ -35,7 +35,7 @@ const externalSdk = () => ({
 
 /**
  * The SNC.Notify global leaves out the agent's desk extensions (device choice, quality events, the pre-call
- * test, call history): those
+ * test, call history) and the tabs' shared registration (`shareTabs`): those
  * modules resolve to src/legacy/without-desk.ts in that build (docs/decisions.md §19).
  */
 const withoutDesk = () => ({
@@ -44,7 +44,9 @@ const withoutDesk = () => ({
   resolveId(source, importer) {
     if (
       !importer ||
-      !/^\.\/(desk|audio-devices|call-history|twilio-audio|twilio-quality|twilio-preflight)\.js$/.test(source)
+      !/^\.\/(desk|audio-devices|call-history|twilio-audio|twilio-quality|twilio-preflight|registration-for)\.js$/.test(
+        source,
+      )
     )
       return null;
     return fileURLToPath(new URL('./src/legacy/without-desk.ts', import.meta.url));

@@ -25,7 +25,7 @@ import type { CallCommands } from './call-control.js';
 import type { ParentIdResult } from './parent-id.js';
 import { DEVICE_TRANSITIONS, StateMachine } from './state.js';
 import { callParams, callerIdNumber, forwardTarget } from './targets.js';
-import type { Registration } from './registration.js';
+import type { AgentRegistration as Registration } from './registration-for.js';
 
 export type { CallIdentifier, CallQualityWarning, NotifyClientEvents, NotifyConfig } from './config.js';
 import type { AudioDeviceKind } from './audio-devices.js';
@@ -504,8 +504,9 @@ export class NotifyClient {
   async #start(vendor: Vendor, callerId: string): Promise<void> {
     this.#device.transition(DeviceState.INITIALIZING);
     try {
-      const { Registration } = await import('./registration.js');
-      this.#registration ??= new Registration(
+      // With shareTabs, one registration for the agent's tabs of this browser (tab-share.ts).
+      const { registrationFor } = await import('./registration-for.js');
+      this.#registration ??= await registrationFor(
         this.#backend,
         this.#config,
         this.#device,
@@ -514,6 +515,7 @@ export class NotifyClient {
           attach: (driver) => this.#calls.attach(driver),
           events: this.#emitter,
           lost: () => this.#calls.endAll(),
+          client: this,
         },
         this.#pendingAvailability,
       );

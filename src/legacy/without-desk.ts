@@ -1,5 +1,6 @@
 import { answer } from '../client/emitter.js';
 import { NotifyError } from '../client/errors.js';
+import { Registration } from '../client/registration.js';
 
 /**
  * What the `SNC.Notify` global (dist/snc-notify.js) has in place of the agent's desk extensions (issue 14):
@@ -36,3 +37,7 @@ export function getCallHistory(
   if (!signal.aborted) report(error);
   return answer(Promise.resolve({ calls: [], next: null, error }), 'getCallHistory callback', callback);
 }
+
+/** `shareTabs` (tab-share.ts) is ours and ships in the ESM build: here each client registers on its own. */
+export const registrationFor = (...args: ConstructorParameters<typeof Registration>) =>
+  new Registration(...args);
