@@ -74,6 +74,8 @@ export class TabShare {
   /** The leader's session row, as it last said. */
   #row: NotifySession | null = null;
   #pendingAvailability: boolean | undefined;
+  /** Follower: the leader's registration is being recovered ('reconnecting' told, no 'reconnected' yet). */
+  #recovering = false;
   /** Leader: its calls as last sent. */
   readonly #sent = new Map<NotifyCall, Sent>();
   #sentDevice: unknown;
@@ -160,11 +162,12 @@ export class TabShare {
   /** This tab registers for the agent: the mirrored calls end here, then the ordinary Registration starts. */
   async #lead(): Promise<void> {
     this.#unfollow();
-    const reconnecting = this.#device.state === DeviceState.ONLINE;
-    if (reconnecting) {
+    // A leader tab that closes often says so first (its registration lost: 'reconnecting', OFFLINE).
+    const reconnecting = this.#recovering || this.#device.state === DeviceState.ONLINE;
+    if (!this.#recovering && reconnecting)
       this.#hooks.events.emit(NOTIFY_EVENTS.RECONNECT, 'reconnecting', undefined);
-      this.#device.transition(DeviceState.OFFLINE);
-    }
+    this.#recovering = false;
+    if (this.#device.state === DeviceState.ONLINE) this.#device.transition(DeviceState.OFFLINE);
     const hooks = this.#hooks;
     const inner = (this.#inner = new Registration(
       this.#backend,
@@ -352,6 +355,8 @@ export class TabShare {
     else if (message.t === 'event') {
       const name = message.name as (typeof RELAYED)[number];
       const args = message.args as [never, never];
+      if (name === NOTIFY_EVENTS.RECONNECT && args[1] === undefined)
+        this.#recovering = (args[0] as string) === 'reconnecting';
       this.#hooks.events.emit(name, ...args);
       if (name === STD_EVENTS.ERROR) safeCall('onError', this.#config.onError, ...args);
     } else if (message.t === 'ack') {

@@ -3,7 +3,7 @@
  * tabs of one agent; they share the page's Web Locks and BroadcastChannels as tabs of one browser do.
  */
 import { expect, waitUntil } from '@open-wc/testing';
-import { STD_EVENTS, Status } from '../../../src/client/constants.js';
+import { NOTIFY_EVENTS, STD_EVENTS, Status } from '../../../src/client/constants.js';
 import { LEADER_SILENT_MS } from '../../../src/client/tab-leader.js';
 import { CALLER_ID, makeClient } from './helpers/setup.js';
 
@@ -135,9 +135,13 @@ describe('shareTabs: one registration per agent across tabs', () => {
     const { leader, follower } = await twoTabs();
     leader.driver.receive(RING);
     await waitUntil(() => follower.names().includes(STD_EVENTS.INCOMING_CALL));
+    const recovery: string[] = [];
+    follower.client.addEventListener(NOTIFY_EVENTS.RECONNECT, (state) => recovery.push(state));
     leader.client.destroy();
     await waitUntil(() => registered(follower), 'the follower never registered');
     await online(follower);
+    await waitUntil(() => recovery.length === 2, `recovery events: ${recovery.join()}`);
+    expect(recovery).to.deep.equal(['reconnecting', 'reconnected']);
     expect(follower.names()).to.deep.equal([
       STD_EVENTS.ONLINE,
       STD_EVENTS.INCOMING_CALL,
