@@ -44,7 +44,7 @@ const withoutDesk = () => ({
   resolveId(source, importer) {
     if (
       !importer ||
-      !/^\.\/(desk|audio-devices|call-history|twilio-audio|twilio-quality|twilio-preflight|registration-for)\.js$/.test(
+      !/^\.\/(desk|audio-devices|call-history|twilio-audio|twilio-quality|twilio-preflight|agent)\.js$/.test(
         source,
       )
     )

@@ -25,7 +25,7 @@ import type { CallCommands } from './call-control.js';
 import type { ParentIdResult } from './parent-id.js';
 import { DEVICE_TRANSITIONS, StateMachine } from './state.js';
 import { callParams, callerIdNumber, forwardTarget } from './targets.js';
-import type { AgentRegistration as Registration } from './registration-for.js';
+import type { AgentRegistration as Registration } from './agent.js';
 
 export type { CallIdentifier, CallQualityWarning, NotifyClientEvents, NotifyConfig } from './config.js';
 import type { AudioDeviceKind } from './audio-devices.js';
@@ -495,7 +495,8 @@ export class NotifyClient {
   }
 
   #reportError(error: NotifyError): void {
-    console.debug(`[notify] ERROR ${error.code}: ${error.message}`, error.cause ?? '');
+    // The error itself: the console shows its code, message, stack and cause.
+    console.debug('[notify]', error);
     this.#emitter.emit(STD_EVENTS.ERROR, error.message, error.code);
     safeCall('onError', this.#config.onError, error.message, error.code);
   }
@@ -505,7 +506,7 @@ export class NotifyClient {
     this.#device.transition(DeviceState.INITIALIZING);
     try {
       // With shareTabs, one registration for the agent's tabs of this browser (tab-share.ts).
-      const { registrationFor } = await import('./registration-for.js');
+      const { registrationFor } = await import('./agent.js');
       this.#registration ??= await registrationFor(
         this.#backend,
         this.#config,
