@@ -104,7 +104,7 @@ const sncShared = () => {
 
 /**
  * The SNC.Notify global leaves out the agent's desk extensions (device choice, quality events, the pre-call
- * test, call history): those
+ * test, call history) and the tabs' shared registration (`shareTabs`): those
  * modules resolve to src/legacy/without-desk.ts in that build (docs/decisions.md §19).
  */
 const withoutDesk = () => ({
@@ -113,7 +113,7 @@ const withoutDesk = () => ({
   resolveId(source, importer) {
     if (
       !importer ||
-      !/^\.\/(desk|audio-devices|call-history|transfer-notes|twilio-audio|twilio-quality|twilio-preflight)\.js$/.test(
+      !/^\.\/(desk|audio-devices|call-history|transfer-notes|twilio-audio|twilio-quality|twilio-preflight|agent)\.js$/.test(
         source,
       )
     )

@@ -4,6 +4,7 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { stackPlugin } from './test/browser/e2e/stack-plugin.ts';
 import { pagePlugin } from './test/browser/e2e/page-plugin.ts';
+import { tabPlugin } from './test/browser/e2e/tab-plugin.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/chromium.ts';
 
 /**
@@ -26,6 +27,8 @@ export const plugins = [
   stackPlugin(`http://localhost:${port}`),
   // What only the browser can do to a test page: grant notifications, hide it behind another tab.
   pagePlugin(),
+  // More tabs of the test page's browser context: an agent's other tabs (shareTabs).
+  tabPlugin(),
 ];
 
 /** @type {import('@web/test-runner').TestRunnerConfig} */

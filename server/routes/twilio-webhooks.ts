@@ -14,7 +14,16 @@ import {
   type ClientSession,
   type NotifyStore,
 } from '../store/store.js';
-import { availableSessionsOfUser, dialClients, notBusy, sessionsToRing } from '../routing.js';
+import {
+  RING_TIMEOUT_SECONDS,
+  availableSessionsOfUser,
+  dialClients,
+  notBusy,
+  sessionsToRing,
+} from '../routing.js';
+
+/** How often a call whose ringing tab vanished rings the agents again, a second apart (ringAgain). */
+const RING_AGAIN_MAX = 5;
 import { joinConferenceTwiml, liveConference, listParticipants, setHold } from '../calls/conference.js';
 import { onConferenceEvent, type ConferenceEvent } from '../calls/conference-events.js';
 import { isValidWebhook, voiceResponse, type WebhookParams } from '../twilio.js';
@@ -133,7 +142,7 @@ export const twilioWebhookRoutes: FastifyPluginAsync<BackendContext> = async (ap
   // one is refused by the cheap HMAC check above before any work is done.
   const twilioTraffic = { rateLimit: false } as const;
 
-  app.post<{ Body: VoiceParams }>(
+  app.post<{ Body: VoiceParams; Querystring: { again?: string } }>(
     '/twilio/voice',
     {
       config: twilioTraffic,
@@ -149,7 +158,7 @@ export const twilioWebhookRoutes: FastifyPluginAsync<BackendContext> = async (ap
         if (tested !== undefined) return sendTwiml(reply, await preflightCall(tested, params.CallSid));
         return sendTwiml(reply, await outgoingFromClient(params));
       }
-      return sendTwiml(reply, await incomingToNumber(params));
+      return sendTwiml(reply, await incomingToNumber(params, Number(request.query.again) || 0));
     },
   );
 
@@ -159,7 +168,7 @@ export const twilioWebhookRoutes: FastifyPluginAsync<BackendContext> = async (ap
    * gets it and Twilio cancels the others. The parent
    * leg is recorded first, so that the children's rows (from their status callbacks) link to it.
    */
-  async function incomingToNumber(params: VoiceParams) {
+  async function incomingToNumber(params: VoiceParams, again = 0) {
     const number = await ctx.store.getNumber((params.To ?? '').trim());
     if (!number) return reject(); // not a number of ours
     const { call: parent } = await ctx.store.upsertCall({
@@ -176,7 +185,7 @@ export const twilioWebhookRoutes: FastifyPluginAsync<BackendContext> = async (ap
       ctx,
       await sessionsToRing(ctx.store, number.number, params.CallSid, ctx.liveSince()),
     );
-    if (!sessions.length) return say(TWIML_MESSAGES.nobodyAvailable);
+    if (!sessions.length) return again ? ringAgain(again) : say(TWIML_MESSAGES.nobodyAvailable);
     const twiml = voiceResponse();
     dialClients(
       ctx,
@@ -186,15 +195,33 @@ export const twilioWebhookRoutes: FastifyPluginAsync<BackendContext> = async (ap
       // (GET /calls/:callSid/parent stays its fallback, e.g. for a backend that does not send it).
       { notifyNumber: number.number, parentId: parent.sys_id },
       {
-        action: ctx.publicUrlFor('/twilio/dial-complete'),
+        // When the ringing started and how often it started again: dial-complete tells a vanished callee
+        // from one that let it ring out.
+        action: ctx.publicUrlFor(`/twilio/dial-complete?rung=${Date.now()}&again=${again}`),
         answerOnBridge: true,
       },
     );
     return twiml;
   }
 
+  /**
+   * The call rings the agents again after a pause (docs/decisions.md §NEXT): the tab it rang went away (closed
+   * while ringing) and another tab of the agent is taking over its registration, which takes about a second or
+   * two; nobody available after RING_AGAIN_MAX tries ends it as before.
+   */
+  function ringAgain(again: number) {
+    if (again >= RING_AGAIN_MAX) return say(TWIML_MESSAGES.nobodyAvailable);
+    const twiml = voiceResponse();
+    twiml.pause({ length: 1 });
+    twiml.redirect({ method: 'POST' }, ctx.publicUrlFor(`/twilio/voice?again=${again + 1}`));
+    return twiml;
+  }
+
   /** The `<Dial action>` of routed calls: a call nobody took hears why before it ends. */
-  app.post<{ Body: VoiceParams & { DialCallStatus?: string; DialBridged?: string } }>(
+  app.post<{
+    Body: VoiceParams & { DialCallStatus?: string; DialBridged?: string };
+    Querystring: { rung?: string; again?: string };
+  }>(
     '/twilio/dial-complete',
     {
       config: twilioTraffic,
@@ -202,6 +229,17 @@ export const twilioWebhookRoutes: FastifyPluginAsync<BackendContext> = async (ap
     },
     async (request, reply) => {
       const { DialCallStatus: dialStatus, DialBridged: bridged, CallStatus: callStatus } = request.body;
+      // Unanswered well before the ring timeout: the callee's tab went away while it rang (no-answer at once),
+      // not an agent who let it ring. The caller is still there: ring again (ringAgain).
+      const rung = Number(request.query.rung);
+      const vanished =
+        (dialStatus === 'no-answer' || dialStatus === 'failed') &&
+        bridged !== 'true' &&
+        !request.body.From.startsWith(CLIENT_PREFIX) &&
+        rung > 0 &&
+        Date.now() - rung < (RING_TIMEOUT_SECONDS - 5) * 1000 &&
+        !(callStatus && isCallStatus(callStatus) && isTerminalStatus(callStatus));
+      if (vanished) return sendTwiml(reply, ringAgain(Number(request.query.again) || 0));
       // Whatever this route answers ends the call (`<Hangup/>`), and a Notify number's own leg gets no status
       // callback unless one is configured on the number: record its end here, or its row stays 'ringing'.
       const parent = await ctx.store.getCall(request.body.CallSid);

@@ -61,7 +61,10 @@ describe('call routing: incoming calls, client-to-client calls, forwarding', () 
     const params = incoming();
     const res = await webhook('/twilio/voice', params);
     assert.equal(res.statusCode, 200);
-    assert.match(res.body, /<Dial [^>]*action="https:\/\/notify\.test:8443\/api\/twilio\/dial-complete"/);
+    assert.match(
+      res.body,
+      /<Dial [^>]*action="https:\/\/notify\.test:8443\/api\/twilio\/dial-complete\?rung=\d+&amp;again=0"/,
+    );
     assert.deepEqual(identities(res.body).sort(), [aliceS.session.identity, bobS.session.identity].sort());
     assert.match(
       res.body,
@@ -101,6 +104,41 @@ describe('call routing: incoming calls, client-to-client calls, forwarding', () 
     assert.deepEqual(mine.json(), { parentId: parent?.sys_id });
     const theirs = await app.inject({ url: `/calls/${child}/parent`, headers: alice.headers });
     assert.equal(theirs.statusCode, 403);
+  });
+
+  it('a ring whose callee vanished at once rings again a second later; one that rang out does not (shareTabs)', async () => {
+    const params = incoming();
+    const dialled = await webhook('/twilio/voice', params);
+    const action = /action="[^"]*(\/twilio\/dial-complete\?rung=(\d+)&amp;again=0)"/.exec(dialled.body)!;
+    const path = action[1]!.replace('&amp;', '&');
+    // The ringing tab closed: the Dial ends no-answer at once, the caller still on the line.
+    const vanished = await webhook(path, {
+      ...params,
+      CallStatus: 'in-progress',
+      DialCallStatus: 'no-answer',
+    });
+    assert.match(
+      vanished.body,
+      /<Pause length="1"\/><Redirect method="POST">https:\/\/notify\.test:8443\/api\/twilio\/voice\?again=1<\/Redirect>/,
+    );
+    const again = await webhook('/twilio/voice?again=1', params);
+    assert.deepEqual(identities(again.body).sort(), [aliceS.session.identity, bobS.session.identity].sort());
+    assert.match(again.body, /dial-complete\?rung=\d+&amp;again=1"/);
+    // Rung out (started long before the ring timeout ended): the caller hears that nobody is available.
+    const old = path.replace(/rung=\d+/, `rung=${Date.now() - 40_000}`);
+    const rangOut = await webhook(old, { ...params, CallStatus: 'in-progress', DialCallStatus: 'no-answer' });
+    assert.match(rangOut.body, /<Say>[^<]*nobody is available/);
+    // The caller hung up meanwhile: nothing rings again.
+    const gone = await webhook(path, { ...params, CallStatus: 'completed', DialCallStatus: 'no-answer' });
+    assert.doesNotMatch(gone.body, /<Redirect/);
+    // Bounded: after the last try, nobody available.
+    const last = path.replace('again=0', 'again=5');
+    const tooMany = await webhook(last, {
+      ...params,
+      CallStatus: 'in-progress',
+      DialCallStatus: 'no-answer',
+    });
+    assert.match(tooMany.body, /<Say>[^<]*nobody is available/);
   });
 
   it('an unavailable session is not rung; nobody available says so and still records the call', async () => {

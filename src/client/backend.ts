@@ -69,6 +69,11 @@ export interface NotifyBackend {
   }): Promise<CreateSessionResult>;
   refreshToken(sessionSysId: string): Promise<TokenResult>;
   /**
+   * The signed-in user; optional: `shareTabs` keys the agent's tabs by it (tab-share.ts reads `GET /me` itself
+   * for the HTTP backend, whose first-load code stays without it).
+   */
+  me?(): Promise<{ user: { sys_id: string } }>;
+  /**
    * Ours (issue 14): a token for the session's pre-call test (`POST /sessions/:sysId/preflight`), of an identity
    * of its own. Optional: without it preflight() reports NOT_SUPPORTED.
    */

@@ -5,7 +5,8 @@ import type { NotifyClientEvents, NotifyConfig } from './config.js';
 import { DeviceState, STD_EVENTS, type Vendor, normalizeVendor } from './constants.js';
 import { TypedEmitter, safeCall } from './emitter.js';
 import { NotifyError, toNotifyError, type NotifyErrorCode } from './errors.js';
-import type { Registration } from './registration.js';
+import type { AgentRegistration } from './agent.js';
+import type { NotifyClient } from './notify-client.js';
 import { DEVICE_TRANSITIONS, StateMachine } from './state.js';
 
 /**
@@ -20,7 +21,7 @@ export class ClientCore {
   readonly emitter = new TypedEmitter<NotifyClientEvents>();
   readonly device: StateMachine<DeviceState>;
   /** The registration (backend row, driver, token, heartbeat) since init(); its code loads with init(). */
-  registration: Registration | null = null;
+  registration: AgentRegistration | null = null;
   /** setClientAvailable() before the first init(), handed to the registration. */
   pendingAvailability: boolean | undefined;
   /**
@@ -32,7 +33,11 @@ export class ClientCore {
   /** Aborts what outlives a session (watches, parent-id look-ups, paging) on destroy(). */
   readonly life = new AbortController();
 
-  constructor(notifyConfig: NotifyConfig, lazy: boolean) {
+  /** The facade: a shared registration (shareTabs) runs the commands of the agent's other tabs on it. */
+  readonly client: NotifyClient;
+
+  constructor(notifyConfig: NotifyConfig, lazy: boolean, client: NotifyClient) {
+    this.client = client;
     this.config = notifyConfig && typeof notifyConfig === 'object' ? notifyConfig : {};
     this.lazy = lazy === true;
     if (this.config.vendor !== undefined) normalizeVendor(this.config.vendor);
@@ -81,7 +86,8 @@ export class ClientCore {
 
   /** ServiceNow's way: ERROR with `(message, code)` and `notifyConfig.onError`; never a throw. */
   reportError(error: NotifyError): void {
-    console.debug(`[notify] ERROR ${error.code}: ${error.message}`, error.cause ?? '');
+    // The error itself: the console shows its code, message, stack and cause.
+    console.debug('[notify]', error);
     this.emitter.emit(STD_EVENTS.ERROR, error.message, error.code);
     safeCall('onError', this.config.onError, error.message, error.code);
   }
@@ -92,7 +98,7 @@ export class ClientCore {
    */
   async start(vendor: Vendor, callerId: string): Promise<void> {
     this.device.transition(DeviceState.INITIALIZING);
-    let registration: Registration;
+    let registration: AgentRegistration;
     try {
       const [{ Registration }, { CallBook }] = await Promise.all([
         import('./registration.js'),
@@ -104,7 +110,7 @@ export class ClientCore {
         report: (error) => this.reportError(error),
         driver: () => this.driver,
       }));
-      registration = this.registration ??= new Registration(
+      const args: ConstructorParameters<typeof Registration> = [
         this.backend,
         this.config,
         this.device,
@@ -113,9 +119,13 @@ export class ClientCore {
           attach: (driver) => calls.attach(driver),
           events: this.emitter,
           lost: () => calls.endAll(),
+          client: this.client,
         },
         this.pendingAvailability,
-      );
+      ];
+      // With shareTabs, one registration for the agent's tabs of this browser (tab-share.ts).
+      const shared = this.config.shareTabs ? (await import('./agent.js')).sharedRegistration : null;
+      registration = this.registration ??= shared ? await shared(...args) : new Registration(...args);
     } catch (error) {
       if (this.destroyed) return;
       this.reportError(toNotifyError(error, 'BACKEND_UNREACHABLE'));

@@ -64,6 +64,14 @@ export interface NotifyConfig {
    * use the whole time the phone is online.
    */
   warmUp?: boolean;
+  /**
+   * Ours, not ServiceNow's: the tabs of one agent in this browser (same origin, user and number) share one
+   * registration. One tab (the leader, elected with Web Locks) registers with the vendor and holds the backend
+   * session; the others show its state and calls, emit the same events and can answer, hang up, mute and dial,
+   * which the leader carries out in its tab (calls stay in the tab that owns their media). A closed or frozen
+   * leader is replaced by another tab within about 2 s. Off by default: each client registers on its own.
+   */
+  shareTabs?: boolean;
   /** Base URL of the backend routes; default `'/api'`. */
   backendUrl?: string;
   /** Bearer token (or a function returning one) for the backend. */

@@ -45,7 +45,7 @@ export class NotifyClient {
    * @param initializeVendorClientLazily true: the vendor is chosen by setCallerId(value, callback).
    */
   constructor(notifyConfig: NotifyConfig = {}, initializeVendorClientLazily = false) {
-    this.#core = new ClientCore(notifyConfig, initializeVendorClientLazily);
+    this.#core = new ClientCore(notifyConfig, initializeVendorClientLazily, this);
   }
 
   /**

@@ -1,6 +1,7 @@
 import { DeviceState, NOTIFY_EVENTS, Status, type Vendor } from './constants.js';
 import type { NotifyBackend, NotifySession } from './backend.js';
 import type { NotifyClientEvents, NotifyConfig } from './config.js';
+import type { NotifyClient } from './notify-client.js';
 import type { TypedEmitter } from './emitter.js';
 import { NotifyError, toNotifyError } from './errors.js';
 import { PhoneSession } from './session.js';
@@ -35,6 +36,8 @@ export interface RegistrationHooks {
   lost(): number;
   /** The client's events, for the driver's desk events (ours: call quality, a microphone lost). */
   events: TypedEmitter<NotifyClientEvents>;
+  /** The client itself: a shared registration runs the commands of the agent's other tabs on it. */
+  client: NotifyClient;
 }
 
 /**

@@ -39,3 +39,6 @@ export function getCallHistory(
   if (!signal.aborted) report(error);
   return answer(Promise.resolve({ calls: [], next: null, error }), 'getCallHistory callback', callback);
 }
+
+/** `shareTabs` (tab-share.ts) is ours and ships in the ESM build: here each client registers on its own. */
+export const sharedRegistration = null;

@@ -1,0 +1,235 @@
+/**
+ * One registration per agent across the tabs of a browser (`shareTabs`, issue 10, docs/decisions.md §NEXT),
+ * through the real stack: the test page and a second tab of the same browser context (tab-plugin.ts) share
+ * Web Locks and BroadcastChannels as an agent's tabs do; each runs the built bundle and the real SDK. Phones
+ * +1555471… are this file's own.
+ */
+import { expect, waitUntil } from '@open-wc/testing';
+import { executeServerCommand } from '@web/test-runner-commands';
+import { phone, recordEvents, signInUser, stack } from './helpers.js';
+import {
+  EVENTS,
+  STD_EVENTS,
+  TIMEOUT,
+  emulator,
+  fired,
+  registrations,
+  story,
+  type Client,
+} from './fault-helpers.js';
+// @ts-expect-error the built bundle has no types next to it at test time
+import { NotifyClient } from '/dist/notify-phone.js';
+
+const openTab = () => executeServerCommand<number, object>('agent-tab', { action: 'open' });
+const inTab = async <T>(tab: number, js: string): Promise<T> =>
+  (await executeServerCommand<{ value: T }, object>('agent-tab', { action: 'eval', tab, js })).value;
+const closeTab = (tab: number) => executeServerCommand('agent-tab', { action: 'close', tab });
+
+let seq = 0;
+const newPhone = () => `+1555471${String(Date.now() % 1000).padStart(3, '0')}${seq++ % 10}`;
+
+/** The emulator's registered identities. */
+const registered = async (): Promise<string[]> =>
+  ((await emulator(stack, '/registrations')).body.registrations as Array<{ identity: string }>).map(
+    (r) => r.identity,
+  );
+
+describe('shareTabs: one registration per agent across the tabs of a browser', function () {
+  this.timeout(90000);
+  const clients: Client[] = [];
+  let tabs: number[] = [];
+  let token = '';
+
+  const config = () => ({
+    autoLoadScriptResources: true,
+    backendUrl: stack.backendUrl,
+    authToken: token,
+    shareTabs: true,
+  });
+
+  /** The test page's client for the agent. */
+  function pageTab() {
+    const client: Client = new NotifyClient(config(), true);
+    const log = recordEvents(client, EVENTS);
+    clients.push(client);
+    client.setCallerId(stack.demoNumber, () => client.init());
+    return { client, log };
+  }
+
+  /** Another tab of the agent, started. */
+  async function otherTab(): Promise<number> {
+    const tab = await openTab();
+    tabs.push(tab);
+    await inTab(tab, `agentTab.start(${JSON.stringify(config())}, ${JSON.stringify(stack.demoNumber)})`);
+    return tab;
+  }
+  const tabState = (tab: number) => inTab<string>(tab, 'agentTab.client.getDeviceState()');
+  const tabLog = (tab: number) => inTab<string[]>(tab, 'agentTab.log');
+  const tabIdentity = (tab: number) => inTab<string>(tab, 'agentTab.client.getSession()?.identity');
+  const tabStatus = (tab: number) => inTab<string>(tab, 'agentTab.client.getStatus()');
+
+  /** A phone nobody else uses calls the agent's number. */
+  async function dial(): Promise<string> {
+    const from = newPhone();
+    const response = await fetch(`${stack.origin}/emulator/phones/${encodeURIComponent(from)}/dial`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ to: stack.demoNumber }),
+    });
+    expect(response.status).to.equal(201);
+    return from;
+  }
+
+  beforeEach(async () => {
+    ({ token } = await signInUser(`tabs-${Math.random().toString(36).slice(2, 8)}`));
+  });
+
+  afterEach(async () => {
+    for (const client of clients.splice(0)) client.destroy();
+    for (const tab of tabs.splice(0)) {
+      await inTab(tab, 'agentTab.client?.destroy()').catch(() => undefined);
+      await closeTab(tab).catch(() => undefined);
+    }
+  });
+
+  it('two tabs: one registration; a call rings both, is picked up in the follower, muted there, hung up in the leader', async () => {
+    const page = pageTab();
+    await waitUntil(() => page.client.getDeviceState() === 'online', 'the page never went online', TIMEOUT);
+    const identity = page.client.getSession()!.identity as string;
+    const before = new Set(await registered());
+    const tab = await otherTab();
+    await waitUntil(async () => (await tabState(tab)) === 'online', 'the tab never went online', TIMEOUT);
+    // One registration and one session for the agent: the tab shows the page's.
+    expect(await tabIdentity(tab)).to.equal(identity);
+    expect(await registrations(stack, identity)).to.equal(1);
+    expect((await registered()).filter((id) => !before.has(id))).to.deep.equal([]);
+
+    const from = await dial();
+    await waitUntil(
+      () => fired(page.log, STD_EVENTS.INCOMING_CALL).length === 1,
+      'the page never rang',
+      TIMEOUT,
+    );
+    await waitUntil(
+      async () => (await tabLog(tab)).includes(STD_EVENTS.INCOMING_CALL),
+      'the tab never rang',
+      TIMEOUT,
+    );
+    await inTab(tab, 'agentTab.client.pickupCall()');
+    await waitUntil(
+      async () => (await phone(from)).calls.at(-1)?.state === 'in-progress',
+      'never answered',
+      TIMEOUT,
+    );
+    await waitUntil(
+      async () => (await tabStatus(tab)) === 'open',
+      'the tab never showed the call open',
+      TIMEOUT,
+    );
+    expect(page.client.getStatus()).to.equal('open');
+    // The media is the leader's (this page's): the phone hears it.
+    await waitUntil(
+      async () => ((await phone(from)).calls.at(-1)?.audioPacketsReceived ?? 0) > 50,
+      'the phone never heard the page',
+      TIMEOUT,
+    );
+
+    await inTab(tab, 'agentTab.client.mute(true)');
+    await waitUntil(() => page.client.isMuted() === true, 'the leader never muted', TIMEOUT);
+    page.client.hangupCall();
+    await waitUntil(
+      async () => (await tabLog(tab)).includes(STD_EVENTS.CALL_DISCONNECT),
+      'the tab never ended the call',
+      TIMEOUT,
+    );
+    await waitUntil(
+      async () => (await phone(from)).calls.at(-1)?.state === 'completed',
+      'the phone',
+      TIMEOUT,
+    );
+    const calls = ['incoming_call', 'call_init', 'call_start', 'call_mute', 'call_disconnect'];
+    expect(await tabLog(tab)).to.deep.equal(['online', ...calls]);
+    expect(story(page.log)).to.deep.equal(['online', ...calls]);
+  });
+
+  it('the leader tab closed while idle: the other tab registers in its place, and the next call rings it', async () => {
+    const tab = await otherTab();
+    await waitUntil(async () => (await tabState(tab)) === 'online', 'the tab never went online', TIMEOUT);
+    const first = await tabIdentity(tab);
+    const page = pageTab();
+    await waitUntil(() => page.client.getDeviceState() === 'online', 'the page never went online', TIMEOUT);
+    expect(page.client.getSession()!.identity).to.equal(first);
+
+    await closeTab(tab);
+    tabs = [];
+    await waitUntil(
+      () => page.client.getSession()?.identity !== first && page.client.getDeviceState() === 'online',
+      'the page never took over',
+      TIMEOUT,
+    );
+    const identity = page.client.getSession()!.identity as string;
+    await waitUntil(async () => (await registrations(stack, identity)) === 1, 'not registered', TIMEOUT);
+
+    const from = await dial();
+    await waitUntil(() => fired(page.log, STD_EVENTS.INCOMING_CALL).length === 1, 'never rang', TIMEOUT);
+    expect(fired(page.log, STD_EVENTS.INCOMING_CALL)[0]!.args[0]).to.equal(from);
+    page.client.hangupCall();
+    expect(story(page.log)).to.deep.equal([
+      'online',
+      'reconnect:reconnecting',
+      'offline',
+      'online',
+      'reconnect:reconnected',
+      'incoming_call',
+      'call_disconnect',
+    ]);
+  });
+
+  // Not yet: the closing tab's SDK declines its ringing invite as the page unloads (a `hangup`), which the
+  // backend cannot tell from the agent's own decline, so the call is not rung again (see the report of issue
+  // 10). The backend's ring-again covers a ringing tab that vanishes without a word (server routing test).
+  it.skip('the leader tab closed while the other tab rings: the call rings that tab again and is answered there', async () => {
+    const tab = await otherTab();
+    await waitUntil(async () => (await tabState(tab)) === 'online', 'the tab never went online', TIMEOUT);
+    const page = pageTab();
+    await waitUntil(() => page.client.getDeviceState() === 'online', 'the page never went online', TIMEOUT);
+
+    const from = await dial();
+    await waitUntil(
+      () => fired(page.log, STD_EVENTS.INCOMING_CALL).length === 1,
+      'the page never rang',
+      TIMEOUT,
+    );
+    await closeTab(tab);
+    tabs = [];
+    await waitUntil(
+      () => fired(page.log, STD_EVENTS.INCOMING_CALL).length === 2,
+      'the call never rang the page again',
+      TIMEOUT,
+    );
+    page.client.pickupCall();
+    await waitUntil(
+      async () => (await phone(from)).calls.at(-1)?.state === 'in-progress',
+      'never answered',
+      TIMEOUT,
+    );
+    // The same call from the phone: nothing was lost, nothing placed anew.
+    expect((await phone(from)).calls).to.have.length(1);
+    await waitUntil(() => page.client.getStatus() === 'open', 'the page never showed the call open', TIMEOUT);
+    page.client.hangupCall();
+    expect(fired(page.log, STD_EVENTS.ERROR)).to.deep.equal([]);
+    expect(story(page.log)).to.deep.equal([
+      'online',
+      'incoming_call',
+      'call_cancel',
+      'reconnect:reconnecting',
+      'offline',
+      'online',
+      'reconnect:reconnected',
+      'incoming_call',
+      'call_init',
+      'call_start',
+      'call_disconnect',
+    ]);
+  });
+});
