@@ -70,6 +70,13 @@ export class TabElection {
     this.post({ t: 'sync' });
   }
 
+  /** Whether another tab of the agent spoke lately (followers ping the leader every PING_MS). */
+  get followed(): boolean {
+    const now = performance.now();
+    for (const at of this.#peers.values()) if (now - at < 2 * LEADER_SILENT_MS) return true;
+    return false;
+  }
+
   post(message: TabMessage): void {
     if (this.#closed) return;
     this.#channel.postMessage({ ...message, from: this.id, lead: this.leading, busy: this.busy });

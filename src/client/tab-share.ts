@@ -159,15 +159,18 @@ export class TabShare {
 
   // ---- leader ----
 
-  /** This tab registers for the agent: the mirrored calls end here, then the ordinary Registration starts. */
+  /**
+   * This tab registers for the agent: the registration is told lost, the mirrored calls end here, then the
+   * ordinary Registration starts. A leader tab that closes often says so first ('reconnecting', OFFLINE);
+   * told here otherwise, in the same order either way.
+   */
   async #lead(): Promise<void> {
-    this.#unfollow();
-    // A leader tab that closes often says so first (its registration lost: 'reconnecting', OFFLINE).
     const reconnecting = this.#recovering || this.#device.state === DeviceState.ONLINE;
     if (!this.#recovering && reconnecting)
       this.#hooks.events.emit(NOTIFY_EVENTS.RECONNECT, 'reconnecting', undefined);
     this.#recovering = false;
     if (this.#device.state === DeviceState.ONLINE) this.#device.transition(DeviceState.OFFLINE);
+    this.#unfollow();
     const hooks = this.#hooks;
     const inner = (this.#inner = new Registration(
       this.#backend,
@@ -208,6 +211,7 @@ export class TabShare {
         sent.info = info;
         this.#post({ t: 'incoming', key: sent.key, info, view: sent.view });
       }),
+      this.#releaseOnPageHide(),
       ...RELAYED.map((name) =>
         events.on(name, (...args: unknown[]) => {
           if (name === STD_EVENTS.ERROR && this.#commandErrors)
@@ -217,6 +221,19 @@ export class TabShare {
       ),
     ];
     this.#changed();
+  }
+
+  /**
+   * The leader's page goes while a call rings: its invites are let go, not declined (the vendor's unload handler
+   * would decline them), so the backend rings the call again to the tab taking over. A capture listener on
+   * window runs before the vendor's own. Only with followers: a lone tab's decline stays the vendor's.
+   */
+  #releaseOnPageHide(): () => void {
+    const release = () => {
+      if (this.#election?.followed) this.#inner?.driver?.releaseRinging?.();
+    };
+    addEventListener('pagehide', release, true);
+    return () => removeEventListener('pagehide', release, true);
   }
 
   #unpublish(): void {

@@ -194,6 +194,12 @@ export interface VendorDriver {
    * `error` and the next call acquires its media as usual. Optional: vendors without it acquire per call.
    */
   warmUp?(): Promise<void>;
+  /**
+   * Lets go of the invites still ringing here without declining them, as the page goes away while another tab
+   * of the agent takes over (`shareTabs`, docs/decisions.md §27): the vendor sees this phone gone, not the
+   * agent's decline, so the backend rings the call again. Absent: the vendor's own unload handling applies.
+   */
+  releaseRinging?(): void;
   /** The vendor's identifier of a call (Twilio: CallSid; SIP: Call-ID), once known. */
   getCallSid(call: CallHandle): string | undefined;
   /** Unregisters, ends every call, releases media. Final. */

@@ -146,6 +146,11 @@ export class FakeDriver implements VendorDriver {
     this.#end('callRejected', this.#live(call));
   }
 
+  /** Recorded only: the vendor's call is let go without an event (the page is going away). */
+  releaseRinging(): void {
+    this.#record('releaseRinging');
+  }
+
   hangup(call: CallHandle | null = this.call, endedBy: 'local' | 'remote' = 'local'): void {
     this.#record('hangup', call);
     const fake = this.#live(call);

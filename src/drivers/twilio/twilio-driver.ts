@@ -225,6 +225,15 @@ export class TwilioDriver implements VendorDriver {
     call?.reject();
   }
 
+  /**
+   * The SDK's own `pagehide` handler rejects every ringing invite (Device.destroy), which Twilio reports as
+   * `busy`, the same as the agent's decline. Call.ignore() sends nothing and closes the call, so that handler
+   * skips it; the closing socket then reads as this phone gone, and the backend rings the call again.
+   */
+  releaseRinging(): void {
+    for (const call of this.#calls) if (call.status() === 'pending') call.ignore();
+  }
+
   hangup(handle: CallHandle, endedBy: 'local' | 'remote' = 'local'): void {
     const call = this.#live(handle);
     if (call) this.#endedHere.set(call, endedBy);

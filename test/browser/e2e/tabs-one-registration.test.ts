@@ -185,10 +185,10 @@ describe('shareTabs: one registration per agent across the tabs of a browser', f
     ]);
   });
 
-  // Not yet: the closing tab's SDK declines its ringing invite as the page unloads (a `hangup`), which the
-  // backend cannot tell from the agent's own decline, so the call is not rung again (see the report of issue
-  // 10). The backend's ring-again covers a ringing tab that vanishes without a word (server routing test).
-  it.skip('the leader tab closed while the other tab rings: the call rings that tab again and is answered there', async () => {
+  // The closing leader lets its ringing invite go without declining it (the SDK's unload handler would
+  // decline it, which reads as the agent's `busy`): its socket's end reads as a vanished phone, and the backend
+  // rings the call again to the tab that took over (docs/decisions.md §27).
+  it('the leader tab closed while the other tab rings: the call rings that tab again and is answered there', async () => {
     const tab = await otherTab();
     await waitUntil(async () => (await tabState(tab)) === 'online', 'the tab never went online', TIMEOUT);
     const page = pageTab();
@@ -216,14 +216,20 @@ describe('shareTabs: one registration per agent across the tabs of a browser', f
     // The same call from the phone: nothing was lost, nothing placed anew.
     expect((await phone(from)).calls).to.have.length(1);
     await waitUntil(() => page.client.getStatus() === 'open', 'the page never showed the call open', TIMEOUT);
+    // The media is the new leader's (this page's): the phone hears it.
+    await waitUntil(
+      async () => ((await phone(from)).calls.at(-1)?.audioPacketsReceived ?? 0) > 50,
+      'the phone never heard the page',
+      TIMEOUT,
+    );
     page.client.hangupCall();
     expect(fired(page.log, STD_EVENTS.ERROR)).to.deep.equal([]);
     expect(story(page.log)).to.deep.equal([
       'online',
       'incoming_call',
-      'call_cancel',
       'reconnect:reconnecting',
       'offline',
+      'call_cancel',
       'online',
       'reconnect:reconnected',
       'incoming_call',

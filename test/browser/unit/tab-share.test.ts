@@ -154,6 +154,24 @@ describe('shareTabs: one registration per agent across tabs', () => {
     await waitUntil(() => follower.names().filter((n) => n === STD_EVENTS.INCOMING_CALL).length === 2);
   });
 
+  it('the leader page going away lets its ringing invites go (not declined) only while other tabs are there', async () => {
+    const lone = tab(fresh());
+    lone.client.init();
+    await online(lone);
+    lone.driver.receive(RING);
+    dispatchEvent(new PageTransitionEvent('pagehide'));
+    expect(lone.driver.methods).to.not.include('releaseRinging');
+    lone.client.destroy();
+
+    const { leader, follower } = await twoTabs();
+    leader.driver.receive(RING);
+    await waitUntil(() => follower.names().includes(STD_EVENTS.INCOMING_CALL), 'the follower never rang');
+    dispatchEvent(new PageTransitionEvent('pagehide'));
+    expect(leader.driver.methods).to.include('releaseRinging');
+    expect(leader.driver.methods).to.not.include('reject');
+    expect(follower.driver.methods).to.deep.equal([]);
+  });
+
   it('a leader that holds the lock and never answers (a frozen tab) is replaced', async function () {
     this.timeout(LEADER_SILENT_MS * 4);
     const url = fresh();

@@ -73,6 +73,13 @@ class FakeCall extends Emitter {
     this.state = 'closed';
     this.emit('reject');
   }
+  /** As the SDK's: sends nothing, closes the call, emits nothing (its reject() is then a no-op). */
+  ignored = false;
+  ignore() {
+    if (this.state !== 'pending') return;
+    this.ignored = true;
+    this.state = 'closed';
+  }
   disconnect() {
     this.state = 'closed';
     this.emit('disconnect', this);
@@ -445,6 +452,25 @@ describe('TwilioDriver (on a fake window.Twilio)', () => {
     FakeDevice.last.call!.emit('accept');
     expect(seen.at(-1)).to.deep.equal(['callStatus', Status.OPEN]);
     expect(driver.getCallSid(outgoing)).to.equal(FakeDevice.last.call!.parameters.CallSid || undefined);
+  });
+
+  it('releaseRinging() lets the ringing invites go without declining them, and leaves a call in progress', async () => {
+    const driver = new TwilioDriver({ autoLoadScriptResources: false });
+    await driver.register({ token: 't', device: {} });
+    const seen = record(driver);
+    const outgoing = await driver.connect({ To: '+15551234567' });
+    const incoming = new FakeCall();
+    incoming.parameters = { CallSid: 'CA7', From: '+15550007777', To: 'client:s_me' };
+    FakeDevice.last.emit('incoming', incoming);
+    let rejected = false;
+    incoming.on('reject', () => (rejected = true));
+    driver.releaseRinging();
+    expect(incoming.ignored).to.equal(true);
+    expect(rejected).to.equal(false);
+    expect(FakeDevice.last.call!.status()).to.equal('connecting');
+    expect(driver.getCallSid(outgoing)).to.equal(FakeDevice.last.call!.parameters.CallSid || undefined);
+    // Nothing is told: the page is going away, and the vendor hears nothing from this phone.
+    expect(seen.map((e) => e[0])).to.deep.equal(['callStatus', 'incoming']);
   });
 
   it('addresses calls by handle: connect() resolves to it, every call event carries it, another handle is not acted on', async () => {
