@@ -205,7 +205,7 @@ export const twilioWebhookRoutes: FastifyPluginAsync<BackendContext> = async (ap
   }
 
   /**
-   * The call rings the agents again after a pause (docs/decisions.md §NEXT): the tab it rang went away (closed
+   * The call rings the agents again after a pause (docs/decisions.md §27): the tab it rang went away (closed
    * while ringing) and another tab of the agent is taking over its registration, which takes about a second or
    * two; nobody available after RING_AGAIN_MAX tries ends it as before.
    */

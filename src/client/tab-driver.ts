@@ -33,7 +33,7 @@ interface MirroredCall {
 }
 
 /**
- * The driver of a follower tab (docs/decisions.md §NEXT): it registers nothing and carries no media. The
+ * The driver of a follower tab (docs/decisions.md §27): it registers nothing and carries no media. The
  * leading tab's calls come in as driver events (an invite, status changes, the end), so the follower's own
  * CallBook gives its page the same STD_EVENTS, NotifyCall objects and getters as the leader's; what the page
  * does to a call (answer, hang up, mute, DTMF, hold, call()) is sent to the leader, whose tab carries the

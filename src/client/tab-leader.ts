@@ -1,5 +1,5 @@
 /**
- * Which tab of an agent leads (docs/decisions.md §NEXT, issue 10): the tabs of one agent in one browser (same
+ * Which tab of an agent leads (docs/decisions.md §27, issue 10): the tabs of one agent in one browser (same
  * origin, same user, same number) share one Web Lock; the tab holding it is the leader, the others wait in
  * the lock's queue. No polling: a closed tab's lock is released by the browser and the next tab in the queue
  * is granted it at once. A frozen tab keeps its lock, so the leader also answers the followers' pings on a

@@ -58,7 +58,7 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 
 /**
  * One registration per agent across the tabs of a browser (`notifyConfig.shareTabs`, issue 10, docs/decisions.md
- * §NEXT). In place of the client's Registration: the tabs elect a leader (tab-leader.ts); the leader runs the
+ * §27). In place of the client's Registration: the tabs elect a leader (tab-leader.ts); the leader runs the
  * ordinary Registration (backend session, vendor driver, heartbeat, token) and tells the others every change
  * of its device and calls; a follower registers nothing and drives its own CallBook through a TabDriver, so its
  * page gets the same events, and what it does to a call runs in the leader, whose tab owns the media. When the

@@ -1,5 +1,5 @@
 /**
- * One registration per agent across the tabs of a browser (`shareTabs`, issue 10, docs/decisions.md §NEXT),
+ * One registration per agent across the tabs of a browser (`shareTabs`, issue 10, docs/decisions.md §27),
  * through the real stack: the test page and a second tab of the same browser context (tab-plugin.ts) share
  * Web Locks and BroadcastChannels as an agent's tabs do; each runs the built bundle and the real SDK. Phones
  * +1555471… are this file's own.
