@@ -108,13 +108,15 @@ export async function startSipWebStack(corsOrigins: string[]): Promise<SipWebSta
 }
 
 /** Payloads of the `sip-…` commands a test page sends (executeServerCommand). */
-export type SipCommandPayload = { phone?: string; target?: string; callId?: string };
+export type SipCommandPayload = { phone?: string; target?: string; callId?: string; refused?: boolean };
 
 /**
  * The SIP test commands: `sip-dial` {phone, target} makes a virtual phone call a SIP user, `sip-hangup`
  * {phone} hangs it up, `sip-dtmf` {callId} → the digits rtpengine saw on that call (either direction), in
  * order, `sip-phone-events` {phone} → the phone's ctrl_tcp event types, `sip-logs` → the programs' last logs,
- * `sip-drop-websockets` → the proxy closes every browser's WebSocket (the number closed).
+ * `sip-drop-websockets` → the proxy closes every browser's WebSocket (the number closed),
+ * `sip-refuse-websockets` {refused} → the proxy refuses new browser WebSockets (or no longer),
+ * `sip-packets-to-phone` {callId} → the RTP packets the relay forwarded from the page to the phone on that call.
  */
 export async function sipCommand(
   stack: SipWebStack | undefined,
@@ -123,7 +125,7 @@ export async function sipCommand(
 ): Promise<unknown> {
   const sip = stack?.sip;
   if (!sip) throw new Error(`${command}: the SIP stack is not running`);
-  const { phone = '', target = '', callId = '' } = (payload ?? {}) as SipCommandPayload;
+  const { phone = '', target = '', callId = '', refused = false } = (payload ?? {}) as SipCommandPayload;
   const virtual = () => {
     const found = sip.phones.get(phone);
     if (!found) throw new Error(`${command}: no virtual SIP phone ${phone}`);
@@ -147,6 +149,11 @@ export async function sipCommand(
       return sip.logs();
     case 'sip-drop-websockets':
       return sip.dropWebSockets();
+    case 'sip-refuse-websockets':
+      await sip.refuseWebSockets(refused);
+      return true;
+    case 'sip-packets-to-phone':
+      return sip.packetsToPhone(callId);
     default:
       throw new Error(`unknown SIP command ${command}`);
   }
