@@ -42,3 +42,17 @@ export const tokenProperties = {
   ttl: { type: 'integer' },
   expiresAt: { type: 'string', format: 'date-time' },
 } as const;
+
+/** Where a call goes (forward, refer, add to a call): a number or a colleague's user sys_id. */
+export const targetProperties = {
+  type: { type: 'string', enum: ['number', 'userId'] },
+  id: { type: 'string', minLength: 1, maxLength: 64 },
+} as const;
+
+/** A request body that is a target and nothing else. */
+export const targetBody = {
+  type: 'object',
+  required: ['type', 'id'],
+  additionalProperties: false,
+  properties: targetProperties,
+} as const;

@@ -5,7 +5,7 @@ import { NotifyError } from '../errors.js';
 import { isE164, isSysId } from '../ids.js';
 import { allowedCallerId } from '../caller-id.js';
 import { availableSessionsOfUser, notBusy } from '../routing.js';
-import { callSidParams, callSidSchema, errorResponses } from '../schemas.js';
+import { callSidParams, callSidSchema, errorResponses, targetBody } from '../schemas.js';
 import { isTerminalStatus } from '../store/store.js';
 import { ownCall, otherParty, type OwnCall } from '../calls/parties.js';
 import {
@@ -170,15 +170,7 @@ export const callControlRoutes: FastifyPluginAsync<BackendContext> = async (app,
         description:
           'Adds a number or a colleague to one of your calls (a three-way call); your own leg joins the conference again through the voice webhook.',
         params: callSidParams,
-        body: {
-          type: 'object',
-          required: ['type', 'id'],
-          additionalProperties: false,
-          properties: {
-            type: { type: 'string', enum: ['number', 'userId'] },
-            id: { type: 'string', minLength: 1, maxLength: 64 },
-          },
-        },
+        body: targetBody,
         response: {
           201: {
             type: 'object',

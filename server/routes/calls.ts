@@ -6,7 +6,7 @@ import { isE164, isSysId } from '../ids.js';
 import { allowedCallerId } from '../caller-id.js';
 import { availableSessionsOfUser, dialClients, notBusy } from '../routing.js';
 import { callHistoryPage } from '../call-history.js';
-import { callIdParams, callSidParams, errorResponses, userSchema } from '../schemas.js';
+import { callIdParams, callSidParams, errorResponses, targetProperties, userSchema } from '../schemas.js';
 import { sipLegOfUser } from '../sip-call-records.js';
 import { ownCall, otherParty } from '../calls/parties.js';
 import {
@@ -149,8 +149,7 @@ export const callRoutes: FastifyPluginAsync<BackendContext> = async (app, ctx) =
           required: ['type', 'id'],
           additionalProperties: false,
           properties: {
-            type: { type: 'string', enum: ['number', 'userId'] },
-            id: { type: 'string', minLength: 1, maxLength: 64 },
+            ...targetProperties,
             dtmf: { type: 'string', pattern: '^[0-9A-Da-d*#wW]{0,64}$' },
           },
         },

@@ -4,7 +4,7 @@ import type { BackendContext } from '../context.js';
 import { NotifyError } from '../errors.js';
 import { isE164, isSysId } from '../ids.js';
 import { availableSessionsOfUser, notBusy } from '../routing.js';
-import { errorResponses } from '../schemas.js';
+import { errorResponses, targetBody } from '../schemas.js';
 import { mintTransferGrant } from '../sip.js';
 import { Vendor } from '../store/store.js';
 
@@ -36,15 +36,7 @@ export const sipTransferRoutes: FastifyPluginAsync<BackendContext> = async (app,
       preHandler: requireUser(ctx),
       schema: {
         params: sipCallParams,
-        body: {
-          type: 'object',
-          required: ['type', 'id'],
-          additionalProperties: false,
-          properties: {
-            type: { type: 'string', enum: ['number', 'userId'] },
-            id: { type: 'string', minLength: 1, maxLength: 64 },
-          },
-        },
+        body: targetBody,
         response: {
           200: {
             type: 'object',
