@@ -102,6 +102,9 @@ describe('call history end to end', function () {
     const talkedIn = timerSeconds(el);
     part(el, 'hangup-button')!.click();
     await waitUntil(() => !el.hasAttribute('in-call'), 'the received call never closed', TIMEOUT);
+    // Ada is free for the backend's routing once its record of that call has ended (the child leg's status
+    // callback can trail the hang-up on a loaded machine; a call routed before it would skip her as busy).
+    await settled(ada.token, 2);
 
     // 3. Another caller gives up before Ada answers: a missed call.
     const missedCaller = `+1555133${unique()}`;
