@@ -50,6 +50,8 @@ interface SipCall {
   replacing?: boolean;
   /** The call was answered (a session replacing it is not announced again). */
   open?: boolean;
+  /** The page muted the call: every session that carries it (a transfer's new one too) sends silence. */
+  muted?: boolean;
 }
 
 /**
@@ -247,12 +249,13 @@ export class SipDriver implements VendorDriver {
   mute(muted: boolean, handle: CallHandle): void {
     const call = this.#live(handle);
     if (!call) return;
+    call.muted = muted;
     if (muted) call.session.mute({ audio: true });
     else call.session.unmute({ audio: true });
   }
 
   isMuted(handle: CallHandle): boolean {
-    return this.#live(handle)?.session.isMuted().audio ?? false;
+    return this.#live(handle)?.muted ?? false;
   }
 
   /** A re-INVITE with `sendonly` (held) or `sendrecv`; resolves once the far end answered it. */
@@ -345,6 +348,11 @@ export class SipDriver implements VendorDriver {
       session.on('peerconnection', ({ peerconnection }: { peerconnection: RTCPeerConnection }) =>
         play(peerconnection),
       );
+    // A session that takes the call over (REFER, Replaces) starts unmuted with a new microphone track: mute it
+    // once the track is on its connection, before its offer or answer goes out (JsSIP mutes only the tracks it has).
+    session.on('sdp', (event: { originator: string }) => {
+      if (event.originator === 'local' && call.muted && current()) session.mute({ audio: true });
+    });
     session.on('icecandidate', (event: { ready: () => void }) => {
       // Bounded: see ICE_GATHERING_MS.
       setTimeout(event.ready, ICE_GATHERING_MS);
