@@ -18,7 +18,7 @@ import {
   cleanUp,
   emulator,
   fired,
-  newPhone,
+  inCall,
   onlineAgent,
   registrations,
   ringsThePage,
@@ -40,16 +40,8 @@ describe('faults: the backend restarted during a call', function () {
   it('the call goes on, audio both ways; the same session, ONLINE all along, no events; hang-up and ring after', async () => {
     const agent = await onlineAgent(restartable);
     const session = agent.client.getSession()!;
-    const number = newPhone();
-    agent.client.call({ phoneNumber: number });
-    await waitUntil(() => fired(agent.log, STD_EVENTS.CALL_START).length === 1, 'no CALL_START', TIMEOUT);
-    const callSid = fired(agent.log, STD_EVENTS.CALL_START)[0]!.args[0] as string;
+    const { callSid, number } = await inCall(agent);
     const lastCall = async () => (await phone(number, restartable.origin)).calls.at(-1);
-    await waitUntil(
-      async () => heardPageMs(await lastCall()) >= 500,
-      'the phone never heard the page',
-      TIMEOUT,
-    );
     const eventsBefore = agent.log.length;
 
     // Down until the page's next heartbeat failed (a beat every 3 s): one lost, the next one must do.
