@@ -151,7 +151,7 @@ export const sessionRoutes: FastifyPluginAsync<BackendContext> = async (app, ctx
   /**
    * Ours (issue 14, `client.preflight()`): a short-lived Voice token for the session's pre-call test, with an
    * identity of its own (`p_<session>`): the test's Device registers and calls beside the session's, never
-   * in its place. Its call gets the test's TwiML (twilio-webhooks.ts). Only for the user's own live session.
+   * in its place. Its call gets the test's TwiML (twilio-voice.ts). Only for the user's own live session.
    */
   app.post<{ Params: { sysId: string } }>(
     '/sessions/:sysId/preflight',

@@ -8,6 +8,7 @@ import type { CallEnd, CallEndOutcome } from '../../client/notify-call.js';
 import type { CallHandle, RegisterOptions, VendorDriver, VendorDriverEvents } from '../driver.js';
 import { CallRecovery } from './call-recovery.js';
 import { parseSipToken, readSipDevice, type SipCredentials, type SipDeviceConfig } from './credentials.js';
+import { SipTransfers } from './transfer.js';
 
 const REGISTER_TIMEOUT_MS = 20_000;
 /** JsSIP's causes of an unanswered outgoing call, as the call's outcome (docs/decisions.md §16). */
@@ -28,8 +29,6 @@ const DTMF_OPTIONS = { transportType: 'RFC2833', duration: 100, interToneGap: 70
 /** What `w` waits in a digit string, as on Twilio. */
 const DTMF_PAUSE_MS = 500;
 const MEDIA = { mediaConstraints: { audio: true, video: false }, pcConfig: { iceServers: [] } };
-/** How long a transfer waits for the far end's report (NOTIFY) of its new call. */
-const TRANSFER_TIMEOUT_MS = 30_000;
 
 /** One call the driver carries: the JsSIP session and what the driver learnt about it. */
 interface SipCall {
@@ -51,6 +50,8 @@ interface SipCall {
   replacing?: boolean;
   /** The call was answered (a session replacing it is not announced again). */
   open?: boolean;
+  /** The page muted the call: every session that carries it (a transfer's new one too) sends silence. */
+  muted?: boolean;
 }
 
 /**
@@ -70,6 +71,15 @@ export class SipDriver implements VendorDriver {
   readonly #calls = new Set<SipCall>();
   #destroyed = false;
   #recovery: CallRecovery<SipCall> | null = null;
+  readonly #transfers = new SipTransfers<SipCall>({
+    adopt: (call, session) => {
+      call.session = session;
+      this.#bind(call, session);
+    },
+    hangup: (call) => this.hangup(call),
+    error: (code, message) => this.#error(code, message),
+    media: MEDIA,
+  });
   /** While register() waits, its rejection reports registration failures (no duplicate `error` event). */
   #registering = false;
 
@@ -113,7 +123,7 @@ export class SipDriver implements VendorDriver {
     ua.on('newRTCSession', (event: RTCSessionEvent) => {
       if (event.originator !== 'remote') return;
       const replaced = event.request.hasHeader('Replaces') && [...this.#calls].find((call) => call.replacing);
-      if (replaced) this.#replace(replaced, event.session);
+      if (replaced) this.#transfers.replace(replaced, event.session);
       else this.#onIncoming(event.session, event.request.getHeader('Call-ID'));
     });
     this.#registering = true;
@@ -239,12 +249,13 @@ export class SipDriver implements VendorDriver {
   mute(muted: boolean, handle: CallHandle): void {
     const call = this.#live(handle);
     if (!call) return;
+    call.muted = muted;
     if (muted) call.session.mute({ audio: true });
     else call.session.unmute({ audio: true });
   }
 
   isMuted(handle: CallHandle): boolean {
-    return this.#live(handle)?.session.isMuted().audio ?? false;
+    return this.#live(handle)?.muted ?? false;
   }
 
   /** A re-INVITE with `sendonly` (held) or `sendrecv`; resolves once the far end answered it. */
@@ -260,51 +271,14 @@ export class SipDriver implements VendorDriver {
     });
   }
 
-  /**
-   * REFER (RFC 3515) of the call to `target`; with `replaces`, REFER with Replaces (RFC 3891) of that call's
-   * dialog: the far end calls the consulted party, who drops the consultation for the new call. A blind
-   * transfer is done at the far end's first NOTIFY that is not a failure (RFC 5589: 100 Trying), an attended one
-   * once the new call is answered; then our calls hang up. A failure leaves both calls as they were.
-   */
+  /** REFER of the call to `target`, with Replaces of `replaces`'s dialog (transfer.ts). */
   transfer(target: string, handle: CallHandle, replaces?: CallHandle): Promise<void> {
     const call = this.#live(handle);
     const consult = replaces && this.#live(replaces);
     if (!call || (replaces && !consult)) {
       return Promise.reject(this.#error('INVALID_STATE', 'There is no such call.'));
     }
-    return new Promise<void>((resolve, reject) => {
-      let taken = false;
-      const timer = setTimeout(() => fail('no answer from the far end'), TRANSFER_TIMEOUT_MS);
-      const done = () => {
-        clearTimeout(timer);
-        call.session.off('ended', left);
-        for (const ended of [consult, call]) if (ended) this.hangup(ended);
-        resolve();
-      };
-      const fail = (why: string) => {
-        clearTimeout(timer);
-        call.session.off('ended', left);
-        reject(this.#error('CALL_FAILED', `The SIP transfer failed: ${why}.`));
-      };
-      // The far end may hang up on us as soon as its new call stands (RFC 5589), before or instead of NOTIFY.
-      const left = () => (taken ? done() : fail('the call ended'));
-      call.session.on('ended', left);
-      const sent = call.session.refer(target, {
-        ...(consult && { replaces: consult.session }),
-        eventHandlers: {
-          requestSucceeded: () => {
-            taken = true;
-          },
-          trying: () => !consult && done(),
-          progress: () => !consult && done(),
-          requestFailed: (event: { cause?: string }) => fail(`REFER refused (${event.cause ?? ''})`),
-          accepted: () => done(),
-          failed: (event: { status_line?: { status_code?: number } }) =>
-            fail(`the new call failed (${event.status_line?.status_code ?? ''})`),
-        },
-      } as never) as unknown;
-      if (sent === false) fail('the call cannot send a REFER now');
-    });
+    return this.#transfers.refer(call, target, consult || undefined);
   }
 
   getCallSid(handle: CallHandle): string | undefined {
@@ -348,18 +322,6 @@ export class SipDriver implements VendorDriver {
     );
   }
 
-  /**
-   * An attended transfer to us: the far end's INVITE with Replaces takes over `call`, answered at once (the
-   * user already talks on that call); the old session, which JsSIP ends once the new one is confirmed, no longer
-   * speaks for the call.
-   */
-  #replace(call: SipCall, session: RTCSession): void {
-    call.replacing = false;
-    call.session = session;
-    this.#bind(call, session);
-    session.answer({ ...MEDIA });
-  }
-
   #watch(session: RTCSession, callId: string, incoming: boolean): SipCall {
     const call: SipCall = { session, callId, incoming, ended: false };
     this.#calls.add(call);
@@ -371,22 +333,7 @@ export class SipDriver implements VendorDriver {
   #bind(call: SipCall, session: RTCSession): void {
     const { incoming } = call;
     const current = () => this.#calls.has(call) && call.session === session;
-    session.on('replaces', (event) => {
-      if (!current()) return;
-      call.replacing = true;
-      event.accept();
-    });
-    // Transferred by the far end (a colleague forwarded us, REFER): our call to the target goes on as this call.
-    session.on('refer', (event) => {
-      if (!current()) return;
-      event.accept(
-        (next: RTCSession) => {
-          call.session = next;
-          this.#bind(call, next);
-        },
-        { ...MEDIA },
-      );
-    });
+    this.#transfers.follow(call, session, current);
     const play = (peerconnection: RTCPeerConnection) =>
       peerconnection.addEventListener('track', ({ track, streams: [stream] }) => {
         if (!current()) return;
@@ -401,6 +348,11 @@ export class SipDriver implements VendorDriver {
       session.on('peerconnection', ({ peerconnection }: { peerconnection: RTCPeerConnection }) =>
         play(peerconnection),
       );
+    // A session that takes the call over (REFER, Replaces) starts unmuted with a new microphone track: mute it
+    // once the track is on its connection, before its offer or answer goes out (JsSIP mutes only the tracks it has).
+    session.on('sdp', (event: { originator: string }) => {
+      if (event.originator === 'local' && call.muted && current()) session.mute({ audio: true });
+    });
     session.on('icecandidate', (event: { ready: () => void }) => {
       // Bounded: see ICE_GATHERING_MS.
       setTimeout(event.ready, ICE_GATHERING_MS);

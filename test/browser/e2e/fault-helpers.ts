@@ -1,11 +1,11 @@
 /**
  * What the fault suite's files share (test/browser/e2e/faults-*.test.ts): an agent signed in on a stack and
  * ONLINE through the real SDK, its events in order (ServiceNow's STD_EVENTS and our NOTIFY_EVENTS), the
- * emulator's fault-injection API (emulator/routes/faults.ts) and its registrations, and a phone call that
- * rings the page after a recovery.
+ * emulator's fault-injection API (emulator/routes/faults.ts) and its registrations, a call to a phone with audio
+ * flowing, and a phone call that rings the page after a recovery.
  */
 import { waitUntil } from '@open-wc/testing';
-import { recordEvents, signInUser, stack } from './helpers.js';
+import { heardPageMs, inboundAudioPackets, phone, recordEvents, signInUser, stack } from './helpers.js';
 // @ts-expect-error the built bundle has no types next to it at test time
 import { NOTIFY_EVENTS, NotifyClient, STD_EVENTS } from '/dist/notify-phone.js';
 
@@ -107,6 +107,43 @@ export async function cleanUp(): Promise<void> {
 let phoneSeq = 0;
 /** A number of a virtual phone nobody else uses. */
 export const newPhone = () => `+1555460${String(Date.now() % 1000).padStart(3, '0')}${phoneSeq++ % 10}`;
+
+/**
+ * The agent calls a new phone; resolves once the call started and the phone heard half a second of the page:
+ * the call's CallSid (CALL_START's) and the phone's number.
+ */
+export async function inCall(agent: Agent): Promise<{ callSid: string; number: string }> {
+  const starts = fired(agent.log, STD_EVENTS.CALL_START).length;
+  const number = newPhone();
+  agent.client.call({ phoneNumber: number });
+  await waitUntil(() => fired(agent.log, STD_EVENTS.CALL_START).length > starts, 'no CALL_START', TIMEOUT);
+  await waitUntil(
+    async () => heardPageMs((await phone(number, agent.on.origin)).calls.at(-1)) >= 500,
+    'the phone never heard the page',
+    TIMEOUT,
+  );
+  return { callSid: fired(agent.log, STD_EVENTS.CALL_START).at(-1)!.args[0] as string, number };
+}
+
+/**
+ * The agent's call (to `number`) has audio both ways again: from now on the phone hears another second of the
+ * page, and the page receives packets.
+ */
+export async function audioFlowsAgain(agent: Agent, number: string): Promise<void> {
+  const lastCall = async () => (await phone(number, agent.on.origin)).calls.at(-1);
+  const heard = heardPageMs(await lastCall());
+  const received = await inboundAudioPackets();
+  await waitUntil(
+    async () => heardPageMs(await lastCall()) >= heard + 1000,
+    'the phone does not hear the page again',
+    TIMEOUT,
+  );
+  await waitUntil(
+    async () => (await inboundAudioPackets()) > received + 50,
+    'the page receives nothing',
+    TIMEOUT,
+  );
+}
 
 /** A virtual phone calls the demo number of `on`; resolves once the agent's page rang (INCOMING_CALL). */
 export async function ringsThePage(agent: Agent): Promise<string> {

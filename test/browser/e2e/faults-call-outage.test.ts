@@ -5,7 +5,7 @@
  * outage still lasts (issue 10, case 3). After the outage the agent is ONLINE and an incoming call rings it.
  */
 import { expect, waitUntil } from '@open-wc/testing';
-import { phone, stack } from './helpers.js';
+import { stack } from './helpers.js';
 import {
   NOTIFY_EVENTS,
   STD_EVENTS,
@@ -13,7 +13,7 @@ import {
   cleanUp,
   emulator,
   fired,
-  newPhone,
+  inCall,
   onlineAgent,
   ringsThePage,
   story,
@@ -25,16 +25,8 @@ describe('faults: a call whose far end ends it during a signaling outage', funct
 
   it('ends on the page with CALL_LOST while the outage lasts; ONLINE and rung after it', async () => {
     const agent = await onlineAgent(stack);
-    const number = newPhone();
-    agent.client.call({ phoneNumber: number });
-    await waitUntil(() => fired(agent.log, STD_EVENTS.CALL_START).length === 1, 'no CALL_START', TIMEOUT);
-    const callSid = fired(agent.log, STD_EVENTS.CALL_START)[0]!.args[0] as string;
+    const { callSid } = await inCall(agent);
     expect(callSid).to.match(/^CA[0-9a-f]{32}$/);
-    await waitUntil(
-      async () => (await phone(number)).calls.at(-1)?.state === 'in-progress',
-      'phone',
-      TIMEOUT,
-    );
 
     const refused = await emulator(stack, '/faults/signaling/refuse', {
       identity: agent.identity,

@@ -5,14 +5,13 @@
  * registration was never lost, so an incoming call rings the page right after. Its own file: it takes ~45 s.
  */
 import { expect, waitUntil } from '@open-wc/testing';
-import { heardPageMs, phone, stack } from './helpers.js';
+import { stack } from './helpers.js';
 import {
   STD_EVENTS,
-  TIMEOUT,
   cleanUp,
   emulator,
   fired,
-  newPhone,
+  inCall,
   onlineAgent,
   ringsThePage,
   story,
@@ -24,11 +23,7 @@ describe('faults: media lost for good', function () {
 
   it('ends the call with MEDIA_LOST once the SDK gives up; the page rings after', async () => {
     const agent = await onlineAgent(stack);
-    const number = newPhone();
-    agent.client.call({ phoneNumber: number });
-    await waitUntil(() => fired(agent.log, STD_EVENTS.CALL_START).length === 1, 'no CALL_START', TIMEOUT);
-    await waitUntil(async () => heardPageMs((await phone(number)).calls.at(-1)) >= 500, 'no audio', TIMEOUT);
-    const callSid = fired(agent.log, STD_EVENTS.CALL_START)[0]!.args[0] as string;
+    const { callSid } = await inCall(agent);
     const fault = await emulator(stack, '/faults/media/blackhole', {
       callSid,
       scope: 'all',

@@ -6,44 +6,19 @@
  * is an ERROR: both recovered. An incoming call after each rings the page (issue 10, case 4).
  */
 import { expect, waitUntil } from '@open-wc/testing';
-import { heardPageMs, inboundAudioPackets, phone, stack } from './helpers.js';
+import { stack } from './helpers.js';
 import {
   NOTIFY_EVENTS,
   STD_EVENTS,
   TIMEOUT,
+  audioFlowsAgain,
   cleanUp,
   emulator,
   fired,
-  newPhone,
+  inCall,
   onlineAgent,
   ringsThePage,
-  type Agent,
 } from './fault-helpers.js';
-
-/** An open call from the agent to a new phone, with audio flowing; its CallSid and the phone's number. */
-async function inCall(agent: Agent): Promise<{ callSid: string; number: string }> {
-  const number = newPhone();
-  agent.client.call({ phoneNumber: number });
-  await waitUntil(() => fired(agent.log, STD_EVENTS.CALL_START).length === 1, 'no CALL_START', TIMEOUT);
-  await waitUntil(async () => heardPageMs((await phone(number)).calls.at(-1)) >= 500, 'no audio', TIMEOUT);
-  return { callSid: fired(agent.log, STD_EVENTS.CALL_START)[0]!.args[0] as string, number };
-}
-
-/** The audio flows again both ways: the phone hears the page for another second, the page receives packets. */
-async function audioFlowsAgain(number: string): Promise<void> {
-  const heard = heardPageMs((await phone(number)).calls.at(-1));
-  const received = await inboundAudioPackets();
-  await waitUntil(
-    async () => heardPageMs((await phone(number)).calls.at(-1)) >= heard + 1000,
-    'the phone does not hear the page again',
-    TIMEOUT,
-  );
-  await waitUntil(
-    async () => (await inboundAudioPackets()) > received + 50,
-    'the page receives nothing',
-    TIMEOUT,
-  );
-}
 
 describe('faults: media', function () {
   this.timeout(60000);
@@ -65,7 +40,7 @@ describe('faults: media', function () {
     expect((await emulator(stack, `/faults/${fault.body.id}`)).status).to.equal(200);
     await waitUntil(() => warnings().length === 2, 'the warning never cleared', TIMEOUT);
     expect(warnings()[1]).to.deep.equal(['no-audio', false, callSid]);
-    await audioFlowsAgain(number);
+    await audioFlowsAgain(agent, number);
     expect(fired(agent.log, STD_EVENTS.ERROR)).to.deep.equal([]);
     expect(agent.client.getStatus()).to.equal('open');
     agent.client.hangupCall();
@@ -97,7 +72,7 @@ describe('faults: media', function () {
       interval: 50,
     });
     expect(reconnects()[1]).to.deep.equal(['reconnected', callSid]);
-    await audioFlowsAgain(number);
+    await audioFlowsAgain(agent, number);
     expect(fired(agent.log, STD_EVENTS.ERROR)).to.deep.equal([]);
     expect(fired(agent.log, STD_EVENTS.CALL_DISCONNECT)).to.deep.equal([]);
     agent.client.hangupCall();

@@ -8,7 +8,8 @@
  */
 import { expect, waitUntil } from '@open-wc/testing';
 import { inboundPacketsOf, recordEvents } from '../helpers.js';
-import { VENDORS, reportFailures, until } from './vendors.js';
+import { story as storyOf } from '../fault-helpers.js';
+import { VENDORS, reportFailures, until, type VendorAdapter } from './vendors.js';
 import { STD_EVENTS, callPhone, count, errorCodes, newAgent } from './agents.js';
 // @ts-expect-error the built bundle has no types next to it at test time
 import { NOTIFY_EVENTS, Status } from '/dist/notify-phone.js';
@@ -16,13 +17,33 @@ import { NOTIFY_EVENTS, Status } from '/dist/notify-phone.js';
 /** The phone slot of this file: a number no other file calls (a fresh one on Twilio, its own baresip on SIP). */
 const PHONE_SLOT = 3;
 
-/** ServiceNow's events and the recovery events, as short strings in order (`reconnect:reconnecting:call`, …). */
-function storyOf(log: ReturnType<typeof recordEvents>): string[] {
-  return log.map(({ event, args }) => {
-    if (event === STD_EVENTS.ERROR) return `error:${String(args[1])}`;
-    if (event === NOTIFY_EVENTS.RECONNECT) return `reconnect:${String(args[0])}${args[1] ? ':call' : ''}`;
-    return event;
-  });
+/**
+ * A new agent in a call with this file's phone, with ServiceNow's events and the recovery events recorded
+ * (`log`, read as a story: `reconnect:reconnecting:call`, …). Here, not in fault-helpers.ts: it needs the vendor
+ * adapters (vendors.ts), which start the SIP stack for any file that imports them.
+ */
+async function inCall(vendor: VendorAdapter) {
+  const agent = await newAgent(vendor);
+  const log = recordEvents(agent.client, { ...STD_EVENTS, RECONNECT: NOTIFY_EVENTS.RECONNECT });
+  const call = await callPhone(vendor, agent, PHONE_SLOT);
+  return { agent, log, call };
+}
+
+/**
+ * inCall(), then an outage of the page's signaling that lasts until `endOutage()`; resolves once the call is
+ * reconnecting (and ends the outage if it never does).
+ */
+async function inOutage(vendor: VendorAdapter) {
+  const { agent, log, call } = await inCall(vendor);
+  const identity = agent.client.getSession()!.identity as string;
+  const endOutage = await vendor.signalingOutage(identity, call.callId);
+  try {
+    await until(() => storyOf(log).includes('reconnect:reconnecting:call'), 'the call never reconnecting');
+  } catch (error) {
+    await endOutage();
+    throw error;
+  }
+  return { agent, log, call, endOutage };
 }
 
 for (const vendor of VENDORS) {
@@ -34,9 +55,7 @@ for (const vendor of VENDORS) {
     reportFailures(vendor);
 
     it("signaling loss mid-call: the call survives, audio flows again, the phone's hang-up ends it on the page, the events in order", async () => {
-      const agent = await newAgent(vendor);
-      const log = recordEvents(agent.client, { ...STD_EVENTS, RECONNECT: NOTIFY_EVENTS.RECONNECT });
-      const call = await callPhone(vendor, agent, PHONE_SLOT);
+      const { agent, log, call } = await inCall(vendor);
       await until(async () => (await call.far.received(call.callId)) > 0, 'the phone never got the page');
 
       await vendor.loseSignaling(call.callId);
@@ -97,16 +116,8 @@ for (const vendor of VENDORS) {
     });
 
     it('the phone hangs up during a signaling outage: CALL_LOST, the call ends on the page, ONLINE after it', async () => {
-      const agent = await newAgent(vendor);
-      const log = recordEvents(agent.client, { ...STD_EVENTS, RECONNECT: NOTIFY_EVENTS.RECONNECT });
-      const call = await callPhone(vendor, agent, PHONE_SLOT);
-      const identity = agent.client.getSession()!.identity as string;
-      const endOutage = await vendor.signalingOutage(identity, call.callId);
+      const { agent, log, call, endOutage } = await inOutage(vendor);
       try {
-        await until(
-          () => storyOf(log).includes('reconnect:reconnecting:call'),
-          'the call never reconnecting',
-        );
         // The far end hangs up while the page cannot be reached: its BYE has nowhere to go.
         await call.far.hangup();
         await until(() => call.far.ended(), 'the phone never ended the call');
@@ -139,16 +150,8 @@ for (const vendor of VENDORS) {
     });
 
     it('the page hangs up during a signaling outage: the call ends there at once, and at the phone after it', async () => {
-      const agent = await newAgent(vendor);
-      const log = recordEvents(agent.client, { ...STD_EVENTS, RECONNECT: NOTIFY_EVENTS.RECONNECT });
-      const call = await callPhone(vendor, agent, PHONE_SLOT);
-      const identity = agent.client.getSession()!.identity as string;
-      const endOutage = await vendor.signalingOutage(identity, call.callId);
+      const { agent, log, call, endOutage } = await inOutage(vendor);
       try {
-        await until(
-          () => storyOf(log).includes('reconnect:reconnecting:call'),
-          'the call never reconnecting',
-        );
         agent.client.hangupCall();
         await until(
           () => count(agent.log, STD_EVENTS.CALL_DISCONNECT) === 1,

@@ -1,16 +1,35 @@
 /**
  * Behaviour suite (issue 15), transfers and call waiting, run unchanged for every vendor (behaviour/vendors.ts):
- * forward (blind transfer) to a number and to an agent, call waiting beside a held call with hold and resume,
- * and a warm transfer to a number. Twilio moves the parties on the server (REST, conferences); SIP transfers in
+ * forward (blind transfer) to a number and to an agent, a muted call that stays muted when moved, call waiting
+ * beside a held call with hold and resume, and a warm transfer to a number. Twilio moves the parties on the server (REST, conferences); SIP transfers in
  * the signaling path (REFER, REFER with Replaces) after the backend named the target. Each case reads the far
  * phones' side (answered, still talking, ended) and the page's events in order. Phone slots 4 and 5 are this
  * file's only.
  */
 import { expect } from '@open-wc/testing';
 import { VENDORS, reportFailures, until } from './vendors.js';
-import { STD_EVENTS, callPhone, count, errorCodes, fired, newAgent, type Agent } from './agents.js';
+import {
+  STD_EVENTS,
+  callPhone,
+  count,
+  errorCodes,
+  fired,
+  newAgent,
+  sentAudioLevel,
+  type Agent,
+} from './agents.js';
+import { peerConnections } from '../helpers.js';
 // @ts-expect-error the built bundle has no types next to it at test time
 import { Status } from '/dist/notify-phone.js';
+
+/** Audio packets a peer connection has sent (muted or not: a disabled track sends silence). */
+async function sentPackets(pc: RTCPeerConnection): Promise<number> {
+  let packets = 0;
+  (await pc.getStats()).forEach((report: { type: string; kind?: string; packetsSent?: number }) => {
+    if (report.type === 'outbound-rtp' && report.kind === 'audio') packets += report.packetsSent ?? 0;
+  });
+  return packets;
+}
 
 /** The page's call events in order (registration events left out). */
 const callEvents = (agent: Agent) =>
@@ -33,6 +52,16 @@ for (const vendor of VENDORS) {
       const agent = await newAgent(vendor, { config });
       agents.push(agent);
       return agent;
+    };
+    /** Two agents online, one in an answered call with the other. */
+    const withColleague = async () => {
+      const agent = await online();
+      const colleague = await online();
+      agent.client.call({ userId: colleague.user.sys_id });
+      await until(() => count(colleague.log, STD_EVENTS.INCOMING_CALL) === 1, 'the colleague never rang');
+      colleague.client.pickupCall();
+      await until(() => count(agent.log, STD_EVENTS.CALL_START) === 1, 'the call never started');
+      return { agent, colleague };
     };
 
     it('forwards a call to a number: the phone is handed to the number, which answers; the page leaves', async () => {
@@ -81,12 +110,7 @@ for (const vendor of VENDORS) {
     });
 
     it("forwards a call with a colleague to a number: the colleague's call goes on with the number", async () => {
-      const agent = await online();
-      const colleague = await online();
-      agent.client.call({ userId: colleague.user.sys_id });
-      await until(() => count(colleague.log, STD_EVENTS.INCOMING_CALL) === 1, 'the colleague never rang');
-      colleague.client.pickupCall();
-      await until(() => count(agent.log, STD_EVENTS.CALL_START) === 1, 'the call never started');
+      const { agent, colleague } = await withColleague();
       const target = vendor.phoneNumber(5);
       const far = await vendor.watch(target, agent.backendUrl);
       agent.client.forwardCall({ type: 'number', id: target });
@@ -105,6 +129,28 @@ for (const vendor of VENDORS) {
         STD_EVENTS.CALL_START,
         STD_EVENTS.CALL_DISCONNECT,
       ]);
+      expect([...errorCodes(agent), ...errorCodes(colleague)]).to.deep.equal([]);
+    });
+
+    it("a muted colleague's call forwarded to a number stays muted with the number, until unmuted", async () => {
+      const { agent, colleague } = await withColleague();
+      colleague.client.mute(true);
+      const target = vendor.phoneNumber(5);
+      const far = await vendor.watch(target, agent.backendUrl);
+      agent.client.forwardCall({ type: 'number', id: target });
+      await until(() => far.answered(), 'the number never answered the forwarded colleague');
+      // The colleague's media leg now: on SIP the new dialog's (a REFER followed), on Twilio the same one.
+      const pc = peerConnections.at(-1)!;
+      await until(async () => (await sentPackets(pc)) > 50, 'the colleague sends nothing to the number');
+      expect(colleague.client.isMuted()).to.equal(true);
+      expect(await sentAudioLevel(pc), 'muted, yet the number is sent sound').to.equal(0);
+      colleague.client.mute(false);
+      await until(async () => (await sentAudioLevel(pc)) > 0, 'unmuted, yet no sound');
+      await far.hangup();
+      await until(
+        () => count(colleague.log, STD_EVENTS.CALL_DISCONNECT) === 1,
+        "the colleague's call never ended",
+      );
       expect([...errorCodes(agent), ...errorCodes(colleague)]).to.deep.equal([]);
     });
 
