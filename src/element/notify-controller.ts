@@ -32,7 +32,8 @@ export interface NotifyControllerHost extends ReactiveControllerHost, EventTarge
 }
 
 /**
- * Owns the NotifyClient of an element: creates it on connect, destroys it on disconnect, mirrors
+ * Owns the NotifyClient of an element: creates it when first needed (init(), a method of the element), not
+ * on connect, so that the first render does only the idle UI's work; destroys it on disconnect; mirrors
  * its state for rendering (status, registration, mute, the incoming call, the last error, the active
  * call's start time, every call (`calls`), the available agents) and re-dispatches every STD_EVENT as a `notify-*` DOM event.
  * @internal
@@ -65,10 +66,6 @@ export class NotifyController implements ReactiveController {
   constructor(host: NotifyControllerHost) {
     this.#host = host;
     host.addController(this);
-  }
-
-  hostConnected(): void {
-    this.ensureClient();
   }
 
   hostDisconnected(): void {
