@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { AvailableClient, ForwardTarget } from '../client/backend.js';
+import type { AvailableClient } from '../client/backend.js';
 import { DeviceState, STD_EVENTS, Status } from '../client/constants.js';
 import type { NotifyErrorCode } from '../client/errors.js';
 import { NotifyClient, type NotifyConfig } from '../client/notify-client.js';
@@ -123,11 +123,6 @@ export class NotifyController implements ReactiveController {
     if (this.#watchingAgents) this.#followAgents(client);
     host.requestUpdate();
     return client;
-  }
-
-  /** Forwards the open call; errors arrive as `notify-error`. */
-  forward(target: ForwardTarget): void {
-    this.ensureClient().forwardCall(target);
   }
 
   /** Re-reads the available agents (never rejects; `[]` after an error). */
