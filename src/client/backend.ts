@@ -131,7 +131,7 @@ type HttpMethods = Required<Omit<NotifyBackend, 'me'>>;
 /**
  * The HTTP backend of docs/architecture.md (fetch, cookie credentials, optional bearer token). Its requests
  * load with the first one (http-backend.ts): every method returns a Promise and nothing is requested before
- * init() or a method of the client, so the first load carries only these names (about 0.8 KB gz less).
+ * init() or a method of the client, so the first load carries only these names (about 0.56 KB gz less).
  */
 export class HttpNotifyBackend implements HttpMethods {
   readonly baseUrl: string;
