@@ -123,6 +123,22 @@ const withoutDesk = () => ({
 });
 
 /**
+ * The classic script cannot load chunks of its own, so in its two files the HTTP backend's requests are
+ * not behind HttpNotifyBackend's first request (src/client/backend.ts): `./backend.js` resolves to the
+ * implementation itself, src/client/http-backend.ts, which exports the same class name.
+ */
+const eagerBackend = () => ({
+  name: 'eager-backend',
+  /** @param {string} source @param {string | undefined} importer */
+  resolveId(source, importer) {
+    if (source !== './backend.js' || !importer || !/[\\/]src[\\/]client[\\/][\w-]+\.ts$/.test(importer))
+      return null;
+    if (/[\\/]http-backend\.ts$/.test(importer)) return null;
+    return fileURLToPath(new URL('./src/client/http-backend.ts', import.meta.url));
+  },
+});
+
+/**
  * JsSIP reads its own package.json (`require('../package.json')`, for its name and version): only that file
  * is turned into a module of its two fields. Written here rather than adding @rollup/plugin-json for one
  * file whose other fields (scripts, devDependencies) must not be bundled anyway.
@@ -222,7 +238,7 @@ export default [
   },
   {
     input: 'src/legacy/snc-notify.ts',
-    plugins: [sncOnlineExternal(), externalSdk(), withoutDesk(), ...common()],
+    plugins: [sncOnlineExternal(), externalSdk(), withoutDesk(), eagerBackend(), ...common()],
     output: {
       file: 'dist/snc-notify.js',
       format: 'iife',
@@ -236,7 +252,7 @@ export default [
   },
   {
     input: 'src/legacy/snc-online.ts',
-    plugins: [sncShared(), externalSdk(), withoutDesk(), ...common()],
+    plugins: [sncShared(), externalSdk(), withoutDesk(), eagerBackend(), ...common()],
     output: {
       file: 'dist/snc-notify.online.js',
       format: 'es',

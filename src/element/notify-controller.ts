@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { AvailableClient, ForwardTarget } from '../client/backend.js';
+import type { AvailableClient } from '../client/backend.js';
 import { DeviceState, STD_EVENTS, Status } from '../client/constants.js';
 import type { NotifyErrorCode } from '../client/errors.js';
 import { NotifyClient, type NotifyConfig } from '../client/notify-client.js';
@@ -32,7 +32,8 @@ export interface NotifyControllerHost extends ReactiveControllerHost, EventTarge
 }
 
 /**
- * Owns the NotifyClient of an element: creates it on connect, destroys it on disconnect, mirrors
+ * Owns the NotifyClient of an element: creates it when first needed (init(), a method of the element), not
+ * on connect, so that the first render does only the idle UI's work; destroys it on disconnect; mirrors
  * its state for rendering (status, registration, mute, the incoming call, the last error, the active
  * call's start time, every call (`calls`), the available agents) and re-dispatches every STD_EVENT as a `notify-*` DOM event.
  * @internal
@@ -65,10 +66,6 @@ export class NotifyController implements ReactiveController {
   constructor(host: NotifyControllerHost) {
     this.#host = host;
     host.addController(this);
-  }
-
-  hostConnected(): void {
-    this.ensureClient();
   }
 
   hostDisconnected(): void {
@@ -126,11 +123,6 @@ export class NotifyController implements ReactiveController {
     if (this.#watchingAgents) this.#followAgents(client);
     host.requestUpdate();
     return client;
-  }
-
-  /** Forwards the open call; errors arrive as `notify-error`. */
-  forward(target: ForwardTarget): void {
-    this.ensureClient().forwardCall(target);
   }
 
   /** Re-reads the available agents (never rejects; `[]` after an error). */

@@ -6,14 +6,14 @@ import type { NotifyCall } from '../client/notify-call.js';
 import type { CallIdentifier, NotifyConfig, ParentIdResult } from '../client/notify-client.js';
 import { RESTART_ON, attributeProblem, booleanString, jsonStrings } from './attributes.js';
 import { NotifyAvailableChangeEvent } from './events.js';
-import { onPhoneKeydown } from './keyboard.js';
 import { NotifyController } from './notify-controller.js';
+import { NumberEntry } from './number-entry.js';
 import { styles } from './notify-phone.styles.js';
 import { callActions } from './parts/call-actions.js';
-import { dialPad, type DialKey } from './parts/dial-pad.js';
+import { dialPad } from './parts/dial-pad.js';
 import { errorMessage } from './parts/error-message.js';
 import { numberArea } from './parts/number-area.js';
-import { formatAsYouType, loadPhoneLib, toE164 } from './phone-number.js';
+import { loadPhoneLib } from './phone-number.js';
 import { statusLine } from './parts/status-line.js';
 import { mergeStrings, type NotifyPhoneStrings } from './strings.js';
 
@@ -145,9 +145,7 @@ export class NotifyPhone extends LitElement {
   static override styles = styles;
   // The reactive properties, declared here rather than with decorators (no decorator helpers in the bundle).
   static override properties = {
-    _sentDigits: { state: true, attribute: false },
     _parts: { state: true, attribute: false },
-    _invalid: { state: true, attribute: false },
     callerId: { attribute: 'caller-id' },
     backend: {},
     vendor: {},
@@ -170,6 +168,8 @@ export class NotifyPhone extends LitElement {
   };
 
   readonly #controller = new NotifyController(this);
+  /** The keys, the number field and the digits sent in a call (number-entry.ts). */
+  readonly #entry = new NumberEntry(this, () => this._forwardDialog?.open ?? false);
   #booted = false;
   /** Focus was inside before this update (parts come and go with the call state). */
   #focusWasInside = false;
@@ -177,9 +177,6 @@ export class NotifyPhone extends LitElement {
   private get _forwardDialog(): HTMLDialogElement | null {
     return this.renderRoot?.querySelector('dialog.forward') ?? null;
   }
-
-  /** Digits sent as DTMF in the current call, shown under the status. */
-  private _sentDigits = '';
 
   /** The rarely used UI once imported (the agent list is opened, or a call is open). */
   private _parts?: LazyParts;
@@ -216,9 +213,6 @@ export class NotifyPhone extends LitElement {
    * type and called in E.164 (`(555) 123-4567` with `US` calls +15551234567). Without it, numbers need `+`.
    */
   defaultCountry = '';
-
-  /** The number field holds something that cannot be called (explained under it until it changes). */
-  private _invalid = false;
 
   /** Display name stored on the session row; changing it restarts the client. */
   displayName = '';
@@ -287,7 +281,7 @@ export class NotifyPhone extends LitElement {
 
   constructor() {
     super();
-    this.addEventListener('keydown', (event) => this.#onKeydown(event));
+    this.addEventListener('keydown', (event) => this.#entry.keydown(event));
   }
 
   override connectedCallback(): void {
@@ -314,7 +308,7 @@ export class NotifyPhone extends LitElement {
     if (changed.has('vendor') && this.vendor && !normalizeVendor(this.vendor)) {
       this.#fail('INVALID_ARGUMENT', `The vendor "${this.vendor}" is not known; use TwilioDirect.`);
     }
-    if (!this.inCall) this._sentDigits = '';
+    if (!this.inCall) this.#entry.sentDigits = '';
     this.#focusWasInside = this.matches(':focus-within');
   }
 
@@ -398,63 +392,6 @@ export class NotifyPhone extends LitElement {
 
   #client() {
     return this.#controller.ensureClient();
-  }
-
-  #onKeydown(event: KeyboardEvent): void {
-    onPhoneKeydown(
-      {
-        ringing: this.ringing,
-        inCall: this.inCall,
-        dialogOpen: () => this._forwardDialog?.open ?? false,
-        dial: (key) => this.#onKey(key),
-        erase: () => (this.number = this.number.slice(0, -1)),
-        submit: () => this.#onCall(),
-        pickupCall: () => this.pickupCall(),
-        hangupCall: () => this.hangupCall(),
-      },
-      event,
-    );
-  }
-
-  #onKey(key: DialKey | '+'): void {
-    if (this.status === Status.OPEN) {
-      if (key === '+') return;
-      this._sentDigits += key;
-      this.sendDtmf(key);
-    } else if (!this.inCall) {
-      this.#setNumber(this.number + key);
-    }
-  }
-
-  /** A new number in the field: formatted (once the library is loaded), and no longer marked invalid. */
-  #setNumber(value: string): void {
-    this.number = formatAsYouType(value, this.defaultCountry);
-    this._invalid = false;
-  }
-
-  #onNumberInput(event: Event): void {
-    const input = event.target as HTMLInputElement;
-    // Reformatting moves the caret to the end: only while typing at the end.
-    if (input.selectionStart === input.value.length) this.#setNumber(input.value);
-    else {
-      this.number = input.value;
-      this._invalid = false;
-    }
-  }
-
-  /** Dials the field's number, in E.164 (national numbers in `default-country`); explains one that is not. */
-  #onCall(event?: Event): void {
-    event?.preventDefault();
-    const typed = this.number.trim();
-    const plain = typed.replace(/[\s().-]/g, '');
-    // An E.164 number is called at once; a national one waits for the library (already loading since focus).
-    if (E164_PATTERN.test(plain)) return this.call({ phoneNumber: plain });
-    if (!typed) return;
-    toE164(typed, this.defaultCountry).then(
-      (number) => (number === null ? (this._invalid = true) : this.call({ phoneNumber: number })),
-      // The library could not load: call() reports the number as it is.
-      () => this.call({ phoneNumber: plain }),
-    );
   }
 
   #onToggleAvailable(): void {
@@ -576,7 +513,7 @@ export class NotifyPhone extends LitElement {
 
   /** Forwards the open call to a number (`{type: 'number', id, dtmf?}`) or a client (`{type: 'userId', id}`). */
   forwardCall(target: ForwardTarget): void {
-    this.#controller.forward(target);
+    this.#client().forwardCall(target);
   }
 
   /** Lists the other available clients (callback and Promise); also refreshes the agent list. */
@@ -621,6 +558,7 @@ export class NotifyPhone extends LitElement {
   override render() {
     const t = mergeStrings(this.strings);
     const controller = this.#controller;
+    const entry = this.#entry;
     // The second line (waiting call, hold, transfer, the list of calls), once its code is loaded.
     const second = this._parts?.secondLine(this, controller, t);
     return html`
@@ -628,18 +566,18 @@ export class NotifyPhone extends LitElement {
         <slot name="header"></slot>
         ${statusLine(this, controller, t, { second, onToggle: () => this.#onToggleAvailable() })}
         ${second?.calls}
-        ${numberArea(this, t, this._parts?.callDisplay(this, controller, t, this._sentDigits), {
-          invalid: this._invalid,
-          onInput: (event) => this.#onNumberInput(event),
+        ${numberArea(this, t, this._parts?.callDisplay(this, controller, t, entry.sentDigits), {
+          invalid: entry.invalid,
+          onInput: (event) => entry.input(event),
           onFocus: () => void loadPhoneLib().catch(() => undefined),
-          onCall: (event) => this.#onCall(event),
+          onCall: (event) => entry.submit(event),
         })}
         <slot name="dial-pad">
           ${dialPad({
             strings: t,
             inCall: this.inCall,
             disabled: this.inCall ? this.status !== Status.OPEN : !this.online,
-            onKey: (key) => this.#onKey(key),
+            onKey: (key) => entry.dial(key),
           })}
         </slot>
         ${callActions(this, t, this._parts?.inCallActions(this, controller, t))}

@@ -6,6 +6,7 @@ import type { NotifyPhone } from '../notify-phone.js';
 import { format, type BaseStrings, type NotifyPhoneStrings } from '../strings.js';
 import { callList, isRinging, partyOf, waitingBanner } from './call-list.js';
 import { callStatusText, progressStatus } from './call-outcome.js';
+import { callTimer } from './call-timer.js';
 import { callStrings, type CallStrings } from './call-strings.js';
 import { forwardDialog, type DialogMode } from './forward-dialog.js';
 
@@ -122,6 +123,8 @@ export function secondLine(
   return {
     status,
     announce,
+    // The header's call timer: a call is answered only once this UI is loaded (the element loads it online).
+    timer: callTimer({ startedAt: controller.callStartedAt, label: strings.callTimer }),
     calls: html`${
       waiting
         ? waitingBanner({

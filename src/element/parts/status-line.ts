@@ -3,7 +3,6 @@ import { DeviceState } from '../../client/constants.js';
 import type { NotifyController } from '../notify-controller.js';
 import type { NotifyPhone } from '../notify-phone.js';
 import type { BaseStrings } from '../strings.js';
-import { callTimer } from './call-timer.js';
 
 /** The default status: the session's state (a call's comes from the call UI, which is loaded by then). */
 function statusText(el: NotifyPhone, controller: NotifyController, t: BaseStrings): string {
@@ -19,15 +18,15 @@ function statusText(el: NotifyPhone, controller: NotifyController, t: BaseString
  * The header region (one line, its height reserved): the presence pill (the availability switch: Offline,
  * Available or Unavailable), the status (a polite live region), the line-quality indicator
  * (`<notify-call-quality>`, defined by the lazy parts: it shows during a call only) and the call timer; with it
- * the assertive announcer of incoming calls. The call UI (the second line, lazy) gives the status of a call
- * and the announcement; it is loaded once online, before any call.
+ * the assertive announcer of incoming calls. The call UI (the second line, lazy) gives the status of a call,
+ * the timer and the announcement; it is loaded once online, before any call.
  * @internal
  */
 export function statusLine(
   el: NotifyPhone,
   controller: NotifyController,
   t: BaseStrings,
-  options: { second?: { status?: string; announce?: string }; onToggle: () => void },
+  options: { second?: { status?: string; announce?: string; timer?: unknown }; onToggle: () => void },
 ) {
   const { second } = options;
   const presence = !el.online ? 'offline' : el.available ? 'available' : 'unavailable';
@@ -43,7 +42,7 @@ export function statusLine(
         <span class="dot" aria-hidden="true"></span>${t.presence[presence]}
       </button>
       <notify-call-quality part="quality"></notify-call-quality>
-      ${callTimer({ startedAt: controller.callStartedAt, label: t.callTimer })}
+      ${second?.timer}
       <p part="status" class="status" role="status">${second?.status ?? statusText(el, controller, t)}</p>
     </div>
     <div part="announcer" class="visually-hidden" aria-live="assertive" aria-atomic="true">
