@@ -87,6 +87,12 @@ export class CallBook {
       on.on('callCanceled', (handle) => this.#ended(handle, 'cancel')),
       on.on('callRejected', (handle) => this.#ended(handle, 'reject')),
       on.on('callError', (error) => this.#host.report(error)),
+      on.on('callTransferred', (transferredBy, handle) => {
+        const leg = this.#legOf(handle);
+        if (!leg || leg.handle !== handle) return;
+        noteTransferredBy(leg.call, { transferredBy });
+        this.#host.changed();
+      }),
     ];
   }
 

@@ -379,6 +379,11 @@ export class TwilioDriver implements VendorDriver {
       if (name === 'low-bytes-received' && current())
         this.events.emit('callWarning', 'no-audio', active, call);
     };
+    // The backend's user-defined message (server/calls/transfer-notice.ts): Twilio delivers it to this call only.
+    call.on('messageReceived', ({ content }: { content?: { type?: unknown; transferredBy?: unknown } }) => {
+      const by = content?.type === 'notify.transferred' && content.transferredBy;
+      if (typeof by === 'string' && current()) this.events.emit('callTransferred', by, call);
+    });
     call.on('warning', noAudio(true));
     call.on('warning-cleared', noAudio(false));
     watchQuality(call, (warning) => {
