@@ -113,7 +113,7 @@ const withoutDesk = () => ({
   resolveId(source, importer) {
     if (
       !importer ||
-      !/^\.\/(desk|audio-devices|call-history|transfer-notes|twilio-audio|twilio-quality|twilio-preflight|agent)\.js$/.test(
+      !/^\.\/(desk|audio-devices|call-history|transfer-notes|transfer-watch|twilio-audio|twilio-quality|twilio-messages|twilio-preflight|agent)\.js$/.test(
         source,
       )
     )

@@ -24,7 +24,7 @@ export interface NotifyCallEvents {
   mute: [muted: boolean];
   /** The server confirmed the call on hold (`true`) or resumed (`false`). */
   hold: [held: boolean];
-  /** Ours: a colleague transferred this call here (`transferredBy`); for a warm transfer, as they complete it. */
+  /** Ours: a colleague completed a warm transfer to this call (`transferredBy` is set). */
   transferred: [transferredBy: string];
 }
 

@@ -6,13 +6,9 @@ import type { NotifyCall } from './notify-call.js';
  * without them: rollup.config.mjs resolves this file to src/legacy/without-desk.ts in that build.
  */
 
-/**
- * Who transferred a call here (a user's name, as the backend says it): the `transferredBy` invite parameter of
- * a blind transfer, or the driver's `callTransferred` when a warm transfer to this call completed.
- */
+/** Who transferred an incoming call here: the backend's `transferredBy` invite parameter (a user's name). */
 export function noteTransferredBy(call: NotifyCall, params: Record<string, string>): void {
   call.transferredBy = params.transferredBy;
-  if (call.transferredBy) call.events.emit('transferred', call.transferredBy);
 }
 
 /** Where a call was transferred (a number or a user sys_id); undefined takes it back (the backend refused). */

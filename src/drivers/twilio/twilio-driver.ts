@@ -15,6 +15,7 @@ import { createTwilioAudio, type TwilioAudio } from './twilio-audio.js';
 import { mapTwilioError } from './twilio-errors.js';
 import { runTwilioPreflight } from './twilio-preflight.js';
 import { watchQuality } from './twilio-quality.js';
+import { watchMessages } from './twilio-messages.js';
 
 export { mapTwilioError } from './twilio-errors.js';
 
@@ -379,10 +380,8 @@ export class TwilioDriver implements VendorDriver {
       if (name === 'low-bytes-received' && current())
         this.events.emit('callWarning', 'no-audio', active, call);
     };
-    // The backend's user-defined message (server/calls/transfer-notice.ts): Twilio delivers it to this call only.
-    call.on('messageReceived', ({ content }: { content?: { type?: unknown; transferredBy?: unknown } }) => {
-      const by = content?.type === 'notify.transferred' && content.transferredBy;
-      if (typeof by === 'string' && current()) this.events.emit('callTransferred', by, call);
+    watchMessages(call, (by) => {
+      if (current()) this.events.emit('callTransferred', by, call);
     });
     call.on('warning', noAudio(true));
     call.on('warning-cleared', noAudio(false));
