@@ -3,8 +3,8 @@ import { NotifyError } from '../client/errors.js';
 
 /**
  * What the `SNC.Notify` global (dist/snc-notify.js) has in place of the agent's desk extensions (issue 14):
- * rollup.config.mjs resolves src/client/desk.ts, audio-devices.ts, call-history.ts, transfer-notes.ts, transfer-watch.ts
- * and the Twilio driver's twilio-audio.ts, twilio-quality.ts, twilio-messages.ts and twilio-preflight.ts to this module in that build only. The global is
+ * rollup.config.mjs resolves src/client/desk.ts, audio-devices.ts, call-history.ts, transfer-notes.ts and the Twilio driver's
+ * twilio-audio.ts, twilio-quality.ts and twilio-preflight.ts to this module in that build only. The global is
  * ServiceNow's API: a classic script that inlines everything it may load, within its own 15 KB budget. Device
  * choice, quality events, the pre-call test and call history are ours and ship in the ESM build (the element
  * and `notify-phone/client`); here they answer NOT_SUPPORTED. See docs/decisions.md §22.
@@ -25,9 +25,6 @@ export const watchQuality = (): void => undefined;
 /** No transfer facts on the calls (NotifyCall.transferredBy / transferredTo are the element's). */
 export const noteTransferredBy = (): void => undefined;
 export const noteTransferredTo = (): void => undefined;
-/** No warm-transfer news: the driver's messages are not read, the calls not told. */
-export const watchTransfers = (): (() => void) => () => undefined;
-export const watchMessages = (): void => undefined;
 
 /** getCallHistory(): reported NOT_SUPPORTED, an empty page with the error (call-history.ts's contract). */
 export function getCallHistory(
