@@ -105,12 +105,15 @@ const sncShared = () => {
 /**
  * The SNC.Notify global leaves out the agent's desk extensions (device choice, quality events, the pre-call
  * test, call history) and the tabs' shared registration (`shareTabs`): those
- * modules resolve to src/legacy/without-desk.ts in that build (docs/decisions.md §19).
+ * modules resolve to src/legacy/without-desk.ts in that build (docs/decisions.md §19); the news of a warm
+ * transfer (§26) to src/legacy/without-transfer-news.ts.
  */
 const withoutDesk = () => ({
   name: 'without-desk',
   /** @param {string} source @param {string | undefined} importer */
   resolveId(source, importer) {
+    if (importer && /^\.\/(transfer-watch|twilio-messages)\.js$/.test(source))
+      return fileURLToPath(new URL('./src/legacy/without-transfer-news.ts', import.meta.url));
     if (
       !importer ||
       !/^\.\/(desk|audio-devices|call-history|transfer-notes|twilio-audio|twilio-quality|twilio-preflight|agent)\.js$/.test(

@@ -86,7 +86,7 @@ export async function recordSipCallPlaced(
  */
 export async function recordSipCallRouted(
   ctx: BackendContext,
-  route: { callId: string; caller: string; number?: string; callerSession?: ClientSession },
+  route: { callId: string; caller: string; number?: string; callerSession?: ClientSession; retry?: boolean },
   sessions: ClientSession[],
 ): Promise<CallRecord> {
   // A session's own call (to a colleague, or to a Notify number) was recorded by its INVITE report: kept as is.
@@ -118,7 +118,8 @@ export async function recordSipCallRouted(
       status: 'ringing',
     });
   }
-  if (!sessions.length) await finish(ctx, parent, 'no-answer');
+  // Asked again for a call a closing tab let go of (§27): the proxy asks once more while nobody is there yet.
+  if (!sessions.length && !route.retry) await finish(ctx, parent, 'no-answer');
   return parent;
 }
 

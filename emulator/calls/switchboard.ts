@@ -11,6 +11,7 @@ import type { DialDeps } from './dial.js';
 import { IncomingPstnCall } from './incoming-call.js';
 import { OutgoingCall, type CallEvent } from './outgoing-call.js';
 import { RedirectedLeg } from './redirected-leg.js';
+import { newSid } from '../sids.js';
 import { watchStatusCallbacks } from './status-callbacks.js';
 import type { DialAttempt } from './dial-attempt.js';
 import type { RedirectSource } from '../twiml/interpreter.js';
@@ -131,6 +132,25 @@ export class Switchboard implements CallRouter, SessionDirectory {
 
   untrack(callSid: string, session: BrowserSession): void {
     if (this.sessions.get(callSid) === session) this.sessions.delete(callSid);
+  }
+
+  /**
+   * A user-defined message from the REST API to the SDK holding browser leg `sid` (Twilio's
+   * `UserDefinedMessages`): a PStream `message` frame on that leg's socket, addressed by its CallSid. Returns
+   * the message's KX sid, or undefined when no SDK holds that leg live (ended, not a browser leg, not set up).
+   */
+  messageLeg(sid: string, content: unknown): string | undefined {
+    const live = this.sessions.get(sid)?.liveLeg();
+    if (!live) return undefined;
+    const voiceeventsid = newSid('KX');
+    live.connection.send('message', {
+      callsid: sid,
+      content,
+      contenttype: 'application/json',
+      messagetype: 'user-defined-message',
+      voiceeventsid,
+    });
+    return voiceeventsid;
   }
 
   // ——— calls placed from outside a browser ———

@@ -128,6 +128,32 @@ export async function restCallRoutes(
     },
   );
 
+  // User-defined messages to the Voice SDK on a live browser leg: Content is a JSON string, which the SDK's
+  // `messageReceived` gets parsed. A leg no SDK holds live is refused (Twilio: only during an SDK's call).
+  app.post<{ Params: { accountSid: string; callSid: string }; Body: Record<string, string> | undefined }>(
+    `${API}/Calls/:callSid/UserDefinedMessages.json`,
+    { preHandler: authenticate },
+    async (request, reply) => {
+      const leg = switchboard.registry.get(request.params.callSid);
+      if (!leg) return restError(reply, 404, 20404, 'The requested resource was not found');
+      let content: unknown;
+      try {
+        content = JSON.parse(request.body?.Content ?? '');
+      } catch {
+        return restError(reply, 400, 21201, 'Content must be a JSON string');
+      }
+      const sid = switchboard.messageLeg(leg.sid, content);
+      if (!sid) return restError(reply, 400, 21220, 'The call is not an active Voice SDK call');
+      reply.code(201);
+      return {
+        account_sid: account.accountSid,
+        call_sid: leg.sid,
+        sid,
+        date_created: rfc2822(new Date()),
+      };
+    },
+  );
+
   app.post<{ Params: { accountSid: string } }>(
     `${API}/Calls.json`,
     { preHandler: authenticate },

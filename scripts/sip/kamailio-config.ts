@@ -94,7 +94,7 @@ loadmodule "tls.so"
 loadmodule "xhttp.so"
 loadmodule "websocket.so"
 loadmodule "rtpengine.so"
-${o.routing ? 'loadmodule "http_client.so"\nloadmodule "dialog.so"\nloadmodule "htable.so"\n' : ''}${o.ctlSocket ? 'loadmodule "ctl.so"\n' : ''}
+${o.routing ? 'loadmodule "http_client.so"\nloadmodule "dialog.so"\nloadmodule "htable.so"\nloadmodule "cfgutils.so"\n' : ''}${o.ctlSocket ? 'loadmodule "ctl.so"\n' : ''}
 modparam("tls", "config", ${quote(o.tlsConfigFile)})
 modparam("rr", "enable_double_rr", 2)
 modparam("rr", "append_fromtag", 1)
@@ -309,6 +309,11 @@ require_certificate = no
 `;
 }
 
+/** How often a released call is routed again, and how long each round waits for the next tab's registration. */
+const RETRIES = 5;
+const POLLS = 10;
+const POLL_MS = 300;
+
 /**
  * A call to a Notify number, or a session's call to a colleague's user sys_id, or a transferred party's call to
  * a colleague (its Refer-To's `notify-grant` parameter goes along, server/routes/sip-transfer.ts): the backend names the sessions
@@ -317,9 +322,12 @@ require_certificate = no
  */
 function notifyNumberRoute(routing: { url: string; token: string }): string {
   // A '+' left as it is would reach the backend as a space (form decoding): E.164 numbers start with one.
+  const ask = (url: string) =>
+    `http_client_query(${url}, "", "Authorization: Bearer ${routing.token}", "$var(targets)")`;
   return `route[NOTIFY_NUMBER] {
-  $var(url) = ${quote(routing.url)} + "?to=" + $(rU{s.escape.param}{s.replace,+,%2B}) + "&from=" + $(fU{s.escape.param}{s.replace,+,%2B}) + "&callId=" + $(ci{s.escape.param}{s.replace,+,%2B}) + "&grant=" + $(ru{uri.param,notify-grant}{s.escape.param});
-  $var(code) = http_client_query("$var(url)", "", "Authorization: Bearer ${routing.token}", "$var(targets)");
+  # Kept for failure_route[NOTIFY_RETRY], which asks again after the R-URI was rewritten.
+  $avp(notify_url) = ${quote(routing.url)} + "?to=" + $(rU{s.escape.param}{s.replace,+,%2B}) + "&from=" + $(fU{s.escape.param}{s.replace,+,%2B}) + "&callId=" + $(ci{s.escape.param}{s.replace,+,%2B}) + "&grant=" + $(ru{uri.param,notify-grant}{s.escape.param});
+  $var(code) = ${ask('"$avp(notify_url)"')};
   xlog("L_INFO", "ROUTE $rU -> $var(code) [$var(targets)]\\n");
   if ($var(code) != 200) {
     t_newtran();
@@ -331,6 +339,24 @@ function notifyNumberRoute(routing: { url: string; token: string }): string {
   if ($(var(targets){s.select,1,|}) != "") {
     append_hf("X-Notify-Sys-Id: $(var(targets){s.select,1,|})\\r\\nX-Notify-From-Client: true\\r\\n");
   }
+  route(NOTIFY_FORK);
+  if ($var(i) == 3) {
+    t_newtran();
+    t_reply("480", "Nobody available");
+    exit;
+  }
+  if (!lookup_branches("location")) {
+    t_newtran();
+    t_reply("480", "Nobody registered");
+    exit;
+  }
+  $avp(notify_retries) = 0;
+  t_on_failure("NOTIFY_RETRY");
+  route(RELAY);
+}
+
+# The R-URI and one branch per SIP user the backend named in $var(targets); $var(i) stays 3 when it named none.
+route[NOTIFY_FORK] {
   $var(domain) = $rd;
   $var(i) = 3;
   $var(user) = $(var(targets){s.select,3,|});
@@ -344,17 +370,34 @@ function notifyNumberRoute(routing: { url: string; token: string }): string {
     $var(i) = $var(i) + 1;
     $var(user) = $(var(targets){s.select,$var(i),|});
   }
-  if ($var(i) == 3) {
-    t_newtran();
-    t_reply("480", "Nobody available");
-    exit;
+}
+
+# Every branch failed. A 480 is a browser letting the call go as its tab closed while another tab of the agent
+# takes over (shareTabs, src/drivers/sip/release.ts; docs/decisions.md §27): the call is routed again once the
+# backend names a session that is registered, as Twilio's is by /twilio/dial-complete. Busy (486), a decline
+# (603) and every other failure are final; the caller hanging up ends it; at most ${RETRIES} rounds of this.
+failure_route[NOTIFY_RETRY] {
+  if (t_is_canceled() || !t_check_status("480")) exit;
+  $avp(notify_retries) = $avp(notify_retries) + 1;
+  if ($avp(notify_retries) > ${RETRIES}) exit;
+  $var(try) = 0;
+  while ($var(try) < ${POLLS}) {
+    # The takeover's registration takes a moment: a blocking wait, bounded (the test stack's proxy; a
+    # production one would suspend the transaction instead, tmx t_suspend()).
+    usleep(${POLL_MS * 1000});
+    $var(code) = ${ask('"$avp(notify_url)&retry=true"')};
+    xlog("L_INFO", "ROUTE AGAIN -> $var(code) [$var(targets)]\\n");
+    $var(user) = $(var(targets){s.select,3,|});
+    if ($var(code) == 200 && $var(user) != "" && registered("location", "sip:$var(user)@$rd")) {
+      route(NOTIFY_FORK);
+      if (lookup_branches("location")) {
+        t_on_failure("NOTIFY_RETRY");
+        route(RELAY);
+      }
+      exit;
+    }
+    $var(try) = $var(try) + 1;
   }
-  if (!lookup_branches("location")) {
-    t_newtran();
-    t_reply("480", "Nobody registered");
-    exit;
-  }
-  route(RELAY);
 }
 `;
 }

@@ -16,6 +16,7 @@ import {
   moveIntoConference,
   setHold,
 } from '../calls/conference.js';
+import { noticeTransfer } from '../calls/transfer-notice.js';
 
 const conferenceAnswer = {
   type: 'object',
@@ -158,6 +159,7 @@ export const callControlRoutes: FastifyPluginAsync<BackendContext> = async (app,
       }
       const waiting = (await listParticipants(ctx, sid)).filter((p) => p.hold).map((p) => p.callSid);
       await setHold(ctx, sid, waiting, false);
+      await noticeTransfer(ctx, request.log, target, currentUser(request).name);
       return { transferred: { callSid: target, conference: held.call.conference } };
     },
   );

@@ -23,7 +23,7 @@ import { Vendor } from '../store/store.js';
  * (server/sip-call-records.ts): the caller's leg and one ringing leg per session named.
  */
 export const sipRoutingRoutes: FastifyPluginAsync<BackendContext> = async (app, ctx) => {
-  app.get<{ Querystring: { to: string; from?: string; callId: string; grant?: string } }>(
+  app.get<{ Querystring: { to: string; from?: string; callId: string; grant?: string; retry?: boolean } }>(
     '/sip/route',
     {
       schema: {
@@ -45,6 +45,11 @@ export const sipRoutingRoutes: FastifyPluginAsync<BackendContext> = async (app, 
               maxLength: 200,
               description: "A transfer grant (the Refer-To's notify-grant parameter, server/sip.ts)",
             },
+            retry: {
+              type: 'boolean',
+              description:
+                'The proxy asks again for a call a closing tab let go of (docs/decisions.md §27): naming nobody then does not end the call in the records, as the proxy asks again.',
+            },
           },
         },
         response: {
@@ -60,7 +65,7 @@ export const sipRoutingRoutes: FastifyPluginAsync<BackendContext> = async (app, 
     async (request, reply) => {
       const sip = assertSipProxy(ctx.sip, request.headers.authorization);
       reply.type('text/plain; charset=utf-8');
-      const { to, from, callId, grant } = request.query;
+      const { to, from, callId, grant, retry } = request.query;
       if (!isE164(to) && grant) return transferRoute(ctx, sip.secret, { to, grant, callId, from });
       if (!isE164(to)) {
         // A colleague's user sys_id, called from one of our live sessions (its INVITE report recorded the call).
@@ -86,13 +91,17 @@ export const sipRoutingRoutes: FastifyPluginAsync<BackendContext> = async (app, 
       const number = await ctx.store.getNumber(to);
       if (!number || number.vendor !== Vendor.SIP)
         throw new NotifyError('NOT_FOUND', 'Not a SIP Notify number.');
-      const sessions = await notBusy(
-        ctx,
-        await sessionsToRing(ctx.store, number.number, callId, ctx.liveSince()),
-      );
+      const ringable = await sessionsToRing(ctx.store, number.number, callId, ctx.liveSince());
+      let sessions = await notBusy(ctx, ringable);
+      if (retry) {
+        // Asked again (§27): a session named in an earlier round is "busy" with this very call's ringing leg.
+        const ringing = await ctx.store.listCalls({ parent: callId });
+        const ours = new Set(ringing.filter((leg) => leg.status === 'ringing').map((leg) => leg.session));
+        sessions = ringable.filter((session) => sessions.includes(session) || ours.has(session.sys_id));
+      }
       const parent = await recordSipCallRouted(
         ctx,
-        { callId, caller: from ?? '', number: number.number },
+        { callId, caller: from ?? '', number: number.number, retry },
         sessions,
       );
       return [number.number, '', parent.sys_id, ...sessions.map((session) => session.identity)].join('|');

@@ -97,6 +97,31 @@ describe('SIP call reports: calls in notify_call, history and parent ids (issue 
     assert.deepEqual((await parentOf(alice)).json(), { parentId });
   });
 
+  it('asked again for a released call (retry, decisions §27): its own ringing legs do not make it busy; nobody leaves it ringing', async () => {
+    const ask = (callId: string, retry: boolean) =>
+      app.inject({
+        url: `/sip/route?to=${encodeURIComponent(SIP_NUMBER)}&from=${encodeURIComponent(PHONE)}&callId=${callId}${retry ? '&retry=true' : ''}`,
+        headers: proxy,
+      });
+    const targets = async (callId: string, retry: boolean) => {
+      const res = await ask(callId, retry);
+      assert.equal(res.statusCode, 200);
+      return new Set(res.body.split('|').slice(3));
+    };
+    // alice and bob ring for in-2: each has a ringing leg of it.
+    assert.deepEqual(await targets('in-2', false), new Set([aliceIdentity, bobIdentity]));
+    // Asked again for in-2 (a tab let it go): those legs are this call's, not another call: both ring again.
+    assert.deepEqual(await targets('in-2', true), new Set([aliceIdentity, bobIdentity]));
+    // Another call asked again meanwhile: both are busy with in-2; nobody, and the call stays open.
+    assert.deepEqual(await targets('in-3', true), new Set());
+    assert.equal((await app.notifyStore.getCall('in-3'))?.status, 'ringing');
+    // Its first question naming nobody ends it at once (the proxy refuses the call).
+    assert.deepEqual(await targets('in-4', false), new Set());
+    assert.equal((await app.notifyStore.getCall('in-4'))?.status, 'no-answer');
+    await report(app, '/ended', { callId: 'in-2', code: '480' });
+    await report(app, '/ended', { callId: 'in-3', code: '480' });
+  });
+
   it("another user's call: FORBIDDEN", async () => {
     const res = await app.inject({ url: '/calls/out-1/parent', headers: bob.headers });
     assert.equal(res.statusCode, 403);

@@ -9,6 +9,7 @@ import { findParent } from './find-parent.js';
 import type { ForwardTarget, NotifyBackend } from './backend.js';
 import { callParams } from './call-params.js';
 import { noteTransferredBy } from './transfer-notes.js';
+import { watchTransfers } from './transfer-watch.js';
 
 /** A call and what ServiceNow's events already said about it. */
 export interface Leg {
@@ -87,6 +88,14 @@ export class CallBook {
       on.on('callCanceled', (handle) => this.#ended(handle, 'cancel')),
       on.on('callRejected', (handle) => this.#ended(handle, 'reject')),
       on.on('callError', (error) => this.#host.report(error)),
+      watchTransfers(
+        on,
+        (handle) => {
+          const leg = this.#legOf(handle);
+          return leg?.handle === handle ? leg.call : undefined;
+        },
+        () => this.#host.changed(),
+      ),
     ];
   }
 

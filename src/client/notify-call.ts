@@ -24,6 +24,8 @@ export interface NotifyCallEvents {
   mute: [muted: boolean];
   /** The server confirmed the call on hold (`true`) or resumed (`false`). */
   hold: [held: boolean];
+  /** Ours: a colleague completed a warm transfer to this call (`transferredBy` is set). */
+  transferred: [transferredBy: string];
 }
 
 /** What a NotifyCall's methods do, given by its client. @internal */
@@ -71,7 +73,10 @@ export class NotifyCall {
    * the colleague's user sys_id; set as the backend is asked (before the call ends), taken back if it refuses.
    */
   declare transferredTo?: string;
-  /** Ours: the name of the colleague who transferred this incoming call here, as the backend says it. */
+  /**
+   * Ours: the name of the colleague who transferred this call here, as the backend says it: set as a blind
+   * transfer rings, or during the call as a warm transfer (they consulted us on this call) completes.
+   */
   declare transferredBy?: string;
   #held = false;
   readonly events = new TypedEmitter<NotifyCallEvents>();

@@ -19,6 +19,8 @@ export interface CallView {
   held: boolean;
   outcome?: CallEnd['outcome'];
   endedBy?: CallEnd['endedBy'];
+  /** Who transferred the call here (set during the call when a colleague completes a warm transfer). */
+  transferredBy?: string;
 }
 
 /** A command of a follower for the leader: what it does to the call `key`. */
@@ -83,6 +85,8 @@ export class TabDriver implements VendorDriver {
     call.view = view;
     if (view.status === Status.CLOSED) return this.#end(call);
     if (view.status !== before.status) this.events.emit('callStatus', view.status, call);
+    if (view.transferredBy && view.transferredBy !== before.transferredBy)
+      this.events.emit('callTransferred', view.transferredBy, call);
   }
 
   /** The mirrored call of `handle`'s key and view, for tab-share.ts. */

@@ -38,6 +38,7 @@ const viewOf = (call: NotifyCall): CallView => ({
   held: call.held,
   outcome: call.outcome,
   endedBy: call.endedBy,
+  transferredBy: call.transferredBy,
 });
 
 /** The signed-in user: the backend's own `me()`, else `GET /me` of the HTTP backend the config describes. */

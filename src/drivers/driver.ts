@@ -44,6 +44,11 @@ export interface VendorDriverEvents {
    * connection looks up (RTP stopped; STUN still passes). Optional for a driver.
    */
   callWarning: [warning: 'no-audio', active: boolean, call: CallHandle];
+  /**
+   * Ours (issue 12): a colleague completed a warm transfer of their caller to this call; `transferredBy` is
+   * their name as the backend says it (Twilio: the backend's user-defined message). Optional for a driver.
+   */
+  callTransferred: [transferredBy: string, call: CallHandle];
   /** Ours (issue 14): the vendor's call-quality warning was raised or cleared. */
   quality: [warning: QualityWarning, call: CallHandle];
   /** Ours (issue 14): the selected microphone went away; the driver already fell back to `fallback`. */

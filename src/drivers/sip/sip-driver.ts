@@ -8,6 +8,7 @@ import type { CallEnd, CallEndOutcome } from '../../client/notify-call.js';
 import type { CallHandle, RegisterOptions, VendorDriver, VendorDriverEvents } from '../driver.js';
 import { CallRecovery } from './call-recovery.js';
 import { parseSipToken, readSipDevice, type SipCredentials, type SipDeviceConfig } from './credentials.js';
+import { releaseRinging } from './release.js';
 import { SipTransfers } from './transfer.js';
 
 const REGISTER_TIMEOUT_MS = 20_000;
@@ -219,6 +220,11 @@ export class SipDriver implements VendorDriver {
   reject(handle: CallHandle): void {
     const call = this.#live(handle);
     if (call && !call.session.isEnded()) call.session.terminate({ status_code: 486 });
+  }
+
+  /** The tab closes while another takes over (§27): ringing invites get 480, not 486 (release.ts). */
+  releaseRinging(): void {
+    releaseRinging(this.#calls, (call) => this.#end(call, 'callCanceled'));
   }
 
   hangup(handle: CallHandle, endedBy: 'local' | 'remote' = 'local'): void {

@@ -15,6 +15,7 @@ import { createTwilioAudio, type TwilioAudio } from './twilio-audio.js';
 import { mapTwilioError } from './twilio-errors.js';
 import { runTwilioPreflight } from './twilio-preflight.js';
 import { watchQuality } from './twilio-quality.js';
+import { watchMessages } from './twilio-messages.js';
 
 export { mapTwilioError } from './twilio-errors.js';
 
@@ -379,6 +380,9 @@ export class TwilioDriver implements VendorDriver {
       if (name === 'low-bytes-received' && current())
         this.events.emit('callWarning', 'no-audio', active, call);
     };
+    watchMessages(call, (by) => {
+      if (current()) this.events.emit('callTransferred', by, call);
+    });
     call.on('warning', noAudio(true));
     call.on('warning-cleared', noAudio(false));
     watchQuality(call, (warning) => {

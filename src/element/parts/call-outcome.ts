@@ -34,6 +34,29 @@ export function outcomeText(
   return format(text, { duration: formatDuration((call.duration ?? 0) * 1000) });
 }
 
+/** When the element first saw who transferred a call (0: while it rang, as a blind transfer is announced). */
+const transferSeen = new WeakMap<NotifyCall, number>();
+
+/**
+ * "Transferred by A" on the status line (a polite live region, so it is announced) for OUTCOME_SHOWN_MS once
+ * a warm transfer to the active call completed (the colleague consulted us on it); undefined otherwise. A
+ * blind transfer is told as it rings (the announcer), not again here.
+ */
+export function transferNotice(
+  el: NotifyPhone,
+  active: NotifyCall | null,
+  strings: CallStrings,
+): string | undefined {
+  const agent = active?.transferredBy;
+  if (!agent) return undefined;
+  let seen = transferSeen.get(active);
+  if (seen === undefined) {
+    transferSeen.set(active, (seen = active.status === Status.OPEN ? Date.now() : 0));
+    if (seen) setTimeout(() => el.requestUpdate(), OUTCOME_SHOWN_MS + 50);
+  }
+  return Date.now() - seen < OUTCOME_SHOWN_MS ? format(strings.transferredBy, { agent }) : undefined;
+}
+
 /** The status of the current call: an incoming call, or the call's state (and mute); undefined without one. */
 export function callStatusText(
   el: NotifyPhone,

@@ -5,7 +5,7 @@ import type { NotifyController } from '../notify-controller.js';
 import type { NotifyPhone } from '../notify-phone.js';
 import { format, type BaseStrings, type NotifyPhoneStrings } from '../strings.js';
 import { callList, isRinging, partyOf, waitingBanner } from './call-list.js';
-import { callStatusText, progressStatus } from './call-outcome.js';
+import { callStatusText, progressStatus, transferNotice } from './call-outcome.js';
 import { callTimer } from './call-timer.js';
 import { callStrings, type CallStrings } from './call-strings.js';
 import { forwardDialog, type DialogMode } from './forward-dialog.js';
@@ -46,7 +46,11 @@ export function secondLine(
   else if (consult) status = format(strings.statusConsulting, { caller: caller(consult) });
   // A call ringing while every other call is held is an incoming call as usual (the default status says so).
   else if (held && !active && !calls.some(isRinging)) status = strings.statusHeld;
-  else status = progressStatus(el, controller, strings) ?? callStatusText(el, controller, strings);
+  else
+    status =
+      transferNotice(el, active ?? calls.find(isRinging)?.call ?? null, strings) ??
+      progressStatus(el, controller, strings) ??
+      callStatusText(el, controller, strings);
 
   const state = dialogs.get(el) ?? { mode: 'transfer', warm: false };
   dialogs.set(el, state);

@@ -2,7 +2,9 @@
  * Transfer confirmation for both agents (issue 12), through the built bundle, the real @twilio/voice-sdk, the
  * backend and the emulator: agent A transfers a call to agent B from the forward dialog. A's status line says
  * where the call went ("Transferred to B", a polite live region); for a blind transfer B's phone rings with the
- * caller and "Transferred by A" (announced), A's name coming from the backend's directory, never from A's page.
+ * caller and "Transferred by A" (announced), A's name coming from the backend's directory, never from A's page;
+ * for a warm one B's status line says "Transferred by A" as A completes it (the backend's user-defined message
+ * to B's call, docs/decisions.md §26).
  */
 import { expect, waitUntil } from '@open-wc/testing';
 import { signIn, stack } from './helpers.js';
@@ -149,6 +151,9 @@ describe('transfer confirmation for both agents (the real SDK, two signed-in age
       'the consultation never opened',
       TIMEOUT,
     );
+    // B has said nothing of a transfer yet: it is a call with A so far.
+    expect(text(ben, 'transferred-by')).to.equal('');
+    const benStatus = watchText(ben, 'status');
     part(ada, 'complete-transfer-button')!.click();
     await waitUntil(() => !ada.hasAttribute('in-call') && !ada.hasAttribute('held'), 'A stayed', TIMEOUT);
     await waitUntil(
@@ -156,7 +161,15 @@ describe('transfer confirmation for both agents (the real SDK, two signed-in age
       `A never confirmed: ${adaStatus.join(' | ')}`,
       TIMEOUT,
     );
-    // B talks with the customer now.
+    // B talks with the customer now, and is told so: the backend's message names A (from its directory); the
+    // status line (a polite live region) says it, and the display keeps it under the party.
+    await waitUntil(
+      () => benStatus.includes(`Transferred by ${adaName}`),
+      `B was never told: ${benStatus.join(' | ')}`,
+      TIMEOUT,
+    );
+    expect(part(ben, 'status')!.getAttribute('role')).to.equal('status');
+    expect(text(ben, 'transferred-by')).to.equal(`Transferred by ${adaName}`);
     expect(ben.getAttribute('status')).to.equal('open');
     part(ben, 'hangup-button')!.click();
     await waitUntil(() => !ben.hasAttribute('in-call'), 'B never hung up', TIMEOUT);

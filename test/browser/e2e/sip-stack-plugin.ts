@@ -9,7 +9,7 @@ import { SIP_NUMBER, startStack, type Stack } from '../../../scripts/stack.js';
 /** The virtual SIP phones' numbers: plain-SIP endpoints standing for the PSTN (baresip). */
 /**
  * By slot (the behaviour suite's `phoneNumber(slot)`): 0 and 1 are shared; each later slot is one file's alone,
- * 2 records.test.ts, 3 faults.test.ts, 4 and 5 transfers.test.ts.
+ * 2 records.test.ts, 3 faults.test.ts, 4 and 5 transfers.test.ts, 6 tabs-sip-release.test.ts.
  */
 export const SIP_PHONES = [
   '+15551240001',
@@ -18,6 +18,7 @@ export const SIP_PHONES = [
   '+15551240009',
   '+15551240004',
   '+15551240005',
+  '+15551240006',
 ] as const;
 
 /** What a SIP test page learns from `/__stack.js?sip`. */

@@ -105,6 +105,22 @@ describe('shareTabs: one registration per agent across tabs', () => {
     expect(leader.driver.methods.filter((m) => m === 'mute')).to.have.length(1);
   });
 
+  it("a warm transfer completed to the leader's call shows in the follower: transferredBy, its event", async () => {
+    const { leader, follower } = await twoTabs();
+    leader.driver.receive(RING);
+    await waitUntil(() => follower.names().includes(STD_EVENTS.INCOMING_CALL));
+    leader.client.pickupCall();
+    leader.driver.answer();
+    await waitUntil(() => follower.client.getStatus() === Status.OPEN);
+    const told: string[] = [];
+    follower.client.activeCall!.events.on('transferred', (by) => told.push(by));
+    leader.driver.events.emit('callTransferred', 'Ada', leader.driver.call!);
+    expect(leader.client.activeCall!.transferredBy).to.equal('Ada');
+    await waitUntil(() => told.length > 0, 'the follower was never told');
+    expect(told).to.deep.equal(['Ada']);
+    expect(follower.client.activeCall!.transferredBy).to.equal('Ada');
+  });
+
   it('a ringing call declined in the follower is declined by the leader', async () => {
     const { leader, follower } = await twoTabs();
     leader.driver.receive(RING);

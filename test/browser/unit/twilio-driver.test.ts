@@ -164,6 +164,7 @@ function record(driver: TwilioDriver) {
     'callCanceled',
     'callRejected',
     'callError',
+    'callTransferred',
   ];
   // Call events end with the call's handle (the SDK's Call); the expectations below are about the rest.
   const withoutHandle = (args: unknown[]) => args.filter((arg) => !(arg instanceof FakeCall));
@@ -251,6 +252,23 @@ describe('TwilioDriver (on a fake window.Twilio)', () => {
       ['callStatus', Status.OPEN],
       ['callDisconnected', { outcome: 'completed', endedBy: 'remote' }],
     ]);
+  });
+
+  it("reports the backend's transfer message on its call only; ignores other messages", async () => {
+    const driver = new TwilioDriver({ autoLoadScriptResources: false });
+    await driver.register({ token: 't', device: {} });
+    const seen = record(driver);
+    await driver.connect({ To: '+15551234567' });
+    const call = FakeDevice.last.call!;
+    call.emit('accept');
+    const message = (content: unknown) => ({ content, messageType: 'user-defined-message' });
+    call.emit('messageReceived', message({ type: 'something-else', transferredBy: 'Eve' }));
+    call.emit('messageReceived', message({ type: 'notify.transferred', transferredBy: 42 }));
+    call.emit('messageReceived', message(null));
+    call.emit('messageReceived', message({ type: 'notify.transferred', transferredBy: 'Ada' }));
+    call.emit('disconnect');
+    call.emit('messageReceived', message({ type: 'notify.transferred', transferredBy: 'Late' }));
+    expect(seen.filter(([name]) => name === 'callTransferred')).to.deep.equal([['callTransferred', 'Ada']]);
   });
 
   it("reports the far end's refusal as the call's outcome, not as an error; a local hang-up as local", async () => {

@@ -39,6 +39,21 @@ describe('generated SIP stack configuration (scripts/sip)', () => {
     assert.match(routed, /"Authorization: Bearer tok"/);
   });
 
+  it("routes a Notify number's call again only after a 480 (a closing tab, §27), never after busy or a decline", () => {
+    const routed = kamailioConfig({
+      ...base,
+      routing: { url: 'https://127.0.0.1:1/api/sip/route', token: 'tok' },
+    });
+    assert.match(routed, /t_on_failure\("NOTIFY_RETRY"\);\s*route\(RELAY\);/);
+    const start = routed.indexOf('failure_route[NOTIFY_RETRY] {');
+    const retry = routed.slice(start, routed.indexOf('\n}\n', start));
+    assert.match(retry, /if \(t_is_canceled\(\) \|\| !t_check_status\("480"\)\) exit;/);
+    assert.doesNotMatch(retry, /486|603/);
+    // The backend keeps the call open while it names nobody yet (its schema's boolean: "true", not "1").
+    assert.match(retry, /&retry=true"/);
+    assert.doesNotMatch(kamailioConfig(base), /failure_route/);
+  });
+
   it('opens the control socket (the fault control) only when asked', () => {
     assert.doesNotMatch(kamailioConfig(base), /ctl\.so/);
     assert.match(
