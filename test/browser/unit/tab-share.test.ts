@@ -131,6 +131,41 @@ describe('shareTabs: one registration per agent across tabs', () => {
     await waitUntil(() => follower.client.calls.length === 0);
   });
 
+  it('a call placed in the leader’s own page shows in the follower, which mutes and hangs it up', async () => {
+    const { leader, follower } = await twoTabs();
+    leader.client.call({ phoneNumber: '+15550009999' });
+    await waitUntil(() => leader.driver.call, 'the leader never dialled');
+    leader.driver.ring();
+    leader.driver.answer();
+    await waitUntil(() => follower.names().includes(STD_EVENTS.CALL_START), 'no CALL_START in the follower');
+    const callId = leader.client.calls[0]!.callId;
+    expect(follower.events.find((e) => e.event === STD_EVENTS.CALL_INIT)!.args[1]).to.equal(callId);
+    expect(follower.events.find((e) => e.event === STD_EVENTS.CALL_START)!.args[0]).to.equal(callId);
+    const [call] = follower.client.calls;
+    expect([call?.direction, call?.to, call?.status]).to.deep.equal([
+      'outgoing',
+      '+15550009999',
+      Status.OPEN,
+    ]);
+    // The follower placed nothing of its own, and the leader placed one call.
+    expect(follower.driver.methods).to.deep.equal([]);
+    expect(leader.driver.methods.filter((m) => m === 'connect')).to.have.length(1);
+
+    follower.client.mute(true);
+    await waitUntil(() => leader.client.isMuted(), 'the leader never muted');
+    follower.client.hangupCall();
+    await waitUntil(() => leader.client.calls.length === 0, 'the leader never hung up');
+    await waitUntil(() => follower.names().includes(STD_EVENTS.CALL_DISCONNECT), 'no CALL_DISCONNECT');
+    const calls = [
+      STD_EVENTS.CALL_INIT,
+      STD_EVENTS.CALL_START,
+      STD_EVENTS.CALL_MUTE,
+      STD_EVENTS.CALL_DISCONNECT,
+    ];
+    expect(follower.names()).to.deep.equal([STD_EVENTS.ONLINE, ...calls]);
+    expect(follower.events.filter((e) => e.event === STD_EVENTS.ERROR)).to.deep.equal([]);
+  });
+
   it('the follower registers once the leader tab goes, and rings; its mirrored ringing call is cancelled', async () => {
     const { leader, follower } = await twoTabs();
     leader.driver.receive(RING);
