@@ -11,6 +11,7 @@ const BOOLEAN_ATTRIBUTES: ReadonlySet<string> = new Set([
   'force-refresh-token',
   'skip-parent-id',
   'lazy-vendor',
+  'share-tabs',
 ]);
 const BOOLEAN_VALUES: ReadonlySet<string> = new Set(['', 'true', 'false']);
 
@@ -24,6 +25,7 @@ export const RESTART_ON = [
   'forceRefreshToken',
   'displayName',
   'callWaiting',
+  'shareTabs',
 ] as const;
 
 /** The `strings` attribute is JSON; a value that is not a JSON object is reported, not thrown. */

@@ -157,6 +157,7 @@ export class NotifyPhone extends LitElement {
     skipParentId: { attribute: 'skip-parent-id', converter: booleanString },
     lazyVendor: { attribute: 'lazy-vendor', converter: booleanString },
     callWaiting: { attribute: 'call-waiting' },
+    shareTabs: { attribute: 'share-tabs', converter: booleanString },
     number: {},
     defaultCountry: { attribute: 'default-country' },
     displayName: { attribute: 'display-name' },
@@ -229,6 +230,13 @@ export class NotifyPhone extends LitElement {
    * changing it restarts the client (the backend keeps it on the session).
    */
   callWaiting: 'ring' | 'busy' = 'busy';
+
+  /**
+   * One registration for the agent's phones in all tabs of this browser: the tabs elect one that registers,
+   * the others show its state and calls and act through it (`notifyConfig.shareTabs`). Changing it restarts
+   * the client.
+   */
+  shareTabs = false;
 
   /** Overrides of the visible strings (i18n); any subset of `NotifyPhoneStrings`. Attribute: JSON. */
   strings: Partial<NotifyPhoneStrings> = {};
@@ -357,6 +365,7 @@ export class NotifyPhone extends LitElement {
         return skipParentId();
       },
       callWaiting: this.callWaiting,
+      ...(this.shareTabs && { shareTabs: true }),
       ...(this.backend ? { backendUrl: this.backend } : {}),
       // Read at every request, so a new token reaches the running client (no restart, no dropped call).
       authToken: () => this.authToken,
