@@ -32,7 +32,19 @@ const REGISTER_TIMEOUT_MS = 20_000;
  */
 const SIGNALING_CODES: ReadonlySet<number> = new Set([31005, 31009, 53000, 53001]);
 
-const codeOf = (error: unknown) => (error as { code?: unknown } | null)?.code as number;
+/**
+ * An SDK error's code. The WebSocket's own `error` event reaches the Device as a generic 31000 UnknownError
+ * whose original error names the failure, ConnectionDisconnected (53001): it counts as that (seen when a
+ * frozen tab wakes to a socket the server closed meanwhile).
+ */
+const codeOf = (error: unknown) => {
+  const { code, originalError } = (error ?? {}) as {
+    code?: number;
+    originalError?: { twilioError?: { code?: number } };
+  };
+  const inner = originalError?.twilioError?.code;
+  return (code === 31000 && typeof inner === 'number' ? inner : code) as number;
+};
 
 /**
  * The SIP outcome of an unanswered call, as Twilio's `hangup` carries it (answerOnBridge: the call rings until
