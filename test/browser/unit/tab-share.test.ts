@@ -223,6 +223,40 @@ describe('shareTabs: one registration per agent across tabs', () => {
     expect(stolen).to.equal(true);
   });
 
+  it('a leader whose page freezes says so and is replaced; woken, it closes its session and follows', async function () {
+    this.timeout(LEADER_SILENT_MS * 4);
+    const { url, leader, follower } = await twoTabs();
+    const said: { t: string; from: string }[] = [];
+    const spy = new BroadcastChannel(`notify-phone|${url}|agent-1|${CALLER_ID}`);
+    spy.onmessage = (event: MessageEvent<{ t: string; from: string }>) => said.push(event.data);
+    try {
+      // The page's document stands for the leader's: the follower does not lead, so the event means nothing to it.
+      document.dispatchEvent(new Event('freeze'));
+      await waitUntil(() => registered(follower), 'the follower never took over', {
+        timeout: LEADER_SILENT_MS * 3,
+      });
+      await waitUntil(() => follower.backend.methods.includes('createSession'), 'no session of its own');
+      const frozen = said.findIndex((m) => m.t === 'frozen');
+      expect(frozen, 'the leader said it froze').to.not.equal(-1);
+      const old = said[frozen]!.from;
+      expect(
+        said.slice(frozen + 1).filter((m) => m.from === old),
+        'a frozen leader speaks',
+      ).to.deep.equal([]);
+
+      document.dispatchEvent(new Event('resume'));
+      await waitUntil(
+        () => leader.backend.methods.includes('deleteSession'),
+        'the woken leader kept its session',
+      );
+      await online(leader);
+      expect(leader.names()).to.deep.equal([STD_EVENTS.ONLINE, STD_EVENTS.OFFLINE, STD_EVENTS.ONLINE]);
+      expect(said.filter((m) => m.from === old).map((m) => m.t)).to.include('sync');
+    } finally {
+      spy.close();
+    }
+  });
+
   it('without shareTabs each client registers on its own', async () => {
     const url = fresh();
     const a = makeClient({ config: { backendUrl: url } });
