@@ -38,7 +38,7 @@ export class Heartbeat {
   /** Beats ran before, so a return to ONLINE beats at once. */
   #started = false;
   /** Beats failed in a row (not GONE): the next try comes after a backoff, not an interval. */
-  #failures = 0;
+  #failed = 0;
 
   /** @param seconds the backend's interval; absent or 0: the backend wants none. */
   constructor(seconds: number | undefined, send: () => Promise<unknown>, onGone: () => void) {
@@ -79,10 +79,7 @@ export class Heartbeat {
     const life = this.#life.signal;
     this.#next(); // in case the answer never comes
     this.#send().then(
-      () => {
-        this.#failures = 0;
-        this.#answered();
-      },
+      () => this.#answered((this.#failed = 0)),
       (error: unknown) => {
         if (life.aborted) return;
         const failure = toNotifyError(error, 'BACKEND_ERROR');
@@ -90,18 +87,16 @@ export class Heartbeat {
           this.dispose();
           return this.#onGone();
         }
-        const retryMs = Math.min(this.#intervalMs, RETRY_FIRST_MS * 2 ** this.#failures++);
-        console.debug(`[notify] heartbeat failed, retrying in ${retryMs} ms:`, failure.message);
-        this.#answered(retryMs);
+        this.#answered(Math.min(this.#intervalMs, RETRY_FIRST_MS * 2 ** this.#failed++));
       },
     );
   }
 
   /**
-   * The next beat an interval (or, after a failure, `ms`) after the answer (class comment: hidden tabs); none
-   * after stop() or dispose().
+   * The next beat an interval (or `retryMs`, after a failure) after the answer (class comment: hidden tabs);
+   * none after stop() or dispose().
    */
-  #answered(ms?: number): void {
-    if (!this.#life.signal.aborted && this.#timer !== undefined) this.#next(ms);
+  #answered(retryMs: number): void {
+    if (!this.#life.signal.aborted && this.#timer !== undefined) this.#next(retryMs || this.#intervalMs);
   }
 }

@@ -11,7 +11,6 @@ const BOOLEAN_ATTRIBUTES: ReadonlySet<string> = new Set([
   'force-refresh-token',
   'skip-parent-id',
   'lazy-vendor',
-  'share-tabs',
 ]);
 const BOOLEAN_VALUES: ReadonlySet<string> = new Set(['', 'true', 'false']);
 
@@ -25,7 +24,6 @@ export const RESTART_ON = [
   'forceRefreshToken',
   'displayName',
   'callWaiting',
-  'shareTabs',
 ] as const;
 
 /** The `strings` attribute is JSON; a value that is not a JSON object is reported, not thrown. */

@@ -33,17 +33,13 @@ const REGISTER_TIMEOUT_MS = 20_000;
 const SIGNALING_CODES: ReadonlySet<number> = new Set([31005, 31009, 53000, 53001]);
 
 /**
- * An SDK error's code. The WebSocket's own `error` event reaches the Device as a generic 31000 UnknownError
- * whose original error names the failure, ConnectionDisconnected (53001): it counts as that (seen when a
- * frozen tab wakes to a socket the server closed meanwhile).
+ * An SDK error's code, or the code of the TwilioError it wraps: the WebSocket's own `error` event reaches the
+ * Device as a generic 31000 UnknownError around ConnectionDisconnected (53001), a signaling cut like the
+ * others (seen when a frozen tab wakes to a socket the server closed meanwhile).
  */
 const codeOf = (error: unknown) => {
-  const { code, originalError } = (error ?? {}) as {
-    code?: number;
-    originalError?: { twilioError?: { code?: number } };
-  };
-  const inner = originalError?.twilioError?.code;
-  return (code === 31000 && typeof inner === 'number' ? inner : code) as number;
+  const e = error as { code?: number; originalError?: { twilioError?: { code?: number } } } | null;
+  return (e?.originalError?.twilioError ?? e)?.code as number;
 };
 
 /**
@@ -406,7 +402,7 @@ export class TwilioDriver implements VendorDriver {
       if (!current()) return;
       const closed = call.status() === 'closed';
       if (reconnecting && (closed || SIGNALING_CODES.has(codeOf(error)))) {
-        if (!closed) return console.debug('[notify] Twilio call signaling:', error);
+        if (!closed) return console.debug('[notify] Twilio signaling:', error);
         lost(error);
       } else {
         // Busy, no answer, declined: an outcome the call reports when it ends, not an error of the phone.
