@@ -7,8 +7,8 @@
  * `npm run bench -- --only=first-audio,incoming` (or any of bench/browser.ts BROWSER_SCENARIOS: overhead,
  * pickup, hold, memory, floor, element) runs only those browser scenarios, keeps every other figure of the
  * last bench/results.json, and says in BENCHMARKS.md which rows were measured when, on which machine.
- * `--only=recovery` (or reset-idle, reset-call, outage, media-restored: bench/recovery.ts) measures the
- * recovery times from faults the same way.
+ * `--only=recovery` (or reset-idle, reset-call, outage, media-restored, takeover-closed, takeover-frozen:
+ * bench/recovery.ts) measures the recovery times from faults (and a shareTabs leader's takeover) the same way.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

@@ -54,17 +54,23 @@ export async function setup(name) {
   return true;
 }
 
-/** A new client: init() → ONLINE (ms), the plain register time of this run. */
-export async function online() {
+/**
+ * A new client: init() → ONLINE (ms), the plain register time of this run. With `shareTabs` the agent's tabs
+ * (pages of one browser context) share one registration: the first registers, the others mirror it.
+ */
+export async function online(shareTabs = false) {
   const { NotifyClient, STD_EVENTS, NOTIFY_EVENTS } = lib;
   agent?.client.destroy();
   const client = new NotifyClient(
-    { autoLoadScriptResources: true, backendUrl: '/api', authToken: bearer, skipParentId: true },
+    { autoLoadScriptResources: true, backendUrl: '/api', authToken: bearer, skipParentId: true, shareTabs },
     true,
   );
   const log = [];
+  // `wall`: the system clock, which bench/recovery.ts shares, for times that start in another tab.
   for (const event of [...Object.values(STD_EVENTS), NOTIFY_EVENTS.RECONNECT])
-    client.addEventListener(event, (...args) => log.push({ event, at: performance.now(), args }));
+    client.addEventListener(event, (...args) =>
+      log.push({ event, at: performance.now(), wall: Date.now(), args }),
+    );
   await new Promise((resolve) => client.setCallerId(DEMO_NUMBER, () => resolve()));
   agent = { client, log, STD_EVENTS, NOTIFY_EVENTS };
   const t0 = performance.now();
@@ -180,10 +186,44 @@ export async function mediaLoss(callSid, lossMs) {
   return at - t0;
 }
 
+/** The session this tab registered, or mirrors (shareTabs). */
+export const sessionIdentity = () => identity();
+
+/**
+ * This tab follows the leader of session `leader`, which bench/recovery.ts closes or freezes at `sinceWall`
+ * (Date.now()): ms from then until this tab is ONLINE on a session of its own (it registered in its place).
+ */
+export async function takeover(sinceWall, leader) {
+  const { log, STD_EVENTS } = agent;
+  const back = await until(
+    () =>
+      agent.client.getSession()?.identity !== leader &&
+      log.findLast((e) => e.wall >= sinceWall && e.event === STD_EVENTS.ONLINE),
+    'ONLINE in the leader tab’s place',
+  ).catch((error) => {
+    const story = log.map((e) => `${e.event}@${e.wall - sinceWall}`).join(' ');
+    throw new Error(`${error.message} (${agent.client.getSession()?.identity} ≠ ${leader}; ${story})`);
+  });
+  const error = log.find((e) => e.wall >= sinceWall && e.event === STD_EVENTS.ERROR);
+  if (error) throw new Error(`ERROR during the takeover: ${JSON.stringify(error.args)}`);
+  return back.wall - sinceWall;
+}
+
 export async function teardown() {
   agent?.client.destroy();
   agent = null;
   return true;
 }
 
-window.recovery = { setup, online, resetSignaling, outage, callUp, hangUp, mediaLoss, teardown };
+window.recovery = {
+  setup,
+  online,
+  resetSignaling,
+  outage,
+  callUp,
+  hangUp,
+  mediaLoss,
+  sessionIdentity,
+  takeover,
+  teardown,
+};

@@ -11,7 +11,7 @@ export type AgentRegistration = Pick<
  * chunk of its own, loaded only then). The SNC.Notify global has null here (src/legacy/without-desk.ts): each
  * of its clients registers on its own.
  */
-export const sharedRegistration:
+export const shareTabs:
   ((...args: ConstructorParameters<typeof Registration>) => Promise<AgentRegistration>) | null = async (
   ...args
 ) => {

@@ -124,7 +124,7 @@ export class ClientCore {
         this.pendingAvailability,
       ];
       // With shareTabs, one registration for the agent's tabs of this browser (tab-share.ts).
-      const shared = this.config.shareTabs ? (await import('./agent.js')).sharedRegistration : null;
+      const shared = this.config.shareTabs && (await import('./agent.js')).shareTabs;
       registration = this.registration ??= shared ? await shared(...args) : new Registration(...args);
     } catch (error) {
       if (this.destroyed) return;

@@ -1,4 +1,5 @@
-import { Status } from './constants.js';
+import { DeviceState, Status } from './constants.js';
+import type { NotifyClient } from './notify-client.js';
 import { TypedEmitter } from './emitter.js';
 import { NotifyError, type NotifyErrorCode } from './errors.js';
 import type { CallEnd } from './notify-call.js';
@@ -14,6 +15,8 @@ import type {
 export interface CallView {
   callId: string | undefined;
   direction: 'incoming' | 'outgoing';
+  /** Whom the call is to: a placed call is placed again in the other tabs' CallBooks as if their page had. */
+  to: string;
   status: Status;
   muted: boolean;
   held: boolean;
@@ -50,6 +53,8 @@ export class TabDriver implements VendorDriver {
   #deciding: MirroredCall | undefined;
   /** The page's own call() is waiting for the leader's call: resolves its handle. */
   #placing: ((call: MirroredCall) => void) | undefined;
+  /** A call another tab placed is being adopted: the connect() it causes answers with it (adopt()). */
+  #adopting: MirroredCall | undefined;
   /** A change that came from the leader is applied here: nothing is sent back. */
   #quiet = false;
 
@@ -87,6 +92,31 @@ export class TabDriver implements VendorDriver {
     if (view.status !== before.status) this.events.emit('callStatus', view.status, call);
     if (view.transferredBy && view.transferredBy !== before.transferredBy)
       this.events.emit('callTransferred', view.transferredBy, call);
+  }
+
+  /**
+   * A call this tab did not place (the leader's own page placed it, or another follower): this tab's call()
+   * runs for it, so its CallBook makes the call as for its own page (the NotifyCall, CALL_INIT, CALL_START, …
+   * with ServiceNow's arguments), and the connect() that causes is answered with the leader's call instead
+   * of placing another. Not when call() would refuse (this tab shows a call of its own, the follower's view
+   * of a held one, say; or it is not online): nothing to report then.
+   */
+  adopt(key: string, view: CallView, client: NotifyClient): void {
+    if (this.#calls.has(key) || client.getDeviceState() !== DeviceState.ONLINE || client.activeCall) return;
+    if (client.calls.some((call) => call.direction === 'incoming' && call.status === Status.PENDING)) return;
+    this.#adopting = { key, view: { ...view, status: Status.PENDING } };
+    try {
+      const { to } = view;
+      client.call(to.startsWith('client:') ? { userId: to.slice(7) } : { phoneNumber: to });
+    } finally {
+      this.#adopting = undefined;
+    }
+    if (this.#calls.has(key)) this.changed(key, view);
+  }
+
+  /** Whether the leader's call `key` is mirrored here. */
+  has(key: string): boolean {
+    return this.#calls.has(key);
   }
 
   /** The mirrored call of `handle`'s key and view, for tab-share.ts. */
@@ -139,8 +169,14 @@ export class TabDriver implements VendorDriver {
 
   updateToken(): void {}
 
-  /** The leader places the call; its handle once the leader's call exists. */
+  /** The leader places the call; its handle once the leader's call exists (or the adopted call's: adopt()). */
   connect(params: Record<string, string>): Promise<CallHandle> {
+    const adopted = this.#adopting;
+    if (adopted) {
+      this.#adopting = undefined;
+      this.#calls.set(adopted.key, adopted);
+      return Promise.resolve(adopted);
+    }
     return new Promise((resolve, reject) => {
       this.#placing = resolve;
       this.#send('connect', undefined, [params.To]).catch((error: unknown) => {

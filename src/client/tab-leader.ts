@@ -4,7 +4,9 @@
  * the lock's queue. No polling: a closed tab's lock is released by the browser and the next tab in the queue
  * is granted it at once. A frozen tab keeps its lock, so the leader also answers the followers' pings on a
  * BroadcastChannel; a leader silent for LEADER_SILENT_MS has its lock stolen (`steal`), and it steps down
- * when it wakes (its lock request rejects).
+ * when it wakes (its lock request rejects). A leader the browser freezes says so (the Page Lifecycle API's
+ * `freeze` event) and the followers take over at once: Chrome still runs a frozen page's BroadcastChannel
+ * handlers (its timers stop), so pings alone would keep a frozen leader in place.
  */
 
 /** A follower pings the leader this long after the leader's last message. */
@@ -55,13 +57,35 @@ export class TabElection {
   #leaderBusy = false;
   /** The other followers by id, last heard of: they rank the takeover. */
   readonly #peers = new Map<string, number>();
+  /** This tab led when its page was frozen (`freeze` until `resume`): it neither speaks nor listens. */
+  #frozen = false;
 
   constructor(name: string, hooks: TabElectionHooks) {
     this.#name = name;
     this.#hooks = hooks;
     this.#channel = new BroadcastChannel(name);
     this.#channel.onmessage = (event: MessageEvent<TabMessage>) => this.#receive(event.data);
+    document.addEventListener('freeze', this.#onFreeze);
+    document.addEventListener('resume', this.#onResume);
   }
+
+  /**
+   * A leader frozen: the followers are told (its last word), and it says and hears nothing more, so they take
+   * over. Not while it carries a call (never replaced then). A frozen follower goes on hearing the leader as
+   * Chrome lets it, so it misses nothing (an end of call told meanwhile).
+   */
+  readonly #onFreeze = () => {
+    if (!this.leading || this.busy) return;
+    this.post({ t: 'frozen' });
+    this.#frozen = true;
+  };
+
+  /** Awake: what was said meanwhile is asked again, unless this tab still leads (nobody took over). */
+  readonly #onResume = () => {
+    if (!this.#frozen) return;
+    this.#frozen = false;
+    if (!this.leading) this.post({ t: 'sync' });
+  };
 
   /** Queues for the lock and asks the leader, if any, for its state. */
   start(): void {
@@ -78,7 +102,7 @@ export class TabElection {
   }
 
   post(message: TabMessage): void {
-    if (this.#closed) return;
+    if (this.#closed || this.#frozen) return;
     this.#channel.postMessage({ ...message, from: this.id, lead: this.leading, busy: this.busy });
   }
 
@@ -86,6 +110,8 @@ export class TabElection {
   close(): void {
     this.#closed = true;
     this.leading = false;
+    document.removeEventListener('freeze', this.#onFreeze);
+    document.removeEventListener('resume', this.#onResume);
     this.#stopWatch();
     this.#queued?.abort();
     this.#release?.();
@@ -114,6 +140,8 @@ export class TabElection {
         this.#hooks.follow();
         this.#request(false);
         this.#watch();
+        // What the new leader told while this tab was frozen is lost: it tells again (its device, its calls).
+        this.post({ t: 'sync' });
       });
   }
 
@@ -158,11 +186,16 @@ export class TabElection {
   }
 
   #receive(message: TabMessage): void {
-    if (this.#closed || (message.to && message.to !== this.id)) return;
+    if (this.#closed || this.#frozen || (message.to && message.to !== this.id)) return;
     if (message.lead) {
       this.#leaderSeen = performance.now();
       this.#leaderBusy = message.busy === true;
       this.#watch();
+      // The leader's page is being frozen: no need to wait for its silence.
+      if (message.t === 'frozen' && !this.leading) {
+        this.#stopWatch();
+        this.#silent();
+      }
     } else if (message.from) {
       this.#peers.set(message.from, performance.now());
       if (this.leading && (message.t === 'ping' || message.t === 'sync')) this.post({ t: 'pong' });

@@ -33,6 +33,7 @@ const idOf = (call: NotifyCall): string | undefined => {
 const viewOf = (call: NotifyCall): CallView => ({
   callId: idOf(call),
   direction: call.direction,
+  to: call.to,
   status: call.status,
   muted: call.muted,
   held: call.held,
@@ -407,7 +408,11 @@ export class TabShare {
   #mirrorCall(driver: TabDriver, message: TabMessage): void {
     const key = message.key as string;
     const view = message.view as CallView;
-    driver.changed(key, view, message.placedBy === this.#election?.id);
+    const placedHere = message.placedBy === this.#election?.id;
+    // A call the leader's page (or another tab) placed: this tab's page sees it as if it had placed it.
+    if (!placedHere && view.direction === 'outgoing' && view.status !== Status.CLOSED && !driver.has(key))
+      return driver.adopt(key, view, this.#hooks.client);
+    driver.changed(key, view, placedHere);
     // A mute made in another tab: this tab's call shows it and its page hears CALL_MUTE / CALL_UNMUTE.
     const call = this.#hooks.client.calls.find((c) => c.callId && c.callId === view.callId);
     if (call && view.status !== Status.CLOSED && call.muted !== view.muted && call.status !== Status.PENDING)

@@ -40,6 +40,7 @@ let lazyParts: Promise<LazyParts> | undefined;
  * line-quality indicator shows during a call; with `click-to-dial`, `tel:` links of the page call from here.
  *
  * @attr {boolean} click-to-dial - Ours: clicks on `tel:` links anywhere on the page place the call from this phone (once online); `="false"` or absent: the links are left to the browser.
+ * @attr {boolean} share-tabs - Ours: one registration for the agent's phones in all tabs of this browser (`notifyConfig.shareTabs`): the tabs elect one that registers, the others show its state and calls and act through it. Present: on (its value is not read); read when a session starts.
  *
  * @fires {NotifyOnlineEvent} notify-online - The session is registered and can make and take calls. `detail: {}`.
  * @fires {NotifyOfflineEvent} notify-offline - The session is no longer registered. `detail: {}`.
@@ -342,19 +343,23 @@ export class NotifyPhone extends LitElement {
 
   /** Builds the client configuration from the attributes; used by NotifyController. @internal */
   notifyConfig(): { config: NotifyConfig; lazy: boolean } {
-    const skipParentId = () => this.skipParentId;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the getter below, in fewer bytes than an arrow
+    const phone = this;
     const config: NotifyConfig = {
       autoLoadScriptResources: this.autoLoadScriptResources,
       forceRefreshToken: this.forceRefreshToken,
       // Read at every incoming call, so a change applies to the running client.
       get skipParentId() {
-        return skipParentId();
+        return phone.skipParentId;
       },
       callWaiting: this.callWaiting,
-      ...(this.backend ? { backendUrl: this.backend } : {}),
+      // The attribute alone (no property: the first load's size), read when a session starts.
+      shareTabs: this.hasAttribute('share-tabs'),
+      // `''` spreads nothing.
+      ...(this.backend && { backendUrl: this.backend }),
       // Read at every request, so a new token reaches the running client (no restart, no dropped call).
       authToken: () => this.authToken,
-      ...(this.displayName ? { name: this.displayName } : {}),
+      ...(this.displayName && { name: this.displayName }),
       ...this.config,
     };
     if (!this.lazyVendor) config.vendor = normalizeVendor(this.vendor) ?? Vendor.TWILIO_DIRECT;

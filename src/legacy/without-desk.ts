@@ -41,4 +41,4 @@ export function getCallHistory(
 }
 
 /** `shareTabs` (tab-share.ts) is ours and ships in the ESM build: here each client registers on its own. */
-export const sharedRegistration = null;
+export const shareTabs = null;

@@ -33,7 +33,15 @@ const REGISTER_TIMEOUT_MS = 20_000;
  */
 const SIGNALING_CODES: ReadonlySet<number> = new Set([31005, 31009, 53000, 53001]);
 
-const codeOf = (error: unknown) => (error as { code?: unknown } | null)?.code as number;
+/**
+ * An SDK error's code, or the code of the TwilioError it wraps: the WebSocket's own `error` event reaches the
+ * Device as a generic 31000 UnknownError around ConnectionDisconnected (53001), a signaling cut like the
+ * others (seen when a frozen tab wakes to a socket the server closed meanwhile).
+ */
+const codeOf = (error: unknown) => {
+  const e = error as { code?: number; originalError?: { twilioError?: { code?: number } } } | null;
+  return (e?.originalError?.twilioError ?? e)?.code as number;
+};
 
 /**
  * The SIP outcome of an unanswered call, as Twilio's `hangup` carries it (answerOnBridge: the call rings until
@@ -398,7 +406,7 @@ export class TwilioDriver implements VendorDriver {
       if (!current()) return;
       const closed = call.status() === 'closed';
       if (reconnecting && (closed || SIGNALING_CODES.has(codeOf(error)))) {
-        if (!closed) return console.debug('[notify] Twilio call signaling:', error);
+        if (!closed) return console.debug('[notify] Twilio signaling:', error);
         lost(error);
       } else {
         // Busy, no answer, declined: an outcome the call reports when it ends, not an error of the phone.

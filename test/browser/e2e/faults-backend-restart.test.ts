@@ -2,7 +2,7 @@
  * The backend restarted during a call (issue 10, "Done when"). The vendor's signaling and the call's media
  * go from the page to the emulator, not through the backend, so the call goes on; the backend keeps its
  * SQLite file and its account and session secret (scripts/dev-secrets.ts), so the page's bearer token and
- * session are still valid after it: a heartbeat that failed while it was down is retried at the next beat,
+ * session are still valid after it: a heartbeat that failed while it was down is retried a second later,
  * which keeps the session (9 s TTL, a beat every 3 s), with nothing told to the page: no ERROR, no
  * RECONNECT, never OFFLINE. After the restart the far end hangs up (the new backend hears the vendor's status
  * callback) and a call placed to the agent rings the page (the new backend routes it to the same session).

@@ -64,6 +64,16 @@ describe('<notify-phone> configuration on a running phone', () => {
     expect(el.forceRefreshToken).to.equal(false);
   });
 
+  it('share-tabs (present) and its absence map to notifyConfig.shareTabs, with the other settings kept', () => {
+    const el = document.createElement('notify-phone') as NotifyPhone;
+    el.setAttribute('backend', '/tabs-api');
+    expect(el.notifyConfig().config).to.include({ shareTabs: false, backendUrl: '/tabs-api' });
+    expect(el.notifyConfig().config).to.not.have.property('name');
+    el.setAttribute('share-tabs', '');
+    el.displayName = 'Ada';
+    expect(el.notifyConfig().config).to.include({ shareTabs: true, name: 'Ada', skipParentId: false });
+  });
+
   it('skip-parent-id applies to the running phone (read at each incoming call), without a restart', async () => {
     const { el, backend, driver, seen } = await phone();
     el.removeAttribute('skip-parent-id');

@@ -147,6 +147,41 @@ describe('shareTabs: one registration per agent across tabs', () => {
     await waitUntil(() => follower.client.calls.length === 0);
   });
 
+  it('a call placed in the leader’s own page shows in the follower, which mutes and hangs it up', async () => {
+    const { leader, follower } = await twoTabs();
+    leader.client.call({ phoneNumber: '+15550009999' });
+    await waitUntil(() => leader.driver.call, 'the leader never dialled');
+    leader.driver.ring();
+    leader.driver.answer();
+    await waitUntil(() => follower.names().includes(STD_EVENTS.CALL_START), 'no CALL_START in the follower');
+    const callId = leader.client.calls[0]!.callId;
+    expect(follower.events.find((e) => e.event === STD_EVENTS.CALL_INIT)!.args[1]).to.equal(callId);
+    expect(follower.events.find((e) => e.event === STD_EVENTS.CALL_START)!.args[0]).to.equal(callId);
+    const [call] = follower.client.calls;
+    expect([call?.direction, call?.to, call?.status]).to.deep.equal([
+      'outgoing',
+      '+15550009999',
+      Status.OPEN,
+    ]);
+    // The follower placed nothing of its own, and the leader placed one call.
+    expect(follower.driver.methods).to.deep.equal([]);
+    expect(leader.driver.methods.filter((m) => m === 'connect')).to.have.length(1);
+
+    follower.client.mute(true);
+    await waitUntil(() => leader.client.isMuted(), 'the leader never muted');
+    follower.client.hangupCall();
+    await waitUntil(() => leader.client.calls.length === 0, 'the leader never hung up');
+    await waitUntil(() => follower.names().includes(STD_EVENTS.CALL_DISCONNECT), 'no CALL_DISCONNECT');
+    const calls = [
+      STD_EVENTS.CALL_INIT,
+      STD_EVENTS.CALL_START,
+      STD_EVENTS.CALL_MUTE,
+      STD_EVENTS.CALL_DISCONNECT,
+    ];
+    expect(follower.names()).to.deep.equal([STD_EVENTS.ONLINE, ...calls]);
+    expect(follower.events.filter((e) => e.event === STD_EVENTS.ERROR)).to.deep.equal([]);
+  });
+
   it('the follower registers once the leader tab goes, and rings; its mirrored ringing call is cancelled', async () => {
     const { leader, follower } = await twoTabs();
     leader.driver.receive(RING);
@@ -202,6 +237,40 @@ describe('shareTabs: one registration per agent across tabs', () => {
     await waitUntil(() => registered(next), 'never took over', { timeout: LEADER_SILENT_MS * 3 });
     await online(next);
     expect(stolen).to.equal(true);
+  });
+
+  it('a leader whose page freezes says so and is replaced; woken, it closes its session and follows', async function () {
+    this.timeout(LEADER_SILENT_MS * 4);
+    const { url, leader, follower } = await twoTabs();
+    const said: { t: string; from: string }[] = [];
+    const spy = new BroadcastChannel(`notify-phone|${url}|agent-1|${CALLER_ID}`);
+    spy.onmessage = (event: MessageEvent<{ t: string; from: string }>) => said.push(event.data);
+    try {
+      // The page's document stands for the leader's: the follower does not lead, so the event means nothing to it.
+      document.dispatchEvent(new Event('freeze'));
+      await waitUntil(() => registered(follower), 'the follower never took over', {
+        timeout: LEADER_SILENT_MS * 3,
+      });
+      await waitUntil(() => follower.backend.methods.includes('createSession'), 'no session of its own');
+      const frozen = said.findIndex((m) => m.t === 'frozen');
+      expect(frozen, 'the leader said it froze').to.not.equal(-1);
+      const old = said[frozen]!.from;
+      expect(
+        said.slice(frozen + 1).filter((m) => m.from === old),
+        'a frozen leader speaks',
+      ).to.deep.equal([]);
+
+      document.dispatchEvent(new Event('resume'));
+      await waitUntil(
+        () => leader.backend.methods.includes('deleteSession'),
+        'the woken leader kept its session',
+      );
+      await online(leader);
+      expect(leader.names()).to.deep.equal([STD_EVENTS.ONLINE, STD_EVENTS.OFFLINE, STD_EVENTS.ONLINE]);
+      expect(said.filter((m) => m.from === old).map((m) => m.t)).to.include('sync');
+    } finally {
+      spy.close();
+    }
   });
 
   it('without shareTabs each client registers on its own', async () => {

@@ -524,6 +524,13 @@ describe('TwilioDriver (on a fake window.Twilio)', () => {
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(device._shouldReRegister, 'the Device would never register again').to.equal(true);
     expect(seen).to.deep.equal([['registered'], ['unregistered']]);
+    // The WebSocket's own `error` event: a 31000 UnknownError around the SDK's ConnectionDisconnected.
+    device.emit('error', { code: 31000, originalError: { code: 31000, twilioError: { code: 53001 } } });
+    expect(seen).to.deep.equal([['registered'], ['unregistered']]);
+    // A 31000 of anything else is still reported.
+    device.emit('error', { code: 31000, message: 'something else' });
+    expect(seen.at(-1)?.[0]).to.equal('error');
+    seen.pop();
 
     await driver.connect({ To: '+15551234567' });
     const call = device.call!;

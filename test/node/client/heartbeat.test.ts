@@ -107,6 +107,54 @@ describe('Heartbeat', () => {
     assert.equal(gone, 1);
   });
 
+  it('a failed beat is retried after 1, 2, 4 s… capped at the interval, and back on the interval once answered', async () => {
+    const at: number[] = [];
+    let now = 0;
+    let failing = true;
+    const heartbeat = new Heartbeat(
+      10,
+      async () => {
+        at.push(now);
+        if (failing) throw new NotifyError('BACKEND_UNREACHABLE');
+      },
+      () => assert.fail('gone'),
+    );
+    heartbeat.start();
+    for (; now < 40_000; now += 250) {
+      if (now === 16_000) failing = false; // the backend is back after the third retry was sent
+      mock.timers.tick(250);
+      await settle();
+    }
+    // 10 s: fails; 11, 13 fail (1 s, 2 s later); 17 (4 s later) is answered; then every 10 s again.
+    assert.deepEqual(
+      at.map((ms) => ms + 250),
+      [10_000, 11_000, 13_000, 17_000, 27_000, 37_000],
+    );
+    heartbeat.dispose();
+
+    const capped: number[] = [];
+    now = 0;
+    const short = new Heartbeat(
+      3,
+      async () => {
+        capped.push(now);
+        throw new NotifyError('BACKEND_UNREACHABLE');
+      },
+      () => assert.fail('gone'),
+    );
+    short.start();
+    for (; now < 16_000; now += 250) {
+      mock.timers.tick(250);
+      await settle();
+    }
+    // 3 s, then 1 s, 2 s later, then never longer than the 3 s interval.
+    assert.deepEqual(
+      capped.map((ms) => ms + 250),
+      [3_000, 4_000, 6_000, 9_000, 12_000, 15_000],
+    );
+    short.dispose();
+  });
+
   it('dispose() drops a NOT_FOUND still in flight', async () => {
     let fail: (error: Error) => void = () => undefined;
     let gone = 0;

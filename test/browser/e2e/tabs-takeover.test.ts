@@ -1,0 +1,273 @@
+/**
+ * shareTabs beyond a closed leader (issue 10, docs/decisions.md §27), through the real stack: a leader tab the
+ * browser froze is replaced, and steps down when it wakes; a call the leader's own page placed shows in the
+ * other tabs, which can mute and hang it up; two `<notify-phone share-tabs>` in two tabs register once. The
+ * other tab is a tab of the test page's browser context (tab-plugin.ts: Web Locks and BroadcastChannels are
+ * shared, `freeze` is DevTools' page lifecycle). Phones +1555472… are this file's own.
+ */
+import { expect, waitUntil } from '@open-wc/testing';
+import { executeServerCommand } from '@web/test-runner-commands';
+import { phone, recordEvents, signInUser, stack } from './helpers.js';
+import {
+  EVENTS,
+  STD_EVENTS,
+  TIMEOUT,
+  emulator,
+  fired,
+  registrations,
+  story,
+  type Client,
+} from './fault-helpers.js';
+// @ts-expect-error the built bundle has no types next to it at test time
+import { NotifyClient } from '/dist/notify-phone.js';
+
+type TabAction = 'close' | 'freeze' | 'resume';
+const openTab = () => executeServerCommand<number, object>('agent-tab', { action: 'open' });
+const inTab = async <T>(tab: number, js: string): Promise<T> =>
+  (await executeServerCommand<{ value: T }, object>('agent-tab', { action: 'eval', tab, js })).value;
+const tabAction = (tab: number, action: TabAction) => executeServerCommand('agent-tab', { action, tab });
+
+let seq = 0;
+const newPhone = () => `+1555472${String(Date.now() % 1000).padStart(3, '0')}${seq++ % 10}`;
+
+/** The emulator's registered identities. */
+const registered = async (): Promise<string[]> =>
+  ((await emulator(stack, '/registrations')).body.registrations as Array<{ identity: string }>).map(
+    (r) => r.identity,
+  );
+
+type Phone = HTMLElement & { authToken?: string };
+
+describe('shareTabs: a frozen leader, the leader’s own calls, the element', function () {
+  this.timeout(90000);
+  const clients: Client[] = [];
+  const elements: Phone[] = [];
+  const tabs: number[] = [];
+  let token = '';
+
+  const config = () => ({
+    autoLoadScriptResources: true,
+    backendUrl: stack.backendUrl,
+    authToken: token,
+    shareTabs: true,
+  });
+
+  /** The test page's client for the agent. */
+  function pageTab() {
+    const client: Client = new NotifyClient(config(), true);
+    const log = recordEvents(client, EVENTS);
+    clients.push(client);
+    client.setCallerId(stack.demoNumber, () => client.init());
+    return { client, log };
+  }
+
+  /** Another tab of the agent, started. */
+  async function otherTab(): Promise<number> {
+    const tab = await openTab();
+    tabs.push(tab);
+    await inTab(tab, `agentTab.start(${JSON.stringify(config())}, ${JSON.stringify(stack.demoNumber)})`);
+    return tab;
+  }
+  const tabState = (tab: number) => inTab<string>(tab, 'agentTab.client.getDeviceState()');
+  const tabLog = (tab: number) => inTab<string[]>(tab, 'agentTab.log');
+  const tabIdentity = (tab: number) => inTab<string>(tab, 'agentTab.client.getSession()?.identity');
+  const tabStatus = (tab: number) => inTab<string>(tab, 'agentTab.client.getStatus()');
+
+  /** A phone nobody else uses calls the agent's number. */
+  async function dial(): Promise<string> {
+    const from = newPhone();
+    const response = await fetch(`${stack.origin}/emulator/phones/${encodeURIComponent(from)}/dial`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ to: stack.demoNumber }),
+    });
+    expect(response.status).to.equal(201);
+    return from;
+  }
+
+  beforeEach(async () => {
+    ({ token } = await signInUser(`takeover-${Math.random().toString(36).slice(2, 8)}`));
+  });
+
+  afterEach(async () => {
+    for (const client of clients.splice(0)) client.destroy();
+    for (const el of elements.splice(0)) el.remove();
+    for (const tab of tabs.splice(0)) {
+      await tabAction(tab, 'resume').catch(() => undefined);
+      await inTab(tab, 'agentTab.client?.destroy(); agentTab.element?.remove()').catch(() => undefined);
+      await tabAction(tab, 'close').catch(() => undefined);
+    }
+  });
+
+  it('the leader tab frozen while idle: the other tab registers, a call then rings it and is heard; the frozen tab wakes a follower', async () => {
+    const tab = await otherTab();
+    await waitUntil(async () => (await tabState(tab)) === 'online', 'the tab never went online', TIMEOUT);
+    const first = await tabIdentity(tab);
+    const page = pageTab();
+    await waitUntil(() => page.client.getDeviceState() === 'online', 'the page never went online', TIMEOUT);
+    expect(page.client.getSession()!.identity).to.equal(first);
+
+    // Frozen, the tab keeps its lock and its socket but answers nothing: the page steals the lock.
+    await tabAction(tab, 'freeze');
+    await waitUntil(
+      () => page.client.getSession()?.identity !== first && page.client.getDeviceState() === 'online',
+      'the page never took over',
+      TIMEOUT,
+    );
+    const identity = page.client.getSession()!.identity as string;
+    await waitUntil(async () => (await registrations(stack, identity)) === 1, 'not registered', TIMEOUT);
+
+    const from = await dial();
+    await waitUntil(() => fired(page.log, STD_EVENTS.INCOMING_CALL).length === 1, 'never rang', TIMEOUT);
+    expect(fired(page.log, STD_EVENTS.INCOMING_CALL)[0]!.args[0]).to.equal(from);
+    page.client.pickupCall();
+    await waitUntil(
+      async () => (await phone(from)).calls.at(-1)?.state === 'in-progress',
+      'never answered',
+      TIMEOUT,
+    );
+    await waitUntil(
+      async () => ((await phone(from)).calls.at(-1)?.audioPacketsReceived ?? 0) > 50,
+      'the phone never heard the page',
+      TIMEOUT,
+    );
+
+    // Awake, the old leader finds its lock gone: it closes its registration and mirrors the page, call included.
+    await tabAction(tab, 'resume');
+    await waitUntil(
+      async () => (await tabIdentity(tab)) === identity && (await tabState(tab)) === 'online',
+      'the woken tab never followed the page',
+      TIMEOUT,
+    );
+    await waitUntil(
+      async () => (await tabStatus(tab)) === 'open',
+      'the woken tab never showed the call',
+      TIMEOUT,
+    );
+    await waitUntil(
+      async () => (await registered()).filter((id) => id === first || id === identity).join() === identity,
+      'the woken tab stayed registered',
+      TIMEOUT,
+    );
+    expect(await registrations(stack, identity)).to.equal(1);
+
+    page.client.hangupCall();
+    await waitUntil(
+      async () => (await phone(from)).calls.at(-1)?.state === 'completed',
+      'the phone',
+      TIMEOUT,
+    );
+    await waitUntil(
+      async () => (await tabLog(tab)).includes(STD_EVENTS.CALL_DISCONNECT),
+      'the woken tab never ended the call',
+      TIMEOUT,
+    );
+    expect(fired(page.log, STD_EVENTS.ERROR)).to.deep.equal([]);
+    expect(story(page.log)).to.deep.equal([
+      'online',
+      'reconnect:reconnecting',
+      'offline',
+      'online',
+      'reconnect:reconnected',
+      'incoming_call',
+      'call_init',
+      'call_start',
+      'call_disconnect',
+    ]);
+    const woken = await tabLog(tab);
+    expect(await inTab(tab, 'agentTab.errors')).to.deep.equal([]);
+    expect(woken.slice(-4)).to.deep.equal(['incoming_call', 'call_init', 'call_start', 'call_disconnect']);
+  });
+
+  it('a call the leader’s own page placed: the other tab sees it start, mutes it and hangs it up', async () => {
+    const page = pageTab();
+    await waitUntil(() => page.client.getDeviceState() === 'online', 'the page never went online', TIMEOUT);
+    const tab = await otherTab();
+    await waitUntil(async () => (await tabState(tab)) === 'online', 'the tab never went online', TIMEOUT);
+
+    const to = newPhone();
+    page.client.call({ phoneNumber: to });
+    await waitUntil(
+      async () => (await tabLog(tab)).includes(STD_EVENTS.CALL_START),
+      'the tab never saw the call start',
+      TIMEOUT,
+    );
+    await waitUntil(() => page.client.getStatus() === 'open', 'the page never opened the call', TIMEOUT);
+    const callId = page.client.calls[0]!.callId as string;
+    expect(callId).to.match(/^CA/);
+    expect(await inTab(tab, 'agentTab.client.calls.map((c) => [c.callId, c.direction, c.to])')).to.deep.equal(
+      [[callId, 'outgoing', to]],
+    );
+    expect(await tabStatus(tab)).to.equal('open');
+    // One call: the tab placed none of its own.
+    expect((await phone(to)).calls).to.have.length(1);
+    await waitUntil(
+      async () => ((await phone(to)).calls.at(-1)?.audioPacketsReceived ?? 0) > 50,
+      'the phone never heard the page',
+      TIMEOUT,
+    );
+
+    await inTab(tab, 'agentTab.client.mute(true)');
+    await waitUntil(() => page.client.isMuted() === true, 'the leader never muted', TIMEOUT);
+    await inTab(tab, 'agentTab.client.hangupCall()');
+    await waitUntil(async () => (await phone(to)).calls.at(-1)?.state === 'completed', 'the phone', TIMEOUT);
+    await waitUntil(
+      () => fired(page.log, STD_EVENTS.CALL_DISCONNECT).length === 1,
+      'the page never ended the call',
+      TIMEOUT,
+    );
+    await waitUntil(
+      async () => (await tabLog(tab)).includes(STD_EVENTS.CALL_DISCONNECT),
+      'the tab never ended the call',
+      TIMEOUT,
+    );
+    const calls = ['call_init', 'call_start', 'call_mute', 'call_disconnect'];
+    expect(await tabLog(tab)).to.deep.equal(['online', ...calls]);
+    expect(story(page.log)).to.deep.equal(['online', ...calls]);
+  });
+
+  it('<notify-phone share-tabs> in two tabs: one registration, a call rings both', async () => {
+    const before = new Set(await registered());
+    const attributes = {
+      'share-tabs': '',
+      available: '',
+      backend: stack.backendUrl,
+      'lazy-vendor': '',
+      'caller-id': stack.demoNumber,
+    };
+    const tab = await openTab();
+    tabs.push(tab);
+    await inTab(tab, `agentTab.mount(${JSON.stringify(attributes)}, ${JSON.stringify(token)})`);
+    const el = document.createElement('notify-phone') as Phone;
+    for (const [name, value] of Object.entries(attributes)) el.setAttribute(name, value);
+    el.authToken = token;
+    elements.push(el);
+    document.body.append(el);
+    const tabOnline = () => inTab<boolean>(tab, `agentTab.element.hasAttribute('online')`);
+    await waitUntil(async () => el.hasAttribute('online') && (await tabOnline()), 'never online', TIMEOUT);
+    await waitUntil(
+      async () => (await registered()).some((id) => !before.has(id)),
+      'none registered',
+      TIMEOUT,
+    );
+    const added = (await registered()).filter((id) => !before.has(id));
+    expect(added, 'one registration for both elements').to.have.length(1);
+    expect(await registrations(stack, added[0]!)).to.equal(1);
+
+    const from = await dial();
+    const tabRinging = () => inTab<boolean>(tab, `agentTab.element.hasAttribute('ringing')`);
+    await waitUntil(
+      async () => el.hasAttribute('ringing') && (await tabRinging()),
+      'not ringing in both',
+      TIMEOUT,
+    );
+    const hungUp = await emulator(stack, `/phones/${encodeURIComponent(from)}/hangup`, {});
+    expect(hungUp.status).to.be.within(200, 204);
+    await waitUntil(
+      async () => !el.hasAttribute('ringing') && !(await tabRinging()),
+      'still ringing after the caller hung up',
+      TIMEOUT,
+    );
+    expect((await registered()).filter((id) => !before.has(id))).to.deep.equal(added);
+  });
+});
