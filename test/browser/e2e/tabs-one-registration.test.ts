@@ -5,34 +5,20 @@
  * +1555471… are this file's own.
  */
 import { expect, waitUntil } from '@open-wc/testing';
-import { executeServerCommand } from '@web/test-runner-commands';
-import { phone, recordEvents, signInUser, stack } from './helpers.js';
+import { phone, signInUser, stack } from './helpers.js';
+import { STD_EVENTS, TIMEOUT, emulator, fired, registrations, story, type Client } from './fault-helpers.js';
 import {
-  EVENTS,
-  STD_EVENTS,
-  TIMEOUT,
-  emulator,
-  fired,
-  registrations,
-  story,
-  type Client,
-} from './fault-helpers.js';
-// @ts-expect-error the built bundle has no types next to it at test time
-import { NotifyClient } from '/dist/notify-phone.js';
+  agentTabs,
+  inTab,
+  registered,
+  tabAction,
+  tabIdentity,
+  tabLog,
+  tabState,
+  tabStatus,
+} from './tab-helpers.js';
 
-const openTab = () => executeServerCommand<number, object>('agent-tab', { action: 'open' });
-const inTab = async <T>(tab: number, js: string): Promise<T> =>
-  (await executeServerCommand<{ value: T }, object>('agent-tab', { action: 'eval', tab, js })).value;
-const closeTab = (tab: number) => executeServerCommand('agent-tab', { action: 'close', tab });
-
-let seq = 0;
-const newPhone = () => `+1555471${String(Date.now() % 1000).padStart(3, '0')}${seq++ % 10}`;
-
-/** The emulator's registered identities. */
-const registered = async (): Promise<string[]> =>
-  ((await emulator(stack, '/registrations')).body.registrations as Array<{ identity: string }>).map(
-    (r) => r.identity,
-  );
+const closeTab = (tab: number) => tabAction(tab, 'close');
 
 /** For a failure message: the phone's calls, the emulator's legs and registrations, the page's story. */
 async function whatWasSeen(from: string, page: { client: Client; log: Parameters<typeof story>[0] }) {
@@ -50,55 +36,15 @@ async function whatWasSeen(from: string, page: { client: Client; log: Parameters
 
 describe('shareTabs: one registration per agent across the tabs of a browser', function () {
   this.timeout(90000);
-  const clients: Client[] = [];
-  let tabs: number[] = [];
-  let token = '';
-
-  const config = () => ({
-    autoLoadScriptResources: true,
-    backendUrl: stack.backendUrl,
-    authToken: token,
-    shareTabs: true,
-  });
-
-  /** The test page's client for the agent. */
-  function pageTab() {
-    const client: Client = new NotifyClient(config(), true);
-    const log = recordEvents(client, EVENTS);
-    clients.push(client);
-    client.setCallerId(stack.demoNumber, () => client.init());
-    return { client, log };
-  }
-
-  /** Another tab of the agent, started. */
-  async function otherTab(): Promise<number> {
-    const tab = await openTab();
-    tabs.push(tab);
-    await inTab(tab, `agentTab.start(${JSON.stringify(config())}, ${JSON.stringify(stack.demoNumber)})`);
-    return tab;
-  }
-  const tabState = (tab: number) => inTab<string>(tab, 'agentTab.client.getDeviceState()');
-  const tabLog = (tab: number) => inTab<string[]>(tab, 'agentTab.log');
-  const tabIdentity = (tab: number) => inTab<string>(tab, 'agentTab.client.getSession()?.identity');
-  const tabStatus = (tab: number) => inTab<string>(tab, 'agentTab.client.getStatus()');
-
-  /** A phone nobody else uses calls the agent's number. */
-  async function dial(): Promise<string> {
-    const from = newPhone();
-    const response = await fetch(`${stack.origin}/emulator/phones/${encodeURIComponent(from)}/dial`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ to: stack.demoNumber }),
-    });
-    expect(response.status).to.equal(201);
-    return from;
-  }
+  const agent = agentTabs('+1555471');
+  const { clients, tabs, pageTab, otherTab, dial } = agent;
 
   beforeEach(async () => {
-    ({ token } = await signInUser(`tabs-${Math.random().toString(36).slice(2, 8)}`));
+    ({ token: agent.token } = await signInUser(`tabs-${Math.random().toString(36).slice(2, 8)}`));
   });
 
   afterEach(async () => {
+    await agent.hangUpCallers();
     for (const client of clients.splice(0)) client.destroy();
     for (const tab of tabs.splice(0)) {
       await inTab(tab, 'agentTab.client?.destroy()').catch(() => undefined);
@@ -175,7 +121,7 @@ describe('shareTabs: one registration per agent across the tabs of a browser', f
     expect(page.client.getSession()!.identity).to.equal(first);
 
     await closeTab(tab);
-    tabs = [];
+    tabs.splice(0);
     await waitUntil(
       () => page.client.getSession()?.identity !== first && page.client.getDeviceState() === 'online',
       'the page never took over',
@@ -215,7 +161,7 @@ describe('shareTabs: one registration per agent across the tabs of a browser', f
       TIMEOUT,
     );
     await closeTab(tab);
-    tabs = [];
+    tabs.splice(0);
     await waitUntil(
       () => fired(page.log, STD_EVENTS.INCOMING_CALL).length === 2,
       'the call never rang the page again',

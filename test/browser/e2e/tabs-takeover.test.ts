@@ -6,90 +6,34 @@
  * shared, `freeze` is DevTools' page lifecycle). Phones +1555472… are this file's own.
  */
 import { expect, waitUntil } from '@open-wc/testing';
-import { executeServerCommand } from '@web/test-runner-commands';
-import { phone, recordEvents, signInUser, stack } from './helpers.js';
+import { phone, signInUser, stack } from './helpers.js';
+import { STD_EVENTS, TIMEOUT, emulator, fired, registrations, story } from './fault-helpers.js';
 import {
-  EVENTS,
-  STD_EVENTS,
-  TIMEOUT,
-  emulator,
-  fired,
-  registrations,
-  story,
-  type Client,
-} from './fault-helpers.js';
-// @ts-expect-error the built bundle has no types next to it at test time
-import { NotifyClient } from '/dist/notify-phone.js';
-
-type TabAction = 'close' | 'freeze' | 'resume';
-const openTab = () => executeServerCommand<number, object>('agent-tab', { action: 'open' });
-const inTab = async <T>(tab: number, js: string): Promise<T> =>
-  (await executeServerCommand<{ value: T }, object>('agent-tab', { action: 'eval', tab, js })).value;
-const tabAction = (tab: number, action: TabAction) => executeServerCommand('agent-tab', { action, tab });
-
-let seq = 0;
-const newPhone = () => `+1555472${String(Date.now() % 1000).padStart(3, '0')}${seq++ % 10}`;
-
-/** The emulator's registered identities. */
-const registered = async (): Promise<string[]> =>
-  ((await emulator(stack, '/registrations')).body.registrations as Array<{ identity: string }>).map(
-    (r) => r.identity,
-  );
+  agentTabs,
+  inTab,
+  openTab,
+  registered,
+  tabAction,
+  tabIdentity,
+  tabLog,
+  tabState,
+  tabStatus,
+} from './tab-helpers.js';
 
 type Phone = HTMLElement & { authToken?: string };
 
 describe('shareTabs: a frozen leader, the leader’s own calls, the element', function () {
   this.timeout(90000);
-  const clients: Client[] = [];
   const elements: Phone[] = [];
-  const tabs: number[] = [];
-  let token = '';
-
-  const config = () => ({
-    autoLoadScriptResources: true,
-    backendUrl: stack.backendUrl,
-    authToken: token,
-    shareTabs: true,
-  });
-
-  /** The test page's client for the agent. */
-  function pageTab() {
-    const client: Client = new NotifyClient(config(), true);
-    const log = recordEvents(client, EVENTS);
-    clients.push(client);
-    client.setCallerId(stack.demoNumber, () => client.init());
-    return { client, log };
-  }
-
-  /** Another tab of the agent, started. */
-  async function otherTab(): Promise<number> {
-    const tab = await openTab();
-    tabs.push(tab);
-    await inTab(tab, `agentTab.start(${JSON.stringify(config())}, ${JSON.stringify(stack.demoNumber)})`);
-    return tab;
-  }
-  const tabState = (tab: number) => inTab<string>(tab, 'agentTab.client.getDeviceState()');
-  const tabLog = (tab: number) => inTab<string[]>(tab, 'agentTab.log');
-  const tabIdentity = (tab: number) => inTab<string>(tab, 'agentTab.client.getSession()?.identity');
-  const tabStatus = (tab: number) => inTab<string>(tab, 'agentTab.client.getStatus()');
-
-  /** A phone nobody else uses calls the agent's number. */
-  async function dial(): Promise<string> {
-    const from = newPhone();
-    const response = await fetch(`${stack.origin}/emulator/phones/${encodeURIComponent(from)}/dial`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ to: stack.demoNumber }),
-    });
-    expect(response.status).to.equal(201);
-    return from;
-  }
+  const agent = agentTabs('+1555472');
+  const { clients, tabs, pageTab, otherTab, dial, newPhone } = agent;
 
   beforeEach(async () => {
-    ({ token } = await signInUser(`takeover-${Math.random().toString(36).slice(2, 8)}`));
+    ({ token: agent.token } = await signInUser(`takeover-${Math.random().toString(36).slice(2, 8)}`));
   });
 
   afterEach(async () => {
+    await agent.hangUpCallers();
     for (const client of clients.splice(0)) client.destroy();
     for (const el of elements.splice(0)) el.remove();
     for (const tab of tabs.splice(0)) {
@@ -237,10 +181,10 @@ describe('shareTabs: a frozen leader, the leader’s own calls, the element', fu
     };
     const tab = await openTab();
     tabs.push(tab);
-    await inTab(tab, `agentTab.mount(${JSON.stringify(attributes)}, ${JSON.stringify(token)})`);
+    await inTab(tab, `agentTab.mount(${JSON.stringify(attributes)}, ${JSON.stringify(agent.token)})`);
     const el = document.createElement('notify-phone') as Phone;
     for (const [name, value] of Object.entries(attributes)) el.setAttribute(name, value);
-    el.authToken = token;
+    el.authToken = agent.token;
     elements.push(el);
     document.body.append(el);
     const tabOnline = () => inTab<boolean>(tab, `agentTab.element.hasAttribute('online')`);
