@@ -193,13 +193,17 @@ describe('shareTabs: one registration per agent across tabs', () => {
     await online(follower);
     await waitUntil(() => recovery.length === 2, `recovery events: ${recovery.join()}`);
     expect(recovery).to.deep.equal(['reconnecting', 'reconnected']);
-    expect(follower.names()).to.deep.equal([
+    // The mirrored call's CALL_CANCEL comes from the leader's own destroy() (relayed) or from this tab ending
+    // its mirrors as it leads, whichever is first: before or after OFFLINE, always before it is ONLINE again.
+    const names = follower.names();
+    expect(names.filter((n) => n !== STD_EVENTS.CALL_CANCEL)).to.deep.equal([
       STD_EVENTS.ONLINE,
       STD_EVENTS.INCOMING_CALL,
-      STD_EVENTS.CALL_CANCEL,
       STD_EVENTS.OFFLINE,
       STD_EVENTS.ONLINE,
     ]);
+    expect(names.indexOf(STD_EVENTS.CALL_CANCEL)).to.be.oneOf([2, 3]);
+    expect(names.filter((n) => n === STD_EVENTS.CALL_CANCEL)).to.have.length(1);
     expect(follower.backend.methods).to.include('createSession');
     follower.driver.receive(RING);
     await waitUntil(() => follower.names().filter((n) => n === STD_EVENTS.INCOMING_CALL).length === 2);
