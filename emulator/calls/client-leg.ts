@@ -85,7 +85,12 @@ export class IncomingClientLeg implements DialAttempt, BrowserSession {
 
   answerByClient(connection: PStreamConnection, sdp: string): void {
     const media = this.forks.get(connection);
-    if (this.state !== 'ringing' || !media) return;
+    if (this.state !== 'ringing' || !media) {
+      // Answered too late: canceled, rang out or answered elsewhere while the SDK's accept() was on its way.
+      // Twilio ends such a call; ignored, the SDK would show it open without media until ICE gave up.
+      if (this.winner?.connection !== connection) connection.send('hangup', { callsid: this.sid });
+      return;
+    }
     this.state = 'answered';
     this.winner = { connection, media };
     media.acceptAnswer(sdp).catch(() => this.hangupByClient(connection));

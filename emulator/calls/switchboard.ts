@@ -238,7 +238,10 @@ export class Switchboard implements CallRouter, SessionDirectory {
   }
 
   answer(connection: PStreamConnection, callSid: string, sdp: string): void {
-    this.sessions.get(callSid)?.answerByClient(connection, sdp);
+    const session = this.sessions.get(callSid);
+    if (session) session.answerByClient(connection, sdp);
+    // A leg that ended (and was forgotten) or never was: the gateway ends the SDK's call (client-leg.ts).
+    else connection.send('hangup', { callsid: callSid });
   }
 
   reinvite(connection: PStreamConnection, callSid: string, sdp: string): void {

@@ -173,6 +173,28 @@ describe('an incoming call from a virtual phone to registered browsers', () => {
     }
   });
 
+  it('ends a call answered too late: after the caller gave up, and on a leg it never knew', async () => {
+    const client = await registeredClient('bob');
+    const peer = new BrowserPeer();
+    try {
+      await inspect(emulator, `${CALLER_PATH}/dial`, { method: 'POST', body: { to: NOTIFY_NUMBER } });
+      const invite = await client.next('invite');
+      const childSid = invite.payload.callsid as string;
+      await inspect(emulator, `${CALLER_PATH}/hangup`, { method: 'POST' });
+      assert.deepEqual((await client.next('cancel')).payload, { callsid: childSid });
+      // The SDK's accept() crossed the cancel: Twilio ends the call rather than leave it open without media.
+      client.send('answer', { callsid: childSid, sdp: await peer.answerOffer(invite.payload.sdp) });
+      assert.deepEqual((await client.next('hangup')).payload, { callsid: childSid });
+      client.send('answer', { callsid: 'CA00000000000000000000000000000000', sdp: 'v=0' });
+      assert.deepEqual((await client.next('hangup')).payload, {
+        callsid: 'CA00000000000000000000000000000000',
+      });
+    } finally {
+      client.close();
+      await peer.close();
+    }
+  });
+
   it('refuses to dial a number that is not a Notify number', async () => {
     const { status } = await inspect(emulator, `${CALLER_PATH}/dial`, {
       method: 'POST',
