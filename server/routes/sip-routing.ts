@@ -72,9 +72,12 @@ export const sipRoutingRoutes: FastifyPluginAsync<BackendContext> = async (app, 
         const caller = from ? await ctx.store.getSessionByIdentity(from) : undefined;
         if (!caller || caller.last_seen < ctx.liveSince())
           throw new NotifyError('NOT_FOUND', 'Not a live session.');
+        // Only the colleague's SIP sessions: a Twilio tab has no SIP user for the proxy to ring (its INVITE would
+        // find nobody, and the ringing leg recorded for it would keep that tab busy).
+        const colleagues = await availableSessionsOfUser(ctx.store, caller.user, to, ctx.liveSince());
         const callees = await notBusy(
           ctx,
-          await availableSessionsOfUser(ctx.store, caller.user, to, ctx.liveSince()),
+          colleagues.filter((session) => session.vendor === Vendor.SIP),
         );
         const parent = await recordSipCallRouted(
           ctx,

@@ -160,6 +160,8 @@ describe('SIP vendor credentials (issue 15)', () => {
       }).toString(),
     });
     assert.equal(placed.statusCode, 204, placed.body);
+    // Carol's Twilio tab cannot take a SIP INVITE: the proxy is never told to ring it.
+    await createSession(app, carol, DEMO_NUMBER);
     const colleague = (from: string) =>
       app.inject({
         url: `/sip/route?to=${carol.user.sys_id}&from=${encodeURIComponent(from)}&callId=c2`,
