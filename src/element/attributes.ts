@@ -1,3 +1,6 @@
+import type { PropertyValues } from 'lit';
+import { E164_PATTERN, normalizeVendor, type Status } from '../client/constants.js';
+import type { NotifyErrorCode } from '../client/errors.js';
 import type { NotifyPhoneStrings } from './strings.js';
 
 /** Boolean attributes whose absence keeps the default and `="false"` turns them off. */
@@ -59,4 +62,49 @@ export function attributeProblem(name: string, value: string | null): string | n
   if (name === 'strings' && parseStrings(value) === undefined)
     return 'The strings attribute must be a JSON object.';
   return null;
+}
+
+/**
+ * Reports a caller ID that is not E.164 and a vendor that is not known, set as attribute or as property
+ * (attributeProblem() sees only attributes); NotifyPhone checks them before each update. The value is kept:
+ * no session starts with such a caller ID, and an unknown vendor leaves the default one.
+ * @internal
+ */
+export function checkSettings(
+  phone: { readonly callerId: string; readonly vendor: string },
+  changed: PropertyValues,
+  errors: { report(code: NotifyErrorCode, message: string): void },
+): void {
+  if (changed.has('callerId') && phone.callerId && !E164_PATTERN.test(phone.callerId)) {
+    errors.report(
+      'INVALID_NUMBER',
+      `The caller ID "${phone.callerId}" is not a phone number in E.164 format (like +15551234567).`,
+    );
+  }
+  if (changed.has('vendor') && phone.vendor && !normalizeVendor(phone.vendor)) {
+    errors.report('INVALID_ARGUMENT', `The vendor "${phone.vendor}" is not known; use TwilioDirect.`);
+  }
+}
+
+/** The read-only state NotifyPhone reflects after every update, for CSS and tests (`:host([in-call])`). */
+export interface ReflectedState extends Element {
+  readonly status: Status;
+  readonly online: boolean;
+  readonly muted: boolean;
+  readonly ringing: boolean;
+  readonly inCall: boolean;
+  readonly held: boolean;
+}
+
+/**
+ * Reflects the read-only state as attributes: `status`, `online`, `muted`, `ringing`, `in-call`, `held`.
+ * @internal
+ */
+export function reflectState(phone: ReflectedState): void {
+  phone.setAttribute('status', phone.status);
+  phone.toggleAttribute('online', phone.online);
+  phone.toggleAttribute('muted', phone.muted);
+  phone.toggleAttribute('ringing', phone.ringing);
+  phone.toggleAttribute('in-call', phone.inCall);
+  phone.toggleAttribute('held', phone.held);
 }

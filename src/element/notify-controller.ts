@@ -1,9 +1,11 @@
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { PropertyValues, ReactiveController, ReactiveControllerHost } from 'lit';
 import type { AvailableClient } from '../client/backend.js';
-import { DeviceState, STD_EVENTS, Status } from '../client/constants.js';
+import { DeviceState, E164_PATTERN, STD_EVENTS, Status } from '../client/constants.js';
 import type { NotifyErrorCode } from '../client/errors.js';
 import { NotifyClient, type NotifyConfig } from '../client/notify-client.js';
 import type { NotifyCall } from '../client/notify-call.js';
+import { RESTART_ON } from './attributes.js';
+import { clientConfig, type ClientSettings } from './client-config.js';
 import {
   NotifyCallCancelEvent,
   NotifyCallDisconnectEvent,
@@ -25,15 +27,17 @@ export interface CallSnapshot {
   readonly held: boolean;
 }
 
-/** What the controller needs from its host element. */
-export interface NotifyControllerHost extends ReactiveControllerHost, EventTarget {
-  /** Builds the configuration for a new client. */
-  notifyConfig(): { config: NotifyConfig; lazy: boolean };
+/** What the controller needs from its host element: the settings of a client, and events to dispatch. */
+export interface NotifyControllerHost extends ReactiveControllerHost, ClientSettings {
+  readonly isConnected: boolean;
+  readonly callerId: string;
+  readonly available: boolean;
 }
 
 /**
  * Owns the NotifyClient of an element: creates it when first needed (init(), a method of the element), not
- * on connect, so that the first render does only the idle UI's work; destroys it on disconnect; mirrors
+ * on connect, so that the first render does only the idle UI's work; starts it after the first update and
+ * starts a new one when a setting of its session changes (updated()); destroys it on disconnect; mirrors
  * its state for rendering (status, registration, mute, the incoming call, the last error, the active
  * call's start time, every call (`calls`), the available agents) and re-dispatches every STD_EVENT as a `notify-*` DOM event.
  * @internal
@@ -62,10 +66,18 @@ export class NotifyController implements ReactiveController {
   /** Whether the agent list is shown (followed live), and how to stop following it. */
   #watchingAgents = false;
   #unwatchAgents: (() => void) | undefined;
+  /** The first update since the element was connected is done. */
+  #booted = false;
 
   constructor(host: NotifyControllerHost) {
     this.#host = host;
     host.addController(this);
+  }
+
+  hostConnected(): void {
+    // Back in the page after a removal (a move in the DOM), hostDisconnected() destroyed the client: the next
+    // update starts the new one as the first update did.
+    this.#booted = false;
   }
 
   hostDisconnected(): void {
@@ -81,7 +93,7 @@ export class NotifyController implements ReactiveController {
   /** The current client, created when there is none (or the previous one was destroyed). */
   ensureClient(): NotifyClient {
     if (this.client && this.client.getDeviceState() !== DeviceState.DESTROYED) return this.client;
-    const { config, lazy } = this.#host.notifyConfig();
+    const { config, lazy } = clientConfig(this.#host);
     const client = new NotifyClient(config, lazy);
     this.client = client;
     this.config = config;
@@ -125,6 +137,53 @@ export class NotifyController implements ReactiveController {
     return client;
   }
 
+  /**
+   * After every update of the element (its updated()): the first starts the client (with a caller ID), a
+   * change of a setting read when a session starts (RESTART_ON) starts a new client, a change of `available`
+   * goes to the running one.
+   */
+  updated(changed: PropertyValues): void {
+    const first = !this.#booted;
+    this.#booted = true;
+    const restart = !first && RESTART_ON.some((key) => changed.has(key));
+    // start() applies `available` to a new client; later changes go to the running one.
+    const availability = !first && !restart && changed.has('available');
+    // Client calls change state synchronously; run them after this update, not inside it.
+    if (first || restart || availability)
+      queueMicrotask(() => {
+        // Removed in the meantime: the update after hostConnected() starts the phone if it comes back.
+        if (!this.#host.isConnected) return;
+        if (restart) this.#restart();
+        else if (first && this.#host.callerId) this.start();
+        if (availability) this.client?.setClientAvailable(this.#host.available);
+      });
+  }
+
+  /** The element's init(): sets the caller ID on the client (created if needed) and starts it. */
+  start(): void {
+    const { callerId, available, lazyVendor } = this.#host;
+    const client = this.ensureClient();
+    client.setClientAvailable(available);
+    if (!callerId) return client.init();
+    if (!E164_PATTERN.test(callerId)) return;
+    if (lazyVendor) {
+      client.setCallerId(callerId, () => {
+        // The caller ID may have changed (a new client) or the element left the page meanwhile.
+        if (this.client === client && this.config?.vendor) client.init();
+      });
+    } else {
+      client.setCallerId(callerId);
+      client.init();
+    }
+  }
+
+  #restart(): void {
+    const client = this.client;
+    if (client && client.getDeviceState() !== DeviceState.DESTROYED) client.destroy();
+    this.ensureClient();
+    if (E164_PATTERN.test(this.#host.callerId)) this.start();
+  }
+
   /** Re-reads the available agents (never rejects; `[]` after an error). */
   async refreshAgents(): Promise<AvailableClient[]> {
     const agents = await this.ensureClient().getAvailableClients();
@@ -147,6 +206,18 @@ export class NotifyController implements ReactiveController {
       this.agents = agents;
       this.#host.requestUpdate();
     });
+  }
+
+  /**
+   * The element's holdCall() (`held`) and resumeCall(): holds the active call, or resumes `call` (else the
+   * first held one); without such a call, reports it and resolves false.
+   */
+  hold(held: boolean, call?: NotifyCall | null): Promise<boolean> {
+    const client = this.ensureClient();
+    call ??= held ? client.activeCall : client.calls.find((other) => other.held);
+    if (call) return held ? call.hold() : call.resume();
+    this.report('INVALID_STATE', `No call to ${held ? 'hold' : 'resume'}.`);
+    return Promise.resolve(false);
   }
 
   /** Shows and dispatches an error found by the element itself (a bad attribute value). */

@@ -1,25 +1,17 @@
-import { LitElement, adoptStyles, html, type PropertyValues } from 'lit';
+import { LitElement, type PropertyValues } from 'lit';
 import type { AvailableClient, ForwardTarget } from '../client/backend.js';
-import { DeviceState, E164_PATTERN, Status, Vendor, normalizeVendor } from '../client/constants.js';
+import { DeviceState, Status } from '../client/constants.js';
 import { NotifyError, toNotifyError, type NotifyErrorCode } from '../client/errors.js';
 import type { NotifyCall } from '../client/notify-call.js';
 import type { CallIdentifier, NotifyConfig, ParentIdResult } from '../client/notify-client.js';
-import { RESTART_ON, attributeProblem, booleanString, jsonStrings } from './attributes.js';
-import { NotifyAvailableChangeEvent } from './events.js';
+import { attributeProblem, booleanString, checkSettings, jsonStrings, reflectState } from './attributes.js';
+import { loadParts, type LazyParts } from './load-parts.js';
 import { NotifyController } from './notify-controller.js';
 import { NumberEntry } from './number-entry.js';
 import { styles } from './notify-phone.styles.js';
-import { callActions } from './parts/call-actions.js';
-import { dialPad } from './parts/dial-pad.js';
-import { errorMessage } from './parts/error-message.js';
-import { numberArea } from './parts/number-area.js';
-import { loadPhoneLib } from './phone-number.js';
-import { statusLine } from './parts/status-line.js';
-import { mergeStrings, type NotifyPhoneStrings } from './strings.js';
-
-type LazyParts = typeof import('./parts/lazy-parts.js');
-/** The agent list, the forward dialog and the second line (hold, waiting, transfer), imported once, on first use. */
-let lazyParts: Promise<LazyParts> | undefined;
+import { renderPhone } from './notify-phone.template.js';
+import { focusPart } from './refocus.js';
+import type { NotifyPhoneStrings } from './strings.js';
 
 /**
  * @summary A complete browser phone on the Notify client: registers with the backend, makes, takes and
@@ -170,14 +162,9 @@ export class NotifyPhone extends LitElement {
 
   readonly #controller = new NotifyController(this);
   /** The keys, the number field and the digits sent in a call (number-entry.ts). */
-  readonly #entry = new NumberEntry(this, () => this._forwardDialog?.open ?? false);
-  #booted = false;
+  readonly #entry = new NumberEntry(this);
   /** Focus was inside before this update (parts come and go with the call state). */
   #focusWasInside = false;
-
-  private get _forwardDialog(): HTMLDialogElement | null {
-    return this.renderRoot?.querySelector('dialog.forward') ?? null;
-  }
 
   /** The rarely used UI once imported (the agent list is opened, or a call is open). */
   private _parts?: LazyParts;
@@ -280,147 +267,39 @@ export class NotifyPhone extends LitElement {
     return this.#controller.agents;
   }
 
-  constructor() {
-    super();
-    this.addEventListener('keydown', (event) => this.#entry.keydown(event));
-  }
-
-  override connectedCallback(): void {
-    // Back in the page after a removal (a move in the DOM), disconnectedCallback() destroyed the client:
-    // the next update starts the new one as the first update did.
-    this.#booted = false;
-    super.connectedCallback();
-  }
-
   override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
     // A bad value is reported and ignored: the property keeps its previous value.
     const problem = attributeProblem(name, value);
-    if (problem) return this.#fail('INVALID_ARGUMENT', problem);
+    if (problem) return this.#controller.report('INVALID_ARGUMENT', problem);
     super.attributeChangedCallback(name, old, value);
   }
 
   override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('callerId') && this.callerId && !E164_PATTERN.test(this.callerId)) {
-      this.#fail(
-        'INVALID_NUMBER',
-        `The caller ID "${this.callerId}" is not a phone number in E.164 format (like +15551234567).`,
-      );
-    }
-    if (changed.has('vendor') && this.vendor && !normalizeVendor(this.vendor)) {
-      this.#fail('INVALID_ARGUMENT', `The vendor "${this.vendor}" is not known; use TwilioDirect.`);
-    }
+    checkSettings(this, changed, this.#controller);
     if (!this.inCall) this.#entry.sentDigits = '';
     this.#focusWasInside = this.matches(':focus-within');
   }
 
   override updated(changed: PropertyValues<this>): void {
-    this.setAttribute('status', this.status);
-    this.toggleAttribute('online', this.online);
-    this.toggleAttribute('muted', this.muted);
-    this.toggleAttribute('ringing', this.ringing);
-    this.toggleAttribute('in-call', this.inCall);
-    this.toggleAttribute('held', this.held);
-    if (!this.inCall && this._forwardDialog?.open) this._forwardDialog.close();
-    // The forward dialog may be wanted now: have it ready before the button is pressed.
+    reflectState(this);
+    // The forward dialog goes with the call (closing a closed dialog does nothing).
+    if (!this.inCall) this.renderRoot.querySelector<HTMLDialogElement>('dialog.forward')?.close();
+    // The lazy parts may be wanted now (the forward dialog): have them ready before its button is pressed.
     // Also once online: the recent calls (parts/call-history-panel.ts) read the history, count missed calls.
-    if (this.online || this.status === Status.OPEN) void this.#loadParts();
-    if (this.#focusWasInside && !this.matches(':focus-within')) this.#refocus();
-    // Client calls change state synchronously; run them after this update, not inside it.
-    const restart = this.#booted && RESTART_ON.some((key) => changed.has(key));
-    const first = !this.#booted;
-    // init() applies `available` to a new client; later changes go to the running one.
-    const availability = changed.has('available') && this.#booted && !restart;
-    this.#booted = true;
-    if (!restart && !first && !availability) return;
-    queueMicrotask(() => {
-      // Removed in the meantime: the update after connectedCallback() starts the phone if it comes back.
-      if (!this.isConnected) return;
-      if (restart) this.#restart();
-      else if (first && this.callerId) this.init();
-      if (availability) this.#controller.client?.setClientAvailable(this.available);
-    });
-  }
-
-  /** Builds the client configuration from the attributes; used by NotifyController. @internal */
-  notifyConfig(): { config: NotifyConfig; lazy: boolean } {
-    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the getter below, in fewer bytes than an arrow
-    const phone = this;
-    const config: NotifyConfig = {
-      autoLoadScriptResources: this.autoLoadScriptResources,
-      forceRefreshToken: this.forceRefreshToken,
-      // Read at every incoming call, so a change applies to the running client.
-      get skipParentId() {
-        return phone.skipParentId;
-      },
-      callWaiting: this.callWaiting,
-      // The attribute alone (no property: the first load's size), read when a session starts.
-      shareTabs: this.hasAttribute('share-tabs'),
-      // `''` spreads nothing.
-      ...(this.backend && { backendUrl: this.backend }),
-      // Read at every request, so a new token reaches the running client (no restart, no dropped call).
-      authToken: () => this.authToken,
-      ...(this.displayName && { name: this.displayName }),
-      ...this.config,
-    };
-    if (!this.lazyVendor) config.vendor = normalizeVendor(this.vendor) ?? Vendor.TWILIO_DIRECT;
-    return { config, lazy: this.lazyVendor };
-  }
-
-  #fail(code: NotifyErrorCode, message: string): void {
-    this.#controller.report(code, message);
-  }
-
-  #restart(): void {
-    const client = this.#controller.client;
-    if (client && client.getDeviceState() !== DeviceState.DESTROYED) client.destroy();
-    this.#controller.ensureClient();
-    if (this.callerId && E164_PATTERN.test(this.callerId)) this.init();
+    if (!this._parts && (this.online || this.status === Status.OPEN))
+      void loadParts(this).then((parts) => (this._parts = parts));
+    // Keeps keyboard users inside the phone when the focused part disappears with a state change.
+    if (this.#focusWasInside && !this.matches(':focus-within')) focusPart(this.renderRoot);
+    this.#controller.updated(changed);
   }
 
   /** Focus goes to what the state is about: the pick-up or hang-up button, else the number field. */
   override focus(options?: FocusOptions): void {
-    if (!this.#refocus(options)) super.focus(options);
-  }
-
-  /** Keeps keyboard users inside the phone when the focused part disappears with a state change. */
-  #refocus(options?: FocusOptions): boolean {
-    const order = ['pickup-button', 'hangup-button', 'resume-button', 'number-input', 'dial-key'];
-    for (const part of order) {
-      const target = this.renderRoot?.querySelector<HTMLElement>(`[part~="${part}"]:not([disabled])`);
-      if (target) {
-        target.focus(options);
-        return true;
-      }
-    }
-    return false;
+    if (!focusPart(this.renderRoot, options)) super.focus(options);
   }
 
   #client() {
     return this.#controller.ensureClient();
-  }
-
-  #onToggleAvailable(): void {
-    this.available = !this.available;
-    this.dispatchEvent(new NotifyAvailableChangeEvent({ available: this.available }));
-  }
-
-  #onAgentsToggle(event: Event): void {
-    this.#controller.watchAgents((event.target as HTMLDetailsElement).open);
-  }
-
-  async #loadParts(): Promise<void> {
-    if (this._parts) return;
-    lazyParts ??= import('./parts/lazy-parts.js');
-    try {
-      const parts = await lazyParts;
-      // Their styles join the element's (adoptStyles sets the shadow root's whole list; twice is harmless).
-      adoptStyles(this.renderRoot as ShadowRoot, [...NotifyPhone.elementStyles, parts.lazyStyles]);
-      this._parts = parts;
-    } catch (error) {
-      // No error code fits a missing file of our own; the next click or toggle tries again.
-      lazyParts = undefined;
-      console.warn('[notify-phone] lazy-parts.js failed to load:', error);
-    }
   }
 
   /**
@@ -428,19 +307,7 @@ export class NotifyPhone extends LitElement {
    * applies `available` once online: without it the session is not offered incoming calls.
    */
   init(): void {
-    const client = this.#client();
-    client.setClientAvailable(this.available);
-    if (!this.callerId) return client.init();
-    if (!E164_PATTERN.test(this.callerId)) return;
-    if (this.lazyVendor) {
-      client.setCallerId(this.callerId, () => {
-        // The caller ID may have changed (a new client) or the element left the page meanwhile.
-        if (this.#controller.client === client && this.#controller.config?.vendor) client.init();
-      });
-    } else {
-      client.setCallerId(this.callerId);
-      client.init();
-    }
+    this.#controller.start();
   }
 
   /** Calls a number (`'+1…'` or `{phoneNumber}`) or a client (`{userId}`). */
@@ -473,7 +340,7 @@ export class NotifyPhone extends LitElement {
    * true once the server confirmed it; false (and `notify-error`) without an active call or on failure.
    */
   holdCall(): Promise<boolean> {
-    return this.#hold(true);
+    return this.#controller.hold(true);
   }
 
   /**
@@ -481,15 +348,7 @@ export class NotifyPhone extends LitElement {
    * true once audio is back; false (and `notify-error`) without a held call or on failure.
    */
   resumeCall(call?: NotifyCall): Promise<boolean> {
-    return this.#hold(false, call);
-  }
-
-  #hold(held: boolean, call?: NotifyCall | null): Promise<boolean> {
-    const client = this.#client();
-    call ??= held ? client.activeCall : client.calls.find((other) => other.held);
-    if (call) return held ? call.hold() : call.resume();
-    this.#fail('INVALID_STATE', `No call to ${held ? 'hold' : 'resume'}.`);
-    return Promise.resolve(false);
+    return this.#controller.hold(false, call);
   }
 
   /**
@@ -545,7 +404,7 @@ export class NotifyPhone extends LitElement {
       this.#client().setCallerId(value, callback);
     } catch (error) {
       const notifyError = error instanceof NotifyError ? error : toNotifyError(error, 'INVALID_ARGUMENT');
-      this.#fail(notifyError.code, notifyError.message);
+      this.#controller.report(notifyError.code, notifyError.message);
     }
   }
 
@@ -561,37 +420,6 @@ export class NotifyPhone extends LitElement {
   }
 
   override render() {
-    const t = mergeStrings(this.strings);
-    const controller = this.#controller;
-    const entry = this.#entry;
-    // The second line (waiting call, hold, transfer, the list of calls), once its code is loaded.
-    const second = this._parts?.secondLine(this, controller, t);
-    return html`
-      <div part="base" class="base" role="group" aria-label=${t.phone}>
-        <slot name="header"></slot>
-        ${statusLine(this, controller, t, { second, onToggle: () => this.#onToggleAvailable() })}
-        ${second?.calls}
-        ${numberArea(this, t, this._parts?.callDisplay(this, controller, t, entry.sentDigits), {
-          invalid: entry.invalid,
-          onInput: (event) => entry.input(event),
-          onFocus: () => void loadPhoneLib().catch(() => undefined),
-          onCall: (event) => entry.submit(event),
-        })}
-        <slot name="dial-pad">
-          ${dialPad({
-            strings: t,
-            inCall: this.inCall,
-            disabled: this.inCall ? this.status !== Status.OPEN : !this.online,
-            onKey: (key) => entry.dial(key),
-          })}
-        </slot>
-        ${callActions(this, t, this._parts?.inCallActions(this, controller, t))}
-        ${errorMessage(controller, t)} ${this._parts?.soundNotice(this, t)} ${second?.controls}
-        ${this._parts?.agentsPanel(this, controller, t, (event) => this.#onAgentsToggle(event))}
-        ${this._parts?.desk(controller.client)}
-        <slot name="footer"></slot>
-      </div>
-      ${second?.dialog}
-    `;
+    return renderPhone(this, this.#controller, this.#entry, this._parts);
   }
 }

@@ -6,7 +6,8 @@ import type { DialKey } from './parts/dial-pad.js';
 import { formatAsYouType, toE164 } from './phone-number.js';
 
 /** What the number entry reads and calls on its element (NotifyPhone's public API). */
-export interface NumberEntryHost extends ReactiveControllerHost {
+export interface NumberEntryHost extends ReactiveControllerHost, Pick<HTMLElement, 'addEventListener'> {
+  readonly renderRoot: ParentNode;
   number: string;
   readonly defaultCountry: string;
   readonly status: Status;
@@ -29,13 +30,17 @@ export class NumberEntry implements KeyboardTarget {
   sentDigits = '';
   /** The number field holds something that cannot be called (explained under it until it changes). */
   invalid = false;
-  /** Whether the forward dialog is open (it has its own keys). */
-  readonly dialogOpen: () => boolean;
   readonly #host: NumberEntryHost;
 
-  constructor(host: NumberEntryHost, dialogOpen: () => boolean) {
+  constructor(host: NumberEntryHost) {
     this.#host = host;
-    this.dialogOpen = dialogOpen;
+    // The keys typed anywhere in the element (keyboard.ts).
+    host.addEventListener('keydown', (event) => onPhoneKeydown(this, event));
+  }
+
+  /** Whether the forward dialog is open (it has its own keys). */
+  dialogOpen(): boolean {
+    return !!this.#host.renderRoot?.querySelector('dialog.forward[open]');
   }
 
   get ringing(): boolean {
@@ -44,11 +49,6 @@ export class NumberEntry implements KeyboardTarget {
 
   get inCall(): boolean {
     return this.#host.inCall;
-  }
-
-  /** The element's keydown listener. */
-  keydown(event: KeyboardEvent): void {
-    onPhoneKeydown(this, event);
   }
 
   /** A key of the pad or the keyboard: DTMF in an open call, else appended to the number when idle. */

@@ -2,6 +2,7 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../../../src/element/define.js';
 import type { NotifyConfig } from '../../../src/client/notify-client.js';
 import { FakeDriver } from '../../../src/drivers/fake-driver.js';
+import { clientConfig } from '../../../src/element/client-config.js';
 import type { NotifyPhone } from '../../../src/element/notify-phone.js';
 import { CALLER_ID } from './helpers/setup.js';
 import { phone } from './helpers/element.js';
@@ -67,11 +68,11 @@ describe('<notify-phone> configuration on a running phone', () => {
   it('share-tabs (present) and its absence map to notifyConfig.shareTabs, with the other settings kept', () => {
     const el = document.createElement('notify-phone') as NotifyPhone;
     el.setAttribute('backend', '/tabs-api');
-    expect(el.notifyConfig().config).to.include({ shareTabs: false, backendUrl: '/tabs-api' });
-    expect(el.notifyConfig().config).to.not.have.property('name');
+    expect(clientConfig(el).config).to.include({ shareTabs: false, backendUrl: '/tabs-api' });
+    expect(clientConfig(el).config).to.not.have.property('name');
     el.setAttribute('share-tabs', '');
     el.displayName = 'Ada';
-    expect(el.notifyConfig().config).to.include({ shareTabs: true, name: 'Ada', skipParentId: false });
+    expect(clientConfig(el).config).to.include({ shareTabs: true, name: 'Ada', skipParentId: false });
   });
 
   it('skip-parent-id applies to the running phone (read at each incoming call), without a restart', async () => {
