@@ -55,26 +55,18 @@ export const styles = css`
     margin: 0;
     font-size: 1em;
   }
-  /* Row 1: presence pill, the line-quality indicator (during a call; it shrinks, never wraps), timer. Row 2: status. */
+  /* Row 1: presence pill, the line-quality indicator and the timer (during a call: lazy-styles.ts). Row 2: status. */
   .head {
     display: grid;
     grid-template-columns: auto minmax(0, 1fr) auto;
     align-items: center;
     gap: 0.25rem var(--_gap);
   }
-  .head > notify-call-quality {
-    overflow: hidden;
-    white-space: nowrap;
-  }
   .status {
     grid-column: 1 / -1;
     min-block-size: 1.4em;
     font-weight: 600;
   }
-  .timer {
-    font-variant-numeric: tabular-nums;
-  }
-  .timer,
   label,
   .hint,
   .key i {
@@ -230,9 +222,6 @@ export const styles = css`
   :focus-visible {
     outline: 2px solid var(--_focus);
     outline-offset: 2px;
-  }
-  .agents-panel summary {
-    padding: 0.25rem 0;
   }
   @container (max-width: 18rem) {
     .base {

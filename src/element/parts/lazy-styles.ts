@@ -6,6 +6,18 @@ import { css } from 'lit';
  * @internal
  */
 export const lazyStyles = css`
+  /* The header's line-quality indicator (it shrinks, never wraps) and the call timers. */
+  .head > notify-call-quality {
+    overflow: hidden;
+    white-space: nowrap;
+  }
+  .timer {
+    color: var(--_muted-fg);
+    font-variant-numeric: tabular-nums;
+  }
+  .agents-panel summary {
+    padding: 0.25rem 0;
+  }
   .notice {
     display: flex;
     flex-wrap: wrap;
