@@ -5,7 +5,8 @@ import type { CallStrings } from './parts/call-strings.js';
  * Every visible (or announced) string of the default UI. Override any subset through the element's
  * `strings` property or its `strings` attribute (JSON). `{caller}`, `{status}`, `{name}`, `{count}`
  * and `{key}` are replaced where they appear. The strings of calls (their status, the call buttons, hold,
- * call waiting, transfer) are in `CallStrings` (parts/call-strings.ts), whose defaults load with that UI.
+ * call waiting, transfer) are in `CallStrings` (parts/call-strings.ts), whose defaults load with that UI, as
+ * does `format()`, which replaces the placeholders (the first render's strings have none).
  */
 export interface NotifyPhoneStrings extends CallStrings {
   /** Accessible name of the whole phone. */
@@ -77,11 +78,4 @@ export function mergeStrings(
     presence: { ...defaultStrings.presence, ...overrides.presence },
     errors: { ...defaultStrings.errors, ...overrides.errors },
   };
-}
-
-/** Replaces `{name}` placeholders. */
-export function format(template: string, values: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (match, key: string) =>
-    key in values ? String(values[key]) : match,
-  );
 }

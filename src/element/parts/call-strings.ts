@@ -185,3 +185,10 @@ export function callStrings(base: BaseStrings & Partial<CallStrings>): NotifyPho
     callStatus: { ...defaultCallStrings.callStatus, ...base.callStatus },
   };
 }
+
+/** Replaces `{name}` placeholders. */
+export function format(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (match, key: string) =>
+    key in values ? String(values[key]) : match,
+  );
+}
