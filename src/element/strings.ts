@@ -30,8 +30,6 @@ export interface NotifyPhoneStrings extends CallStrings {
   call: string;
   /** Under the number field when the number cannot be called (a national number needs `default-country`). */
   invalidNumber: string;
-  /** Accessible name of the call timer. */
-  callTimer: string;
   dismissError: string;
   /** Messages per error code; unlisted codes show the client's message. */
   errors: Partial<Record<NotifyErrorCode, string>>;
@@ -58,7 +56,6 @@ export const defaultStrings: BaseStrings = {
   callControls: 'Call controls',
   call: 'Call',
   invalidNumber: 'Not a phone number: enter it with + and the country code, like +1 555 123 4567.',
-  callTimer: 'Call duration',
   dismissError: 'Dismiss',
   errors: {
     MEDIA_PERMISSION_DENIED: 'The microphone is blocked: allow it for this site, then call again.',
