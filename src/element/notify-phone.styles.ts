@@ -49,11 +49,8 @@ export const styles = css`
     color: var(--_fg);
     overflow-wrap: anywhere;
   }
-  p,
-  h2,
-  h3 {
+  p {
     margin: 0;
-    font-size: 1em;
   }
   /* Row 1: presence pill, the line-quality indicator and the timer (during a call: lazy-styles.ts). Row 2: status. */
   .head {
@@ -155,12 +152,9 @@ export const styles = css`
     justify-content: space-evenly;
     gap: var(--_gap);
   }
-  button,
-  summary {
+  button {
     font: inherit;
     cursor: pointer;
-  }
-  button {
     padding: 0.4rem 0.75rem;
     border: 1px solid var(--_border);
     border-radius: var(--_radius);

@@ -15,6 +15,16 @@ export const lazyStyles = css`
     color: var(--_muted-fg);
     font-variant-numeric: tabular-nums;
   }
+  /* The headings and disclosures of the lazy parts (the first render has none). */
+  h2,
+  h3 {
+    margin: 0;
+    font-size: 1em;
+  }
+  summary {
+    font: inherit;
+    cursor: pointer;
+  }
   .agents-panel summary {
     padding: 0.25rem 0;
   }
