@@ -7,8 +7,9 @@ import { NotifyError } from '../client/errors.js';
  * twilio-audio.ts, twilio-quality.ts and twilio-preflight.ts to this module in that build only. The global is
  * ServiceNow's API: a classic script that inlines everything it may load, within its own 15 KB budget. Device
  * choice, quality events, the pre-call test and call history are ours and ship in the ESM build (the element
- * and `notify-phone/client`); here they answer NOT_SUPPORTED. See docs/decisions.md §22. audio-devices.ts has
- * a module of its own, without-audio-devices.ts.
+ * and `notify-phone/client`); here they answer NOT_SUPPORTED. See docs/decisions.md §22. audio-devices.ts and
+ * agent.ts (the tabs' shared registration) have stand-ins of their own: without-audio-devices.ts and
+ * without-share-tabs.ts.
  */
 const unsupported = () =>
   new NotifyError('NOT_SUPPORTED', 'Not in the SNC.Notify global: use the ESM build.');
@@ -39,6 +40,3 @@ export function getCallHistory(
   if (!signal.aborted) report(error);
   return answer(Promise.resolve({ calls: [], next: null, error }), 'getCallHistory callback', callback);
 }
-
-/** `shareTabs` (tab-share.ts) is ours and ships in the ESM build: here each client registers on its own. */
-export const shareTabs = null;
