@@ -47,8 +47,10 @@ export const BUDGETS = {
    * 17 470 B: the styles of headings and disclosures (only the lazy parts have them) are lazy too, −12 B.
    * 17 470 → 17 330 B: what init() does with the calls' and the registration's code once loaded (their
    * objects, the hooks between them, the shared registration's choice) loads with it (client-start.ts), −145 B.
+   * 17 330 → 17 290 B: the client no longer restores the remembered audio devices once online a second time
+   * (the registration does, since the desk events moved into it), −37 B.
    */
-  'notify-phone.js': 17_330,
+  'notify-phone.js': 17_290,
   /**
    * The SNC.Notify global (client only, IIFE); same goal. 15 000 → 15 400 B: recovery from faults (issue 10:
    * the heartbeat independent of the signaling, the session replaced, the dead call ended) is a correctness
@@ -60,9 +62,10 @@ export const BUDGETS = {
    * global has no shared registration, src/legacy/without-desk.ts), +37 B. 9 610 → 9 550 B: the call status's
    * table is in the online file (call-state.ts; that file pays its copy with a stand-in of audio-devices.ts of
    * its own, without the desk's others: 9 595 → 9 445 B), −59 B. 9 550 → 9 390 B: init()'s making of the
-   * calls and the registration is in the online file (client-start.ts; 9 445 → 9 589 B), −157 B.
+   * calls and the registration is in the online file (client-start.ts; 9 445 → 9 589 B), −157 B. 9 390 →
+   * 9 340 B: the second restoring of the audio devices is gone (its stand-in with it), −51 B.
    */
-  'snc-notify.js': 9_390,
+  'snc-notify.js': 9_340,
   /**
    * The SNC.Notify global's later units (registration, session, Twilio driver, calls, call control, presence
    * stream), loaded by its first init() (≈ 9.3 KB gz measured). A regression guard: not in the first load.

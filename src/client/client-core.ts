@@ -113,10 +113,8 @@ export class ClientCore {
     if (to === DeviceState.ONLINE) {
       this.emitter.emit(STD_EVENTS.ONLINE);
       safeCall('onReady', this.config.onReady);
+      // The registration also restores the devices chosen in this browser before (registration.ts).
       this.registration?.online();
-      const driver = this.driver;
-      if (driver?.audio)
-        void import('./audio-devices.js').then((m) => m.restoreAudioDevices(driver)).catch(() => 0);
     } else if (from === DeviceState.ONLINE) {
       this.emitter.emit(STD_EVENTS.OFFLINE);
       safeCall('onOffline', this.config.onOffline);
