@@ -6,6 +6,11 @@ import { css } from 'lit';
  * @internal
  */
 export const lazyStyles = css`
+  /* The colors only calls use (the others: notify-phone.styles.ts). */
+  :host {
+    --_danger-fg: var(--notify-phone-danger-foreground, light-dark(#fff, #1f0503));
+    --_banner-bg: var(--notify-phone-banner-background, light-dark(#e7f3ec, #15321f));
+  }
   /* The header's line-quality indicator (it shrinks, never wraps) and the call timers. */
   .head > notify-call-quality {
     overflow: hidden;
