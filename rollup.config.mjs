@@ -49,7 +49,7 @@ const sncOnlineExternal = () => ({
     if (
       importer &&
       /[\\/]client[\\/]client-(core|extras)\.ts$/.test(importer) &&
-      /^\.\/(registration|calls|available-clients)\.js$/.test(source)
+      /^\.\/(client-start|available-clients)\.js$/.test(source)
     )
       return { id: SNC_ONLINE_ID, external: true };
     return null;
@@ -104,9 +104,10 @@ const sncShared = () => {
 
 /**
  * The SNC.Notify global leaves out the agent's desk extensions (device choice, quality events, the pre-call
- * test, call history) and the tabs' shared registration (`shareTabs`): those
- * modules resolve to src/legacy/without-desk.ts in that build (docs/decisions.md §19); the news of a warm
- * transfer (§26) to src/legacy/without-transfer-news.ts.
+ * test, call history) and the tabs' shared registration (`shareTabs`): those modules resolve to
+ * src/legacy/without-desk.ts in that build (docs/decisions.md §19), audio-devices.ts and agent.ts to
+ * src/legacy/without-audio-devices.ts and without-share-tabs.ts; the news of a warm transfer (§26) to
+ * src/legacy/without-transfer-news.ts.
  */
 const withoutDesk = () => ({
   name: 'without-desk',
@@ -114,9 +115,14 @@ const withoutDesk = () => ({
   resolveId(source, importer) {
     if (importer && /^\.\/(transfer-watch|twilio-messages)\.js$/.test(source))
       return fileURLToPath(new URL('./src/legacy/without-transfer-news.ts', import.meta.url));
+    // Imported dynamically (all of a module's exports come along): stand-ins of their own.
+    if (importer && source === './audio-devices.js')
+      return fileURLToPath(new URL('./src/legacy/without-audio-devices.ts', import.meta.url));
+    if (importer && source === './agent.js')
+      return fileURLToPath(new URL('./src/legacy/without-share-tabs.ts', import.meta.url));
     if (
       !importer ||
-      !/^\.\/(desk|audio-devices|call-history|transfer-notes|twilio-audio|twilio-quality|twilio-preflight|agent)\.js$/.test(
+      !/^\.\/(desk|call-history|transfer-notes|twilio-audio|twilio-quality|twilio-preflight)\.js$/.test(
         source,
       )
     )

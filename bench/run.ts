@@ -57,6 +57,7 @@ interface LazyChunk {
 
 /** When each lazy chunk is fetched (rollup names them after their entry module). */
 const LAZY_WHEN: Record<string, string> = {
+  'client-start': 'first `init()` (the calls and the registration)',
   'twilio-driver': 'first `init()` (with the SDK chunk)',
   'presence-stream': 'the agent list is followed live (`watchAvailableClients`)',
   'lazy-parts': 'the agent list is opened or a call opens (agent list, forward dialog)',

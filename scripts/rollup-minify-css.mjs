@@ -1,8 +1,9 @@
 // @ts-check
 /**
  * A rollup plugin that minifies the CSS of Lit's css`…` templates in our sources (terser leaves template
- * text alone): comments go, whitespace collapses, and the spaces next to `{ } ; , :` (outside strings)
- * are dropped. Only templates without `${…}` are touched; their meaning is unchanged.
+ * text alone): comments go, whitespace collapses, the spaces next to `{ } ; , :` and around the `>` and `~`
+ * combinators (outside strings) are dropped, and so is the 0 of a number below 1 (`0.5rem` → `.5rem`). Only
+ * templates without `${…}` are touched; their meaning is unchanged. (`+` keeps its spaces: calc() needs them.)
  */
 export const minifyCssTemplates = () => ({
   name: 'minify-css-templates',
@@ -28,6 +29,8 @@ export function minifyCss(text) {
         : part
             .replace(/\s+/g, ' ')
             .replace(/ ?([{};,]) ?/g, '$1')
+            .replace(/ ([>~]) /g, '$1')
+            .replace(/([\s:,(])0\.(\d)/g, '$1.$2')
             .replace(/: /g, ':'),
     )
     .join('')

@@ -128,12 +128,35 @@ export interface HttpBackendOptions {
 /** What HttpNotifyBackend implements of NotifyBackend (`me` is read by tab-share.ts itself). */
 type HttpMethods = Required<Omit<NotifyBackend, 'me'>>;
 
+/** The methods of HttpNotifyBackend (all of HttpMethods, or this does not compile), each made from its name. */
+const HTTP_METHODS = {
+  lookupCallerId: 1,
+  createSession: 1,
+  refreshToken: 1,
+  preflightToken: 1,
+  heartbeat: 1,
+  deleteSession: 1,
+  listAvailableClients: 1,
+  watchAvailableClients: 1,
+  getParentId: 1,
+  forwardCall: 1,
+  callAction: 1,
+  setAvailability: 1,
+  listCallHistory: 1,
+} satisfies Record<keyof HttpMethods, 1>;
+
+// The methods of NotifyBackend (documented there), made by the class's static block below.
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
+export interface HttpNotifyBackend extends HttpMethods {}
+
 /**
  * The HTTP backend of docs/architecture.md (fetch, cookie credentials, optional bearer token). Its requests
  * load with the first one (http-backend.ts): every method returns a Promise and nothing is requested before
- * init() or a method of the client, so the first load carries only these names (about 0.56 KB gz less).
+ * init() or a method of the client, so the first load carries only these names (about 0.56 KB gz less), and
+ * each method is made from its name (HTTP_METHODS), not written out, as a class's method is (not enumerable).
  */
-export class HttpNotifyBackend implements HttpMethods {
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export class HttpNotifyBackend {
   readonly baseUrl: string;
   readonly #options: HttpBackendOptions;
   #requests: Promise<HttpMethods> | undefined;
@@ -143,69 +166,22 @@ export class HttpNotifyBackend implements HttpMethods {
     this.#options = options;
   }
 
-  lookupCallerId(number: string) {
-    return this.#run('lookupCallerId', [number]);
-  }
-
-  createSession(request: { callerId: string; name?: string; callWaiting?: 'ring' }) {
-    return this.#run('createSession', [request]);
-  }
-
-  refreshToken(sessionSysId: string) {
-    return this.#run('refreshToken', [sessionSysId]);
-  }
-
-  preflightToken(sessionSysId: string) {
-    return this.#run('preflightToken', [sessionSysId]);
-  }
-
-  heartbeat(sessionSysId: string, calls?: string[]) {
-    return this.#run('heartbeat', [sessionSysId, calls]);
-  }
-
-  deleteSession(sessionSysId: string) {
-    return this.#run('deleteSession', [sessionSysId]);
-  }
-
-  /** One page as the backend sends it: `{clients, next}`, or an array (the whole list, older backends). */
-  listAvailableClients(cursor?: string | null) {
-    return this.#run('listAvailableClients', [cursor]);
-  }
-
-  /**
-   * Follows `GET /presence` (Server-Sent Events) and hands over the list: the snapshot, completed with
-   * the following pages of `GET /sessions/available`, then its changes; reconnects when the stream ends
-   * or fails (presence-stream.ts, imported on first use).
-   */
-  watchAvailableClients(onClients: (clients: AvailableClient[]) => void, signal: AbortSignal) {
-    return this.#run('watchAvailableClients', [onClients, signal]);
-  }
-
-  getParentId(callSid: string) {
-    return this.#run('getParentId', [callSid]);
-  }
-
-  forwardCall(callSid: string, target: ForwardTarget) {
-    return this.#run('forwardCall', [callSid, target]);
-  }
-
-  callAction(callSid: string, action: CallAction, body?: object) {
-    return this.#run('callAction', [callSid, action, body]);
-  }
-
-  setAvailability(sessionSysId: string, available: boolean) {
-    return this.#run('setAvailability', [sessionSysId, available]);
-  }
-
-  listCallHistory(query: { limit?: number; cursor?: string }) {
-    return this.#run('listCallHistory', [query]);
+  static {
+    for (const name of Object.keys(HTTP_METHODS) as Array<keyof HttpMethods>)
+      Object.defineProperty(this.prototype, name, {
+        configurable: true,
+        writable: true,
+        value(this: HttpNotifyBackend, ...args: unknown[]) {
+          return this.#run(name, args);
+        },
+      });
   }
 
   /** Runs one request on the implementation, loaded (and made with these options) at the first. */
-  #run<K extends keyof HttpMethods>(name: K, args: Parameters<HttpMethods[K]>): ReturnType<HttpMethods[K]> {
+  #run(name: keyof HttpMethods, args: unknown[]): Promise<unknown> {
     this.#requests ??= import('./http-backend.js').then((m) => new m.HttpNotifyBackend(this.#options));
     return this.#requests.then((requests) =>
-      (requests[name] as (...a: typeof args) => ReturnType<HttpMethods[K]>)(...args),
-    ) as ReturnType<HttpMethods[K]>;
+      (requests[name] as (...a: unknown[]) => Promise<unknown>)(...args),
+    );
   }
 }

@@ -93,39 +93,14 @@ export class ClientCore {
   }
 
   /**
-   * init(): the registration's code (session, driver factory, token renewal, heartbeat) and the calls' load
-   * with the first.
+   * init(): the calls' and the registration's code load with the first (client-start.ts), then the
+   * registration starts.
    */
   async start(vendor: Vendor, callerId: string): Promise<void> {
     this.device.transition(DeviceState.INITIALIZING);
     let registration: AgentRegistration;
     try {
-      const [{ Registration }, { CallBook }] = await Promise.all([
-        import('./registration.js'),
-        import('./calls.js'),
-      ]);
-      const calls = (this.calls ??= new CallBook(this.emitter, this.config, {
-        backend: this.backend,
-        changed: () => this.notifyObservers(),
-        report: (error) => this.reportError(error),
-        driver: () => this.driver,
-      }));
-      const args: ConstructorParameters<typeof Registration> = [
-        this.backend,
-        this.config,
-        this.device,
-        {
-          report: (error) => this.reportError(error),
-          attach: (driver) => calls.attach(driver),
-          events: this.emitter,
-          lost: () => calls.endAll(),
-          client: this.client,
-        },
-        this.pendingAvailability,
-      ];
-      // With shareTabs, one registration for the agent's tabs of this browser (tab-share.ts).
-      const shared = this.config.shareTabs && (await import('./agent.js')).shareTabs;
-      registration = this.registration ??= shared ? await shared(...args) : new Registration(...args);
+      registration = await (await import('./client-start.js')).register(this);
     } catch (error) {
       if (this.destroyed) return;
       this.reportError(toNotifyError(error, 'BACKEND_UNREACHABLE'));
@@ -138,10 +113,8 @@ export class ClientCore {
     if (to === DeviceState.ONLINE) {
       this.emitter.emit(STD_EVENTS.ONLINE);
       safeCall('onReady', this.config.onReady);
+      // The registration also restores the devices chosen in this browser before (registration.ts).
       this.registration?.online();
-      const driver = this.driver;
-      if (driver?.audio)
-        void import('./audio-devices.js').then((m) => m.restoreAudioDevices(driver)).catch(() => 0);
     } else if (from === DeviceState.ONLINE) {
       this.emitter.emit(STD_EVENTS.OFFLINE);
       safeCall('onOffline', this.config.onOffline);

@@ -1,6 +1,7 @@
 import { Status } from './constants.js';
 import { TypedEmitter } from './emitter.js';
-import { CALL_TRANSITIONS, StateMachine } from './state.js';
+import { CALL_TRANSITIONS } from './call-state.js';
+import { StateMachine } from './state.js';
 
 /**
  * How a call ended (our extension): `completed`, answered and then hung up (`endedBy` says by whom,

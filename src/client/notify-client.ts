@@ -94,13 +94,7 @@ export class NotifyClient {
     }
     Promise.all([this.#core.backend.lookupCallerId(number), import('./lazy-vendor.js')])
       .then(
-        ([result, { lazyVendor }]) => {
-          if (this.#core.destroyed) return;
-          const vendor = lazyVendor(result?.vendor, number, this.#core.config.vendor);
-          if (vendor instanceof NotifyError) return this.#core.reportError(vendor);
-          this.#core.config.vendor = vendor;
-          this.#core.config.callerId = number;
-        },
+        ([result, m]) => m.applyLazyVendor(this.#core, result?.vendor, number),
         (error: unknown) => {
           if (!this.#core.destroyed) this.#core.reportError(toNotifyError(error, 'BACKEND_ERROR'));
         },

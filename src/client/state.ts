@@ -1,4 +1,4 @@
-import { DeviceState, Status } from './constants.js';
+import { DeviceState } from './constants.js';
 
 /*
  * Device (registration) state:
@@ -8,29 +8,13 @@ import { DeviceState, Status } from './constants.js';
  *      └──── failure ────────┘◄── unregistered/expired ┘
  *   any ──destroy()──► destroyed (final)
  *
- * Call status (one call at a time; CLOSED doubles as "no call"):
- *
- *   outgoing: closed ─call()─► pending ─► connecting ─► ringing ─► open ⇄ reconnecting
- *   incoming: closed ─incoming─► pending ─pickupCall()─► connecting ─► open ⇄ reconnecting
- *   every non-closed status ─► closed (hangup, remote hangup, cancel, reject, failure)
- *
- * Vendors may skip steps (an answered call can go from connecting straight to open), which the
- * table allows; anything else is a bug in a driver and is logged and ignored.
+ * A call's status has its table and diagram in call-state.ts, which loads with the calls' code at init().
  */
 export const DEVICE_TRANSITIONS: Readonly<Record<DeviceState, readonly DeviceState[]>> = {
   [DeviceState.OFFLINE]: [DeviceState.INITIALIZING, DeviceState.ONLINE, DeviceState.DESTROYED],
   [DeviceState.INITIALIZING]: [DeviceState.ONLINE, DeviceState.OFFLINE, DeviceState.DESTROYED],
   [DeviceState.ONLINE]: [DeviceState.OFFLINE, DeviceState.DESTROYED],
   [DeviceState.DESTROYED]: [],
-};
-
-export const CALL_TRANSITIONS: Readonly<Record<Status, readonly Status[]>> = {
-  [Status.CLOSED]: [Status.PENDING],
-  [Status.PENDING]: [Status.CONNECTING, Status.RINGING, Status.OPEN, Status.CLOSED],
-  [Status.CONNECTING]: [Status.RINGING, Status.OPEN, Status.RECONNECTING, Status.CLOSED],
-  [Status.RINGING]: [Status.OPEN, Status.CLOSED],
-  [Status.OPEN]: [Status.RECONNECTING, Status.CLOSED],
-  [Status.RECONNECTING]: [Status.OPEN, Status.CLOSED],
 };
 
 /**

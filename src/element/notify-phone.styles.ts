@@ -3,8 +3,9 @@ import { css } from 'lit';
 /*
  * Every color goes through a --notify-phone-* property whose default is light-dark(light, dark): the scheme
  * follows prefers-color-scheme unless --notify-phone-color-scheme (or the page's color-scheme through it) says
- * otherwise. The regions (head, display, dial pad, actions) have reserved heights, so a state change never
- * moves what is below; the element is a container, and narrow ones get smaller keys (280 px to 480 px wide).
+ * otherwise (the colors only calls use are defined with their styles, lazy-styles.ts). The regions (head,
+ * display, dial pad, actions) have reserved heights, so a state change never moves what is below; the element
+ * is a container, and narrow ones get smaller keys (280 px to 480 px wide).
  */
 export const styles = css`
   :host {
@@ -23,8 +24,6 @@ export const styles = css`
     --_accent: var(--notify-phone-accent, light-dark(#0b6e31, #2fa35a));
     --_accent-fg: var(--notify-phone-accent-foreground, light-dark(#fff, #07140c));
     --_danger: var(--notify-phone-danger, light-dark(#b3261e, #f2685f));
-    --_danger-fg: var(--notify-phone-danger-foreground, light-dark(#fff, #1f0503));
-    --_banner-bg: var(--notify-phone-banner-background, light-dark(#e7f3ec, #15321f));
     --_error-bg: var(--notify-phone-error-background, light-dark(#fdecea, #3a1512));
     --_error-fg: var(--notify-phone-error-foreground, light-dark(#8c1d18, #ffb4ab));
     --_focus: var(--notify-phone-focus-ring, light-dark(#1a56db, #8ab4ff));
@@ -49,32 +48,21 @@ export const styles = css`
     color: var(--_fg);
     overflow-wrap: anywhere;
   }
-  p,
-  h2,
-  h3 {
+  p {
     margin: 0;
-    font-size: 1em;
   }
-  /* Row 1: presence pill, the line-quality indicator (during a call; it shrinks, never wraps), timer. Row 2: status. */
+  /* Row 1: presence pill, the line-quality indicator and the timer (during a call: lazy-styles.ts). Row 2: status. */
   .head {
     display: grid;
     grid-template-columns: auto minmax(0, 1fr) auto;
     align-items: center;
     gap: 0.25rem var(--_gap);
   }
-  .head > notify-call-quality {
-    overflow: hidden;
-    white-space: nowrap;
-  }
   .status {
     grid-column: 1 / -1;
     min-block-size: 1.4em;
     font-weight: 600;
   }
-  .timer {
-    font-variant-numeric: tabular-nums;
-  }
-  .timer,
   label,
   .hint,
   .key i {
@@ -163,12 +151,9 @@ export const styles = css`
     justify-content: space-evenly;
     gap: var(--_gap);
   }
-  button,
-  summary {
+  button {
     font: inherit;
     cursor: pointer;
-  }
-  button {
     padding: 0.4rem 0.75rem;
     border: 1px solid var(--_border);
     border-radius: var(--_radius);
@@ -230,9 +215,6 @@ export const styles = css`
   :focus-visible {
     outline: 2px solid var(--_focus);
     outline-offset: 2px;
-  }
-  .agents-panel summary {
-    padding: 0.25rem 0;
   }
   @container (max-width: 18rem) {
     .base {

@@ -32,10 +32,11 @@ export function formatAsYouType(text: string, defaultCountry: string): string {
   return new loaded.AsYouType(country(loaded, defaultCountry)).input(text);
 }
 
-/** E.164 for a typed number (`+…`, or national in `defaultCountry`), or null when it cannot be a number. */
+/**
+ * E.164 for a typed number (`+…`, or national in `defaultCountry`), or null when it cannot be a number. Waits
+ * for the library: a number already in E.164 is the caller's to call at once (number-entry.ts, submit()).
+ */
 export async function toE164(text: string, defaultCountry: string): Promise<string | null> {
-  const plain = text.replace(/[\s().-]/g, '');
-  if (/^\+[1-9]\d{1,14}$/.test(plain)) return plain; // already E.164: no need to wait for the library
   const lib = await loadPhoneLib();
   const parsed = lib.parsePhoneNumberFromString(text, country(lib, defaultCountry));
   // isPossible (length and country code), not isValid: test and emulator numbers (+1 555 …) are not assigned.

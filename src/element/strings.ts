@@ -5,7 +5,8 @@ import type { CallStrings } from './parts/call-strings.js';
  * Every visible (or announced) string of the default UI. Override any subset through the element's
  * `strings` property or its `strings` attribute (JSON). `{caller}`, `{status}`, `{name}`, `{count}`
  * and `{key}` are replaced where they appear. The strings of calls (their status, the call buttons, hold,
- * call waiting, transfer) are in `CallStrings` (parts/call-strings.ts), whose defaults load with that UI.
+ * call waiting, transfer) are in `CallStrings` (parts/call-strings.ts), whose defaults load with that UI, as
+ * does `format()`, which replaces the placeholders (the first render's strings have none).
  */
 export interface NotifyPhoneStrings extends CallStrings {
   /** Accessible name of the whole phone. */
@@ -29,8 +30,6 @@ export interface NotifyPhoneStrings extends CallStrings {
   call: string;
   /** Under the number field when the number cannot be called (a national number needs `default-country`). */
   invalidNumber: string;
-  /** Accessible name of the call timer. */
-  callTimer: string;
   dismissError: string;
   /** Messages per error code; unlisted codes show the client's message. */
   errors: Partial<Record<NotifyErrorCode, string>>;
@@ -57,7 +56,6 @@ export const defaultStrings: BaseStrings = {
   callControls: 'Call controls',
   call: 'Call',
   invalidNumber: 'Not a phone number: enter it with + and the country code, like +1 555 123 4567.',
-  callTimer: 'Call duration',
   dismissError: 'Dismiss',
   errors: {
     MEDIA_PERMISSION_DENIED: 'The microphone is blocked: allow it for this site, then call again.',
@@ -77,11 +75,4 @@ export function mergeStrings(
     presence: { ...defaultStrings.presence, ...overrides.presence },
     errors: { ...defaultStrings.errors, ...overrides.errors },
   };
-}
-
-/** Replaces `{name}` placeholders. */
-export function format(template: string, values: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (match, key: string) =>
-    key in values ? String(values[key]) : match,
-  );
 }

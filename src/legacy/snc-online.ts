@@ -5,6 +5,5 @@
  * SDK, so that the classic script carries only the facade (docs/decisions.md §20). Its imports of the
  * modules the script already has resolve to the script's own instances (snc-shared.ts).
  */
-export { Registration } from '../client/registration.js';
-export { CallBook } from '../client/calls.js';
+export { register } from '../client/client-start.js';
 export { watchAvailableClients } from '../client/available-clients.js';

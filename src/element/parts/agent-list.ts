@@ -1,6 +1,7 @@
 import { html, nothing } from 'lit';
 import type { AvailableClient } from '../../client/backend.js';
-import { format, type NotifyPhoneStrings } from '../strings.js';
+import type { NotifyPhoneStrings } from '../strings.js';
+import { format } from './call-strings.js';
 
 /**
  * The available agents: a disclosure that lists them while it is open (the controller follows the

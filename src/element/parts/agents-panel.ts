@@ -1,8 +1,8 @@
 import { html } from 'lit';
 import type { NotifyController } from '../notify-controller.js';
 import type { NotifyPhone } from '../notify-phone.js';
-import { format, type BaseStrings, type NotifyPhoneStrings } from '../strings.js';
-import { callStrings, type CallStrings } from './call-strings.js';
+import type { BaseStrings, NotifyPhoneStrings } from '../strings.js';
+import { callStrings, format, type CallStrings } from './call-strings.js';
 import { agentList } from './agent-list.js';
 
 /**

@@ -2,9 +2,8 @@ import { html } from 'lit';
 import type { NotifyController } from '../notify-controller.js';
 import type { NotifyPhone } from '../notify-phone.js';
 import type { BaseStrings } from '../strings.js';
-import { callStrings, type CallStrings } from './call-strings.js';
+import { callStrings, format, type CallStrings } from './call-strings.js';
 import { displayNumber } from './display-number.js';
-import { format } from '../strings.js';
 
 /**
  * The display region while a call rings, is open or is on hold (lazy, with the other call UI); undefined

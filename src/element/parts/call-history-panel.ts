@@ -2,7 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import type { CallHistoryEntry, CallOutcome } from '../../client/call-history.js';
 import type { NotifyClient } from '../../client/notify-client.js';
 import type { NotifyPhone } from '../notify-phone.js';
-import { format } from '../strings.js';
+import { format } from './call-strings.js';
 
 /**
  * The recent calls of `<notify-phone>`: `<notify-call-history>` inside its shadow root, defined when this

@@ -2,9 +2,8 @@ import type { NotifyCall } from '../../client/notify-call.js';
 import { Status } from '../../client/constants.js';
 import type { NotifyController } from '../notify-controller.js';
 import type { NotifyPhone } from '../notify-phone.js';
-import { format } from '../strings.js';
 import { formatDuration } from './call-timer.js';
-import type { CallStrings } from './call-strings.js';
+import { format, type CallStrings } from './call-strings.js';
 import { partyName } from './display-number.js';
 
 /** How long the status line keeps saying how the last call ended. */

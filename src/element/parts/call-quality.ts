@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import type { CallQualityWarning } from '../../client/config.js';
 import type { NotifyPhone } from '../notify-phone.js';
-import { format } from '../strings.js';
+import { format } from './call-strings.js';
 
 /**
  * The line-quality indicator of `<notify-phone>` during a call: `<notify-call-quality>` in the phone's status

@@ -18,6 +18,8 @@ export interface CallStrings {
   /** The status line while a placed call is being set up, and while the far end rings. */
   statusCalling: string;
   statusRingingOut: string;
+  /** Accessible name of the call timer. */
+  callTimer: string;
   /**
    * The status line for a few seconds after a call ended, by its outcome (`NotifyCall.outcome`); `{duration}`
    * (m:ss) in the two for an answered call: hung up here, or by the other party.
@@ -120,6 +122,7 @@ export const defaultCallStrings: CallStrings = {
   announceIncoming: 'Incoming call from {caller}',
   statusCalling: 'Calling…',
   statusRingingOut: 'Ringing…',
+  callTimer: 'Call duration',
   outcomeEnded: 'Call ended · {duration}',
   outcomeEndedRemote: 'Call ended by the other side · {duration}',
   outcomeBusy: 'Busy',
@@ -184,4 +187,11 @@ export function callStrings(base: BaseStrings & Partial<CallStrings>): NotifyPho
     ...base,
     callStatus: { ...defaultCallStrings.callStatus, ...base.callStatus },
   };
+}
+
+/** Replaces `{name}` placeholders. */
+export function format(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (match, key: string) =>
+    key in values ? String(values[key]) : match,
+  );
 }

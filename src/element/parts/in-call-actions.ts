@@ -5,7 +5,16 @@ import type { NotifyPhone } from '../notify-phone.js';
 import type { BaseStrings, NotifyPhoneStrings } from '../strings.js';
 import { heldOnly } from './call-display.js';
 import { callStrings, type CallStrings } from './call-strings.js';
-import { micIcon, phoneIcon } from './icons.js';
+import { phoneIcon } from './icons.js';
+
+/** A microphone; its stroke (`.slash`) shows while muted (CSS, `[aria-pressed='true']`). */
+const micIcon = () =>
+  html`<svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
+    <path
+      d="M12 14a3 3 0 0 0 3-3V5a3 3 0 0 0-6 0v6a3 3 0 0 0 3 3zM5 11a7 7 0 0 0 14 0h-2a5 5 0 0 1-10 0zm6 6h2v4h-2z"
+    />
+    <path class="slash" d="M3 4.4 4.4 3 21 19.6 19.6 21z" />
+  </svg>`;
 
 /** Two bars: hold; pressed (held), the same bars in the pressed colours (the label says Resume). */
 const pauseIcon = () =>

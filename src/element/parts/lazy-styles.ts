@@ -6,6 +6,33 @@ import { css } from 'lit';
  * @internal
  */
 export const lazyStyles = css`
+  /* The colors only calls use (the others: notify-phone.styles.ts). */
+  :host {
+    --_danger-fg: var(--notify-phone-danger-foreground, light-dark(#fff, #1f0503));
+    --_banner-bg: var(--notify-phone-banner-background, light-dark(#e7f3ec, #15321f));
+  }
+  /* The header's line-quality indicator (it shrinks, never wraps) and the call timers. */
+  .head > notify-call-quality {
+    overflow: hidden;
+    white-space: nowrap;
+  }
+  .timer {
+    color: var(--_muted-fg);
+    font-variant-numeric: tabular-nums;
+  }
+  /* The headings and disclosures of the lazy parts (the first render has none). */
+  h2,
+  h3 {
+    margin: 0;
+    font-size: 1em;
+  }
+  summary {
+    font: inherit;
+    cursor: pointer;
+  }
+  .agents-panel summary {
+    padding: 0.25rem 0;
+  }
   .notice {
     display: flex;
     flex-wrap: wrap;

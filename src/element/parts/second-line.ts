@@ -3,11 +3,11 @@ import type { AvailableClient, ForwardTarget } from '../../client/backend.js';
 import { Status } from '../../client/constants.js';
 import type { NotifyController } from '../notify-controller.js';
 import type { NotifyPhone } from '../notify-phone.js';
-import { format, type BaseStrings, type NotifyPhoneStrings } from '../strings.js';
+import type { BaseStrings, NotifyPhoneStrings } from '../strings.js';
 import { callList, isRinging, partyOf, waitingBanner } from './call-list.js';
 import { callStatusText, progressStatus, transferNotice } from './call-outcome.js';
 import { callTimer } from './call-timer.js';
-import { callStrings, type CallStrings } from './call-strings.js';
+import { callStrings, format, type CallStrings } from './call-strings.js';
 import { forwardDialog, type DialogMode } from './forward-dialog.js';
 
 /** The dialog's state per element: what it does, and whether the transfer is warm (kept between openings). */
