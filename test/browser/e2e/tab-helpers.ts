@@ -3,14 +3,20 @@
  * other tabs of its browser context (tab-plugin.ts), each started for the same signed-in agent, and phones of
  * the file's own prefix calling the agent's number.
  */
-import { expect } from '@open-wc/testing';
+import { expect, waitUntil } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import { recordEvents, stack } from './helpers.js';
-import { EVENTS, emulator, type Client } from './fault-helpers.js';
+import { EVENTS, STD_EVENTS, TIMEOUT, emulator, fired, registrations, type Client } from './fault-helpers.js';
 // @ts-expect-error the built bundle has no types next to it at test time
 import { NotifyClient } from '/dist/notify-phone.js';
 
 export type TabAction = 'close' | 'freeze' | 'resume';
+
+/** The test page's client for the agent, and what it heard. */
+export interface PageTab {
+  client: Client;
+  log: ReturnType<typeof recordEvents>;
+}
 
 export const openTab = () => executeServerCommand<number, object>('agent-tab', { action: 'open' });
 export const inTab = async <T>(tab: number, js: string): Promise<T> =>
@@ -63,7 +69,7 @@ export function agentTabs(phonePrefix: string) {
     newPhone: () => `${phonePrefix}${String(Date.now() % 1000).padStart(3, '0')}${seq++ % 10}`,
 
     /** The test page's client for the agent. */
-    pageTab() {
+    pageTab(): PageTab {
       const client: Client = new NotifyClient(agent.config(), true);
       const log = recordEvents(client, EVENTS);
       clients.push(client);
@@ -80,6 +86,29 @@ export function agentTabs(phonePrefix: string) {
         `agentTab.start(${JSON.stringify(agent.config())}, ${JSON.stringify(stack.demoNumber)})`,
       );
       return tab;
+    },
+
+    /**
+     * The page's client registered in place of the tab whose session was `first` (closed or frozen): its new
+     * session's identity, registered once.
+     */
+    async pageTookOver(page: PageTab, first: string): Promise<string> {
+      await waitUntil(
+        () => page.client.getSession()?.identity !== first && page.client.getDeviceState() === 'online',
+        'the page never took over',
+        TIMEOUT,
+      );
+      const identity = page.client.getSession()!.identity as string;
+      await waitUntil(async () => (await registrations(stack, identity)) === 1, 'not registered', TIMEOUT);
+      return identity;
+    },
+
+    /** A phone calls the agent and the page rings with that call (one INCOMING_CALL, from it): the phone. */
+    async ringPage(page: PageTab): Promise<string> {
+      const from = await agent.dial();
+      await waitUntil(() => fired(page.log, STD_EVENTS.INCOMING_CALL).length === 1, 'never rang', TIMEOUT);
+      expect(fired(page.log, STD_EVENTS.INCOMING_CALL)[0]!.args[0]).to.equal(from);
+      return from;
     },
 
     /** A phone nobody else uses calls the agent's number. */

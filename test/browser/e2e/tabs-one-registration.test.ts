@@ -37,7 +37,7 @@ async function whatWasSeen(from: string, page: { client: Client; log: Parameters
 describe('shareTabs: one registration per agent across the tabs of a browser', function () {
   this.timeout(90000);
   const agent = agentTabs('+1555471');
-  const { clients, tabs, pageTab, otherTab, dial } = agent;
+  const { clients, tabs, pageTab, otherTab, dial, pageTookOver, ringPage } = agent;
 
   beforeEach(async () => {
     ({ token: agent.token } = await signInUser(`tabs-${Math.random().toString(36).slice(2, 8)}`));
@@ -122,17 +122,9 @@ describe('shareTabs: one registration per agent across the tabs of a browser', f
 
     await closeTab(tab);
     tabs.splice(0);
-    await waitUntil(
-      () => page.client.getSession()?.identity !== first && page.client.getDeviceState() === 'online',
-      'the page never took over',
-      TIMEOUT,
-    );
-    const identity = page.client.getSession()!.identity as string;
-    await waitUntil(async () => (await registrations(stack, identity)) === 1, 'not registered', TIMEOUT);
+    await pageTookOver(page, first);
 
-    const from = await dial();
-    await waitUntil(() => fired(page.log, STD_EVENTS.INCOMING_CALL).length === 1, 'never rang', TIMEOUT);
-    expect(fired(page.log, STD_EVENTS.INCOMING_CALL)[0]!.args[0]).to.equal(from);
+    await ringPage(page);
     page.client.hangupCall();
     expect(story(page.log)).to.deep.equal([
       'online',

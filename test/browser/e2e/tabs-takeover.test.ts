@@ -26,7 +26,7 @@ describe('shareTabs: a frozen leader, the leader’s own calls, the element', fu
   this.timeout(90000);
   const elements: Phone[] = [];
   const agent = agentTabs('+1555472');
-  const { clients, tabs, pageTab, otherTab, dial, newPhone } = agent;
+  const { clients, tabs, pageTab, otherTab, dial, newPhone, pageTookOver, ringPage } = agent;
 
   beforeEach(async () => {
     ({ token: agent.token } = await signInUser(`takeover-${Math.random().toString(36).slice(2, 8)}`));
@@ -53,17 +53,9 @@ describe('shareTabs: a frozen leader, the leader’s own calls, the element', fu
 
     // Frozen, the tab keeps its lock and its socket but answers nothing: the page steals the lock.
     await tabAction(tab, 'freeze');
-    await waitUntil(
-      () => page.client.getSession()?.identity !== first && page.client.getDeviceState() === 'online',
-      'the page never took over',
-      TIMEOUT,
-    );
-    const identity = page.client.getSession()!.identity as string;
-    await waitUntil(async () => (await registrations(stack, identity)) === 1, 'not registered', TIMEOUT);
+    const identity = await pageTookOver(page, first);
 
-    const from = await dial();
-    await waitUntil(() => fired(page.log, STD_EVENTS.INCOMING_CALL).length === 1, 'never rang', TIMEOUT);
-    expect(fired(page.log, STD_EVENTS.INCOMING_CALL)[0]!.args[0]).to.equal(from);
+    const from = await ringPage(page);
     page.client.pickupCall();
     await waitUntil(
       async () => (await phone(from)).calls.at(-1)?.state === 'in-progress',
