@@ -79,7 +79,10 @@ export class Heartbeat {
     const life = this.#life.signal;
     this.#next(); // in case the answer never comes
     this.#send().then(
-      () => this.#answered((this.#failed = 0)),
+      () => {
+        this.#failed = 0;
+        this.#answered();
+      },
       (error: unknown) => {
         if (life.aborted) return;
         const failure = toNotifyError(error, 'BACKEND_ERROR');
@@ -96,7 +99,7 @@ export class Heartbeat {
    * The next beat an interval (or `retryMs`, after a failure) after the answer (class comment: hidden tabs);
    * none after stop() or dispose().
    */
-  #answered(retryMs: number): void {
-    if (!this.#life.signal.aborted && this.#timer !== undefined) this.#next(retryMs || this.#intervalMs);
+  #answered(retryMs = this.#intervalMs): void {
+    if (!this.#life.signal.aborted && this.#timer !== undefined) this.#next(retryMs);
   }
 }
