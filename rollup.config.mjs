@@ -41,15 +41,19 @@ const externalSdk = () => ({
 const SNC_ONLINE_ID = 'notify-phone:snc-online';
 const SNC_ONLINE_FILE = './snc-notify.online.js';
 
-/** In the IIFE: the client's imports of its later units (client-core.ts, client-extras.ts) become the online file. */
+/**
+ * In the IIFE: the client's imports of its later units (client-core.ts, client-extras.ts) become the online
+ * file, and so does explainError()'s of the errors' long texts (errors.ts), which are rare before init().
+ */
 const sncOnlineExternal = () => ({
   name: 'snc-online-external',
   /** @param {string} source @param {string | undefined} importer */
   resolveId(source, importer) {
     if (
       importer &&
-      /[\\/]client[\\/]client-(core|extras)\.ts$/.test(importer) &&
-      /^\.\/(client-start|available-clients)\.js$/.test(source)
+      ((/[\\/]client[\\/]client-(core|extras)\.ts$/.test(importer) &&
+        /^\.\/(client-start|available-clients)\.js$/.test(source)) ||
+        (/[\\/]client[\\/]errors\.ts$/.test(importer) && source === './error-docs.js'))
     )
       return { id: SNC_ONLINE_ID, external: true };
     return null;
@@ -236,7 +240,9 @@ export default [
     },
   },
   {
-    input: 'src/index.ts',
+    // The CDN files: the element (its first load) and the client's API, which the element imports when it
+    // first needs a client (decision 30).
+    input: { 'notify-phone': 'src/cdn.ts', 'notify-client': 'src/client/index.ts' },
     // The chunks import what they share with the entry from it (no extra shared chunk or facade).
     preserveEntrySignatures: 'allow-extension',
     plugins: [externalSdk(), ...common()],
@@ -244,12 +250,15 @@ export default [
       // Code used only later (the vendor driver, the presence stream) is split into chunks next to the
       // entry, imported on first use relative to it.
       dir: 'dist',
-      entryFileNames: 'notify-phone.js',
+      entryFileNames: '[name].js',
       chunkFileNames: 'notify-phone.[name].js',
+      // What both files use (the constants) stays in the element's file, which the client's then imports,
+      // rather than a third file the element's first load would wait for.
+      manualChunks: { 'notify-phone': ['src/cdn.ts', 'src/client/constants.ts'] },
       // V8's explicit compile hint (v8.dev/blog/explicit-compile-hints): the entry's functions are compiled
       // as the script streams in, off the main thread, instead of lazily on their first call. Lazy
       // compilation was most of the element's first render in a fresh page (decision 29).
-      banner: (chunk) => (chunk.isEntry ? '//# allFunctionsCalledOnLoad' : ''),
+      banner: (chunk) => (chunk.name === 'notify-phone' ? '//# allFunctionsCalledOnLoad' : ''),
       format: 'es',
       sourcemap: true,
       paths: { [SDK_ID]: SDK_FILE, [SIP_ID]: SIP_FILE },

@@ -1,6 +1,6 @@
 /**
- * The public ESM entry, built twice: dist/notify-phone.js (CDN, self-contained) and dist/esm/index.js
- * (for bundlers). Registers <notify-phone> and exports the element and the client's API.
+ * The package's ESM entry for bundlers (dist/esm/index.js): registers <notify-phone> and exports the element
+ * and the client's API. The CDN splits them into two files (src/cdn.ts, decision 30).
  */
 import './element/define.js';
 

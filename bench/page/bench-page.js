@@ -61,12 +61,12 @@ function until(predicate, what, timeoutMs = 20000) {
   });
 }
 
-let lib; // dist/notify-phone.js
+let lib; // dist/notify-client.js
 let sdk; // dist/twilio-voice-sdk.js
 let bearer;
 
 export async function setup(name) {
-  lib = await import('/dist/notify-phone.js');
+  lib = await import('/dist/notify-client.js');
   sdk = await import('/dist/twilio-voice-sdk.js');
   const response = await nativeFetch('/api/auth/dev-sign-in', {
     method: 'POST',
@@ -409,7 +409,7 @@ function fakeDriverFactory() {
 }
 
 export async function loadElement() {
-  lib ??= await import('/dist/notify-phone.js');
+  await import('/dist/notify-phone.js');
   await customElements.whenDefined('notify-phone');
   return true;
 }

@@ -43,7 +43,7 @@ let bearer;
 let agent = null;
 
 export async function setup(name) {
-  lib = await import('/dist/notify-phone.js');
+  lib = await import('/dist/notify-client.js');
   const response = await fetch('/api/auth/dev-sign-in', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

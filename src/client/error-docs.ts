@@ -98,6 +98,11 @@ export const NOTIFY_ERROR_DOCS: Record<NotifyErrorCode, ErrorDoc> = {
     explanation: 'The SDK chunk (twilio-voice-sdk.js) failed to load.',
     solution: 'Serve twilio-voice-sdk.js next to the bundle.',
   },
+  CLIENT_LOAD_FAILED: {
+    explanation:
+      "<notify-phone> loads its client's code (notify-phone.client-link.js) when it first needs a client, and it failed to load.",
+    solution: 'Serve every notify-phone.*.js and notify-client.js file next to notify-phone.js.',
+  },
   MEDIA_PERMISSION_DENIED: {
     explanation: 'The browser or the user refused getUserMedia.',
     solution: 'Allow microphone access for this site.',

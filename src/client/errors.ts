@@ -31,6 +31,7 @@ export const NOTIFY_ERRORS = {
   TOKEN_INVALID: { message: 'The access token is invalid.' },
   VENDOR_SDK_MISSING: { message: 'The vendor SDK is not loaded.' },
   VENDOR_SDK_LOAD_FAILED: { message: 'The vendor SDK could not be loaded.' },
+  CLIENT_LOAD_FAILED: { message: "The phone's client could not be loaded." },
   MEDIA_PERMISSION_DENIED: { message: 'Microphone access was denied.' },
   NOT_SUPPORTED: { message: 'Not supported here.' },
   CALL_FAILED: { message: 'The call failed.' },

@@ -1,24 +1,20 @@
 import type { PropertyValues, ReactiveController, ReactiveControllerHost } from 'lit';
 import type { AvailableClient } from '../client/backend.js';
-import { DeviceState, E164_PATTERN, STD_EVENTS, Status } from '../client/constants.js';
+import { DeviceState, E164_PATTERN, Status } from '../client/constants.js';
 import type { NotifyErrorCode } from '../client/errors.js';
-import { NotifyClient, type NotifyConfig } from '../client/notify-client.js';
+import type { NotifyClient, NotifyConfig } from '../client/notify-client.js';
 import type { NotifyCall } from '../client/notify-call.js';
 import { RESTART_ON } from './attributes.js';
-import { clientConfig, type ClientSettings } from './client-config.js';
-import {
-  NotifyCallCancelEvent,
-  NotifyCallDisconnectEvent,
-  NotifyCallInitEvent,
-  NotifyCallMuteEvent,
-  NotifyCallStartEvent,
-  NotifyCallUnmuteEvent,
-  NotifyErrorEvent,
-  NotifyIncomingCallEvent,
-  NotifyOfflineEvent,
-  NotifyOnlineEvent,
-  type NotifyIncomingCallDetail,
-} from './events.js';
+import type { ClientSettings } from './client-config.js';
+import { NotifyErrorEvent, type NotifyIncomingCallDetail } from './events.js';
+
+/** The client's code as the element uses it (client-link.ts), imported the first time a client is needed. */
+export type ClientLink = typeof import('./client-link.js');
+
+/** One import for all the elements of the page; forgotten after a failure, so that the next use tries again. */
+let clientLink: Promise<ClientLink> | undefined;
+/** The import's result once it has arrived: from then on, the element's methods reach the client at once. */
+let linked: ClientLink | undefined;
 
 /** One call of the client as last rendered: the call and what changes on it (read-only for the element). */
 export interface CallSnapshot {
@@ -36,7 +32,8 @@ export interface NotifyControllerHost extends ReactiveControllerHost, ClientSett
 
 /**
  * Owns the NotifyClient of an element: creates it when first needed (init(), a method of the element), not
- * on connect, so that the first render does only the idle UI's work; starts it after the first update and
+ * on connect, so that the first render does only the idle UI's work, and imports the client's code then
+ * (client-link.ts, decision 30), so that the first load carries only the element; starts it after the first update and
  * starts a new one when a setting of its session changes (updated()); destroys it on disconnect; mirrors
  * its state for rendering (status, registration, mute, the incoming call, the last error, the active
  * call's start time, every call (`calls`), the available agents) and re-dispatches every STD_EVENT as a `notify-*` DOM event.
@@ -68,6 +65,8 @@ export class NotifyController implements ReactiveController {
   #unwatchAgents: (() => void) | undefined;
   /** The first update since the element was connected is done. */
   #booted = false;
+  /** Uses of the client waiting for its code (withClient()): later uses wait behind them, in order. */
+  #waiting = 0;
 
   constructor(host: NotifyControllerHost) {
     this.#host = host;
@@ -81,59 +80,72 @@ export class NotifyController implements ReactiveController {
   }
 
   hostDisconnected(): void {
-    // Followed again by the next client if the element comes back while the list is open.
-    this.#unwatchAgents?.();
-    this.#unwatchAgents = undefined;
-    this.client?.destroy();
-    this.client = null;
-    this.config = null;
-    this.#sync();
+    // After a start still waiting for the client's code, which would otherwise make a client no one stops.
+    this.#afterWaiting(() => {
+      // Followed again by the next client if the element comes back while the list is open.
+      this.#unwatchAgents?.();
+      this.#unwatchAgents = undefined;
+      this.client?.destroy();
+      this.client = null;
+      this.config = null;
+      this.#sync();
+    });
   }
 
-  /** The current client, created when there is none (or the previous one was destroyed). */
-  ensureClient(): NotifyClient {
+  /**
+   * Runs `use` on the current client (made when there is none, or the previous one was destroyed): at once
+   * when the client's code is loaded, else once it is, in the order of the calls. Reports CLIENT_LOAD_FAILED
+   * when it cannot be loaded (`use` is not run; the next use tries again).
+   */
+  withClient(use: (client: NotifyClient, link: ClientLink) => void): void {
+    if (linked && !this.#waiting) return use(this.#ensureClient(linked), linked);
+    this.#waiting++;
+    clientLink ??= import('./client-link.js').then((link) => (linked = link));
+    clientLink.then(
+      (link) => {
+        this.#waiting--;
+        use(this.#ensureClient(link), link);
+      },
+      (error: unknown) => {
+        this.#waiting--;
+        clientLink = undefined;
+        this.report('CLIENT_LOAD_FAILED', `The phone's client could not be loaded. ${String(error)}`);
+      },
+    );
+  }
+
+  /**
+   * What `use` resolves to on the current client (see withClient()), for the element's methods that return
+   * a promise; `otherwise` when the client's code could not be loaded (reported as CLIENT_LOAD_FAILED).
+   */
+  askClient<T>(use: (client: NotifyClient) => Promise<T>, otherwise: T): Promise<T> {
+    return new Promise((resolve) => {
+      this.withClient((client) => resolve(use(client)));
+      clientLink?.catch(() => resolve(otherwise));
+    });
+  }
+
+  /**
+   * Runs `fn` now when no use of the client waits for its code, else after those uses: destroy() after
+   * init() on a page that has not loaded the client yet must destroy the client init() makes.
+   */
+  #afterWaiting(fn: () => void): void {
+    if (this.#waiting) void clientLink!.then(fn, fn);
+    else fn();
+  }
+
+  /** The current client, made and linked to the element when there is none (or it was destroyed). */
+  #ensureClient(link: ClientLink): NotifyClient {
     if (this.client && this.client.getDeviceState() !== DeviceState.DESTROYED) return this.client;
-    const { config, lazy } = clientConfig(this.#host);
-    const client = new NotifyClient(config, lazy);
+    const after = (event: Event) => {
+      this.#sync();
+      this.#host.dispatchEvent(event);
+    };
+    const { client, config } = link.linkClient(this.#host, this, after, () => this.#sync());
     this.client = client;
     this.config = config;
-    const host = this.#host;
-    client.onStateChange(() => this.#sync());
-    const on = client.addEventListener.bind(client);
-    on(STD_EVENTS.ONLINE, () => {
-      this.lastError = null;
-      this.#after(new NotifyOnlineEvent());
-    });
-    on(STD_EVENTS.OFFLINE, () => this.#after(new NotifyOfflineEvent()));
-    on(STD_EVENTS.ERROR, (message, code) => {
-      // A replaced client (caller-id changed, element moved) can still fail a request it started:
-      // that is not about this element's phone any more.
-      if (this.client !== client) return;
-      this.lastError = { message, code };
-      this.#after(new NotifyErrorEvent({ message, code }));
-    });
-    on(STD_EVENTS.INCOMING_CALL, (from, to, callId, parentId, sysId, isFromClient) => {
-      this.incoming = { from, to, callId, parentId, sysId, isFromClient };
-      this.ringing = true;
-      this.#after(new NotifyIncomingCallEvent(this.incoming));
-    });
-    on(STD_EVENTS.CALL_INIT, (status, callId) => {
-      // A call that starts is a success: an error of an earlier attempt no longer applies.
-      this.lastError = null;
-      this.#after(new NotifyCallInitEvent({ status, callId }));
-    });
-    on(STD_EVENTS.CALL_START, (callId) => this.#after(new NotifyCallStartEvent({ callId })));
-    const ended = (callId: string | undefined, call: NotifyCall) => {
-      this.lastEnded = call;
-      // An ended call has both (calls.ts sets them as it closes the call).
-      return { callId, outcome: call.outcome!, endedBy: call.endedBy!, duration: call.duration };
-    };
-    on(STD_EVENTS.CALL_CANCEL, (...args) => this.#after(new NotifyCallCancelEvent(ended(...args))));
-    on(STD_EVENTS.CALL_DISCONNECT, (...args) => this.#after(new NotifyCallDisconnectEvent(ended(...args))));
-    on(STD_EVENTS.CALL_MUTE, () => this.#after(new NotifyCallMuteEvent()));
-    on(STD_EVENTS.CALL_UNMUTE, () => this.#after(new NotifyCallUnmuteEvent()));
     if (this.#watchingAgents) this.#followAgents(client);
-    host.requestUpdate();
+    this.#host.requestUpdate();
     return client;
   }
 
@@ -155,14 +167,18 @@ export class NotifyController implements ReactiveController {
         if (!this.#host.isConnected) return;
         if (restart) this.#restart();
         else if (first && this.#host.callerId) this.start();
-        if (availability) this.client?.setClientAvailable(this.#host.available);
+        // After a start still waiting for the client's code (it reads `available` when it runs).
+        if (availability) this.#afterWaiting(() => this.client?.setClientAvailable(this.#host.available));
       });
   }
 
   /** The element's init(): sets the caller ID on the client (created if needed) and starts it. */
   start(): void {
+    this.withClient((client) => this.#start(client));
+  }
+
+  #start(client: NotifyClient): void {
     const { callerId, available, lazyVendor } = this.#host;
-    const client = this.ensureClient();
     client.setClientAvailable(available);
     if (!callerId) return client.init();
     if (!E164_PATTERN.test(callerId)) return;
@@ -178,15 +194,16 @@ export class NotifyController implements ReactiveController {
   }
 
   #restart(): void {
-    const client = this.client;
-    if (client && client.getDeviceState() !== DeviceState.DESTROYED) client.destroy();
-    this.ensureClient();
-    if (E164_PATTERN.test(this.#host.callerId)) this.start();
+    this.withClient((client, link) => {
+      client.destroy();
+      const next = this.#ensureClient(link);
+      if (E164_PATTERN.test(this.#host.callerId)) this.#start(next);
+    });
   }
 
   /** Re-reads the available agents (never rejects; `[]` after an error). */
   async refreshAgents(): Promise<AvailableClient[]> {
-    const agents = await this.ensureClient().getAvailableClients();
+    const agents = await this.askClient((client) => client.getAvailableClients(), []);
     this.agents = agents;
     this.#host.requestUpdate();
     return agents;
@@ -197,7 +214,7 @@ export class NotifyController implements ReactiveController {
     this.#watchingAgents = on;
     this.#unwatchAgents?.();
     this.#unwatchAgents = undefined;
-    if (on) this.#followAgents(this.ensureClient());
+    if (on) this.withClient((client) => this.#watchingAgents && this.#followAgents(client));
   }
 
   #followAgents(client: NotifyClient): void {
@@ -213,11 +230,12 @@ export class NotifyController implements ReactiveController {
    * first held one); without such a call, reports it and resolves false.
    */
   hold(held: boolean, call?: NotifyCall | null): Promise<boolean> {
-    const client = this.ensureClient();
-    call ??= held ? client.activeCall : client.calls.find((other) => other.held);
-    if (call) return held ? call.hold() : call.resume();
-    this.report('INVALID_STATE', `No call to ${held ? 'hold' : 'resume'}.`);
-    return Promise.resolve(false);
+    return this.askClient((client) => {
+      call ??= held ? client.activeCall : client.calls.find((other) => other.held);
+      if (call) return held ? call.hold() : call.resume();
+      this.report('INVALID_STATE', `No call to ${held ? 'hold' : 'resume'}.`);
+      return Promise.resolve(false);
+    }, false);
   }
 
   /** Shows and dispatches an error found by the element itself (a bad attribute value). */
@@ -233,9 +251,12 @@ export class NotifyController implements ReactiveController {
     this.#host.requestUpdate();
   }
 
-  /** Call after a client method that may change the status without an event. */
-  refresh(): void {
-    this.#sync();
+  /** The element's destroy(): of the current client, or of the one a waiting init() makes. */
+  destroy(): void {
+    this.#afterWaiting(() => {
+      this.client?.destroy();
+      this.#sync();
+    });
   }
 
   /** Re-reads the client's state (status changes without an event of their own). */
@@ -257,10 +278,5 @@ export class NotifyController implements ReactiveController {
       this.#tick = undefined;
     }
     this.#host.requestUpdate();
-  }
-
-  #after(event: Event): void {
-    this.#sync();
-    this.#host.dispatchEvent(event);
   }
 }

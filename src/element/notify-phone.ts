@@ -1,9 +1,9 @@
 import { LitElement, type PropertyValues } from 'lit';
 import type { AvailableClient, ForwardTarget } from '../client/backend.js';
 import { DeviceState, Status } from '../client/constants.js';
-import { NotifyError, toNotifyError, type NotifyErrorCode } from '../client/errors.js';
+import type { NotifyErrorCode } from '../client/errors.js';
 import type { NotifyCall } from '../client/notify-call.js';
-import type { CallIdentifier, NotifyConfig, ParentIdResult } from '../client/notify-client.js';
+import type { CallIdentifier, NotifyClient, NotifyConfig, ParentIdResult } from '../client/notify-client.js';
 import { attributeProblem, booleanString, checkSettings, jsonStrings, reflectState } from './attributes.js';
 import { loadParts, type LazyParts } from './load-parts.js';
 import { NotifyController } from './notify-controller.js';
@@ -298,8 +298,9 @@ export class NotifyPhone extends LitElement {
     if (!focusPart(this.renderRoot, options)) super.focus(options);
   }
 
-  #client() {
-    return this.#controller.ensureClient();
+  /** Runs `use` on the client (at once, or once its code has loaded: notify-controller.ts). */
+  #client(use: (client: NotifyClient) => void): void {
+    this.#controller.withClient(use);
   }
 
   /**
@@ -312,27 +313,27 @@ export class NotifyPhone extends LitElement {
 
   /** Calls a number (`'+1…'` or `{phoneNumber}`) or a client (`{userId}`). */
   call(target: CallIdentifier | string): void {
-    this.#client().call(typeof target === 'string' ? { phoneNumber: target } : target);
+    this.#client((client) => client.call(typeof target === 'string' ? { phoneNumber: target } : target));
   }
 
   /** Answers the incoming call. */
   pickupCall(): void {
-    this.#client().pickupCall();
+    this.#client((client) => client.pickupCall());
   }
 
   /** Ends the call, or declines an incoming one. */
   hangupCall(): void {
-    this.#client().hangupCall();
+    this.#client((client) => client.hangupCall());
   }
 
   /** Mutes (default) or unmutes the current call. */
   mute(muted: boolean | string = true): void {
-    this.#client().mute(muted);
+    this.#client((client) => client.mute(muted));
   }
 
   /** Sends DTMF digits on the open call. */
   sendDtmf(digits: string): void {
-    this.#client().sendDtmf(digits);
+    this.#client((client) => client.sendDtmf(digits));
   }
 
   /**
@@ -357,27 +358,27 @@ export class NotifyPhone extends LitElement {
    * `completeTransfer()` or `cancelTransfer()`.
    */
   transferCall(target: ForwardTarget): Promise<NotifyCall | null> {
-    return this.#client().transferCall(target);
+    return this.#controller.askClient((client) => client.transferCall(target), null);
   }
 
   /** Completes the warm transfer: the caller and the consulted party talk, this phone leaves. */
   completeTransfer(): Promise<boolean> {
-    return this.#client().completeTransfer();
+    return this.#controller.askClient((client) => client.completeTransfer(), false);
   }
 
   /** Cancels the warm transfer: the consultation call ends and the caller is resumed. */
   cancelTransfer(): Promise<boolean> {
-    return this.#client().cancelTransfer();
+    return this.#controller.askClient((client) => client.cancelTransfer(), false);
   }
 
   /** Adds a number or an agent (`{type, id}`) to the active call: a three-way call. */
   addToCall(target: ForwardTarget): Promise<boolean> {
-    return this.#client().addToCall(target);
+    return this.#controller.askClient((client) => client.addToCall(target), false);
   }
 
   /** Forwards the open call to a number (`{type: 'number', id, dtmf?}`) or a client (`{type: 'userId', id}`). */
   forwardCall(target: ForwardTarget): void {
-    this.#client().forwardCall(target);
+    this.#client((client) => client.forwardCall(target));
   }
 
   /** Lists the other available clients (callback and Promise); also refreshes the agent list. */
@@ -390,22 +391,22 @@ export class NotifyPhone extends LitElement {
 
   /** Resolves the parent call id of `callId` (callback and Promise). */
   getParentId(callId: string, callback?: (result: ParentIdResult) => void): Promise<ParentIdResult> {
-    return this.#client().getParentId(callId, callback);
+    const failed: ParentIdResult = { parentId: null, error: "The phone's client could not be loaded." };
+    return this.#controller
+      .askClient((client) => client.getParentId(callId, callback), failed)
+      .then((result) => (result === failed && callback?.(result), result));
   }
 
   /** The normalized status of the current call. */
   getStatus(): Status {
-    return this.#client().getStatus();
+    // A read: no client is made for it (none has a call).
+    return this.#controller.client?.getStatus() ?? Status.CLOSED;
   }
 
   /** Changes the caller ID on the running client (same vendor only); errors become `notify-error`. */
   setCallerId(value: string, callback?: () => void): void {
-    try {
-      this.#client().setCallerId(value, callback);
-    } catch (error) {
-      const notifyError = error instanceof NotifyError ? error : toNotifyError(error, 'INVALID_ARGUMENT');
-      this.#controller.report(notifyError.code, notifyError.message);
-    }
+    const report = this.#controller.report.bind(this.#controller);
+    this.#controller.withClient((client, link) => link.setCallerIdOf(client, value, callback, report));
   }
 
   /** Sets whether other clients may route calls here (the same as setting `available`). */
@@ -415,8 +416,7 @@ export class NotifyPhone extends LitElement {
 
   /** Destroys the client: hangs up, unregisters, deletes the session. `init()` starts a new one. */
   destroy(): void {
-    this.#controller.client?.destroy();
-    this.#controller.refresh();
+    this.#controller.destroy();
   }
 
   override render() {

@@ -7,7 +7,7 @@
 import { waitUntil } from '@open-wc/testing';
 import { heardPageMs, inboundAudioPackets, phone, recordEvents, signInUser, stack } from './helpers.js';
 // @ts-expect-error the built bundle has no types next to it at test time
-import { NOTIFY_EVENTS, NotifyClient, STD_EVENTS } from '/dist/notify-phone.js';
+import { NOTIFY_EVENTS, NotifyClient, STD_EVENTS } from '/dist/notify-client.js';
 
 export type Client = InstanceType<typeof NotifyClient>;
 export type EventLog = ReturnType<typeof recordEvents>;

@@ -9,7 +9,7 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import { dialFromPhone, recordEvents, signInUser, stack, destroyAndSettle } from './helpers.js';
 // @ts-expect-error the built bundle has no types next to it at test time
-import { NotifyClient, STD_EVENTS } from '/dist/notify-phone.js';
+import { NotifyClient, STD_EVENTS } from '/dist/notify-client.js';
 
 type Client = InstanceType<typeof NotifyClient>;
 type EventLog = ReturnType<typeof recordEvents>;

@@ -20,7 +20,7 @@ import {
 } from './helpers.js';
 import { toneMs } from '../../../emulator/media/audio-meter.js';
 // @ts-expect-error the built bundle has no types next to it at test time
-import { NotifyClient, STD_EVENTS, Status } from '/dist/notify-phone.js';
+import { NotifyClient, STD_EVENTS, Status } from '/dist/notify-client.js';
 
 type Client = InstanceType<typeof NotifyClient>;
 type EventLog = ReturnType<typeof recordEvents>;

@@ -8,7 +8,7 @@ import { api, recordEvents, signInUser, stack, type EmulatorLeg, destroyAndSettl
 // @ts-expect-error served by the stack plugin at test time (starts the short-session stack)
 import { stack as withShortSessions } from '/__stack.js?shortSessions';
 // @ts-expect-error the built bundle has no types next to it at test time
-import { NotifyClient, STD_EVENTS, Status, Vendor } from '/dist/notify-phone.js';
+import { NotifyClient, STD_EVENTS, Status, Vendor } from '/dist/notify-client.js';
 
 type Client = InstanceType<typeof NotifyClient>;
 type EventLog = ReturnType<typeof recordEvents>;
@@ -138,7 +138,7 @@ describe('notify API: session lifecycle', function () {
     const { token, user } = await signInUser('vanishing', shortSessions.backendUrl);
     const iframe = document.createElement('iframe');
     iframe.srcdoc = `<script type="module">
-      import { NotifyClient } from '/dist/notify-phone.js';
+      import { NotifyClient } from '/dist/notify-client.js';
       const client = new NotifyClient(
         { autoLoadScriptResources: true, backendUrl: ${JSON.stringify(shortSessions.backendUrl)},
           authToken: ${JSON.stringify(token)} }, true);

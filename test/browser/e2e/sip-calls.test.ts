@@ -10,7 +10,7 @@ import { expect, waitUntil } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import { pageHears, peerConnections, recordEvents, signIn, stack as mainStack } from './helpers.js';
 // @ts-expect-error the built bundle has no types next to it at test time
-import { NotifyClient, STD_EVENTS } from '/dist/notify-phone.js';
+import { NotifyClient, STD_EVENTS } from '/dist/notify-client.js';
 // @ts-expect-error served by the stack plugin at test time
 import { stack as served } from '/__stack.js?sip';
 

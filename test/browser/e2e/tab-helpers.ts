@@ -8,7 +8,7 @@ import { executeServerCommand } from '@web/test-runner-commands';
 import { recordEvents, stack } from './helpers.js';
 import { EVENTS, STD_EVENTS, TIMEOUT, emulator, fired, registrations, type Client } from './fault-helpers.js';
 // @ts-expect-error the built bundle has no types next to it at test time
-import { NotifyClient } from '/dist/notify-phone.js';
+import { NotifyClient } from '/dist/notify-client.js';
 
 export type TabAction = 'close' | 'freeze' | 'resume';
 

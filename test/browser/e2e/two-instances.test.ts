@@ -20,7 +20,7 @@ import {
 // @ts-expect-error served by the stack plugin at test time; the query starts the two-instance stack
 import { stack as served } from '/__stack.js?twoInstances';
 // @ts-expect-error the built bundle has no types next to it at test time
-import { NotifyClient, STD_EVENTS, Status } from '/dist/notify-phone.js';
+import { NotifyClient, STD_EVENTS, Status } from '/dist/notify-client.js';
 
 interface TwoInstancesInfo {
   origin: string;

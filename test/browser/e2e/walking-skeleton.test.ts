@@ -16,7 +16,7 @@ import {
   recordEvents,
 } from './helpers.js';
 // @ts-expect-error the built bundle has no types next to it at test time
-import { NotifyClient, STD_EVENTS, Status, Vendor } from '/dist/notify-phone.js';
+import { NotifyClient, STD_EVENTS, Status, Vendor } from '/dist/notify-client.js';
 
 type Client = InstanceType<typeof NotifyClient>;
 type EventLog = ReturnType<typeof recordEvents>;

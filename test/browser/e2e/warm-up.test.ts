@@ -6,7 +6,7 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import { destroyAndSettle, heardPageMs, phone, recordEvents, signInUser, stack } from './helpers.js';
 // @ts-expect-error the built bundle has no types next to it at test time
-import { NotifyClient, STD_EVENTS } from '/dist/notify-phone.js';
+import { NotifyClient, STD_EVENTS } from '/dist/notify-client.js';
 
 type Client = InstanceType<typeof NotifyClient>;
 

@@ -6,7 +6,7 @@ import { expect } from '@open-wc/testing';
 import { peerConnections, recordEvents, signInUser } from '../helpers.js';
 import { until, type PhoneCallProbe, type VendorAdapter } from './vendors.js';
 // @ts-expect-error the built bundle has no types next to it at test time
-import { NotifyClient, STD_EVENTS } from '/dist/notify-phone.js';
+import { NotifyClient, STD_EVENTS } from '/dist/notify-client.js';
 
 export { NotifyClient, STD_EVENTS };
 export type Client = InstanceType<typeof NotifyClient>;
