@@ -298,12 +298,18 @@ export async function runBrowser(
     const firstRenderCold: number[] = [];
     const element = only.has('element') ? await runElement() : undefined;
     async function runElement(): Promise<BrowserResults['element']> {
+      // How busy the stack (backend and emulator, in this process) was meanwhile: the renders share two cores.
+      const cpuBefore = process.cpuUsage();
+      const renderStarted = performance.now();
       for (let i = 0; i < options.renderPages; i++) {
         const p = await benchPage(browser, stack);
         await call(p, 'window.bench.loadElement()');
         firstRenderCold.push(await call<number>(p, 'window.bench.renderOnce()'));
         await p.context().close();
       }
+      const cpu = process.cpuUsage(cpuBefore);
+      const busy = (cpu.user + cpu.system) / 1000 / (performance.now() - renderStarted);
+      log(`first renders: the stack's process used ${(busy * 100).toFixed(0)} % of a core meanwhile`);
       const ep = await benchPage(browser, stack);
       await call(ep, 'window.bench.loadElement()');
       await call(ep, 'window.bench.renderOnce()');
