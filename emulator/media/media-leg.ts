@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { networkInterfaces } from 'node:os';
 import {
   RTCPeerConnection,
   RTCRtpCodecParameters,
@@ -33,6 +34,17 @@ const audioCodecs = () => [
 const GATHERING_TIMEOUT_MS = 5_000;
 
 /**
+ * 127.0.0.1 as an extra host candidate only on a host whose sole IPv4 address is the loopback: there Chrome
+ * has nothing else to reach. Elsewhere it made Chrome's first connectivity check fail. Chrome checked it from
+ * its interface's address, werift answered from its wildcard socket with that interface's address as the
+ * source, Chrome discarded the response (not from where it sent the request), and ICE completed only at its
+ * next check, about 50 ms later. A media server answers from the address it lists, as Twilio's do.
+ */
+const LOOPBACK_ONLY = !Object.values(networkInterfaces()).some((addresses) =>
+  addresses?.some((address) => address.family === 'IPv4' && !address.internal),
+);
+
+/**
  * The emulator's end of one browser call leg: a werift peer that terminates ICE, DTLS and SRTP, as Twilio's
  * media servers do (the SDK never trickles candidates, so SDP cannot be relayed between two browsers).
  * Full ICE rather than ICE-lite, because werift's ICE-lite mode never completes DTLS with Chrome.
@@ -45,7 +57,7 @@ const MAX_TIMESTAMP_STEP = 8000;
 export class MediaLeg {
   private readonly pc = new RTCPeerConnection({
     iceServers: [], // the default STUN server means DNS lookups that fail offline
-    iceAdditionalHostAddresses: ['127.0.0.1'], // Chrome on a loopback-only host only has 127.0.0.1
+    iceAdditionalHostAddresses: LOOPBACK_ONLY ? ['127.0.0.1'] : [],
     iceUseIpv6: false,
     codecs: { audio: audioCodecs() },
   });
@@ -104,11 +116,23 @@ export class MediaLeg {
     return { scope: this.udp.scope ?? null, dropped: this.udp.dropped };
   }
 
-  /** Answers a browser offer; resolves with SDP that already lists every local candidate. */
+  /**
+   * Answers a browser offer; resolves with SDP that already lists every local candidate.
+   *
+   * The answer takes the DTLS server's side (`a=setup:passive`), so Chrome sends its ClientHello as soon as ICE
+   * connects. werift 0.24 as the client (its default, `active`) waits a fixed 100 ms after ICE before its
+   * ClientHello (RTCDtlsTransport.start), which no media server does: that was 100 ms of every outgoing call's
+   * set-up spent in the emulator. Either side gives the same handshake flights; incoming calls already have
+   * Chrome as the client (its answer is `active`).
+   */
   async answer(offerSdp: string): Promise<string> {
     this.rememberTelephoneEventTypes(offerSdp);
     await this.pc.setRemoteDescription({ type: 'offer', sdp: offerSdp });
-    await this.pc.setLocalDescription(await this.pc.createAnswer());
+    const answer = await this.pc.createAnswer();
+    await this.pc.setLocalDescription({
+      type: 'answer',
+      sdp: answer.sdp.replace(/a=setup:active/g, 'a=setup:passive'),
+    });
     return this.localSdpAfterGathering();
   }
 

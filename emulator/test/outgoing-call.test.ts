@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { networkInterfaces } from 'node:os';
 import { after, afterEach, before, describe, it } from 'node:test';
 import {
   BrowserPeer,
@@ -64,6 +65,13 @@ describe('an outgoing call from a browser to a virtual phone', () => {
       assert.equal(typeof answer.payload.reconnect, 'string');
       assert.match(answer.payload.sdp, /a=candidate:/, 'the answer lists candidates (no trickle in PStream)');
       assert.match(answer.payload.sdp, /telephone-event\/8000/);
+      // The DTLS server's side: the browser sends its ClientHello as soon as ICE connects (media-leg.ts).
+      assert.match(answer.payload.sdp, /a=setup:passive/);
+      // Only addresses the leg answers from: the loopback only on a host that has nothing else.
+      const hasInterface = Object.values(networkInterfaces()).some((list) =>
+        list?.some((address) => address.family === 'IPv4' && !address.internal),
+      );
+      if (hasInterface) assert.doesNotMatch(answer.payload.sdp, /a=candidate:.* 127\.0\.0\.1 /);
       await peer.accept(answer.payload.sdp);
       await peer.connected();
       peer.startAudio();
