@@ -101,7 +101,8 @@ export const NOTIFY_ERROR_DOCS: Record<NotifyErrorCode, ErrorDoc> = {
   CLIENT_LOAD_FAILED: {
     explanation:
       "<notify-phone> loads its client's code (notify-phone.client-link.js) when it first needs a client, and it failed to load.",
-    solution: 'Serve every notify-phone.*.js and notify-client.js file next to notify-phone.js.',
+    solution:
+      'Serve every notify-phone.*.js and notify-client.js file next to notify-phone.js, then reload the page.',
   },
   MEDIA_PERMISSION_DENIED: {
     explanation: 'The browser or the user refused getUserMedia.',

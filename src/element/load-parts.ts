@@ -3,12 +3,15 @@ import { adoptStyles, type ReactiveElement } from 'lit';
 /** The UI imported on first use: the agent list, the forward dialog, the second line, the desk (decision 20). */
 export type LazyParts = typeof import('./parts/lazy-parts.js');
 
-/** One import for all the elements of the page; forgotten after a failure, so that the next use tries again. */
+/**
+ * One import for all the elements of the page; forgotten after a failure, so that the next use imports again
+ * (Chromium keeps a failed module for the page's life, so there it fails again until a reload).
+ */
 let lazyParts: Promise<LazyParts> | undefined;
 
 /**
  * Imports the lazy parts and adds their styles to the element's, in its shadow root; undefined when the file
- * failed to load (a warning; the next update that wants them tries again).
+ * failed to load (a warning; the next update that wants them imports again).
  * @internal
  */
 export async function loadParts(element: ReactiveElement): Promise<LazyParts | undefined> {

@@ -11,7 +11,7 @@ import { NotifyErrorEvent, type NotifyIncomingCallDetail } from './events.js';
 /** The client's code as the element uses it (client-link.ts), imported the first time a client is needed. */
 export type ClientLink = typeof import('./client-link.js');
 
-/** One import for all the elements of the page; forgotten after a failure, so that the next use tries again. */
+/** One import for all the elements of the page; forgotten after a failure (withClient()). */
 let clientLink: Promise<ClientLink> | undefined;
 /** The import's result once it has arrived: from then on, the element's methods reach the client at once. */
 let linked: ClientLink | undefined;
@@ -95,7 +95,8 @@ export class NotifyController implements ReactiveController {
   /**
    * Runs `use` on the current client (made when there is none, or the previous one was destroyed): at once
    * when the client's code is loaded, else once it is, in the order of the calls. Reports CLIENT_LOAD_FAILED
-   * when it cannot be loaded (`use` is not run; the next use tries again).
+   * when it cannot be loaded (`use` is not run). The failed import is forgotten and the next use imports
+   * again, but Chromium keeps a failed module for the page's life: there every use fails until a reload.
    */
   withClient(use: (client: NotifyClient, link: ClientLink) => void): void {
     if (linked && !this.#waiting) return use(this.#ensureClient(linked), linked);

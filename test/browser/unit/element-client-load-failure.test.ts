@@ -1,0 +1,54 @@
+/**
+ * <notify-phone> when its client's code cannot be loaded (decision 30): the dev server answers 503 for
+ * client-link.ts while this page's `unavailable` cookie names it (test/browser/unavailable-files.ts). This
+ * file runs in a page of its own, so nothing has imported the client before its test.
+ */
+import { expect, oneEvent } from '@open-wc/testing';
+import '../../../src/element/define.js';
+import { FakeDriver } from '../../../src/drivers/fake-driver.js';
+import type { NotifyPhone } from '../../../src/element/notify-phone.js';
+import type { NotifyErrorEvent } from '../../../src/element/events.js';
+import { FakeBackend } from './helpers/fake-backend.js';
+
+const CLIENT_LINK = '/src/element/client-link.ts';
+
+describe('<notify-phone> without its client', () => {
+  afterEach(() => {
+    document.cookie = 'unavailable=; max-age=0; path=/';
+  });
+
+  it('reports CLIENT_LOAD_FAILED, keeps its state, and its promise-returning methods resolve as on a failure', async () => {
+    document.cookie = `unavailable=${encodeURIComponent(CLIENT_LINK)}; path=/`;
+    const el = document.createElement('notify-phone') as NotifyPhone;
+    el.config = { backend: new FakeBackend(), driverFactory: () => new FakeDriver() };
+    document.body.append(el);
+    await el.updateComplete;
+
+    const failed = oneEvent(el, 'notify-error') as Promise<NotifyErrorEvent>;
+    el.init();
+    const { detail } = await failed;
+    expect(detail.code).to.equal('CLIENT_LOAD_FAILED');
+    expect(detail.message).to.match(/client could not be loaded/);
+    expect(el.error?.code).to.equal('CLIENT_LOAD_FAILED');
+    expect(el.online).to.equal(false);
+    expect(el.getStatus()).to.equal('closed');
+    // Methods that return a promise settle (they do not hang or reject) with their failure value.
+    expect(await el.completeTransfer()).to.equal(false);
+    expect(await el.getAvailableClients()).to.deep.equal([]);
+    expect((await el.getParentId('CA0')).parentId).to.equal(null);
+    el.remove();
+  });
+
+  it('reports it again at a later use, also once the file is back: Chromium keeps a failed module for the page', async () => {
+    // The cookie is gone (afterEach): the server would answer now, but the page's module map keeps the failure.
+    const el = document.createElement('notify-phone') as NotifyPhone;
+    el.config = { backend: new FakeBackend(), driverFactory: () => new FakeDriver() };
+    document.body.append(el);
+    await el.updateComplete;
+    const failed = oneEvent(el, 'notify-error') as Promise<NotifyErrorEvent>;
+    el.init();
+    expect((await failed).detail.code).to.equal('CLIENT_LOAD_FAILED');
+    expect(el.online).to.equal(false);
+    el.remove();
+  });
+});
