@@ -67,6 +67,8 @@ export class NotifyController implements ReactiveController {
   #booted = false;
   /** Uses of the client waiting for its code (withClient()): later uses wait behind them, in order. */
   #waiting = 0;
+  /** The import whose failure this element reported. */
+  #failedLoad: Promise<ClientLink> | undefined;
 
   constructor(host: NotifyControllerHost) {
     this.#host = host;
@@ -101,15 +103,18 @@ export class NotifyController implements ReactiveController {
   withClient(use: (client: NotifyClient, link: ClientLink) => void): void {
     if (linked && !this.#waiting) return use(this.#ensureClient(linked), linked);
     this.#waiting++;
-    clientLink ??= import('./client-link.js').then((link) => (linked = link));
-    clientLink.then(
+    const loading = (clientLink ??= import('./client-link.js').then((link) => (linked = link)));
+    loading.then(
       (link) => {
         this.#waiting--;
         use(this.#ensureClient(link), link);
       },
       (error: unknown) => {
         this.#waiting--;
-        clientLink = undefined;
+        if (clientLink === loading) clientLink = undefined;
+        // Once per failed import, however many of the element's uses waited for it.
+        if (this.#failedLoad === loading) return;
+        this.#failedLoad = loading;
         this.report('CLIENT_LOAD_FAILED', `The phone's client could not be loaded. ${String(error)}`);
       },
     );

@@ -24,10 +24,16 @@ describe('<notify-phone> without its client', () => {
     document.body.append(el);
     await el.updateComplete;
 
+    const errors: string[] = [];
+    el.addEventListener('notify-error', (event) => errors.push((event as NotifyErrorEvent).detail.code));
     const failed = oneEvent(el, 'notify-error') as Promise<NotifyErrorEvent>;
+    el.setCallerId('+15550100001');
     el.init();
     const { detail } = await failed;
     expect(detail.code).to.equal('CLIENT_LOAD_FAILED');
+    // Once per failed import: setCallerId() and init() waited for the same one.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(errors).to.deep.equal(['CLIENT_LOAD_FAILED']);
     expect(detail.message).to.match(/client could not be loaded/);
     expect(el.error?.code).to.equal('CLIENT_LOAD_FAILED');
     expect(el.online).to.equal(false);
