@@ -5,7 +5,6 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { stackPlugin } from './test/browser/e2e/stack-plugin.ts';
 import { pagePlugin } from './test/browser/e2e/page-plugin.ts';
 import { tabPlugin } from './test/browser/e2e/tab-plugin.ts';
-import { unavailableFiles } from './test/browser/unavailable-files.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/chromium.ts';
 
 /**
@@ -38,8 +37,6 @@ export default {
   port,
   browsers,
   plugins,
-  // A file the test page asks to be missing answers 503 (fault injection for the unit tests).
-  middleware: [unavailableFiles],
   concurrency: 1,
   // End-to-end files place real calls; the default 2 minutes per run is too short for them.
   testsFinishTimeout: 600000,

@@ -5,7 +5,8 @@ export type LazyParts = typeof import('./parts/lazy-parts.js');
 
 /**
  * One import for all the elements of the page; forgotten after a failure, so that the next use imports again
- * (Chromium keeps a failed module for the page's life, so there it fails again until a reload).
+ * (Chromium fetches again after a network failure; a module whose server answered with an error status it
+ * keeps until the page reloads).
  */
 let lazyParts: Promise<LazyParts> | undefined;
 

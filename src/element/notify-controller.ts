@@ -98,7 +98,8 @@ export class NotifyController implements ReactiveController {
    * Runs `use` on the current client (made when there is none, or the previous one was destroyed): at once
    * when the client's code is loaded, else once it is, in the order of the calls. Reports CLIENT_LOAD_FAILED
    * when it cannot be loaded (`use` is not run). The failed import is forgotten and the next use imports
-   * again, but Chromium keeps a failed module for the page's life: there every use fails until a reload.
+   * again: Chromium fetches again after a network failure, though it keeps a module whose server answered
+   * with an error status until the page reloads.
    */
   withClient(use: (client: NotifyClient, link: ClientLink) => void): void {
     if (linked && !this.#waiting) return use(this.#ensureClient(linked), linked);

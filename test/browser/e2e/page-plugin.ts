@@ -1,5 +1,5 @@
 import type { TestRunnerPlugin } from '@web/test-runner';
-import type { Page } from 'puppeteer-core';
+import type { CDPSession, Page } from 'puppeteer-core';
 
 /** What the `desk-page` command does to the test's own browser page (hidden-tab notification tests). */
 export type PagePayload =
@@ -10,7 +10,12 @@ export type PagePayload =
   /** Opens a second tab and brings it to the front: the test page is then hidden, as behind another tab. */
   | { action: 'hide' }
   /** Closes that tab and brings the test page to the front again. */
-  | { action: 'show' };
+  | { action: 'show' }
+  /**
+   * Requests of the page for URLs matching these patterns fail, as for a server that lost those files, and
+   * the page's cache is off so that none is served from it (an empty list ends both).
+   */
+  | { action: 'block'; urls: string[] };
 
 /**
  * A web-test-runner plugin giving a test page what only the browser can do to it, through Chromium's
@@ -20,6 +25,8 @@ export type PagePayload =
  */
 export function pagePlugin(): TestRunnerPlugin {
   const fronts = new Map<string, Page>();
+  /** The DevTools session of a test page whose requests are blocked (the setting lives as long as it does). */
+  const blockers = new Map<string, CDPSession>();
   return {
     name: 'desk-page',
     async executeCommand({ command, payload, session }) {
@@ -44,6 +51,16 @@ export function pagePlugin(): TestRunnerPlugin {
           const front = await page.browser().newPage();
           fronts.set(session.id, front);
           await front.bringToFront();
+        } else if (action === 'block') {
+          const { urls } = payload as { urls: string[] };
+          let cdp = blockers.get(session.id);
+          if (!cdp) {
+            cdp = await page.createCDPSession();
+            blockers.set(session.id, cdp);
+            await cdp.send('Network.enable');
+          }
+          await cdp.send('Network.setCacheDisabled', { cacheDisabled: urls.length > 0 });
+          await cdp.send('Network.setBlockedURLs', { urls });
         } else if (action === 'show') {
           await fronts.get(session.id)?.close();
           fronts.delete(session.id);

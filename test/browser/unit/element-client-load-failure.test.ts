@@ -1,9 +1,11 @@
 /**
- * <notify-phone> when its client's code cannot be loaded (decision 30): the dev server answers 503 for
- * client-link.ts while this page's `unavailable` cookie names it (test/browser/unavailable-files.ts). This
- * file runs in a page of its own, so nothing has imported the client before its test.
+ * <notify-phone> when its client's code cannot be loaded (decision 30): the browser fails the page's requests
+ * for client-link.ts, as for a server that lost the file (the `desk-page` command's `block`,
+ * test/browser/e2e/page-plugin.ts). This file runs in a page of its own, so nothing has imported the client
+ * before its first test.
  */
 import { expect, oneEvent } from '@open-wc/testing';
+import { executeServerCommand } from '@web/test-runner-commands';
 import '../../../src/element/define.js';
 import { FakeDriver } from '../../../src/drivers/fake-driver.js';
 import type { NotifyPhone } from '../../../src/element/notify-phone.js';
@@ -13,12 +15,10 @@ import { FakeBackend } from './helpers/fake-backend.js';
 const CLIENT_LINK = '/src/element/client-link.ts';
 
 describe('<notify-phone> without its client', () => {
-  afterEach(() => {
-    document.cookie = 'unavailable=; max-age=0; path=/';
-  });
+  after(() => executeServerCommand('desk-page', { action: 'block', urls: [] }));
 
   it('reports CLIENT_LOAD_FAILED, keeps its state, and its promise-returning methods resolve as on a failure', async () => {
-    document.cookie = `unavailable=${encodeURIComponent(CLIENT_LINK)}; path=/`;
+    await executeServerCommand('desk-page', { action: 'block', urls: [`*${CLIENT_LINK}`] });
     const el = document.createElement('notify-phone') as NotifyPhone;
     el.config = { backend: new FakeBackend(), driverFactory: () => new FakeDriver() };
     document.body.append(el);
@@ -45,16 +45,18 @@ describe('<notify-phone> without its client', () => {
     el.remove();
   });
 
-  it('reports it again at a later use, also once the file is back: Chromium keeps a failed module for the page', async () => {
-    // The cookie is gone (afterEach): the server would answer now, but the page's module map keeps the failure.
+  it('imports again at the next use once the file is back (after a network failure)', async () => {
+    await executeServerCommand('desk-page', { action: 'block', urls: [] });
     const el = document.createElement('notify-phone') as NotifyPhone;
-    el.config = { backend: new FakeBackend(), driverFactory: () => new FakeDriver() };
+    const backend = new FakeBackend();
+    el.config = { backend, driverFactory: () => new FakeDriver() };
     document.body.append(el);
     await el.updateComplete;
-    const failed = oneEvent(el, 'notify-error') as Promise<NotifyErrorEvent>;
+    el.setCallerId('+15550100001');
     el.init();
-    expect((await failed).detail.code).to.equal('CLIENT_LOAD_FAILED');
-    expect(el.online).to.equal(false);
+    await oneEvent(el, 'notify-online');
+    expect(el.online).to.equal(true);
+    expect(backend.sessions.size).to.equal(1);
     el.remove();
   });
 });
