@@ -1,5 +1,5 @@
 import { STD_EVENTS } from '../client/constants.js';
-import { NotifyError, toNotifyError, type NotifyErrorCode } from '../client/errors.js';
+import { toNotifyError, type NotifyErrorCode } from '../client/errors.js';
 import { NotifyClient, type NotifyConfig } from '../client/notify-client.js';
 import type { NotifyCall } from '../client/notify-call.js';
 import { clientConfig, type ClientSettings } from './client-config.js';
@@ -96,7 +96,8 @@ export function setCallerIdOf(
   try {
     client.setCallerId(value, callback);
   } catch (error) {
-    const notifyError = error instanceof NotifyError ? error : toNotifyError(error, 'INVALID_ARGUMENT');
-    report(notifyError.code, notifyError.message);
+    // A NotifyError as it is; anything else as INVALID_ARGUMENT.
+    const { code, message } = toNotifyError(error, 'INVALID_ARGUMENT');
+    report(code, message);
   }
 }

@@ -33,10 +33,11 @@ export interface NotifyControllerHost extends ReactiveControllerHost, ClientSett
 /**
  * Owns the NotifyClient of an element: creates it when first needed (init(), a method of the element), not
  * on connect, so that the first render does only the idle UI's work, and imports the client's code then
- * (client-link.ts, decision 30), so that the first load carries only the element; starts it after the first update and
- * starts a new one when a setting of its session changes (updated()); destroys it on disconnect; mirrors
- * its state for rendering (status, registration, mute, the incoming call, the last error, the active
- * call's start time, every call (`calls`), the available agents) and re-dispatches every STD_EVENT as a `notify-*` DOM event.
+ * (client-link.ts, decision 30), so that the first load carries only the element; starts it after the first
+ * update and starts a new one when a setting of its session changes (updated()); destroys it on disconnect;
+ * mirrors its state for rendering (status, registration, mute, the incoming call, the last error, the active
+ * call's start time, every call (`calls`), the available agents) and re-dispatches every STD_EVENT as a
+ * `notify-*` DOM event.
  * @internal
  */
 export class NotifyController implements ReactiveController {
@@ -67,7 +68,8 @@ export class NotifyController implements ReactiveController {
   #booted = false;
   /** Uses of the client waiting for its code (withClient()): later uses wait behind them, in order. */
   #waiting = 0;
-  /** The import whose failure this element reported. */
+  /** The import the waiting uses wait for, and the one whose failure this element reported. */
+  #loading: Promise<ClientLink> | undefined;
   #failedLoad: Promise<ClientLink> | undefined;
 
   constructor(host: NotifyControllerHost) {
@@ -104,7 +106,10 @@ export class NotifyController implements ReactiveController {
   withClient(use: (client: NotifyClient, link: ClientLink) => void): void {
     if (linked && !this.#waiting) return use(this.#ensureClient(linked), linked);
     this.#waiting++;
-    const loading = (clientLink ??= import('./client-link.js').then((link) => (linked = link)));
+    const loading =
+      (this.#loading =
+      clientLink ??=
+        import('./client-link.js').then((link) => (linked = link)));
     loading.then(
       (link) => {
         this.#waiting--;
@@ -137,7 +142,7 @@ export class NotifyController implements ReactiveController {
    * init() on a page that has not loaded the client yet must destroy the client init() makes.
    */
   #afterWaiting(fn: () => void): void {
-    if (this.#waiting) void clientLink!.then(fn, fn);
+    if (this.#waiting) void this.#loading!.then(fn, fn);
     else fn();
   }
 

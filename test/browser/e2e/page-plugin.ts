@@ -61,6 +61,10 @@ export function pagePlugin(): TestRunnerPlugin {
           }
           await cdp.send('Network.setCacheDisabled', { cacheDisabled: urls.length > 0 });
           await cdp.send('Network.setBlockedURLs', { urls });
+          if (!urls.length) {
+            blockers.delete(session.id);
+            await cdp.detach();
+          }
         } else if (action === 'show') {
           await fronts.get(session.id)?.close();
           fronts.delete(session.id);
