@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
 import { startStack, type Stack } from '../scripts/stack.js';
 import { log, sleep } from './lib.js';
+import { firstRenderCpu } from './render-cpu.js';
 import { runSipBench, type SipBenchResults } from './sip.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.js';
 
@@ -96,6 +97,8 @@ export interface BrowserResults {
   overheadError?: string;
   element: {
     firstRenderCold: number[];
+    /** The same first render in other fresh pages: its task's main-thread CPU time (bench/render-cpu.ts). */
+    firstRenderCpu: number[];
     renderWarm: number[];
     update: number[];
     cycleTimes: number[];
@@ -310,6 +313,14 @@ export async function runBrowser(
       const cpu = process.cpuUsage(cpuBefore);
       const busy = (cpu.user + cpu.system) / 1000 / (performance.now() - renderStarted);
       log(`first renders: the stack's process used ${(busy * 100).toFixed(0)} % of a core meanwhile`);
+      // Apart from the timed pages: the trace adds its own work to the wall time.
+      const firstRenderCpuTimes: number[] = [];
+      for (let i = 0; i < options.renderPages; i++) {
+        const p = await benchPage(browser, stack);
+        await call(p, 'window.bench.loadElement()');
+        firstRenderCpuTimes.push(await firstRenderCpu(p));
+        await p.context().close();
+      }
       const ep = await benchPage(browser, stack);
       await call(ep, 'window.bench.loadElement()');
       await call(ep, 'window.bench.renderOnce()');
@@ -333,6 +344,7 @@ export async function runBrowser(
       await ep.context().close();
       return {
         firstRenderCold,
+        firstRenderCpu: firstRenderCpuTimes,
         renderWarm,
         update,
         cycleTimes,
@@ -357,6 +369,7 @@ export async function runBrowser(
       ...(overheadError ? { overheadError } : {}),
       element: element ?? {
         firstRenderCold: [],
+        firstRenderCpu: [],
         renderWarm: [],
         update: [],
         cycleTimes: [],

@@ -584,6 +584,8 @@ out.push('\n## Element `<notify-phone>`\n');
 out.push(measuredApart('element'));
 const el = browser.element;
 const cold = summarize(el.firstRenderCold);
+// Older results files have no CPU times (bench/render-cpu.ts).
+const coldCpu = el.firstRenderCpu?.length ? summarize(el.firstRenderCpu) : undefined;
 const warm = summarize(el.renderWarm);
 const upd = summarize(el.update);
 const cyc = summarize(el.cycleTimes);
@@ -597,6 +599,16 @@ out.push(
         mspread(cold, 2),
         `${fmt(cold.min, 1)}–${fmt(cold.max, 1)}`,
       ],
+      ...(coldCpu
+        ? [
+            [
+              'the same, main-thread CPU time of the task that renders (trace, other fresh pages) (ms)',
+              coldCpu.n,
+              mspread(coldCpu, 2),
+              `${fmt(coldCpu.min, 1)}–${fmt(coldCpu.max, 1)}`,
+            ],
+          ]
+        : []),
       [
         'later instances: create + append → `updateComplete` (ms)',
         warm.n,

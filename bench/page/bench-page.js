@@ -425,6 +425,17 @@ export async function renderOnce() {
   return t1 - t0;
 }
 
+/** renderOnce() between two performance marks, for the trace that measures its CPU time (bench/render-cpu.ts). */
+export async function renderMarked() {
+  performance.mark('notify-render-start');
+  const el = document.createElement('notify-phone');
+  document.body.append(el);
+  await el.updateComplete;
+  performance.mark('notify-render-end');
+  el.remove();
+  return true;
+}
+
 /**
  * Updates of one element (toggling a rendered property, each awaited to updateComplete), timed in
  * batches of 10 because performance.now() is coarsened to 0.1 ms here. Returns ms per update, per batch.
@@ -529,6 +540,7 @@ window.bench = {
   floor,
   loadElement,
   renderOnce,
+  renderMarked,
   updateCost,
   lifecycle,
 };
