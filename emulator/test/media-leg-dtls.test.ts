@@ -133,7 +133,7 @@ describe('a media leg meets a browser that starts DTLS as soon as its ICE connec
     'answers the first ClientHello: no retransmission before the handshake goes on',
     { timeout: 15_000 },
     async () => {
-      const leg = new MediaLeg();
+      const leg = new MediaLeg('answer');
       const peer = new ChromeLikePeer();
       cleanups.push(
         () => leg.close(),
