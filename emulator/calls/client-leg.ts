@@ -168,7 +168,7 @@ export class IncomingClientLeg implements DialAttempt, BrowserSession {
   }
 
   private async invite(connection: PStreamConnection): Promise<void> {
-    const media = new MediaLeg();
+    const media = new MediaLeg('offer');
     this.forks.set(connection, media);
     let sdp: string;
     try {

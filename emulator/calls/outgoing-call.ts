@@ -50,7 +50,7 @@ export class OutgoingCall implements DialingCall, BrowserSession {
   readonly events: CallEvent[] = [];
   readonly mediaEnd: MediaEnd;
   private readonly runner = new TwimlRunner();
-  private readonly media = new MediaLeg();
+  private readonly media = new MediaLeg('answer');
   private readonly localSdp: Promise<string>;
   private answered = false;
   private ended = false;

@@ -45,22 +45,43 @@ const LOOPBACK_ONLY = !Object.values(networkInterfaces()).some((addresses) =>
 );
 
 /**
- * The emulator's end of one browser call leg: a werift peer that terminates ICE, DTLS and SRTP, as Twilio's
- * media servers do (the SDK never trickles candidates, so SDP cannot be relayed between two browsers).
- * Full ICE rather than ICE-lite, because werift's ICE-lite mode never completes DTLS with Chrome.
+ * The one IPv4 address the leg listens on and lists: its socket is bound to it rather than to the wildcard
+ * (werift's default), so every datagram it sends leaves from that address, and a check Chrome sends from its
+ * loopback candidate is answered from the address it was sent to, as Chrome requires. From the wildcard
+ * socket that answer left from 127.0.0.1 and Chrome discarded it, yet the ICE-lite agent (below) had already
+ * taken that check's nomination and sent the call's media to a port Chrome was not using (seen after an ICE
+ * restart: the call reconnected without audio).
  */
+const LISTEN_ADDRESS = LOOPBACK_ONLY
+  ? '127.0.0.1'
+  : Object.values(networkInterfaces())
+      .flatMap((addresses) => addresses ?? [])
+      .find((address) => address.family === 'IPv4' && !address.internal)!.address;
+
 /** One 20 ms PCMU frame, in RTP timestamp units (8 kHz). */
 const FRAME_SAMPLES = 160;
 /** A larger timestamp step than a second of audio is a change of source, not a gap in one. */
 const MAX_TIMESTAMP_STEP = 8000;
 
+/**
+ * The emulator's end of one browser call leg: a werift peer that terminates ICE, DTLS and SRTP, as Twilio's
+ * media servers do (the SDK never trickles candidates, so SDP cannot be relayed between two browsers).
+ *
+ * When it answers the browser's offer, its ICE agent is werift's ICE-lite one (`iceLite`): it answers the
+ * browser's checks, sends none, and is connected as soon as a check nominates a pair (USE-CANDIDATE), which
+ * lets its DTLS server hear the browser's first ClientHello. werift passes datagrams to DTLS only once its
+ * DTLS transport has started, and starts it only when its ICE agent is connected; until then DTLS datagrams
+ * are dropped. As a full agent it was connected only at the next 20 ms step of its paced checks, 10–20 ms
+ * after Chrome (whose first check already nominates), so Chrome's first ClientHello was dropped and sent
+ * again about 55 ms later; a media server does not drop it. The lite agent is connected, and its DTLS server
+ * listening, before the next datagram is read, and Chrome sends its ClientHello only once it has the answer
+ * to the nominating check. werift writes `a=ice-lite` in the media section, where Chrome takes no notice of
+ * it (libwebrtc parses it as a session attribute), so Chrome still nominates at its first check as towards a
+ * full agent. At the session level Chrome nominated only at its next check, about 50 ms later, and the first
+ * ClientHello was dropped again (measured with Chromium's RTCPeerConnection against a leg).
+ */
 export class MediaLeg {
-  private readonly pc = new RTCPeerConnection({
-    iceServers: [], // the default STUN server means DNS lookups that fail offline
-    iceAdditionalHostAddresses: LOOPBACK_ONLY ? ['127.0.0.1'] : [],
-    iceUseIpv6: false,
-    codecs: { audio: audioCodecs() },
-  });
+  private readonly pc: RTCPeerConnection;
   private readonly transceiver: RTCRtpTransceiver;
   private readonly dtmf = new DtmfDecoder();
   private telephoneEventTypes = new Set<number>();
@@ -83,7 +104,23 @@ export class MediaLeg {
   /** Where received audio and digits go: the far end of the bridge, or nowhere. */
   listener: MediaLegListener = {};
 
-  constructor() {
+  /**
+   * @param side whether the leg answers the browser's offer (an outgoing call) or offers (an incoming call).
+   *   Only an answering leg runs the ICE-lite agent. Offering, the lite agent is controlled, and so is
+   *   Chrome, the answerer, which takes no notice of werift's media-level `a=ice-lite`: werift's lite agent
+   *   answers such checks with a role conflict (487) until Chrome takes the controlling role, and Chrome was
+   *   connected about 55 ms later than with the full agent (probe: 138–154 ms after it answered, against
+   *   72–94 ms).
+   */
+  constructor(side: 'answer' | 'offer') {
+    this.pc = new RTCPeerConnection({
+      iceServers: [], // the default STUN server means DNS lookups that fail offline
+      iceAdditionalHostAddresses: LOOPBACK_ONLY ? ['127.0.0.1'] : [],
+      iceInterfaceAddresses: { udp4: LISTEN_ADDRESS },
+      iceUseIpv6: false,
+      iceLite: side === 'answer',
+      codecs: { audio: audioCodecs() },
+    });
     // Added before the remote offer so the offer's audio section binds to it as sendrecv, not recvonly.
     this.transceiver = this.pc.addTransceiver('audio', { direction: 'sendrecv' });
     this.transceiver.onTrack.subscribe((track) => {
