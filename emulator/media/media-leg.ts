@@ -33,6 +33,11 @@ const audioCodecs = () => [
 
 const GATHERING_TIMEOUT_MS = 5_000;
 
+/** The host's first IPv4 address other than the loopback, if it has one. */
+const EXTERNAL_IPV4 = Object.values(networkInterfaces())
+  .flatMap((addresses) => addresses ?? [])
+  .find((address) => address.family === 'IPv4' && !address.internal)?.address;
+
 /**
  * 127.0.0.1 as an extra host candidate only on a host whose sole IPv4 address is the loopback: there Chrome
  * has nothing else to reach. Elsewhere it made Chrome's first connectivity check fail. Chrome checked it from
@@ -40,9 +45,7 @@ const GATHERING_TIMEOUT_MS = 5_000;
  * source, Chrome discarded the response (not from where it sent the request), and ICE completed only at its
  * next check, about 50 ms later. A media server answers from the address it lists, as Twilio's do.
  */
-const LOOPBACK_ONLY = !Object.values(networkInterfaces()).some((addresses) =>
-  addresses?.some((address) => address.family === 'IPv4' && !address.internal),
-);
+const LOOPBACK_ONLY = EXTERNAL_IPV4 === undefined;
 
 /**
  * The one IPv4 address the leg listens on and lists: its socket is bound to it rather than to the wildcard
@@ -52,11 +55,7 @@ const LOOPBACK_ONLY = !Object.values(networkInterfaces()).some((addresses) =>
  * taken that check's nomination and sent the call's media to a port Chrome was not using (seen after an ICE
  * restart: the call reconnected without audio).
  */
-const LISTEN_ADDRESS = LOOPBACK_ONLY
-  ? '127.0.0.1'
-  : Object.values(networkInterfaces())
-      .flatMap((addresses) => addresses ?? [])
-      .find((address) => address.family === 'IPv4' && !address.internal)!.address;
+const LISTEN_ADDRESS = EXTERNAL_IPV4 ?? '127.0.0.1';
 
 /** One 20 ms PCMU frame, in RTP timestamp units (8 kHz). */
 const FRAME_SAMPLES = 160;
