@@ -304,12 +304,18 @@ export async function runBrowser(
       // How busy the stack (backend and emulator, in this process) was meanwhile: the renders share two cores.
       const cpuBefore = process.cpuUsage();
       const renderStarted = performance.now();
-      for (let i = 0; i < options.renderPages; i++) {
+      /** `measure` on a fresh page that has loaded the element and rendered nothing yet. */
+      const inFreshPage = async <T>(measure: (page: Page) => Promise<T>): Promise<T> => {
         const p = await benchPage(browser, stack);
         await call(p, 'window.bench.loadElement()');
-        firstRenderCold.push(await call<number>(p, 'window.bench.renderOnce()'));
-        await p.context().close();
-      }
+        try {
+          return await measure(p);
+        } finally {
+          await p.context().close();
+        }
+      };
+      for (let i = 0; i < options.renderPages; i++)
+        firstRenderCold.push(await inFreshPage((p) => call<number>(p, 'window.bench.renderOnce()')));
       const cpu = process.cpuUsage(cpuBefore);
       const busy = (cpu.user + cpu.system) / 1000 / (performance.now() - renderStarted);
       log(`first renders: the stack's process used ${(busy * 100).toFixed(0)} % of a core meanwhile`);
@@ -317,12 +323,10 @@ export async function runBrowser(
       const firstRenderCpuTimes: number[] = [];
       // A trace whose render did not run in one traced task (seen once in a full run) is left out.
       for (let i = 0; i < options.renderPages * 2 && firstRenderCpuTimes.length < options.renderPages; i++) {
-        const p = await benchPage(browser, stack);
-        await call(p, 'window.bench.loadElement()');
-        const cpu = await firstRenderCpu(p);
-        if (cpu === undefined) log('first render CPU: no task spans the render in this trace; another page');
-        else firstRenderCpuTimes.push(cpu);
-        await p.context().close();
+        const cpuTime = await inFreshPage(firstRenderCpu);
+        if (cpuTime === undefined)
+          log('first render CPU: no task spans the render in this trace; another page');
+        else firstRenderCpuTimes.push(cpuTime);
       }
       const ep = await benchPage(browser, stack);
       await call(ep, 'window.bench.loadElement()');

@@ -4,9 +4,9 @@
  * The wall time of that render (create + append → `updateComplete`) also counts the moments the renderer's main
  * thread waited for a core: on two cores it shares them with Chromium's other processes (the page that was just
  * closed, the network service, the GPU process) and with the stack. The render runs in one task (Lit updates in a
- * microtask of the task that appended the element), so that task's thread time (`tdur` of the outermost top-level
- * event around both marks, its `RunTask`) is what the render itself cost the CPU, whatever else ran beside it. It includes the evaluate
- * call that starts it, a few hundredths of a millisecond.
+ * microtask of the task that appended the element), so that task's thread time (`tdur` of the outermost
+ * top-level event around both marks, its `RunTask`) is what the render itself cost the CPU, whatever else ran
+ * beside it. It includes the evaluate call that starts it, a few hundredths of a millisecond.
  */
 import type { Page } from 'playwright-core';
 
@@ -20,7 +20,7 @@ interface TraceEvent {
 }
 
 /**
- * Renders one element in `page` (`window.bench.renderMarked()`) under a trace; returns the CPU time in ms of the
+ * Renders one element in `page` (`window.bench.renderOnce()`) under a trace; returns the CPU time in ms of the
  * outermost top-level trace event that spans both of the page's marks (the task that ran the render), or
  * undefined when the trace has none (the caller takes another page).
  */
@@ -31,7 +31,7 @@ export async function firstRenderCpu(page: Page): Promise<number | undefined> {
   const complete = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
   // toplevel: the tasks with their thread time; blink.user_timing: the page's marks around the render.
   await cdp.send('Tracing.start', { categories: 'toplevel,blink.user_timing', transferMode: 'ReportEvents' });
-  await page.evaluate('window.bench.renderMarked()');
+  await page.evaluate('window.bench.renderOnce()');
   await cdp.send('Tracing.end');
   await complete;
   await cdp.detach();
