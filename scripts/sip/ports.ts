@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { createConnection, createServer } from 'node:net';
 
@@ -52,5 +53,46 @@ export async function waitFor(what: string, check: () => Promise<boolean> | bool
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`SIP stack: timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** A program that exited while it was starting (its log, printed as it exits, says why). */
+export class ExitedDuringStartError extends Error {}
+
+/** waitFor(), failing at once with ExitedDuringStartError if `child` exits first. */
+export function waitForChild(
+  child: ChildProcess,
+  what: string,
+  check: () => Promise<boolean> | boolean,
+  timeoutMs?: number,
+) {
+  return waitFor(
+    what,
+    () => {
+      if (child.exitCode !== null || child.signalCode !== null)
+        throw new ExitedDuringStartError(
+          `SIP stack: ${what}: the program exited (${child.exitCode ?? child.signalCode})`,
+        );
+      return check();
+    },
+    timeoutMs,
+  );
+}
+
+/**
+ * Runs `start`, which picks its ports with freePort() and starts a program on them, again with fresh ports
+ * when the program exits while starting. freePort() can only say a port is free now: until the program binds
+ * it, any process may take it (a browser's WebRTC sockets, the emulator's media legs, an outgoing
+ * connection), and the program then exits with "Address already in use" (one CI run lost every SIP test to
+ * that). Any other start-up exit repeats on each try and fails after the last.
+ */
+export async function withFreshPorts<T>(what: string, start: () => Promise<T>, tries = 4): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (error) {
+      if (!(error instanceof ExitedDuringStartError) || attempt >= tries) throw error;
+      console.error(`[sip-stack] ${what} exited while starting; again on fresh ports (try ${attempt + 1})`);
+    }
   }
 }

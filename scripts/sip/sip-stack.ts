@@ -8,7 +8,7 @@ import { mintSipCredentials, sipRoutingToken, type SipAccount } from '../../serv
 import { BaresipControl } from './baresip-phone.js';
 import { kamailioConfig, tlsConfig } from './kamailio-config.js';
 import { baresipConfig, rtpengineConfig } from './media-config.js';
-import { freePort, mediaPortRange, tcpAccepts, waitFor } from './ports.js';
+import { freePort, mediaPortRange, tcpAccepts, waitForChild, withFreshPorts } from './ports.js';
 import { packetsFromBrowser } from './rtpengine-ng.js';
 
 /** One DTMF event rtpengine saw on a call (its dtmf-log-dest JSON). */
@@ -118,8 +118,6 @@ export async function startSipStack(options: SipStackOptions): Promise<SipStack>
   try {
     const domain = '127.0.0.1';
     const secret = randomBytes(24).toString('base64url');
-    const [sipUdpPort, wssPort, ngPort] = [await freePort(), await freePort(), await freePort()];
-
     // rtpengine's DTMF log: one JSON object per event, with the call's Call-ID.
     dtmfSocket = createSocket('udp4');
     dtmfSocket.on('message', (message) => {
@@ -135,72 +133,82 @@ export async function startSipStack(options: SipStackOptions): Promise<SipStack>
       dtmfSocket!.bind(0, '127.0.0.1', () => resolve(dtmfSocket!.address().port)),
     );
 
-    const rtpengineFile = join(dir, 'rtpengine.conf');
-    writeFileSync(
-      rtpengineFile,
-      rtpengineConfig({ ngPort, portMin: mediaPortRange(200), portCount: 200, dtmfLogPort }),
-    );
-    run('rtpengine', 'rtpengine', [
-      `--config-file=${rtpengineFile}`,
-      `--pidfile=${join(dir, 'rtpengine.pid')}`,
-    ]);
-    await waitFor('rtpengine', () => ngPing(ngPort));
+    const ngPort = await withFreshPorts('rtpengine', async () => {
+      const port = await freePort();
+      const rtpengineFile = join(dir, 'rtpengine.conf');
+      writeFileSync(
+        rtpengineFile,
+        rtpengineConfig({ ngPort: port, portMin: mediaPortRange(200), portCount: 200, dtmfLogPort }),
+      );
+      const child = run('rtpengine', 'rtpengine', [
+        `--config-file=${rtpengineFile}`,
+        `--pidfile=${join(dir, 'rtpengine.pid')}`,
+      ]);
+      await waitForChild(child, 'rtpengine', () => ngPing(port));
+      return port;
+    });
 
     writeFileSync(join(dir, 'cert.pem'), options.tls.cert);
     writeFileSync(join(dir, 'key.pem'), options.tls.key);
     const tlsFile = join(dir, 'tls.cfg');
     writeFileSync(tlsFile, tlsConfig(join(dir, 'cert.pem'), join(dir, 'key.pem')));
-    const kamailioFile = join(dir, 'kamailio.cfg');
-    writeFileSync(
-      kamailioFile,
-      kamailioConfig({
-        domain,
-        sipUdpPort,
-        wssPort,
-        rtpengineNgPort: ngPort,
-        secret,
-        tlsConfigFile: tlsFile,
-        allowedOrigins: options.allowedOrigins ?? [],
-        ...(options.routeUrl && { routing: { url: options.routeUrl, token: sipRoutingToken(secret) } }),
-        ctlSocket: join(dir, 'kamailio.ctl'),
-      }),
-    );
-    run('kamailio', 'kamailio', [
-      '-f',
-      kamailioFile,
-      '-P',
-      join(dir, 'kamailio.pid'),
-      '-Y',
-      dir,
-      '-DD',
-      '-E',
-    ]);
-    await waitFor('Kamailio', () => tcpAccepts(wssPort));
+    const { sipUdpPort, wssPort } = await withFreshPorts('Kamailio', async () => {
+      const [sipUdpPort, wssPort] = [await freePort(), await freePort()];
+      const kamailioFile = join(dir, 'kamailio.cfg');
+      writeFileSync(
+        kamailioFile,
+        kamailioConfig({
+          domain,
+          sipUdpPort,
+          wssPort,
+          rtpengineNgPort: ngPort,
+          secret,
+          tlsConfigFile: tlsFile,
+          allowedOrigins: options.allowedOrigins ?? [],
+          ...(options.routeUrl && { routing: { url: options.routeUrl, token: sipRoutingToken(secret) } }),
+          ctlSocket: join(dir, 'kamailio.ctl'),
+        }),
+      );
+      const child = run('kamailio', 'kamailio', [
+        '-f',
+        kamailioFile,
+        '-P',
+        join(dir, 'kamailio.pid'),
+        '-Y',
+        dir,
+        '-DD',
+        '-E',
+      ]);
+      await waitForChild(child, 'Kamailio', () => tcpAccepts(wssPort));
+      return { sipUdpPort, wssPort };
+    });
 
     for (const number of options.phones) {
       const phoneDir = join(dir, `phone-${number.replace(/\W/g, '')}`);
       mkdirSync(phoneDir);
-      const [sipPort, ctrlPort] = [await freePort(), await freePort()];
       // The phones are the "PSTN": credentials valid for a day, far beyond any test run.
       const credentials = mintSipCredentials(secret, number, 86_400);
-      const files = baresipConfig({
-        number,
-        domain,
-        proxyPort: sipUdpPort,
-        sipPort,
-        ctrlPort,
-        rtpPortMin: mediaPortRange(20),
-        rtpPortCount: 20,
-        username: credentials.username,
-        password: credentials.password,
-        toneHz: options.toneHz ?? 440,
-      });
-      writeFileSync(join(phoneDir, 'config'), files.config);
-      writeFileSync(join(phoneDir, 'accounts'), files.accounts);
-      const child = run(`baresip ${number}`, 'baresip', ['-f', phoneDir, '-v']);
-      await waitFor(`baresip ${number} to register`, () => {
-        if (child.exitCode !== null) throw new Error(`baresip ${number} exited`);
-        return /\[\d+ bindings?\]/.test(logs.get(child) ?? '');
+      const ctrlPort = await withFreshPorts(`baresip ${number}`, async () => {
+        const [sipPort, ctrlPort] = [await freePort(), await freePort()];
+        const files = baresipConfig({
+          number,
+          domain,
+          proxyPort: sipUdpPort,
+          sipPort,
+          ctrlPort,
+          rtpPortMin: mediaPortRange(20),
+          rtpPortCount: 20,
+          username: credentials.username,
+          password: credentials.password,
+          toneHz: options.toneHz ?? 440,
+        });
+        writeFileSync(join(phoneDir, 'config'), files.config);
+        writeFileSync(join(phoneDir, 'accounts'), files.accounts);
+        const child = run(`baresip ${number}`, 'baresip', ['-f', phoneDir, '-v']);
+        await waitForChild(child, `baresip ${number} to register`, () =>
+          /\[\d+ bindings?\]/.test(logs.get(child) ?? ''),
+        );
+        return ctrlPort;
       });
       const control = new BaresipControl(ctrlPort);
       await control.connect();

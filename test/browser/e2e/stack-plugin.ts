@@ -51,6 +51,17 @@ async function readRows(schema: string, { callSids = [], sessionSysIds = [] }: R
  * (restart-stack.ts: the backend on its own server, restarted by the `restart-backend` command while the
  * emulator runs on, 9 s session TTL) starts for `/__stack.js?restartable`.
  */
+/**
+ * `promise`, and on failure `forget()`: the next file that asks starts that stack again, so one failed start
+ * (a port taken by another process meanwhile, say) fails only the files that were waiting for it.
+ */
+function forgettingFailure<T>(promise: Promise<T>, forget: () => void): Promise<T> {
+  return promise.catch((error: unknown) => {
+    forget();
+    throw error;
+  });
+}
+
 export function stackPlugin(testPageOrigin: string): TestRunnerPlugin {
   const corsOrigins = [testPageOrigin];
   let starting: Promise<{ main: Stack; shortTokens: Stack }> | undefined;
@@ -105,26 +116,39 @@ export function stackPlugin(testPageOrigin: string): TestRunnerPlugin {
     },
     async serve(context) {
       if (context.path !== '/__stack.js') return undefined;
-      const stacks = await (starting ??= start());
+      const stacks = await (starting ??= forgettingFailure(start(), () => (starting = undefined)));
       const describe = (s: Stack) => ({ origin: s.origin, backendUrl: s.backendUrl });
       let twoInstances: object | undefined;
       if (context.URL.searchParams.has('twoInstances')) {
-        const two = await (startingTwo ??= startTwo());
+        const two = await (startingTwo ??= forgettingFailure(startTwo(), () => (startingTwo = undefined)));
         twoInstances =
           'skip' in two ? { skip: two.skip } : { ...describe(two.stack), backendUrls: two.stack.backendUrls };
       }
       let shortSessions: object | undefined;
       if (context.URL.searchParams.has('shortSessions')) {
         shortSessions = describe(
-          await (startingShortSessions ??= startStack({ corsOrigins, sessionTtlSeconds: 3 })),
+          await (startingShortSessions ??= forgettingFailure(
+            startStack({ corsOrigins, sessionTtlSeconds: 3 }),
+            () => (startingShortSessions = undefined),
+          )),
         );
       }
       let sip: object | undefined;
       if (context.URL.searchParams.has('sip')) {
-        sip = (await (startingSip ??= startSipWebStack(corsOrigins))).describe();
+        sip = (
+          await (startingSip ??= forgettingFailure(
+            startSipWebStack(corsOrigins),
+            () => (startingSip = undefined),
+          ))
+        ).describe();
       }
       const restartable = context.URL.searchParams.has('restartable')
-        ? (await (startingRestartable ??= startRestartableStack(corsOrigins, 9))).describe()
+        ? (
+            await (startingRestartable ??= forgettingFailure(
+              startRestartableStack(corsOrigins, 9),
+              () => (startingRestartable = undefined),
+            ))
+          ).describe()
         : undefined;
       const body = {
         ...(sip && { sip }),
