@@ -187,8 +187,10 @@ export const notifyBackend: FastifyPluginAsync<ServerOptions> = async (app, opti
 
   const sessionTtlSeconds = options.sessionTtlSeconds ?? DEFAULT_SESSION_TTL_SECONDS;
   const liveSince = () => new Date(Date.now() - sessionTtlSeconds * 1000).toISOString();
+  const fixedSecurityHeaders = await securityHeaders(app, { hsts: options.hsts ?? true });
   const ctx: BackendContext = {
     store,
+    securityHeaders: fixedSecurityHeaders,
     account: options.account,
     tokens,
     auth: new Authenticator(tokens, store, options.hostIdentity),
@@ -214,7 +216,6 @@ export const notifyBackend: FastifyPluginAsync<ServerOptions> = async (app, opti
     route.bodyLimit ??= bodyLimit;
   });
   app.setValidatorCompiler(strictBodyValidator());
-  await securityHeaders(app, { hsts: options.hsts ?? true });
   if (options.corsOrigins?.length)
     await app.register(cors, {
       origin: options.corsOrigins,

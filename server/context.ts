@@ -2,6 +2,7 @@ import type twilio from 'twilio';
 import type { TwilioAccount } from '../scripts/dev-account.js';
 import type { Authenticator, SessionTokens, UserGate } from './auth.js';
 import type { BackendMetrics } from './metrics.js';
+import type { SecurityHeaders } from './security-headers.js';
 import type { SipAccount } from './sip.js';
 import type { NotifyStore } from './store/store.js';
 
@@ -26,6 +27,11 @@ export interface BackendContext extends UserGate {
   twilioDevice: Record<string, unknown>;
   /** The SIP vendor's proxy and secret, when SIP numbers are served. */
   sip?: SipAccount;
+  /**
+   * The backend's security headers as a fixed set (server/security-headers.ts), for a route that sends them
+   * itself instead of through the per-request middleware.
+   */
+  securityHeaders: SecurityHeaders;
   /** Interval of SSE keep-alive comments on `GET /presence`, in ms. */
   presenceHeartbeatMs: number;
   /** Open `GET /presence` streams one user may hold at once. */

@@ -131,6 +131,38 @@ describe('GET /presence (SQLite, one instance)', () => {
     await presenceScenario(app, app);
   });
 
+  it('sends the same security headers as every other route, on the stream and on its refusals', async (t) => {
+    const own = await makeApp({ devSignIn: false, hostIdentity, seed, processMetrics: false });
+    t.after(() => own.close());
+    const url = await listen(own);
+    // The reference: what the per-request middleware (helmet) sets on an ordinary route.
+    const me = await fetch(`${url}/me`, { headers: bearer(await hostToken(bob)) });
+    assert.equal(me.status, 200);
+    const security = [...me.headers.keys()].filter(
+      (name) =>
+        !/^x-(ratelimit|request-id)/.test(name) &&
+        /^(content-security-policy|strict-transport-security|x-|referrer-policy|cross-origin-|origin-agent-cluster|cache-control)/.test(
+          name,
+        ),
+    );
+    assert.ok(security.length >= 10, `helmet's headers on /me: ${security.join(', ')}`);
+    const stream = await openSse(`${url}/presence`, bearer(await hostToken(bob)));
+    const refused = await openSse(`${url}/presence`, {});
+    try {
+      assert.equal(stream.response.statusCode, 200);
+      assert.equal(refused.response.statusCode, 401);
+      for (const name of security) {
+        // The stream's own: `no-store, no-transform` (proxies must not buffer or compress it).
+        if (name !== 'cache-control')
+          assert.equal(stream.response.headers[name], me.headers.get(name), `${name} on the stream`);
+        assert.equal(refused.response.headers[name], me.headers.get(name), `${name} on the refusal`);
+      }
+    } finally {
+      stream.close();
+      refused.close();
+    }
+  });
+
   it('bounds the open streams per user: one more is refused with 429, others are unaffected', async () => {
     const capped = await makeApp({
       devSignIn: false,
