@@ -171,7 +171,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     };
   });
 
-  await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
+  try {
+    await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
+  } catch (error) {
+    await app.close(); // a port taken meanwhile (EADDRINUSE): nothing of this stack stays behind
+    throw error;
+  }
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('The stack is not listening on a TCP port');
   origin = `https://127.0.0.1:${address.port}`;

@@ -56,7 +56,10 @@ export async function waitFor(what: string, check: () => Promise<boolean> | bool
   }
 }
 
-/** A program that exited while it was starting (its log, printed as it exits, says why). */
+/**
+ * A program that exited while it was starting (its log, printed as it exits, says why), or that started
+ * without one of its ports.
+ */
 export class ExitedDuringStartError extends Error {}
 
 /** waitFor(), failing at once with ExitedDuringStartError if `child` exits first. */
@@ -92,7 +95,7 @@ export async function withFreshPorts<T>(what: string, start: () => Promise<T>, t
       return await start();
     } catch (error) {
       if (!(error instanceof ExitedDuringStartError) || attempt >= tries) throw error;
-      console.error(`[sip-stack] ${what} exited while starting; again on fresh ports (try ${attempt + 1})`);
+      console.error(`[sip-stack] ${error.message}; ${what} again on fresh ports (try ${attempt + 1})`);
     }
   }
 }

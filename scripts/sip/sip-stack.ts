@@ -1,4 +1,4 @@
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,7 +8,14 @@ import { mintSipCredentials, sipRoutingToken, type SipAccount } from '../../serv
 import { BaresipControl } from './baresip-phone.js';
 import { kamailioConfig, tlsConfig } from './kamailio-config.js';
 import { baresipConfig, rtpengineConfig } from './media-config.js';
-import { freePort, mediaPortRange, tcpAccepts, waitForChild, withFreshPorts } from './ports.js';
+import {
+  ExitedDuringStartError,
+  freePort,
+  mediaPortRange,
+  tcpAccepts,
+  waitForChild,
+  withFreshPorts,
+} from './ports.js';
 import { packetsFromBrowser } from './rtpengine-ng.js';
 
 /** One DTMF event rtpengine saw on a call (its dtmf-log-dest JSON). */
@@ -40,6 +47,8 @@ export interface SipStackOptions {
    * the backend listens; the bearer token is derived from the stack's secret (server/sip.ts).
    */
   routeUrl?: string;
+  /** Picks each port the stack starts a program on; freePort() unless a test hands out a taken one. */
+  pickPort?: () => Promise<number>;
 }
 
 export interface SipStack {
@@ -77,6 +86,7 @@ export function sipStackInstalled(): boolean {
  */
 export async function startSipStack(options: SipStackOptions): Promise<SipStack> {
   const dir = mkdtempSync(join(tmpdir(), 'notify-sip-'));
+  const pickPort = options.pickPort ?? freePort;
   const children: ChildProcess[] = [];
   const logs = new Map<ChildProcess, string>();
   const run = (name: string, command: string, args: string[]) => {
@@ -134,7 +144,7 @@ export async function startSipStack(options: SipStackOptions): Promise<SipStack>
     );
 
     const ngPort = await withFreshPorts('rtpengine', async () => {
-      const port = await freePort();
+      const port = await pickPort();
       const rtpengineFile = join(dir, 'rtpengine.conf');
       writeFileSync(
         rtpengineFile,
@@ -153,7 +163,7 @@ export async function startSipStack(options: SipStackOptions): Promise<SipStack>
     const tlsFile = join(dir, 'tls.cfg');
     writeFileSync(tlsFile, tlsConfig(join(dir, 'cert.pem'), join(dir, 'key.pem')));
     const { sipUdpPort, wssPort } = await withFreshPorts('Kamailio', async () => {
-      const [sipUdpPort, wssPort] = [await freePort(), await freePort()];
+      const [sipUdpPort, wssPort] = [await pickPort(), await pickPort()];
       const kamailioFile = join(dir, 'kamailio.cfg');
       writeFileSync(
         kamailioFile,
@@ -179,7 +189,14 @@ export async function startSipStack(options: SipStackOptions): Promise<SipStack>
         '-DD',
         '-E',
       ]);
-      await waitForChild(child, 'Kamailio', () => tcpAccepts(wssPort));
+      // Its control socket is answered by a process Kamailio starts only once it has bound its ports, so an
+      // answer there says this Kamailio is up; a connection accepted on the wss port alone might be another
+      // process's, one that took the port.
+      await waitForChild(
+        child,
+        'Kamailio',
+        async () => (await kamailioAnswers(join(dir, 'kamailio.ctl'))) && tcpAccepts(wssPort),
+      );
       return { sipUdpPort, wssPort };
     });
 
@@ -189,7 +206,7 @@ export async function startSipStack(options: SipStackOptions): Promise<SipStack>
       // The phones are the "PSTN": credentials valid for a day, far beyond any test run.
       const credentials = mintSipCredentials(secret, number, 86_400);
       const ctrlPort = await withFreshPorts(`baresip ${number}`, async () => {
-        const [sipPort, ctrlPort] = [await freePort(), await freePort()];
+        const [sipPort, ctrlPort] = [await pickPort(), await pickPort()];
         const files = baresipConfig({
           number,
           domain,
@@ -205,9 +222,19 @@ export async function startSipStack(options: SipStackOptions): Promise<SipStack>
         writeFileSync(join(phoneDir, 'config'), files.config);
         writeFileSync(join(phoneDir, 'accounts'), files.accounts);
         const child = run(`baresip ${number}`, 'baresip', ['-f', phoneDir, '-v']);
-        await waitForChild(child, `baresip ${number} to register`, () =>
-          /\[\d+ bindings?\]/.test(logs.get(child) ?? ''),
-        );
+        await waitForChild(child, `baresip ${number} to register`, () => {
+          const log = logs.get(child) ?? '';
+          // baresip runs on without its control module when that port is taken, and the stack would then
+          // talk to whatever holds it: that counts as a failed start, to be tried again on fresh ports.
+          if (log.includes('ctrl_tcp: failed to listen')) {
+            child.kill('SIGKILL');
+            throw new ExitedDuringStartError(`SIP stack: baresip ${number}: its control port was taken`);
+          }
+          return (
+            log.includes(`ctrl_tcp: TCP socket listening on 127.0.0.1:${ctrlPort}`) &&
+            /\[\d+ bindings?\]/.test(log)
+          );
+        });
         return ctrlPort;
       });
       const control = new BaresipControl(ctrlPort);
@@ -258,6 +285,15 @@ export async function startSipStack(options: SipStackOptions): Promise<SipStack>
     await close();
     throw error;
   }
+}
+
+/** Whether the Kamailio of this control socket answers an RPC (`core.uptime`). */
+function kamailioAnswers(ctlSocket: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    execFile('kamcmd', ['-s', `unix:${ctlSocket}`, 'core.uptime'], { timeout: 2000 }, (error) =>
+      resolve(!error),
+    );
+  });
 }
 
 /** rtpengine's ng protocol: `<cookie> <bencoded dict>`; `ping` answers `pong`. */

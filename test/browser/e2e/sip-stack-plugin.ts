@@ -61,7 +61,24 @@ export async function startSipWebStack(corsOrigins: string[]): Promise<SipWebSta
     );
   }
   const https = await createLocalCertificate();
-  // The backend's port is chosen first: the proxy's configuration names its routing URL.
+  // The backend's port is chosen before the SIP stack starts, since the proxy's configuration names its routing
+  // URL, and bound only once the stack is up: another process may take it meanwhile. Then all starts again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnPorts(corsOrigins, https);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 3) throw error;
+      console.error(
+        `[sip-stack] the backend's port was taken meanwhile; starting again (try ${attempt + 1})`,
+      );
+    }
+  }
+}
+
+async function startOnPorts(
+  corsOrigins: string[],
+  https: { cert: string; key: string },
+): Promise<SipWebStack> {
   const port = await freePort();
   const sip = await startSipStack({
     phones: [...SIP_PHONES],
@@ -69,19 +86,27 @@ export async function startSipWebStack(corsOrigins: string[]): Promise<SipWebSta
     allowedOrigins: corsOrigins,
     routeUrl: `https://127.0.0.1:${port}/api/sip/route`,
   });
-  let web: Stack;
-  let shortTokens: Stack;
-  let wrongSecret: Stack;
   // The proxy reports every call to one backend (server/routes/sip-calls.ts), which must know the sessions of
   // both backends it serves: one deployment, one database, two token lifetimes.
   const dataDir = mkdtempSync(join(tmpdir(), 'notify-sip-db-'));
   const database = join(dataDir, 'notify.db');
+  const started: Stack[] = [];
+  const start = async (options: Parameters<typeof startStack>[0]) => {
+    const stack = await startStack(options);
+    started.push(stack);
+    return stack;
+  };
+  let web: Stack;
+  let shortTokens: Stack;
+  let wrongSecret: Stack;
   try {
-    web = await startStack({ corsOrigins, https, sip: sip.account, port, database });
-    shortTokens = await startStack({ corsOrigins, https, sip: sip.account, tokenTtlSeconds: 5, database });
+    web = await start({ corsOrigins, https, sip: sip.account, port, database });
+    shortTokens = await start({ corsOrigins, https, sip: sip.account, tokenTtlSeconds: 5, database });
     const wrong = { ...sip.account, secret: `not-${sip.account.secret}` };
-    wrongSecret = await startStack({ corsOrigins, https, sip: wrong });
+    wrongSecret = await start({ corsOrigins, https, sip: wrong });
   } catch (error) {
+    // Nothing of a failed start stays running.
+    await Promise.all(started.map((stack) => stack.close()));
     await sip.close();
     rmSync(dataDir, { recursive: true, force: true });
     throw error;

@@ -40,6 +40,17 @@ async function readRows(schema: string, { callSids = [], sessionSysIds = [] }: R
 }
 
 /**
+ * `promise`, and on failure `forget()`: the next file that asks starts that stack again, so one failed start
+ * (a port taken by another process meanwhile, say) fails only the files that were waiting for it.
+ */
+function forgettingFailure<T>(promise: Promise<T>, forget: () => void): Promise<T> {
+  return promise.catch((error: unknown) => {
+    forget();
+    throw error;
+  });
+}
+
+/**
  * A web-test-runner plugin that starts the real stack (backend + Twilio emulator over HTTPS) for the
  * end-to-end group and hands its addresses to the test pages as the module `/__stack.js`.
  * A second stack mints short-lived tokens, for the expiry tests. A third, `twoInstances`, mounts two
@@ -51,17 +62,6 @@ async function readRows(schema: string, { callSids = [], sessionSysIds = [] }: R
  * (restart-stack.ts: the backend on its own server, restarted by the `restart-backend` command while the
  * emulator runs on, 9 s session TTL) starts for `/__stack.js?restartable`.
  */
-/**
- * `promise`, and on failure `forget()`: the next file that asks starts that stack again, so one failed start
- * (a port taken by another process meanwhile, say) fails only the files that were waiting for it.
- */
-function forgettingFailure<T>(promise: Promise<T>, forget: () => void): Promise<T> {
-  return promise.catch((error: unknown) => {
-    forget();
-    throw error;
-  });
-}
-
 export function stackPlugin(testPageOrigin: string): TestRunnerPlugin {
   const corsOrigins = [testPageOrigin];
   let starting: Promise<{ main: Stack; shortTokens: Stack }> | undefined;
@@ -72,10 +72,15 @@ export function stackPlugin(testPageOrigin: string): TestRunnerPlugin {
   let startingSip: Promise<SipWebStack> | undefined;
   let startingRestartable: Promise<RestartableStack> | undefined;
   // Started on the first request for /__stack.js, so that test groups that do not use it pay nothing.
-  const start = async () => ({
-    main: await startStack({ corsOrigins }),
-    shortTokens: await startStack({ corsOrigins, tokenTtlSeconds: 5 }),
-  });
+  const start = async () => {
+    const main = await startStack({ corsOrigins });
+    try {
+      return { main, shortTokens: await startStack({ corsOrigins, tokenTtlSeconds: 5 }) };
+    } catch (error) {
+      await main.close(); // a failed start leaves nothing running (the next file starts both again)
+      throw error;
+    }
+  };
   const startTwo = async (): Promise<TwoInstances> => {
     const skip = await skipWithoutPg();
     if (skip) return { skip };
@@ -104,7 +109,10 @@ export function stackPlugin(testPageOrigin: string): TestRunnerPlugin {
       return readRows(two.schema, (payload ?? {}) as RowsQuery);
     },
     async serverStop() {
-      const [stacks, two] = await Promise.all([starting, startingTwo?.catch(() => undefined)]);
+      const [stacks, two] = await Promise.all([
+        starting?.catch(() => undefined),
+        startingTwo?.catch(() => undefined),
+      ]);
       const shortSessions = await startingShortSessions?.catch(() => undefined);
       await (await startingSip?.catch(() => undefined))?.close();
       await (await startingRestartable?.catch(() => undefined))?.close();
