@@ -19,7 +19,7 @@ export async function securityHeaders(
   app: FastifyInstance,
   { hsts = true }: { hsts?: boolean } = {},
 ): Promise<SecurityHeaders> {
-  // Untyped here: helmet's ESM and CommonJS declarations (ours and @fastify/helmet's) are distinct types.
+  // Not annotated as HelmetOptions: helmet's ESM and CommonJS declarations (ours, @fastify/helmet's) differ.
   const options = {
     contentSecurityPolicy: {
       useDefaults: false,
@@ -60,8 +60,12 @@ function headersOf(options: HelmetOptions): SecurityHeaders {
       delete headers[name.toLowerCase()];
     },
   };
+  let done = false;
   helmet(options)({} as IncomingMessage, collector as unknown as ServerResponse, (error?: unknown) => {
     if (error) throw error;
+    done = true;
   });
+  // Helmet 8 runs its middlewares synchronously; a later one that did not would leave this set partial.
+  if (!done) throw new Error('helmet did not finish synchronously: its headers cannot be computed once');
   return Object.freeze(headers);
 }

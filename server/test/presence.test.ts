@@ -132,7 +132,14 @@ describe('GET /presence (SQLite, one instance)', () => {
   });
 
   it('sends the same security headers as every other route, on the stream and on its refusals', async (t) => {
-    const own = await makeApp({ devSignIn: false, hostIdentity, seed, processMetrics: false });
+    // Three requests a minute from one address: the fourth is refused by the rate limiter, before the route.
+    const own = await makeApp({
+      devSignIn: false,
+      hostIdentity,
+      seed,
+      processMetrics: false,
+      rateLimit: { perIpPerMinute: 3 },
+    });
     t.after(() => own.close());
     const url = await listen(own);
     // The reference: what the per-request middleware (helmet) sets on an ordinary route.
@@ -148,10 +155,13 @@ describe('GET /presence (SQLite, one instance)', () => {
     assert.ok(security.length >= 10, `helmet's headers on /me: ${security.join(', ')}`);
     const stream = await openSse(`${url}/presence`, bearer(await hostToken(bob)));
     const refused = await openSse(`${url}/presence`, {});
+    const limited = await openSse(`${url}/presence`, bearer(await hostToken(bob)));
     try {
       assert.equal(stream.response.statusCode, 200);
       assert.equal(refused.response.statusCode, 401);
+      assert.equal(limited.response.statusCode, 429);
       for (const name of security) {
+        assert.equal(limited.response.headers[name], me.headers.get(name), `${name} on the rate limit's 429`);
         // The stream's own: `no-store, no-transform` (proxies must not buffer or compress it).
         if (name !== 'cache-control')
           assert.equal(stream.response.headers[name], me.headers.get(name), `${name} on the stream`);
@@ -160,6 +170,7 @@ describe('GET /presence (SQLite, one instance)', () => {
     } finally {
       stream.close();
       refused.close();
+      limited.close();
     }
   });
 
