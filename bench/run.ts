@@ -103,7 +103,7 @@ interface Results {
 }
 
 /** What `--only` can measure apart from a full run: the browser scenarios, presence and recovery. */
-type ApartScenario = BrowserScenario | 'presence' | 'recovery';
+type ApartScenario = BrowserScenario | 'presence' | 'recovery' | RecoveryScenario;
 
 /** `--only=` names: the scenarios, or what they measure (`first-audio`: overhead, `incoming`: pickup). */
 const ALIASES: Record<string, BrowserScenario> = { 'first-audio': 'overhead', incoming: 'pickup' };
@@ -169,7 +169,7 @@ async function measureOnly(scenarios: Set<BrowserScenario>): Promise<Results> {
   if (onlyRecovery.size) {
     log(`recovery: ${[...onlyRecovery].join(', ')}`);
     previous.recovery = await runRecovery(quick ? 3 : 12, onlyRecovery);
-    apart.push('recovery');
+    apart.push(...(onlyNames.includes('recovery') ? (['recovery'] as const) : onlyRecovery));
   }
   const browser: BrowserResults = { ...previous.browser };
   if (scenarios.size) {
@@ -273,7 +273,10 @@ const data: Results = process.argv.includes('--report')
     : await measure();
 /** The note that says when rows of a scenario were measured, if not with the rest. */
 const measuredApart = (scenario: ApartScenario): string => {
-  const run = [...(data.partial ?? [])].reverse().find((p) => p.scenarios.includes(scenario));
+  // The recovery section's note also names a run of some of its scenarios (`--only=outage`).
+  const covers = (measured: ApartScenario) =>
+    measured === scenario || (scenario === 'recovery' && isRecovery(measured));
+  const run = [...(data.partial ?? [])].reverse().find((p) => p.scenarios.some(covers));
   if (!run) return '';
   const pm = run.machine;
   return (
