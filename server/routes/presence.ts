@@ -14,7 +14,8 @@ import { errorResponses } from '../schemas.js';
  * `{client:{sys_id,name}, available}` when that change added the user to or removed them from the available
  * list (never sent about oneself). Changes made on any instance arrive (PostgreSQL LISTEN/NOTIFY; in-process
  * with SQLite), fanned out by one `PresenceHub` per app. Comments keep the stream alive; EventSource
- * reconnects by itself (`retry` is 2 s) and then reads a fresh snapshot.
+ * reconnects by itself (`retry` is 2 s) and then reads a fresh snapshot. `HEAD /presence` answers the stream's
+ * headers and ends.
  */
 export const presenceRoutes: FastifyPluginAsync<BackendContext> = async (app, ctx) => {
   const hub = new PresenceHub(ctx.store, {
@@ -43,6 +44,14 @@ export const presenceRoutes: FastifyPluginAsync<BackendContext> = async (app, ct
     },
     async (request, reply) => {
       if (ctx.closing.aborted) throw new NotifyError('NOT_READY');
+      // Fastify answers HEAD with this handler: the stream's headers, without holding a stream open (which
+      // would take one of the user's streams until the client hung up).
+      if (request.method === 'HEAD') {
+        return reply
+          .type('text/event-stream; charset=utf-8')
+          .header('cache-control', 'no-store, no-transform')
+          .send();
+      }
       const user = currentUser(request).sys_id;
       // Each stream holds a socket and up to a MiB of buffered events: a user gets a bounded number of them.
       if (hub.streamsOf(user) >= ctx.presenceStreamsPerUser) {

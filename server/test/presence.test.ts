@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { request, type IncomingMessage } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { createDevAccount } from '../../scripts/dev-account.js';
 import { SqliteStore } from '../store/sqlite.js';
@@ -171,6 +172,38 @@ describe('GET /presence (SQLite, one instance)', () => {
       stream.close();
       refused.close();
       limited.close();
+    }
+  });
+
+  it("answers HEAD with the stream's headers and holds no stream open for it", async (t) => {
+    const capped = await makeApp({
+      devSignIn: false,
+      hostIdentity,
+      seed,
+      processMetrics: false,
+      presenceStreamsPerUser: 1,
+    });
+    t.after(() => capped.close());
+    const url = `${await listen(capped)}/presence`;
+    const bobAuth = bearer(await hostToken(bob));
+    // The HEAD's connection stays open meanwhile, as a client that keeps its connections would keep it.
+    const head = await new Promise<IncomingMessage>((resolve, reject) =>
+      request(url, { method: 'HEAD', headers: bobAuth, agent: false }, resolve).on('error', reject).end(),
+    );
+    try {
+      assert.equal(head.statusCode, 200);
+      assert.match(String(head.headers['content-type']), /^text\/event-stream/);
+      assert.equal((await fetch(url, { method: 'HEAD' })).status, 401, 'HEAD needs the same credentials');
+      // Bob's one stream is still free: the HEAD took none.
+      const stream = await openSse(url, bobAuth);
+      try {
+        assert.equal(stream.response.statusCode, 200);
+        await stream.waitFor((e) => e.event === 'available');
+      } finally {
+        stream.close();
+      }
+    } finally {
+      head.socket?.destroy();
     }
   });
 
