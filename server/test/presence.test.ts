@@ -26,6 +26,11 @@ const seed = {
   ],
 };
 
+/** An app of this file's users and numbers (host identity, no dev sign-in), with `options` on top. */
+function presenceApp(options: Parameters<typeof makeApp>[0] = {}): Promise<TestApp> {
+  return makeApp({ devSignIn: false, hostIdentity, seed, processMetrics: false, ...options });
+}
+
 async function listen(app: TestApp): Promise<string> {
   return app.listen({ port: 0, host: '127.0.0.1' });
 }
@@ -124,7 +129,7 @@ async function presenceScenario(a: TestApp, b: TestApp) {
 describe('GET /presence (SQLite, one instance)', () => {
   let app: TestApp;
   before(async () => {
-    app = await makeApp({ devSignIn: false, hostIdentity, seed, processMetrics: false });
+    app = await presenceApp();
   });
   after(() => app?.close());
 
@@ -134,13 +139,7 @@ describe('GET /presence (SQLite, one instance)', () => {
 
   it('sends the same security headers as every other route, on the stream and on its refusals', async (t) => {
     // Three requests a minute from one address: the fourth is refused by the rate limiter, before the route.
-    const own = await makeApp({
-      devSignIn: false,
-      hostIdentity,
-      seed,
-      processMetrics: false,
-      rateLimit: { perIpPerMinute: 3 },
-    });
+    const own = await presenceApp({ rateLimit: { perIpPerMinute: 3 } });
     t.after(() => own.close());
     const url = await listen(own);
     // The reference: what the per-request middleware (helmet) sets on an ordinary route.
@@ -176,13 +175,7 @@ describe('GET /presence (SQLite, one instance)', () => {
   });
 
   it("answers HEAD with the stream's headers and holds no stream open for it", async (t) => {
-    const capped = await makeApp({
-      devSignIn: false,
-      hostIdentity,
-      seed,
-      processMetrics: false,
-      presenceStreamsPerUser: 1,
-    });
+    const capped = await presenceApp({ presenceStreamsPerUser: 1 });
     t.after(() => capped.close());
     const url = `${await listen(capped)}/presence`;
     const bobAuth = bearer(await hostToken(bob));
@@ -208,13 +201,7 @@ describe('GET /presence (SQLite, one instance)', () => {
   });
 
   it('bounds the open streams per user: one more is refused with 429, others are unaffected', async () => {
-    const capped = await makeApp({
-      devSignIn: false,
-      hostIdentity,
-      seed,
-      processMetrics: false,
-      presenceStreamsPerUser: 2,
-    });
+    const capped = await presenceApp({ presenceStreamsPerUser: 2 });
     const streams: SseStream[] = [];
     try {
       const url = `${await listen(capped)}/presence`;
@@ -326,7 +313,7 @@ describe('GET /presence (SQLite, one instance)', () => {
   });
 
   it('ends open streams when the server closes', async () => {
-    const other = await makeApp({ devSignIn: false, hostIdentity, seed, processMetrics: false });
+    const other = await presenceApp();
     const url = await listen(other);
     const stream = await openSse(`${url}/presence`, bearer(await hostToken(bob)));
     await stream.waitFor((e) => e.event === 'available');
