@@ -431,7 +431,11 @@ export function mergeCall(
   // changes neither the status nor the duration; links may still be filled in.
   const final = isTerminalStatus(existing.status);
   const contradicts = final && report.status !== existing.status;
-  if (!final && report.status !== existing.status) patch.status = report.status;
+  // Before that a leg's status only moves on (queued, initiated, ringing, in-progress): Twilio sends its
+  // callbacks without waiting for the last one's answer, so `ringing` may arrive after `in-progress`, and
+  // must not put an answered leg back to ringing.
+  if (!final && CALL_STATUSES.indexOf(report.status) > CALL_STATUSES.indexOf(existing.status))
+    patch.status = report.status;
   if (!existing.parent_call_sid && report.parent_call_sid) patch.parent_call_sid = report.parent_call_sid;
   if (!existing.parent_sys_id && parentSysId) patch.parent_sys_id = parentSysId;
   if (!existing.session && report.session) patch.session = report.session;

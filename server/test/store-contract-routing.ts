@@ -154,6 +154,21 @@ export function describeRoutingContract(
       assert.equal((await store.listSessions({ user: alice.sys_id })).length, 3);
     });
 
+    it('a live call status only moves on: a late ringing or initiated after in-progress changes nothing', async () => {
+      const base = { direction: 'inbound', from: '+15557654321', to: NUMBER } as const;
+      await store.upsertCall({ ...base, call_sid: 'CA9', status: 'initiated' });
+      const answered = await store.upsertCall({ ...base, call_sid: 'CA9', status: 'in-progress' });
+      assert.equal(answered.call.status, 'in-progress');
+      for (const status of ['ringing', 'initiated', 'queued'] as const) {
+        const late = await store.upsertCall({ ...base, call_sid: 'CA9', status });
+        assert.equal(late.changed, false, status);
+        assert.equal((await store.getCall('CA9'))?.status, 'in-progress', status);
+      }
+      // And on to the end as before.
+      const ended = await store.upsertCall({ ...base, call_sid: 'CA9', status: 'completed', duration: 3 });
+      assert.equal(ended.call.status, 'completed');
+    });
+
     it('a terminal call status is final: a later different terminal status changes nothing', async () => {
       const base = { direction: 'inbound', from: '+15557654321', to: NUMBER } as const;
       const completed = await store.upsertCall({
