@@ -99,6 +99,12 @@ export interface BrowserResults {
     firstRenderCold: number[];
     /** The same first render in other fresh pages: its task's main-thread CPU time (bench/render-cpu.ts). */
     firstRenderCpu: number[];
+    /**
+     * The floor of both: the same UI stamped without Lit or the element's code (bench-page.js renderFloor), in
+     * fresh pages alternating with the element's. Older results files have none.
+     */
+    floorCold?: number[];
+    floorCpu?: number[];
     renderWarm: number[];
     update: number[];
     cycleTimes: number[];
@@ -314,19 +320,42 @@ export async function runBrowser(
           await p.context().close();
         }
       };
-      for (let i = 0; i < options.renderPages; i++)
+      // The floor's markup and styles: what the idle element shows, from a page of its own.
+      const idle = await inFreshPage((p) =>
+        call<{ markup: string; css: string }>(p, 'window.bench.idleMarkup()'),
+      );
+      const floorRender = 'window.bench.renderFloor()';
+      /** A fresh page for the floor, given its markup and styles before the render. */
+      const inFloorPage = <T>(measure: (page: Page) => Promise<T>): Promise<T> =>
+        inFreshPage(async (p) => {
+          await call(
+            p,
+            `window.bench.prepareFloor(${JSON.stringify(idle.markup)}, ${JSON.stringify(idle.css)})`,
+          );
+          return measure(p);
+        });
+      // The element's pages and the floor's alternate, so that both see the same machine.
+      const floorCold: number[] = [];
+      for (let i = 0; i < options.renderPages; i++) {
         firstRenderCold.push(await inFreshPage((p) => call<number>(p, 'window.bench.renderOnce()')));
+        floorCold.push(await inFloorPage((p) => call<number>(p, floorRender)));
+      }
       const cpu = process.cpuUsage(cpuBefore);
       const busy = (cpu.user + cpu.system) / 1000 / (performance.now() - renderStarted);
       log(`first renders: the stack's process used ${(busy * 100).toFixed(0)} % of a core meanwhile`);
       // Apart from the timed pages: the trace adds its own work to the wall time.
       const firstRenderCpuTimes: number[] = [];
+      const floorCpu: number[] = [];
       // A trace whose render did not run in one traced task (seen once in a full run) is left out.
       for (let i = 0; i < options.renderPages * 2 && firstRenderCpuTimes.length < options.renderPages; i++) {
-        const cpuTime = await inFreshPage(firstRenderCpu);
-        if (cpuTime === undefined)
-          log('first render CPU: no task spans the render in this trace; another page');
-        else firstRenderCpuTimes.push(cpuTime);
+        const cpuTime = await inFreshPage((p) => firstRenderCpu(p));
+        const floorTime = await inFloorPage((p) => firstRenderCpu(p, floorRender));
+        if (cpuTime === undefined || floorTime === undefined)
+          log('first render CPU: no task spans the render in this trace; another pair of pages');
+        else {
+          firstRenderCpuTimes.push(cpuTime);
+          floorCpu.push(floorTime);
+        }
       }
       const ep = await benchPage(browser, stack);
       await call(ep, 'window.bench.loadElement()');
@@ -352,6 +381,8 @@ export async function runBrowser(
       return {
         firstRenderCold,
         firstRenderCpu: firstRenderCpuTimes,
+        floorCold,
+        floorCpu,
         renderWarm,
         update,
         cycleTimes,

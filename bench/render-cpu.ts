@@ -20,18 +20,21 @@ interface TraceEvent {
 }
 
 /**
- * Renders one element in `page` (`window.bench.renderOnce()`) under a trace; returns the CPU time in ms of the
- * outermost top-level trace event that spans both of the page's marks (the task that ran the render), or
- * undefined when the trace has none (the caller takes another page).
+ * Renders one element in `page` (`render`: `window.bench.renderOnce()`, or the floor's) under a trace; returns
+ * the CPU time in ms of the outermost top-level trace event that spans both of the page's marks (the task that
+ * ran the render), or undefined when the trace has none (the caller takes another page).
  */
-export async function firstRenderCpu(page: Page): Promise<number | undefined> {
+export async function firstRenderCpu(
+  page: Page,
+  render = 'window.bench.renderOnce()',
+): Promise<number | undefined> {
   const cdp = await page.context().newCDPSession(page);
   const events: TraceEvent[] = [];
   cdp.on('Tracing.dataCollected', ({ value }) => events.push(...(value as unknown as TraceEvent[])));
   const complete = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
   // toplevel: the tasks with their thread time; blink.user_timing: the page's marks around the render.
   await cdp.send('Tracing.start', { categories: 'toplevel,blink.user_timing', transferMode: 'ReportEvents' });
-  await page.evaluate('window.bench.renderOnce()');
+  await page.evaluate(render);
   await cdp.send('Tracing.end');
   await complete;
   await cdp.detach();

@@ -41,7 +41,7 @@ import {
 } from './recovery.js';
 import { routingTable, runRouting, type RoutingResult } from './routing.js';
 import { sipReport } from './sip.js';
-import { fmt, log, machine, mspread, ratio, summarize, table } from './lib.js';
+import { fmt, log, machine, mspread, ratio, summarize, table, type Summary } from './lib.js';
 
 const quick = process.env.BENCH_QUICK === '1';
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -607,6 +607,38 @@ out.push(
   ),
 );
 
+/**
+ * The first render's floor (bench-page.js renderFloor), with the element's medians over the floor's: on a
+ * machine where fresh pages are slow both rise, and the ratio says how much of the time is ours.
+ */
+function floorRows(
+  wall: number[] | undefined,
+  cpu: number[] | undefined,
+  element: Summary,
+  elementCpu: Summary | undefined,
+): Array<Array<string | number>> {
+  if (!wall?.length) return []; // older results files
+  const floorWall = summarize(wall);
+  const rows: Array<Array<string | number>> = [
+    [
+      `floor: the same UI stamped without Lit or our code (shadow root, style sheet, markup parsed and cloned), fresh pages alternating with the element's (ms); the element's median is ${fmt(element.median / floorWall.median, 2)}× it`,
+      floorWall.n,
+      mspread(floorWall, 2),
+      `${fmt(floorWall.min, 1)}–${fmt(floorWall.max, 1)}`,
+    ],
+  ];
+  if (cpu?.length && elementCpu) {
+    const floorCpu = summarize(cpu);
+    rows.push([
+      `the floor's main-thread CPU time (trace) (ms); the element's median is ${fmt(elementCpu.median / floorCpu.median, 2)}× it`,
+      floorCpu.n,
+      mspread(floorCpu, 2),
+      `${fmt(floorCpu.min, 1)}–${fmt(floorCpu.max, 1)}`,
+    ]);
+  }
+  return rows;
+}
+
 out.push('\n## Element `<notify-phone>`\n');
 out.push(measuredApart('element'));
 const el = browser.element;
@@ -636,6 +668,7 @@ out.push(
             ],
           ]
         : []),
+      ...floorRows(el.floorCold, el.floorCpu, cold, coldCpu),
       [
         'later instances: create + append → `updateComplete` (ms)',
         warm.n,
