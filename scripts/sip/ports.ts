@@ -1,21 +1,65 @@
 import type { ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 
-/** A port on 127.0.0.1 free for both TCP and UDP right now (the OS picks it; another process may race us). */
+/**
+ * The kernel's ephemeral ports (`ip_local_port_range`): where it picks the local port of every outgoing
+ * connection and of every socket bound to port 0 (a browser's WebRTC sockets, the emulator's media legs, the
+ * servers of other test files). A port we choose now and a program binds later can be taken from there in
+ * between, and the program then exits with "Address already in use" (one CI run lost every SIP test to
+ * that). Below the range nothing is handed out: only a process that names a port takes it.
+ */
+function ephemeralPorts(): { low: number; high: number } {
+  try {
+    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')
+      .trim()
+      .split(/\s+/)
+      .map(Number);
+    if (low && high) return { low, high };
+  } catch {
+    /* not Linux: the IANA range most systems use */
+  }
+  return { low: 49_152, high: 65_535 };
+}
+
+/** Ports for the programs' own sockets (SIP, control, a backend): from here up to the ephemeral range. */
+const SERVICE_PORTS_FROM = 20_000;
+/** Media (RTP) port ranges: below the service ports. */
+const MEDIA_PORTS_FROM = 10_000;
+
+/**
+ * A port on 127.0.0.1 free for both TCP and UDP right now, chosen at random below the ephemeral range (above),
+ * so that until its program binds it only another process choosing the same way could take it. Where that
+ * range leaves no room, the OS picks one, as before.
+ */
 export async function freePort(): Promise<number> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const server = createServer();
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => {
-        const address = server.address();
-        server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-      });
-    });
-    if (await udpFree(port)) return port;
+  const { low } = ephemeralPorts();
+  const room = low - SERVICE_PORTS_FROM;
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = room >= 1000 ? SERVICE_PORTS_FROM + Math.floor(Math.random() * room) : await osPickedPort();
+    if ((await tcpFree(port)) && (await udpFree(port))) return port;
   }
   throw new Error('No free port on 127.0.0.1');
+}
+
+function osPickedPort(): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+function tcpFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 }
 
 function udpFree(port: number): Promise<boolean> {
@@ -28,11 +72,16 @@ function udpFree(port: number): Promise<boolean> {
 
 /**
  * The first port of a free-looking range of `count` UDP ports for media (RTP ranges cannot be bound up front;
- * rtpengine and baresip skip any port that is taken, so a random base above the ephemeral ports is enough).
+ * rtpengine and baresip skip any port that is taken, so a random base below the service ports is enough, and
+ * there no browser or media leg of the emulator takes one). Where the ephemeral range leaves no room below
+ * it, the top of the port space, as before.
  */
 export function mediaPortRange(count: number): number {
-  const slots = Math.floor((60_000 - 40_000) / count);
-  return 40_000 + Math.floor(Math.random() * slots) * count;
+  const { low } = ephemeralPorts();
+  const [from, to] =
+    low >= SERVICE_PORTS_FROM + 1000 ? [MEDIA_PORTS_FROM, SERVICE_PORTS_FROM] : [40_000, 60_000];
+  const slots = Math.floor((to - from) / count);
+  return from + Math.floor(Math.random() * slots) * count;
 }
 
 /** Resolves once a TCP connection to 127.0.0.1:port is accepted. */

@@ -8,6 +8,7 @@ import { emulatorPlugin } from '../../../emulator/app.js';
 import { createLocalCertificate } from '../../../emulator/cert.js';
 import { DEMO_NUMBER, deviceOptions } from '../../../scripts/stack.js';
 import { loadOrCreateDevSecrets, secretsFileBeside } from '../../../scripts/dev-secrets.js';
+import { freePort } from '../../../scripts/sip/ports.js';
 
 /** What a test page learns from `/__stack.js?restartable`. */
 export interface RestartableStackInfo {
@@ -57,7 +58,9 @@ export async function startRestartableStack(
   await emulator.listen({ host: '127.0.0.1', port: 0 });
   origin = `https://127.0.0.1:${portOf(emulator)}`;
 
-  let port = 0;
+  // Chosen below the ephemeral ports (freePort()): while the backend is down, no outgoing connection or
+  // browser socket can be given its port, and the restart could not bind it again.
+  const port = await freePort();
   const startBackend = async (): Promise<FastifyInstance> => {
     const app = Fastify({ https, frameworkErrors: notifyFrameworkErrors });
     await app.register(notifyBackend, {
@@ -77,7 +80,6 @@ export async function startRestartableStack(
       seed: { numbers: [{ number: DEMO_NUMBER, vendor: 'TWILIO_DIRECT', group: 'demo' }] },
     });
     await app.listen({ host: '127.0.0.1', port });
-    port = portOf(app);
     backendOrigin = `https://127.0.0.1:${port}`;
     return app;
   };

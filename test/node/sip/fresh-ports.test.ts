@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { createLocalCertificate } from '../../../emulator/cert.js';
-import { freePort, waitForChild, withFreshPorts } from '../../../scripts/sip/ports.js';
+import { freePort, mediaPortRange, waitForChild, withFreshPorts } from '../../../scripts/sip/ports.js';
 import { sipStackInstalled, startSipStack, type SipStack } from '../../../scripts/sip/sip-stack.js';
 
 /** A port of 127.0.0.1 held by this process (UDP or TCP) until close(), as another program would hold it. */
@@ -106,3 +107,40 @@ describe('SIP stack start-up: a port taken before the program binds it', () => {
     assert.equal(starts, 1);
   });
 });
+
+/**
+ * The ports the stacks choose stay out of the kernel's ephemeral range, where every outgoing connection and
+ * every socket bound to port 0 (the browser's WebRTC sockets, the emulator's media legs) takes its port: there a
+ * chosen port could be handed to one of them before its program binds it.
+ */
+describe('SIP stack ports: chosen below the ephemeral range', () => {
+  const [low] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')
+    .trim()
+    .split(/\s+/)
+    .map(Number);
+
+  it('freePort() gives ports below it that TCP and UDP can bind, and skips a port already held', async () => {
+    const ports = await Promise.all(Array.from({ length: 50 }, () => freePort()));
+    for (const port of ports) assert.ok(port >= 1024 && port < low!, `port ${port} is below ${low}`);
+    const held = await holdPortAt(ports[0]!);
+    try {
+      for (let i = 0; i < 200; i++) assert.notEqual(await freePort(), ports[0]);
+    } finally {
+      await held.close();
+    }
+  });
+
+  it('media port ranges lie below the service ports and the ephemeral range', () => {
+    for (let i = 0; i < 200; i++) {
+      const from = mediaPortRange(200);
+      assert.ok(from >= 1024 && from + 200 <= Math.min(low!, 20_000), `range ${from}–${from + 199}`);
+    }
+  });
+});
+
+/** Holds `port` on 127.0.0.1 (TCP), as another program would. */
+async function holdPortAt(port: number): Promise<{ close(): Promise<void> }> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return { close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
