@@ -16,10 +16,25 @@ import {
 import { bearer, HOST, hostIdentity, hostToken, nowSeconds, unsignedToken } from './identity.js';
 import { dropSchema, pgUrl, skipWithoutPg, testSchema } from './pg.js';
 import { sipRoutingToken } from '../sip.js';
+import { matchesRoute, servedRoutes } from './served-routes.js';
 
 const skipPg = await skipWithoutPg();
 /** A SIP proxy for the routing question's rows of the matrix. */
 const SIP = { domain: 'pbx.test', wsUrl: 'wss://pbx.test', secret: 'p'.repeat(40) };
+/** `GET /metrics` is served only with a token: the matrix serves it to refuse it. */
+const METRICS_TOKEN = 'metrics-token-of-the-authorization-matrix';
+/** The SIP proxy's routes, each refused below without the proxy's token. */
+const SIP_PROXY_ROUTES = [
+  'GET /sip/route',
+  'POST /sip/calls',
+  'POST /sip/calls/answered',
+  'POST /sip/calls/ended',
+];
+/**
+ * Routes anyone may ask, by design: liveness and readiness probes (they say up or not, nothing of a user) and
+ * the API's description.
+ */
+const PUBLIC_ROUTES = ['GET /healthz', 'GET /readyz', 'GET /openapi.json'];
 
 /**
  * Every route × every kind of bad request, against both stores: each gets its documented refusal and
@@ -57,6 +72,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
         },
         processMetrics: false,
         sip: SIP,
+        metricsToken: METRICS_TOKEN,
       });
       aliceToken = await hostToken(alice);
       bobToken = await hostToken(bob);
@@ -512,6 +528,22 @@ for (const backend of ['sqlite', 'postgres'] as const) {
         status: 400,
         code: 'VALIDATION_FAILED',
       })),
+      // The metrics scraper's token, not a user's: refused without it, with a user's or with another.
+      ...(
+        [
+          ['no token', () => ({})],
+          ["a user's token", () => bearer(aliceToken)],
+          ['another token', () => bearer('metrics-token-of-another-deployment-000')],
+          ['the token without its scheme', () => ({ authorization: METRICS_TOKEN })],
+        ] as const
+      ).map(([name, headers]): Case => ({
+        name: `metrics, ${name}`,
+        method: 'GET',
+        url: () => '/metrics',
+        headers: async () => headers(),
+        status: 401,
+        code: 'UNAUTHENTICATED',
+      })),
       {
         name: 'dev sign-in off',
         method: 'POST',
@@ -521,6 +553,25 @@ for (const backend of ['sqlite', 'postgres'] as const) {
         code: 'DEV_SIGN_IN_DISABLED',
       },
     );
+
+    it("has every route the backend serves: in the cases, the webhooks, the SIP proxy's or the public ones", () => {
+      const served = servedRoutes(app);
+      assert.ok(served.length > 30, 'routes are listed');
+      const uncovered = served
+        .map((route) => ({ route, name: `${route.method} ${route.path}` }))
+        .filter(
+          ({ route, name }) =>
+            !route.path.startsWith('/twilio/') && // every one in the webhook test below
+            !SIP_PROXY_ROUTES.includes(name) &&
+            !PUBLIC_ROUTES.includes(name) &&
+            !cases.some((c) => c.method === route.method && matchesRoute(route, c.url())),
+        )
+        .map(({ name }) => name);
+      assert.deepEqual(uncovered, [], 'routes no refusal of this matrix covers');
+      // And the lists name only routes that exist (a renamed route leaves no stale entry behind).
+      const names = served.map((route) => `${route.method} ${route.path}`);
+      for (const name of [...SIP_PROXY_ROUTES, ...PUBLIC_ROUTES]) assert.ok(names.includes(name), name);
+    });
 
     it('refuses every route × identity/body problem and changes no row', async () => {
       assert.ok(cases.length > 80);
@@ -548,7 +599,11 @@ for (const backend of ['sqlite', 'postgres'] as const) {
         To: DEMO_NUMBER,
         CallStatus: 'completed',
       };
-      for (const path of ['/twilio/voice', '/twilio/status']) {
+      // Every webhook the backend serves (a new one is refused here without a line of its own).
+      const webhooks = servedRoutes(app).filter((route) => route.path.startsWith('/twilio/'));
+      assert.ok(webhooks.length >= 4, 'the webhooks are served');
+      for (const { method, path } of webhooks) {
+        assert.equal(method, 'POST', path);
         for (const signature of ['', 'forged', 'AAAA/AAAA+AAAA=']) {
           const res = await postWebhook(app, account.authToken, path, params, signature);
           assert.equal(res.statusCode, 403, `${path} ${signature}`);
