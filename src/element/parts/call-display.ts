@@ -3,7 +3,7 @@ import type { NotifyController } from '../notify-controller.js';
 import type { NotifyPhone } from '../notify-phone.js';
 import type { BaseStrings } from '../strings.js';
 import { callStrings, format, type CallStrings } from './call-strings.js';
-import { displayNumber } from './display-number.js';
+import { partyName } from './display-number.js';
 
 /**
  * The display region while a call rings, is open or is on hold (lazy, with the other call UI); undefined
@@ -19,7 +19,9 @@ export function callDisplay(
   sentDigits: string,
 ) {
   const incoming = controller.incoming;
-  const shown = (party: string) => displayNumber(party, el.defaultCountry, () => el.requestUpdate());
+  // A colleague by name (a consultation, a transfer's new party), as the list of calls shows them.
+  const shown = (party: string) =>
+    partyName(party, controller.agents, el.defaultCountry, () => el.requestUpdate());
   const strings = callStrings(base);
   // A call a colleague transferred here says so, under the caller (the backend names the colleague).
   const transferredBy = (agent: string | undefined, className: string) =>

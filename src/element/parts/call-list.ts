@@ -5,15 +5,20 @@ import type { NotifyCall } from '../../client/notify-call.js';
 import type { CallSnapshot } from '../notify-controller.js';
 import type { NotifyPhoneStrings } from '../strings.js';
 import { formatDuration } from './call-timer.js';
+import { partyName } from './display-number.js';
 
 /** An incoming call not answered yet. */
 export const isRinging = ({ call, status }: CallSnapshot) =>
   call.direction === 'incoming' && status === Status.PENDING;
 
-/** Who a call is with: the caller or the called party, an agent by name when the agent list knows them. */
-export function partyOf(call: NotifyCall, agents: readonly AvailableClient[] | null): string {
-  const id = (call.direction === 'incoming' ? call.from : call.to).replace(/^client:/, '');
-  return agents?.find((agent) => agent.sys_id === id)?.name ?? id;
+/** Who a call is with, as the display shows them: an agent by name when the agent list knows them, else the number. */
+export function partyOf(
+  call: NotifyCall,
+  agents: readonly AvailableClient[] | null,
+  defaultCountry: string,
+  rerender: () => void,
+): string {
+  return partyName(call.direction === 'incoming' ? call.from : call.to, agents, defaultCountry, rerender);
 }
 
 /** The banner of a call that comes in during a call: answer it (the current one goes on hold), or decline. */
@@ -24,16 +29,20 @@ export function waitingBanner(options: {
   onDecline: () => void;
 }) {
   const { strings, caller, onAnswer, onDecline } = options;
+  // Laid out as the incoming call's notice: the ringing bell, then what rings and what to do with it.
   return html`<section part="waiting" class="incoming" aria-labelledby="waiting-title">
-    <h2 id="waiting-title">${strings.waitingTitle}</h2>
-    <p part="waiting-caller" class="caller">${caller}</p>
-    <div class="row">
-      <button part="answer-hold-button" class="accept" type="button" @click=${onAnswer}>
-        ${strings.answerHold}
-      </button>
-      <button part="decline-waiting-button" class="danger" type="button" @click=${onDecline}>
-        ${strings.decline}
-      </button>
+    <span class="bell" aria-hidden="true"></span>
+    <div>
+      <h2 id="waiting-title">${strings.waitingTitle}</h2>
+      <p part="waiting-caller" class="caller">${caller}</p>
+      <div class="row">
+        <button part="answer-hold-button" class="accept" type="button" @click=${onAnswer}>
+          ${strings.answerHold}
+        </button>
+        <button part="decline-waiting-button" class="danger" type="button" @click=${onDecline}>
+          ${strings.decline}
+        </button>
+      </div>
     </div>
   </section>`;
 }
@@ -47,11 +56,12 @@ export function callList(options: {
   strings: NotifyPhoneStrings;
   calls: readonly CallSnapshot[];
   active: NotifyCall | null;
-  agents: readonly AvailableClient[] | null;
+  /** Who a call is with (partyOf). */
+  party: (call: NotifyCall) => string;
   onResume: (call: NotifyCall) => void;
   now?: number;
 }) {
-  const { strings, calls, active, agents, onResume } = options;
+  const { strings, calls, active, onResume } = options;
   const now = options.now ?? Date.now();
   const consulted = calls.find((snapshot) => snapshot.call.consultFor)?.call.consultFor;
   const state = (snapshot: CallSnapshot) =>
@@ -67,7 +77,7 @@ export function callList(options: {
   return html`<ul part="call-list" class="calls" aria-label=${strings.calls}>
     ${calls.map((snapshot) => {
       const { call, held } = snapshot;
-      const party = partyOf(call, agents);
+      const party = options.party(call);
       const parts = `call-item${held ? ' call-held' : ''}${call === active ? ' call-active' : ''}`;
       return html`<li part=${parts} class="call">
         <span part="call-party" class="call-party">${party}</span>

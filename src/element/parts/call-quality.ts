@@ -20,7 +20,7 @@ export interface QualityStrings {
 }
 
 export const qualityStrings: QualityStrings = {
-  qualityGood: 'Line quality: good',
+  qualityGood: 'Good line',
   qualityPoor: 'Poor line: {issues}',
   qualityIssues: {
     'high-rtt': 'delay',
@@ -42,21 +42,32 @@ export class NotifyCallQuality extends LitElement {
   static override properties = { _warnings: { state: true } };
 
   static override styles = css`
+    /* Between the presence pill and the timer in a one-line header: a text longer than its room ends in an
+       ellipsis (the whole of it is the title and the status's text) instead of running under the timer. */
     :host {
       display: inline-flex;
+      min-inline-size: 0;
     }
     span {
       display: inline-flex;
       gap: 0.3rem;
       align-items: center;
+      min-inline-size: 0;
       font-size: 0.85em;
       color: var(--_muted-fg);
+    }
+    b {
+      overflow: hidden;
+      white-space: nowrap;
+      text-overflow: ellipsis;
+      font-weight: inherit;
     }
     .poor {
       color: var(--_danger);
       font-weight: 600;
     }
     i {
+      flex: none;
       inline-size: 0.6rem;
       block-size: 0.6rem;
       border-radius: 50%;
@@ -110,8 +121,12 @@ export class NotifyCallQuality extends LitElement {
     const names = { ...qualityStrings.qualityIssues, ...overrides.qualityIssues };
     const issues = [...new Set(this.warnings.map((name) => names[name] ?? name))];
     const text = issues.length ? format(t.qualityPoor, { issues: issues.join(', ') }) : t.qualityGood;
-    return html`<span part="quality-indicator" class=${issues.length ? 'poor' : 'good'} role="status"
-      ><i aria-hidden="true"></i>${text}</span
+    return html`<span
+      part="quality-indicator"
+      class=${issues.length ? 'poor' : 'good'}
+      role="status"
+      title=${text}
+      ><i aria-hidden="true"></i><b>${text}</b></span
     >`;
   }
 }

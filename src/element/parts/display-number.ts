@@ -35,12 +35,16 @@ export function displayNumber(party: string, defaultCountry: string, rerender: (
   return national ? parsed.formatNational() : parsed.formatInternational();
 }
 
-/** An agent's name for `client:<user sys_id>` (from the agents list, when it has them), else displayNumber's. */
+/**
+ * An agent's name for `client:<user sys_id>` (from the agents list, when it has them), else displayNumber's
+ * (`rerender` once the number formatting library has loaded, for a part that shows it now).
+ */
 export function partyName(
   party: string,
   agents: readonly { sys_id: string; name: string }[] | null,
   defaultCountry: string,
+  rerender: () => void = () => {},
 ): string {
   const id = party.replace(/^client:/, '');
-  return agents?.find((agent) => agent.sys_id === id)?.name ?? displayNumber(party, defaultCountry, () => {});
+  return agents?.find((agent) => agent.sys_id === id)?.name ?? displayNumber(party, defaultCountry, rerender);
 }

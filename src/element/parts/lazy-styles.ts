@@ -239,6 +239,7 @@ export const lazyStyles = css`
   }
   .mode input {
     flex: none;
+    inline-size: auto;
     margin: 0;
   }
 `;

@@ -1,12 +1,14 @@
 import { html, nothing } from 'lit';
 import type { AvailableClient, ForwardTarget } from '../../client/backend.js';
 import { Status } from '../../client/constants.js';
+import type { NotifyCall } from '../../client/notify-call.js';
 import type { NotifyController } from '../notify-controller.js';
 import type { NotifyPhone } from '../notify-phone.js';
 import type { BaseStrings, NotifyPhoneStrings } from '../strings.js';
 import { callList, isRinging, partyOf, waitingBanner } from './call-list.js';
 import { callStatusText, progressStatus, transferNotice } from './call-outcome.js';
 import { callTimer } from './call-timer.js';
+import { partyName } from './display-number.js';
 import { callStrings, format, type CallStrings } from './call-strings.js';
 import { forwardDialog, type DialogMode } from './forward-dialog.js';
 
@@ -39,7 +41,8 @@ export function secondLine(
   const waiting = active ? calls.find(isRinging) : undefined;
   const consult = calls.find((snapshot) => snapshot.call.consultFor);
   const held = calls.some((snapshot) => snapshot.held);
-  const caller = (snapshot: (typeof calls)[number]) => partyOf(snapshot.call, agents);
+  const party = (call: NotifyCall) => partyOf(call, agents, el.defaultCountry, () => el.requestUpdate());
+  const caller = (snapshot: (typeof calls)[number]) => party(snapshot.call);
 
   let status: string | undefined;
   if (waiting) status = format(strings.statusWaiting, { caller: caller(waiting) });
@@ -122,7 +125,9 @@ export function secondLine(
   else if (ringing && agent)
     announce = format(strings.announceTransferred, { caller: caller(ringing), agent });
   else if (el.ringing && controller.incoming) {
-    announce = format(strings.announceIncoming, { caller: controller.incoming.from });
+    announce = format(strings.announceIncoming, {
+      caller: partyName(controller.incoming.from, agents, el.defaultCountry, () => el.requestUpdate()),
+    });
   }
   return {
     status,
@@ -144,7 +149,7 @@ export function secondLine(
             strings,
             calls,
             active,
-            agents,
+            party,
             onResume: (call) => void call.resume().then(focusAfter(el, 'hangup-button')),
           })
         : nothing

@@ -50,6 +50,7 @@ describe('call quality end to end', function () {
     el.setAttribute('backend', stack.backendUrl);
     el.setAttribute('lazy-vendor', '');
     el.setAttribute('caller-id', stack.demoNumber);
+    el.style.inlineSize = '320px'; // a narrow phone: the header's one line is short of room
     const warnings: Warning[] = [];
     el.addEventListener('notify-call-quality', (e) => warnings.push((e as CustomEvent<Warning>).detail));
     let callId: string | undefined;
@@ -84,6 +85,11 @@ describe('call quality end to end', function () {
     expect(raised.value).to.be.a('number').and.above(raised.threshold!);
     await waitUntil(() => indicator(el!)?.className === 'poor', 'the indicator never turned poor', TIMEOUT);
     expect(indicator(el)!.textContent).to.contain('packet loss');
+    // Longer than its room between the presence pill and the timer: it ends in an ellipsis there instead of
+    // running under the timer, and its title has the whole text.
+    const shown = indicator(el)!.getBoundingClientRect();
+    expect(shown.right).to.be.at.most(part(el, 'timer')!.getBoundingClientRect().left + 0.5);
+    expect(indicator(el)!.getAttribute('title')).to.equal(indicator(el)!.textContent);
     expect(el.getAttribute('status')).to.equal('open', 'the call goes on');
 
     await fault(`/${degraded.body.id}`, undefined, 'DELETE');

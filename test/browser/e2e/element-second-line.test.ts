@@ -28,14 +28,16 @@ async function mountPhone(attributes: Record<string, string> = {}): Promise<Phon
 }
 
 const part = (el: Phone, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
-const text = (el: Phone, name: string) => part(el, name)?.textContent?.trim() ?? '';
 /** A shown number without its formatting (the call UI formats numbers once libphonenumber-js is loaded). */
 const plain = (shown: string) => shown.replace(/[\s().-]/g, '');
+/** Each number in a shown text in E.164, however it is shown. */
+const unformatted = (shown: string) => shown.replace(/\+[\d ().-]*\d/g, plain);
+const text = (el: Phone, name: string) => unformatted(part(el, name)?.textContent?.trim() ?? '');
 /** Each listed call as "party · state". */
 const listed = (el: Phone) =>
   [...el.shadowRoot!.querySelectorAll('[part~="call-item"]')].map(
     (item) =>
-      `${item.querySelector('[part="call-party"]')!.textContent!.trim()} · ${item
+      `${unformatted(item.querySelector('[part="call-party"]')!.textContent!.trim())} · ${item
         .querySelector('[part="call-state"]')!
         .textContent!.trim()}`,
   );

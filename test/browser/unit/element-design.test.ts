@@ -51,6 +51,16 @@ const STATES: Record<string, (ctx: Ctx) => Promise<void>> = {
     await ctx.el.holdCall();
     await waitUntil(() => part(ctx.el, 'hold-button')?.getAttribute('aria-pressed') === 'true');
   },
+  'call waiting': async (ctx) => {
+    await openCall(ctx);
+    ctx.driver.receive({ callSid: 'CAwait', from: '+15559876543' });
+    await waitUntil(() => part(ctx.el, 'waiting'));
+    // The waiting number reads on one line (it once had a column one digit wide).
+    const caller = part(ctx.el, 'waiting-caller')!;
+    expect(caller.getBoundingClientRect().height).to.be.below(
+      1.5 * parseFloat(getComputedStyle(caller).lineHeight),
+    );
+  },
   'transferred (outcome)': async (ctx) => {
     ctx.backend.clients = [{ sys_id: 'u2', name: 'Grace Hopper' }];
     await openCall(ctx);
@@ -63,8 +73,11 @@ const STATES: Record<string, (ctx: Ctx) => Promise<void>> = {
   'incoming transfer': async ({ el, driver }) => {
     driver.receive({ from: '+15559876543', params: { transferredBy: 'Ada Lovelace' } });
     await waitUntil(() => part(el, 'transferred-by')?.textContent?.trim() === 'Transferred by Ada Lovelace');
+    // The caller as the notice shows them (formatted once libphonenumber-js has loaded).
+    const caller = part(el, 'caller')!.textContent!.trim();
+    expect(caller.replace(/[\s().-]/g, '')).to.equal('+15559876543');
     expect(part(el, 'announcer')!.textContent!.trim()).to.equal(
-      'Incoming call from +15559876543, transferred by Ada Lovelace',
+      `Incoming call from ${caller}, transferred by Ada Lovelace`,
     );
   },
   error: async (ctx) => {
@@ -74,8 +87,11 @@ const STATES: Record<string, (ctx: Ctx) => Promise<void>> = {
   },
 };
 
+/** The phone a state needs, where it is not the default one. */
+const PHONES: Record<string, Parameters<typeof phone>[0]> = { 'call waiting': { callWaiting: 'ring' } };
+
 async function reach(name: string, width = 320): Promise<Ctx> {
-  const ctx = await phone();
+  const ctx = await phone(PHONES[name]);
   ctx.el.available = true;
   ctx.el.parentElement!.style.inlineSize = `${width}px`;
   await STATES[name]!(ctx);

@@ -12,7 +12,13 @@ import { openCall, part, phone, plainNumber } from './helpers/element.js';
 
 type Ctx = Awaited<ReturnType<typeof phone>>;
 
-const text = (el: NotifyPhone, name: string) => part<HTMLElement>(el, name)?.textContent?.trim() ?? '';
+/**
+ * Numbers in E.164 whether shown so or formatted: the parts format them once libphonenumber-js has loaded
+ * (lazily, so a test cannot tell which it sees), as the display does.
+ */
+const unformatted = (shown: string) => shown.replace(/\+[\d ().-]*\d/g, plainNumber);
+const text = (el: NotifyPhone, name: string) =>
+  unformatted(part<HTMLElement>(el, name)?.textContent?.trim() ?? '');
 const all = (el: NotifyPhone, name: string) => [
   ...el.shadowRoot!.querySelectorAll<HTMLElement>(`[part~="${name}"]`),
 ];
@@ -20,7 +26,7 @@ const all = (el: NotifyPhone, name: string) => [
 const listed = (el: NotifyPhone) =>
   all(el, 'call-item').map(
     (item) =>
-      `${item.querySelector('[part="call-party"]')!.textContent!.trim()} · ${item
+      `${unformatted(item.querySelector('[part="call-party"]')!.textContent!.trim())} · ${item
         .querySelector('[part="call-state"]')!
         .textContent!.trim()}`,
   );
@@ -164,6 +170,12 @@ describe('<notify-phone> call waiting', () => {
     driver.receive({ callSid: 'CAwait', from: '+15559990000' });
     await waitUntil(() => part(el, 'waiting') !== null, 'no waiting call shown');
     expect(text(el, 'waiting-caller')).to.equal('+15559990000');
+    // In a narrow phone the number still reads on one line (it once had a column one digit wide).
+    el.style.inlineSize = '320px';
+    const caller = part<HTMLElement>(el, 'waiting-caller')!;
+    const lineHeight = parseFloat(getComputedStyle(caller).lineHeight);
+    expect(caller.getBoundingClientRect().height).to.be.below(1.5 * lineHeight);
+    el.style.inlineSize = '';
     expect(text(el, 'announcer')).to.equal('Call waiting from +15559990000');
     expect(part(el, 'announcer')!.getAttribute('aria-live')).to.equal('assertive');
     expect(text(el, 'status')).to.equal('Call waiting from +15559990000');
@@ -269,6 +281,13 @@ describe('<notify-phone> warm transfer and add to call', () => {
     await waitUntil(() => dialog(ctx.el).open, 'the dialog did not open');
     const radios = part(ctx.el, 'transfer-mode')!.querySelectorAll<HTMLInputElement>('input[type="radio"]');
     expect(radios[0]!.checked, 'blind is the default').to.equal(true);
+    // Each choice reads as a radio button and its words, within the dialog (the number field's width once
+    // stretched the buttons across it and pushed the words out).
+    const box = dialog(ctx.el).getBoundingClientRect();
+    for (const radio of radios) {
+      expect(radio.getBoundingClientRect().width).to.be.below(30);
+      expect(radio.closest('label')!.getBoundingClientRect().right).to.be.at.most(box.right);
+    }
     radios[1]!.click();
     await ctx.el.updateComplete;
   }
@@ -328,6 +347,9 @@ describe('<notify-phone> warm transfer and add to call', () => {
     expect(consult.params).to.deep.equal({ To: 'client:u2' });
     driver.answer(consult);
     await waitUntil(() => text(el, 'status') === 'Consulting Bob, caller on hold', 'not consulting Bob');
+    // The display names the colleague as the list of calls does, not by their identity (u2).
+    expect(text(el, 'remote')).to.equal('Bob');
+    expect(listed(el)).to.deep.equal(['+15551234567 · On hold', 'Bob · Consulting']);
 
     part(el, 'cancel-transfer-button')!.click();
     const back = await newLeg(ctx, consult);
