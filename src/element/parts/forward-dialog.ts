@@ -51,7 +51,7 @@ export function forwardDialog(options: {
             ${choice(false, strings.transferBlind)} ${choice(true, strings.transferWarm)}
           </fieldset>`
     }
-    <form class="row" @submit=${submit}>
+    <form @submit=${submit}>
       <label for="forward-number">${strings.forwardNumberLabel}</label>
       <input
         part="forward-input"

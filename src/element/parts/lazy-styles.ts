@@ -150,7 +150,9 @@ export const lazyStyles = css`
   }
   dialog form {
     display: grid;
-    grid-template-columns: 1fr auto;
+    grid-template-columns: minmax(0, 1fr) auto;
+    gap: 0.25rem var(--_gap);
+    align-items: stretch;
   }
   dialog label {
     grid-column: 1 / -1;

@@ -288,6 +288,11 @@ describe('<notify-phone> warm transfer and add to call', () => {
       expect(radio.getBoundingClientRect().width).to.be.below(30);
       expect(radio.closest('label')!.getBoundingClientRect().right).to.be.at.most(box.right);
     }
+    // The number's button beside its field, on the same line.
+    const field = part(ctx.el, 'forward-input')!.getBoundingClientRect();
+    const button = part(ctx.el, 'forward-number-button')!.getBoundingClientRect();
+    expect(button.left).to.be.at.least(field.right);
+    expect(button.top).to.be.below(field.bottom);
     radios[1]!.click();
     await ctx.el.updateComplete;
   }
