@@ -4,23 +4,20 @@ import { readFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 
 /**
- * The kernel's ephemeral ports (`ip_local_port_range`): where it picks the local port of every outgoing
- * connection and of every socket bound to port 0 (a browser's WebRTC sockets, the emulator's media legs, the
- * servers of other test files). A port we choose now and a program binds later can be taken from there in
- * between, and the program then exits with "Address already in use" (one CI run lost every SIP test to
- * that). Below the range nothing is handed out: only a process that names a port takes it.
+ * The first of the kernel's ephemeral ports (`ip_local_port_range`), where it picks the local port of every
+ * outgoing connection and of every socket bound to port 0 (a browser's WebRTC sockets, the emulator's media
+ * legs, the servers of other test files). A port we choose now and a program binds later can be taken from
+ * there in between, and the program then exits with "Address already in use" (one CI run lost every SIP test
+ * to that). Below the range nothing is handed out: only a process that names a port takes it.
  */
-function ephemeralPorts(): { low: number; high: number } {
+function ephemeralPortsFrom(): number {
   try {
-    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')
-      .trim()
-      .split(/\s+/)
-      .map(Number);
-    if (low && high) return { low, high };
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    if (low) return low;
   } catch {
     /* not Linux: the IANA range most systems use */
   }
-  return { low: 49_152, high: 65_535 };
+  return 49_152;
 }
 
 /** Ports for the programs' own sockets (SIP, control, a backend): from here up to the ephemeral range. */
@@ -34,8 +31,7 @@ const MEDIA_PORTS_FROM = 10_000;
  * range leaves no room, the OS picks one, as before.
  */
 export async function freePort(): Promise<number> {
-  const { low } = ephemeralPorts();
-  const room = low - SERVICE_PORTS_FROM;
+  const room = ephemeralPortsFrom() - SERVICE_PORTS_FROM;
   for (let attempt = 0; attempt < 50; attempt++) {
     const port = room >= 1000 ? SERVICE_PORTS_FROM + Math.floor(Math.random() * room) : await osPickedPort();
     if ((await tcpFree(port)) && (await udpFree(port))) return port;
@@ -77,9 +73,10 @@ function udpFree(port: number): Promise<boolean> {
  * it, the top of the port space, as before.
  */
 export function mediaPortRange(count: number): number {
-  const { low } = ephemeralPorts();
   const [from, to] =
-    low >= SERVICE_PORTS_FROM + 1000 ? [MEDIA_PORTS_FROM, SERVICE_PORTS_FROM] : [40_000, 60_000];
+    ephemeralPortsFrom() >= SERVICE_PORTS_FROM + 1000
+      ? [MEDIA_PORTS_FROM, SERVICE_PORTS_FROM]
+      : [40_000, 60_000];
   const slots = Math.floor((to - from) / count);
   return from + Math.floor(Math.random() * slots) * count;
 }

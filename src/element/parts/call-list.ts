@@ -1,25 +1,16 @@
 import { html, nothing } from 'lit';
-import type { AvailableClient } from '../../client/backend.js';
 import { Status } from '../../client/constants.js';
 import type { NotifyCall } from '../../client/notify-call.js';
 import type { CallSnapshot } from '../notify-controller.js';
 import type { NotifyPhoneStrings } from '../strings.js';
 import { formatDuration } from './call-timer.js';
-import { partyName } from './display-number.js';
 
 /** An incoming call not answered yet. */
 export const isRinging = ({ call, status }: CallSnapshot) =>
   call.direction === 'incoming' && status === Status.PENDING;
 
-/** Who a call is with, as the display shows them: an agent by name when the agent list knows them, else the number. */
-export function partyOf(
-  call: NotifyCall,
-  agents: readonly AvailableClient[] | null,
-  defaultCountry: string,
-  rerender: () => void,
-): string {
-  return partyName(call.direction === 'incoming' ? call.from : call.to, agents, defaultCountry, rerender);
-}
+/** Who a call is with: its caller, or whom it called (a number, or `client:` and a colleague's sys_id). */
+export const partyOf = (call: NotifyCall): string => (call.direction === 'incoming' ? call.from : call.to);
 
 /** The banner of a call that comes in during a call: answer it (the current one goes on hold), or decline. */
 export function waitingBanner(options: {
@@ -56,7 +47,7 @@ export function callList(options: {
   strings: NotifyPhoneStrings;
   calls: readonly CallSnapshot[];
   active: NotifyCall | null;
-  /** Who a call is with (partyOf). */
+  /** Who a call is with, as the display shows them. */
   party: (call: NotifyCall) => string;
   onResume: (call: NotifyCall) => void;
   now?: number;

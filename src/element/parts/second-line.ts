@@ -41,7 +41,9 @@ export function secondLine(
   const waiting = active ? calls.find(isRinging) : undefined;
   const consult = calls.find((snapshot) => snapshot.call.consultFor);
   const held = calls.some((snapshot) => snapshot.held);
-  const party = (call: NotifyCall) => partyOf(call, agents, el.defaultCountry, () => el.requestUpdate());
+  // A party as the display shows them: a colleague by name, a number formatted.
+  const shown = (party: string) => partyName(party, agents, el.defaultCountry, () => el.requestUpdate());
+  const party = (call: NotifyCall) => shown(partyOf(call));
   const caller = (snapshot: (typeof calls)[number]) => party(snapshot.call);
 
   let status: string | undefined;
@@ -125,9 +127,7 @@ export function secondLine(
   else if (ringing && agent)
     announce = format(strings.announceTransferred, { caller: caller(ringing), agent });
   else if (el.ringing && controller.incoming) {
-    announce = format(strings.announceIncoming, {
-      caller: partyName(controller.incoming.from, agents, el.defaultCountry, () => el.requestUpdate()),
-    });
+    announce = format(strings.announceIncoming, { caller: shown(controller.incoming.from) });
   }
   return {
     status,
